@@ -1,0 +1,37 @@
+#pragma once
+// A run's configuration, and its JSON form (config files, checkpoints, logs).
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "engine/dataset.h"
+#include "models/params.h"
+#include "models/registry.h"
+
+namespace gan {
+
+struct TrainConfig {
+  std::string model = "dcgan";
+  ParamSet params;          // the family's hyper-parameters, batch, seed and device included
+  DatasetSpec data;
+  long long steps = 1000;   // the step count at which the run ends
+  int log_every = 10;       // steps between JSONL log lines and history points
+  int sample_every = 100;   // steps between sample grids (and explorer generator refreshes)
+  int checkpoint_every = 500;
+  std::string out_dir;      // checkpoint.pt, log.jsonl and samples/ go here
+  // What the data decided, filled in when the run starts (needed to rebuild the networks without it).
+  int image_channels = 0;
+  int num_classes = 0;
+};
+
+nlohmann::json to_json(const TrainConfig& c);
+// Reads a config; unknown top-level keys and hyper-parameters are errors (a typo must not pass silently).
+TrainConfig config_from_json(const nlohmann::json& j);
+TrainConfig load_config_file(const std::string& path);
+
+// Checks the config against the registry: known model, valid hyper-parameters, sane intervals.
+// Returns the config with every hyper-parameter filled in; throws std::invalid_argument listing
+// every problem.
+TrainConfig validate(const TrainConfig& c, const Registry& registry);
+
+}  // namespace gan

@@ -1,0 +1,102 @@
+// Image folders, read with OpenCV (the desktop build).
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <set>
+#include <stdexcept>
+
+#include "engine/dataset.h"
+
+namespace gan {
+namespace fs = std::filesystem;
+
+static bool is_image_name(const fs::path& p) {
+  static const std::set<std::string> exts = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif",
+                                             ".tiff", ".pgm", ".ppm", ".pbm", ".pnm"};
+  std::string e = p.extension().string();
+  std::transform(e.begin(), e.end(), e.begin(), ::tolower);
+  return exts.count(e) != 0;
+}
+
+// Any depth and channel count to 8-bit grey or RGB; the shorter side to `res`, centre-cropped.
+static cv::Mat normalise(const cv::Mat& in, int res, bool& grey) {
+  cv::Mat m = in;
+  if (m.depth() != CV_8U) {
+    double lo, hi;
+    cv::minMaxLoc(m.reshape(1), &lo, &hi);
+    m.convertTo(m, CV_8U, m.depth() == CV_16U ? 1.0 / 257.0 : (hi > 1.0 ? 1.0 : 255.0));
+  }
+  if (m.channels() == 4) cv::cvtColor(m, m, cv::COLOR_BGRA2BGR);
+  if (m.channels() == 2) cv::extractChannel(m, m, 0);
+  grey = m.channels() == 1;
+  if (!grey) cv::cvtColor(m, m, cv::COLOR_BGR2RGB);
+  const double scale = static_cast<double>(res) / std::min(m.cols, m.rows);
+  const int w = std::max(res, static_cast<int>(std::lround(m.cols * scale)));
+  const int h = std::max(res, static_cast<int>(std::lround(m.rows * scale)));
+  cv::resize(m, m, cv::Size(w, h), 0, 0, scale < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
+  return m(cv::Rect((w - res) / 2, (h - res) / 2, res, res)).clone();
+}
+
+std::shared_ptr<const Dataset> load_image_folder(const std::string& dir, int res) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
+       it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (ec) break;
+    if (it->is_regular_file(ec) && is_image_name(it->path())) files.push_back(it->path());
+  }
+  if (ec) throw std::runtime_error("cannot read the folder " + dir + ": " + ec.message());
+  std::sort(files.begin(), files.end());
+  if (files.empty())
+    throw std::runtime_error("the folder " + dir + " has no images (looked for .png, .jpg, .bmp, .webp, .tif, .pnm)");
+
+  std::vector<cv::Mat> mats;
+  std::vector<std::string> class_of;
+  long long skipped = 0;
+  bool all_grey = true;
+  for (const auto& f : files) {
+    cv::Mat m = cv::imread(f.string(), cv::IMREAD_UNCHANGED);
+    if (m.empty() || m.cols < 1 || m.rows < 1) {
+      ++skipped;
+      continue;
+    }
+    bool grey = false;
+    mats.push_back(normalise(m, res, grey));
+    all_grey = all_grey && grey;
+    const fs::path rel = fs::relative(f.parent_path(), dir);
+    class_of.push_back(rel.empty() || rel == "." ? "" : rel.begin()->string());
+  }
+  if (mats.empty())
+    throw std::runtime_error("none of the " + std::to_string(files.size()) + " image files in " + dir +
+                             " could be read");
+
+  const int c = all_grey ? 1 : 3;
+  auto images = torch::empty({static_cast<int64_t>(mats.size()), c, res, res}, torch::kUInt8);
+  for (size_t i = 0; i < mats.size(); ++i) {
+    cv::Mat m = mats[i];
+    if (!all_grey && m.channels() == 1) cv::cvtColor(m, m, cv::COLOR_GRAY2RGB);
+    auto hwc = torch::from_blob(m.data, {res, res, c}, torch::kUInt8);
+    images[static_cast<int64_t>(i)].copy_(hwc.permute({2, 0, 1}));
+  }
+  // Classes are the first-level subfolders, when every image sits in one.
+  const bool labelled = std::none_of(class_of.begin(), class_of.end(), [](const std::string& s) { return s.empty(); });
+  std::vector<std::string> names;
+  torch::Tensor labels;
+  if (labelled) {
+    std::map<std::string, int64_t> index;
+    for (const auto& s : class_of) index.emplace(s, 0);
+    for (auto& [name, i] : index) i = static_cast<int64_t>(names.size()), names.push_back(name);
+    labels = torch::empty({static_cast<int64_t>(class_of.size())}, torch::kLong);
+    for (size_t i = 0; i < class_of.size(); ++i) labels[static_cast<int64_t>(i)] = index[class_of[i]];
+  }
+  std::string desc = "folder " + dir + ": " + std::to_string(mats.size()) + " images, " + std::to_string(c) +
+                     " channel(s)" + (labelled ? ", " + std::to_string(names.size()) + " classes" : ", unlabelled");
+  if (skipped) desc += "; " + std::to_string(skipped) + " unreadable file(s) skipped";
+  auto ds = std::make_shared<Dataset>(images, labels, names, desc);
+  ds->set_skipped(skipped);
+  return ds;
+}
+
+}  // namespace gan

@@ -1,0 +1,108 @@
+#pragma once
+// The training session: a Trainer on its own thread, driven by start / pause / resume / step / stop.
+// Everything it reports leaves as values through SessionListener, called on the session's thread;
+// the listener must hand them over to its own thread (the Qt bridge queues them).
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/config.h"
+#include "engine/explorer.h"
+#include "engine/run_log.h"
+#include "engine/trainer.h"
+
+namespace gan {
+
+enum class SessionState { Idle, Loading, Running, Paused, Finished, Failed };
+const char* to_string(SessionState s);
+
+// What a run is, sent once it is ready (new, resumed or opened for exploring).
+struct RunInfo {
+  std::string model;          // family id
+  std::string model_name;
+  std::string dataset;        // description, or empty when a checkpoint is only explored
+  std::string out_dir;
+  long long step = 0;         // where it starts
+  long long total_steps = 0;
+  long long parameters = 0;
+  long long latent_dim = 0;
+  int num_classes = 0;
+  std::vector<std::string> class_names;
+  TruncationKind truncation = TruncationKind::None;
+  std::vector<std::string> series;
+  std::vector<HistoryPoint> history;  // what a checkpoint brought along
+  TrainConfig config;
+  bool trainable = true;      // false for a checkpoint opened without data
+};
+
+class SessionListener {
+ public:
+  virtual ~SessionListener() = default;
+  virtual void on_state(SessionState, const std::string& /*message*/) {}
+  virtual void on_run(const RunInfo&) {}
+  virtual void on_stats(const StepStats&) {}
+  virtual void on_saved(const std::string& /*path*/, long long /*step*/) {}
+};
+
+struct StartRequest {
+  TrainConfig config;
+  std::string resume_from;   // a checkpoint to continue, or empty for a new run
+  bool paused = false;       // build everything, then wait for resume() or step()
+};
+
+class TrainingSession {
+ public:
+  TrainingSession(Registry registry, SessionListener& listener, Explorer* explorer = nullptr);
+  ~TrainingSession();  // stops the run (saving it) and joins the thread
+  TrainingSession(const TrainingSession&) = delete;
+  TrainingSession& operator=(const TrainingSession&) = delete;
+
+  // Loads the data and builds (or resumes) the run on the session thread. False, with on_state
+  // (Failed, why) not sent, when a run is still going: stop it first.
+  bool start(StartRequest request);
+  // Reads a checkpoint on the session thread and hands its generator to the explorer: no data needed.
+  bool open_checkpoint(const std::string& path);
+
+  void pause();
+  void resume();
+  void step(int n = 1);        // n steps, then pause
+  void stop();                 // saves the checkpoint and ends the run
+  void save(const std::string& path);  // a copy of the run's state, written between steps
+  void wait();                 // blocks until the session thread has ended (CLI)
+
+  SessionState state() const { return state_.load(); }
+  bool busy() const;           // a thread is loading or training
+
+ private:
+  bool launch(std::function<void()> job);
+  void run(StartRequest request);
+  void loop(Trainer& trainer, RunLog& log);
+  void set_state(SessionState s, const std::string& message);
+  void publish(Trainer& trainer);
+  void save_run_checkpoint(Trainer& trainer, RunLog& log, const char* why);
+  void write_samples(Trainer& trainer);
+  RunInfo info_for(const Trainer& trainer) const;
+
+  Registry registry_;
+  SessionListener& listener_;
+  Explorer* explorer_;
+  std::atomic<SessionState> state_{SessionState::Idle};
+  std::atomic<bool> thread_done_{true};
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  bool running_ = false;
+  bool stop_ = false;
+  bool abort_ = false;
+  int steps_pending_ = 0;
+  std::deque<std::string> save_requests_;
+  bool poisoned_ = false;  // a loss went NaN: the weights are not saved over good ones
+  std::thread thread_;
+};
+
+}  // namespace gan

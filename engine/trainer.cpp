@@ -1,0 +1,228 @@
+#include "engine/trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+#include <fstream>
+#include <sstream>
+
+#include "engine/atomic_file.h"
+#include "models/latent.h"
+
+namespace gan {
+using nlohmann::json;
+
+static constexpr const char* kFormat = "gan-explorer-checkpoint";
+static constexpr int64_t kFormatVersion = 1;
+
+// ---------------------------------------------------------------------------------------------
+DataLoader::DataLoader(std::shared_ptr<const Dataset> data, long long batch, unsigned long long seed,
+                       torch::Device device)
+    : data_(std::move(data)), batch_(batch), device_(device), rng_(seed) {
+  reshuffle();
+}
+
+void DataLoader::reshuffle() {
+  order_.resize(static_cast<size_t>(data_->size()));
+  std::iota(order_.begin(), order_.end(), 0);
+  std::shuffle(order_.begin(), order_.end(), rng_);
+  cursor_ = 0;
+}
+
+Batch DataLoader::next() {
+  std::vector<int64_t> idx;
+  idx.reserve(static_cast<size_t>(batch_));
+  while (static_cast<long long>(idx.size()) < batch_) {
+    if (cursor_ >= static_cast<long long>(order_.size())) reshuffle();
+    idx.push_back(order_[static_cast<size_t>(cursor_++)]);
+  }
+  auto index = torch::from_blob(idx.data(), {batch_}, torch::kLong).clone();
+  Batch b;
+  b.images = data_->images().index_select(0, index).to(device_).to(torch::kFloat).mul_(1.0 / 127.5).sub_(1.0);
+  if (data_->labels().defined()) b.labels = data_->labels().index_select(0, index).to(device_);
+  return b;
+}
+
+void DataLoader::save(torch::serialize::OutputArchive& a) const {
+  std::ostringstream rng;
+  rng << rng_;
+  a.write("loader_rng", c10::IValue(rng.str()));
+  a.write("loader_cursor", c10::IValue(static_cast<int64_t>(cursor_)));
+  a.write("loader_order", torch::tensor(order_, torch::kLong));
+}
+
+void DataLoader::load(torch::serialize::InputArchive& a) {
+  c10::IValue rng, cursor;
+  torch::Tensor order;
+  a.read("loader_rng", rng);
+  a.read("loader_cursor", cursor);
+  a.read("loader_order", order);
+  if (order.numel() != data_->size())
+    throw std::runtime_error("the checkpoint was trained on a dataset of " + std::to_string(order.numel()) +
+                             " images; this one has " + std::to_string(data_->size()));
+  std::istringstream in(rng.toStringRef());
+  in >> rng_;
+  cursor_ = cursor.toInt();
+  order_.assign(order.data_ptr<int64_t>(), order.data_ptr<int64_t>() + order.numel());
+}
+
+// ---------------------------------------------------------------------------------------------
+static torch::Device device_of(const ParamSet& p) {
+  return p.text("device") == "cuda" ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+}
+
+static std::unique_ptr<Family> build_family(const Registry& registry, const TrainConfig& c) {
+  FamilySetup s;
+  s.params = c.params;
+  s.image_channels = c.image_channels;
+  s.num_classes = c.num_classes;
+  s.device = device_of(c.params);
+  return create_family(registry.at(c.model), s);
+}
+
+Trainer::Trainer(const Registry& registry, TrainConfig config, std::shared_ptr<const Dataset> data)
+    : config_(validate(config, registry)), data_(std::move(data)) {
+  if (!data_) throw std::invalid_argument("no dataset");
+  config_.image_channels = data_->channels();
+  config_.num_classes = data_->num_classes();
+  family_ = build_family(registry, config_);
+  if (family_->resolution() != data_->resolution())
+    throw std::invalid_argument("the dataset was prepared at " + std::to_string(data_->resolution()) +
+                                " px, the model needs " + std::to_string(family_->resolution()));
+  const auto seed = static_cast<unsigned long long>(config_.params.integer("seed"));
+  loader_ = std::make_unique<DataLoader>(data_, config_.params.integer("batch"), seed, device_of(config_.params));
+  noise_ = make_cpu_generator(seed + 0x9e3779b97f4a7c15ull);
+}
+
+Trainer::Trainer(Checkpoint ck, std::shared_ptr<const Dataset> data, long long steps)
+    : config_(std::move(ck.config)),
+      data_(std::move(data)),
+      family_(std::move(ck.family)),
+      noise_(make_cpu_generator(0)),
+      step_(ck.step),
+      history_(std::move(ck.history)) {
+  if (!data_) throw std::invalid_argument("no dataset");
+  if (data_->channels() != config_.image_channels)
+    throw std::runtime_error("the checkpoint's model makes " + std::to_string(config_.image_channels) +
+                             "-channel images; the dataset has " + std::to_string(data_->channels()));
+  if (data_->resolution() != family_->resolution())
+    throw std::runtime_error("the dataset was prepared at the wrong resolution for this checkpoint");
+  if (steps > 0) config_.steps = steps;
+  loader_ = std::make_unique<DataLoader>(data_, config_.params.integer("batch"), 0, device_of(config_.params));
+  loader_->load(*ck.archive);
+  noise_.set_state(ck.noise_state);
+}
+
+StepStats Trainer::step() {
+  const auto t0 = std::chrono::steady_clock::now();
+  StepScalars scalars = family_->train_step([this] { return loader_->next(); }, noise_);
+  ++step_;
+  StepStats s;
+  s.step = step_;
+  s.step_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  recent_ms_.push_back(s.step_ms);
+  if (recent_ms_.size() > 20) recent_ms_.erase(recent_ms_.begin());
+  s.steps_per_sec = 1000.0 * recent_ms_.size() / std::accumulate(recent_ms_.begin(), recent_ms_.end(), 0.0);
+  s.scalars = std::move(scalars);
+  for (const auto& [name, v] : s.scalars)
+    if (!std::isfinite(v))
+      throw NonFiniteLoss(step_, name + " became " + (std::isnan(v) ? "NaN" : "infinite") + " at step " +
+                                     std::to_string(step_));
+  if (step_ % config_.log_every == 0 || step_ == 1) history_.push_back({s.step, s.scalars});
+  return s;
+}
+
+static json history_to_json(const std::vector<HistoryPoint>& h) {
+  json arr = json::array();
+  for (const auto& p : h) {
+    json row = {{"step", p.step}};
+    for (const auto& [k, v] : p.scalars) row[k] = v;
+    arr.push_back(row);
+  }
+  return arr;
+}
+
+static std::vector<HistoryPoint> history_from_json(const json& arr) {
+  std::vector<HistoryPoint> h;
+  for (const auto& row : arr) {
+    HistoryPoint p;
+    p.step = row.at("step").get<long long>();
+    for (const auto& item : row.items())
+      if (item.key() != "step") p.scalars.emplace_back(item.key(), item.value().get<double>());
+    h.push_back(std::move(p));
+  }
+  return h;
+}
+
+void Trainer::save_checkpoint(const std::string& path) const {
+  torch::serialize::OutputArchive a;
+  a.write("format", c10::IValue(std::string(kFormat)));
+  a.write("format_version", c10::IValue(kFormatVersion));
+  a.write("config", c10::IValue(to_json(config_).dump()));
+  a.write("step", c10::IValue(static_cast<int64_t>(step_)));
+  a.write("history", c10::IValue(history_to_json(history_).dump()));
+  a.write("noise_state", noise_.get_state());
+  loader_->save(a);
+  torch::serialize::OutputArchive model;
+  family_->save(model);
+  a.write("model", model);
+  write_path_atomically(path, [&](const std::string& tmp) { a.save_to(tmp); });
+}
+
+Checkpoint read_checkpoint(const std::string& path, const Registry& registry, const std::string& expected_model) {
+  if (path.empty()) throw std::runtime_error("no checkpoint file given");
+  {
+    std::ifstream probe(path, std::ios::binary);
+    if (!probe) throw std::runtime_error("checkpoint not found: " + path);
+  }
+  Checkpoint ck;
+  ck.archive = std::make_shared<torch::serialize::InputArchive>();
+  try {
+    ck.archive->load_from(path);
+  } catch (const std::exception& e) {
+    std::string why = e.what();
+    why = why.substr(0, why.find('\n'));
+    throw std::runtime_error(path + " is not a GAN Explorer checkpoint, or it is damaged (" + why + ")");
+  }
+  c10::IValue format;
+  if (!ck.archive->try_read("format", format) || !format.isString() || format.toStringRef() != kFormat)
+    throw std::runtime_error(path + " is a LibTorch archive but not a GAN Explorer checkpoint");
+  try {
+    c10::IValue version, config, step, history;
+    ck.archive->read("format_version", version);
+    if (version.toInt() > kFormatVersion)
+      throw std::runtime_error("it was written by a newer GAN Explorer (format " + std::to_string(version.toInt()) + ")");
+    ck.archive->read("config", config);
+    ck.archive->read("step", step);
+    ck.archive->read("history", history);
+    ck.archive->read("noise_state", ck.noise_state);
+    ck.config = config_from_json(json::parse(config.toStringRef()));
+    ck.step = step.toInt();
+    ck.history = history_from_json(json::parse(history.toStringRef()));
+    if (!expected_model.empty() && ck.config.model != expected_model)
+      throw std::runtime_error("it holds a " + ck.config.model + " model, not " + expected_model);
+    if (!registry.find(ck.config.model))
+      throw std::runtime_error("it holds a model of the family '" + ck.config.model + "', which this build does not have");
+    ck.config = validate(ck.config, registry);
+    FamilySetup s;
+    s.params = ck.config.params;
+    s.image_channels = ck.config.image_channels;
+    s.num_classes = ck.config.num_classes;
+    s.device = device_of(ck.config.params);
+    if (s.device.is_cuda() && !torch::cuda::is_available()) {  // explore a GPU run on a CPU machine
+      s.device = torch::kCPU;
+      ck.config.params.set("device", "cpu");
+    }
+    ck.family = create_family(registry.at(ck.config.model), s);
+    torch::serialize::InputArchive model;
+    if (!ck.archive->try_read("model", model)) throw std::runtime_error("it has no model weights");
+    ck.family->load(model);
+  } catch (const std::exception& e) {
+    std::string why = e.what();
+    throw std::runtime_error("cannot load " + path + ": " + why.substr(0, why.find("\nException raised from")));
+  }
+  return ck;
+}
+
+}  // namespace gan
