@@ -17,6 +17,7 @@
 #include "engine/bench.h"
 #include "engine/explorer.h"
 #include "engine/session.h"
+#include "engine/threads.h"
 #include "engine/trainer.h"
 
 namespace gan {
@@ -357,6 +358,7 @@ bool is_cli_invocation(int argc, char** argv) {
 }
 
 int run_cli(const std::vector<std::string>& args) {
+  init_torch_thread();
   if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
     std::cout << kUsage;
     return 0;

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "engine/explorer.h"
+#include "engine/threads.h"
 #include "engine/trainer.h"
 
 namespace gan {
@@ -46,8 +47,9 @@ BenchReport run_bench(const BenchOptions& o, const std::function<void(const std:
   auto say = [&](const std::string& s) {
     if (progress) progress(s);
   };
+  init_torch_thread();
   BenchReport r;
-  r.threads = at::get_num_threads();
+  r.threads = torch_threads();
   Registry registry = Registry::builtin();
   TrainConfig c;
   c.model = "dcgan";

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cmath>
 
+#include "engine/threads.h"
+
 namespace gan {
 
 RenderResult render_now(GeneratorSnapshot& g, const RenderRequest& r) {
@@ -76,6 +78,7 @@ bool Explorer::has_generator() const {
 }
 
 void Explorer::run() {
+  init_torch_thread();
   int turn = 0;  // alternate kinds so that a stream of drags never starves the grid
   for (;;) {
     RenderRequest req;
@@ -97,7 +100,10 @@ void Explorer::run() {
     RenderResult result = render_now(*gen, req);
     result.stamp = stamp;
     result.generator_step = step;
-    if (listener_) listener_(result);
+    try {
+      if (listener_) listener_(result);
+    } catch (...) {  // a listener's failure must not end the render thread
+    }
   }
 }
 

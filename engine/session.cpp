@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "engine/threads.h"
+
 namespace gan {
 namespace fs = std::filesystem;
 
@@ -45,6 +47,7 @@ bool TrainingSession::launch(std::function<void()> job) {
   }
   thread_done_ = false;
   thread_ = std::thread([this, job = std::move(job)] {
+    init_torch_thread();
     try {
       job();
     } catch (const std::exception& e) {  // nothing crosses the thread boundary as an exception

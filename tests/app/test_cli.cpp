@@ -1,0 +1,110 @@
+// app/: the command line, run in-process as a user would type it.
+#include <QtTest>
+
+#include <opencv2/imgcodecs.hpp>
+
+#include "app/cli.h"
+#include "engine/trainer.h"
+#include "tests/support/test_util.h"
+
+class TestCli : public QObject {
+  Q_OBJECT
+  QTemporaryDir tmp_;
+  std::string dir() const { return tmp_.path().toStdString(); }
+  std::string data_;
+
+  // Runs the CLI, capturing stdout and stderr.
+  static int cli(const std::vector<std::string>& args, std::string* out = nullptr, std::string* err = nullptr) {
+    std::stringstream o, e;
+    auto* old_out = std::cout.rdbuf(o.rdbuf());
+    auto* old_err = std::cerr.rdbuf(e.rdbuf());
+    const int rc = gan::run_cli(args);
+    std::cout.rdbuf(old_out);
+    std::cerr.rdbuf(old_err);
+    if (out) *out = o.str();
+    if (err) *err = e.str();
+    return rc;
+  }
+  std::vector<std::string> tiny_train(const std::string& out, const std::string& steps) const {
+    return {"train", "--model", "dcgan", "--data", data_, "--steps", steps, "--out", out, "--batch", "8",
+            "--resolution", "16", "--ngf", "8", "--ndf", "8", "--latent_dim", "8", "--seed", "3", "--sample-every", "2", "--log-every", "1"};
+  }
+
+ private slots:
+  void initTestCase() { data_ = testutil::write_tiny_idx(dir(), 24); }
+
+  void modelsListsFamiliesAsJson() {
+    std::string out;
+    QCOMPARE(cli({"models", "--json"}, &out), 0);
+    auto j = nlohmann::json::parse(out);
+    QVERIFY(j.is_array() && !j.empty());
+    QCOMPARE(j[0]["id"].get<std::string>(), std::string("dcgan"));
+    QCOMPARE(j[0]["capabilities"]["truncation"].get<std::string>(), std::string("resample-normal"));
+    QVERIFY(j[0]["params"].size() >= 10);
+    QCOMPARE(cli({"models"}, &out), 0);
+    QVERIFY(out.find("--lr_g") != std::string::npos);
+  }
+
+  void trainSampleInterpolate() {
+    const std::string out = dir() + "/run";
+    std::string err;
+    QCOMPARE(cli(tiny_train(out, "4"), nullptr, &err), 0);
+    QVERIFY2(err.find("4/4") != std::string::npos, err.c_str());  // the progress line reached the end
+    QVERIFY(testutil::file_exists(out + "/checkpoint.pt"));
+    const std::string log = testutil::read_text(out + "/log.jsonl");
+    QCOMPARE(std::count(log.begin(), log.end(), '\n'), 7L);  // start, 4 steps, checkpoint, finished
+    QVERIFY(testutil::file_exists(out + "/samples/step_0000004.png"));
+
+    std::string so;
+    QCOMPARE(cli({"sample", "--checkpoint", out + "/checkpoint.pt", "--n", "16", "--truncation", "1.0", "--out",
+                  dir() + "/grid.png"},
+                 &so),
+             0);
+    cv::Mat grid = cv::imread(dir() + "/grid.png", cv::IMREAD_UNCHANGED);
+    QCOMPARE(grid.cols, 4 * 16 + 5 * 2);
+    QCOMPARE(grid.rows, 4 * 16 + 5 * 2);
+    QCOMPARE(cli({"interpolate", "--checkpoint", out + "/checkpoint.pt", "--from-seed", "1", "--to-seed", "2",
+                  "--frames", "5", "--mode", "lerp", "--out", dir() + "/strip.png"}),
+             0);
+    cv::Mat strip = cv::imread(dir() + "/strip.png", cv::IMREAD_UNCHANGED);
+    QCOMPARE(strip.cols, 5 * 16 + 6 * 2);
+    QCOMPARE(strip.rows, 16 + 2 * 2);
+
+    // --resume continues to a new total.
+    QCOMPARE(cli({"train", "--resume", out + "/checkpoint.pt", "--steps", "6"}, nullptr, &err), 0);
+    QCOMPARE(gan::read_checkpoint(out + "/checkpoint.pt", gan::Registry::builtin()).step, 6LL);
+  }
+
+  void badInputGivesAMessageAndANonZeroExit_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<int>("code");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("unknown model") << QStringList{"train", "--model", "nogan", "--steps", "2", "--out", "x"} << 2
+                                   << "unknown model 'nogan'";
+    QTest::newRow("negative lr") << QStringList{"train", "--steps", "2", "--out", "x", "--lr", "-1"} << 2
+                                 << "must be between";
+    QTest::newRow("zero batch") << QStringList{"train", "--steps", "2", "--out", "x", "--batch", "0"} << 2
+                                << "Batch size (batch) must be between 1 and 4096";
+    QTest::newRow("unknown option") << QStringList{"train", "--steps", "2", "--out", "x", "--speed", "9"} << 2
+                                    << "unknown option --speed";
+    QTest::newRow("missing out") << QStringList{"train", "--steps", "2"} << 2 << "--out is required";
+    QTest::newRow("missing data") << QStringList{"train", "--steps", "2", "--out", "MISSINGOUT", "--data", "/no/such/dir"}
+                                  << 1 << "dataset not found";
+    QTest::newRow("bad checkpoint") << QStringList{"sample", "--checkpoint", "/etc/hostname", "--out", "g.png"} << 1
+                                    << "not a GAN Explorer checkpoint";
+    QTest::newRow("unknown command") << QStringList{"trian"} << 2 << "unknown command";
+  }
+  void badInputGivesAMessageAndANonZeroExit() {
+    QFETCH(QStringList, args);
+    QFETCH(int, code);
+    QFETCH(QString, message);
+    std::vector<std::string> a;
+    for (const auto& s : args) a.push_back(s == "MISSINGOUT" ? dir() + "/missing-out" : s.toStdString());
+    std::string err;
+    QCOMPARE(cli(a, nullptr, &err), code);
+    QVERIFY2(QString::fromStdString(err).contains(message), err.c_str());
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"

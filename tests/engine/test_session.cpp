@@ -1,0 +1,288 @@
+// engine/: the session thread (start, pause, step, resume, stop, NaN), its files, and the renderer.
+#include <QtTest>
+
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include "engine/session.h"
+#include "tests/support/test_util.h"
+
+using namespace gan;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Records what the session reports, from its thread.
+struct Recorder : SessionListener {
+  std::mutex m;
+  std::vector<std::pair<SessionState, std::string>> states;
+  std::vector<StepStats> stats;
+  std::vector<RunInfo> runs;
+  void on_state(SessionState s, const std::string& msg) override {
+    std::lock_guard<std::mutex> l(m);
+    states.emplace_back(s, msg);
+  }
+  void on_stats(const StepStats& s) override {
+    std::lock_guard<std::mutex> l(m);
+    stats.push_back(s);
+  }
+  void on_run(const RunInfo& r) override {
+    std::lock_guard<std::mutex> l(m);
+    runs.push_back(r);
+  }
+  size_t count() {
+    std::lock_guard<std::mutex> l(m);
+    return stats.size();
+  }
+  std::string last_message() {
+    std::lock_guard<std::mutex> l(m);
+    return states.empty() ? "" : states.back().second;
+  }
+};
+
+bool wait_for(const std::function<bool()>& cond, std::chrono::milliseconds limit = 20000ms) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < end) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(5ms);
+  }
+  return cond();
+}
+
+// A DCGAN whose losses turn NaN from step 3 on, to test what the session does with a diverged run.
+class NanAfter : public Family {
+ public:
+  NanAfter(const FamilyInfo& info, std::unique_ptr<Family> inner) : Family(info), inner_(std::move(inner)) {}
+  StepScalars train_step(const BatchSource& b, torch::Generator& g) override {
+    auto s = inner_->train_step(b, g);
+    if (++steps_ >= 3) s[0].second = std::nan("");
+    return s;
+  }
+  torch::Tensor generate(const torch::Tensor& z, const torch::Tensor& l) override { return inner_->generate(z, l); }
+  std::shared_ptr<GeneratorSnapshot> snapshot() const override { return inner_->snapshot(); }
+  long long latent_dim() const override { return inner_->latent_dim(); }
+  int resolution() const override { return inner_->resolution(); }
+  int image_channels() const override { return inner_->image_channels(); }
+  long long parameter_count() const override { return inner_->parameter_count(); }
+  void save(torch::serialize::OutputArchive& a) const override { inner_->save(a); }
+  void load(torch::serialize::InputArchive& a) override { inner_->load(a); }
+
+ private:
+  std::unique_ptr<Family> inner_;
+  int steps_ = 0;
+};
+
+Registry registry_with_nan_family() {
+  Registry r = Registry::builtin();
+  FamilyInfo f = r.at("dcgan");
+  f.id = "nan-dcgan";
+  f.name = "DCGAN that diverges";
+  f.create = [](const FamilyInfo& info, const FamilySetup& s) -> std::unique_ptr<Family> {
+    const FamilyInfo dc = Registry::builtin().at("dcgan");  // a copy: builtin() is a temporary
+    return std::make_unique<NanAfter>(info, dc.create(dc, s));
+  };
+  r.add(f);
+  return r;
+}
+
+// A generator that takes its time, to see requests coalesce.
+struct SlowSnapshot : GeneratorSnapshot {
+  std::atomic<int> calls{0};
+  torch::Tensor generate(const torch::Tensor& z, const torch::Tensor&) override {
+    ++calls;
+    std::this_thread::sleep_for(30ms);
+    return torch::zeros({z.size(0), 1, 8, 8});
+  }
+  long long latent_dim() const override { return 4; }
+};
+
+}  // namespace
+
+class TestSession : public QObject {
+  Q_OBJECT
+  QTemporaryDir tmp_;
+  std::string dir() const { return tmp_.path().toStdString(); }
+  std::string data_;
+
+ private slots:
+  void initTestCase() { data_ = testutil::write_tiny_idx(dir(), 40); }
+
+  void startPauseStepResumeStop() {
+    Recorder rec;
+    const std::string out = dir() + "/run1";
+    {
+      TrainingSession session(Registry::builtin(), rec);
+      StartRequest req{testutil::tiny_config(data_, out, 100000), "", false};
+      QVERIFY(session.start(req));
+      QVERIFY(!session.start(req));  // one run at a time
+      QVERIFY(wait_for([&] { return rec.count() >= 3; }));
+      session.pause();
+      QVERIFY(wait_for([&] { return session.state() == SessionState::Paused; }));
+      const size_t paused_at = rec.count();
+      std::this_thread::sleep_for(150ms);
+      QCOMPARE(rec.count(), paused_at);  // no step while paused
+      session.step();
+      QVERIFY(wait_for([&] { return rec.count() == paused_at + 1 && session.state() == SessionState::Paused; }));
+      std::this_thread::sleep_for(100ms);
+      QCOMPARE(rec.count(), paused_at + 1);  // exactly one
+      session.resume();
+      QVERIFY(wait_for([&] { return rec.count() >= paused_at + 5; }));
+      session.stop();
+      session.wait();
+      QCOMPARE(session.state(), SessionState::Finished);
+    }
+    // Steps are numbered without gaps, and the stop saved a checkpoint with the last step.
+    for (size_t i = 0; i < rec.stats.size(); ++i) QCOMPARE(rec.stats[i].step, static_cast<long long>(i + 1));
+    QVERIFY(QString::fromStdString(rec.last_message()).contains("saved to"));
+    Checkpoint ck = read_checkpoint(out + "/checkpoint.pt", Registry::builtin());
+    QCOMPARE(ck.step, static_cast<long long>(rec.stats.size()));
+    const std::string log = testutil::read_text(out + "/log.jsonl");
+    QVERIFY(log.find("\"event\":\"start\"") != std::string::npos);
+    QVERIFY(log.find("\"event\":\"stopped\"") != std::string::npos);
+    QVERIFY(log.find("\"loss_d\"") != std::string::npos);
+    QVERIFY(testutil::file_exists(out + "/samples/step_0000005.png"));
+    QCOMPARE(rec.runs.size(), size_t(1));
+    QCOMPARE(rec.runs[0].series.size(), size_t(4));
+  }
+
+  void runsToTheEndAndResumes() {
+    Recorder rec;
+    const std::string out = dir() + "/run2";
+    TrainingSession session(Registry::builtin(), rec);
+    QVERIFY(session.start({testutil::tiny_config(data_, out, 6), "", false}));
+    QVERIFY(wait_for([&] { return session.state() == SessionState::Finished && !session.busy(); }));
+    QCOMPARE(rec.count(), size_t(6));
+    // Continue the same run to step 9 from its checkpoint.
+    StartRequest more;
+    more.config.steps = 9;
+    more.config.data.source = "";  // the data the checkpoint names
+    more.resume_from = out + "/checkpoint.pt";
+    QVERIFY(session.start(more));
+    QVERIFY(wait_for([&] { return rec.count() == 9 && !session.busy(); }));
+    QCOMPARE(rec.stats.back().step, 9LL);
+    QCOMPARE(read_checkpoint(out + "/checkpoint.pt", Registry::builtin()).step, 9LL);
+  }
+
+  void nanLossPausesAndKeepsTheSavedCheckpoint() {
+    Recorder rec;
+    const std::string out = dir() + "/nan";
+    auto config = testutil::tiny_config(data_, out, 100);
+    config.model = "nan-dcgan";
+    config.checkpoint_every = 2;
+    TrainingSession session(registry_with_nan_family(), rec);
+    QVERIFY(session.start({config, "", false}));
+    const bool paused = wait_for([&] {
+      return session.state() == SessionState::Paused && rec.last_message().find("NaN") != std::string::npos;
+    });
+    if (!paused)
+      for (const auto& [st, m] : rec.states) qWarning("state %s: %s", to_string(st), m.c_str());
+    QVERIFY(paused);
+    const std::string msg = rec.last_message();
+    QVERIFY2(msg.find("loss_d became NaN at step 3") != std::string::npos, msg.c_str());
+    QVERIFY(msg.find("Training paused") != std::string::npos);
+    const std::string before = testutil::read_text(out + "/checkpoint.pt");
+    QVERIFY(!before.empty());
+    session.stop();
+    session.wait();
+    QCOMPARE(testutil::read_text(out + "/checkpoint.pt"), before);  // not overwritten by NaN weights
+    QCOMPARE(read_checkpoint(out + "/checkpoint.pt", registry_with_nan_family()).step, 2LL);
+  }
+
+  void badSettingsFailWithAMessage() {
+    Recorder rec;
+    auto config = testutil::tiny_config(data_, dir() + "/bad", 10);
+    config.params.set("lr_g", "-0.1");
+    TrainingSession session(Registry::builtin(), rec);
+    QVERIFY(session.start({config, "", false}));
+    QVERIFY(wait_for([&] { return session.state() == SessionState::Failed; }));
+    QVERIFY(QString::fromStdString(rec.last_message()).contains("G learning rate"));
+    // Missing data: also a message, and the session can start again afterwards.
+    auto missing = testutil::tiny_config(dir() + "/no-such-file", dir() + "/bad2", 10);
+    QVERIFY(wait_for([&] { return !session.busy(); }));
+    QVERIFY(session.start({missing, "", false}));
+    QVERIFY(wait_for([&] { return session.state() == SessionState::Failed && !session.busy(); }));
+    QVERIFY(QString::fromStdString(rec.last_message()).contains("not found"));
+    QCOMPARE(rec.count(), size_t(0));
+  }
+
+  void openCheckpointFeedsTheExplorerWithoutData() {
+    Recorder rec;
+    std::mutex m;
+    std::vector<RenderResult> results;
+    Explorer explorer([&](const RenderResult& r) {
+      std::lock_guard<std::mutex> l(m);
+      results.push_back(r);
+    });
+    TrainingSession session(Registry::builtin(), rec, &explorer);
+    QVERIFY(session.open_checkpoint(dir() + "/run2/checkpoint.pt"));
+    QVERIFY(wait_for([&] { return explorer.has_generator() && !session.busy(); }));
+    QCOMPARE(rec.runs.size(), size_t(1));
+    QVERIFY(!rec.runs[0].trainable);
+    QCOMPARE(rec.runs[0].step, 9LL);
+    QVERIFY(!rec.runs[0].history.empty());
+    RenderRequest r;
+    r.kind = RenderKind::Grid;
+    r.grid_count = 9;
+    const auto stamp = explorer.request(r);
+    QVERIFY(wait_for([&] {
+      std::lock_guard<std::mutex> l(m);
+      return !results.empty() && results.back().stamp == stamp;
+    }));
+    std::lock_guard<std::mutex> l(m);
+    QVERIFY(results.back().error.empty());
+    QCOMPARE(results.back().image.width, 3 * 16 + 4 * 2);  // 3 x 3 tiles of 16 px, 2 px padding
+    QCOMPARE(results.back().generator_step, 9LL);
+  }
+
+  void renderRequestsCoalesceLatestWins() {
+    std::mutex m;
+    std::vector<RenderResult> results;
+    Explorer explorer([&](const RenderResult& r) {
+      std::lock_guard<std::mutex> l(m);
+      results.push_back(r);
+    });
+    auto slow = std::make_shared<SlowSnapshot>();
+    explorer.set_generator(slow, 1);
+    std::uint64_t last = 0;
+    for (int i = 0; i < 60; ++i) {
+      RenderRequest r;
+      r.t = i / 59.0;
+      last = explorer.request(r);
+      std::this_thread::sleep_for(1ms);
+    }
+    QVERIFY(wait_for([&] {
+      std::lock_guard<std::mutex> l(m);
+      return !results.empty() && results.back().stamp == last;
+    }));
+    std::this_thread::sleep_for(100ms);
+    std::lock_guard<std::mutex> l(m);
+    QVERIFY2(results.size() < 20, qPrintable(QString("%1 renders for 60 requests").arg(results.size())));
+    QCOMPARE(results.back().stamp, last);
+    for (size_t i = 1; i < results.size(); ++i) QVERIFY(results[i].stamp > results[i - 1].stamp);
+  }
+
+  void aNewGeneratorRerendersTheLatestRequest() {
+    std::mutex m;
+    std::vector<RenderResult> results;
+    Explorer explorer([&](const RenderResult& r) {
+      std::lock_guard<std::mutex> l(m);
+      results.push_back(r);
+    });
+    RenderRequest r;
+    explorer.request(r);  // no generator yet: waits
+    std::this_thread::sleep_for(50ms);
+    QVERIFY(results.empty());
+    explorer.set_generator(std::make_shared<SlowSnapshot>(), 4);
+    explorer.set_generator(std::make_shared<SlowSnapshot>(), 8);
+    QVERIFY(wait_for([&] {
+      std::lock_guard<std::mutex> l(m);
+      return !results.empty() && results.back().generator_step == 8;
+    }));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestSession)
+#include "test_session.moc"

@@ -1,0 +1,208 @@
+// models/: the registry, hyper-parameter validation, latents, and DCGAN's networks and recipe.
+#include <QtTest>
+
+#include "models/dcgan.h"
+#include "models/family.h"
+#include "models/latent.h"
+#include "models/layers.h"
+#include "models/registry.h"
+#include "tests/support/test_util.h"
+
+using namespace gan;
+
+class TestModels : public QObject {
+  Q_OBJECT
+
+  static std::unique_ptr<Family> tiny_dcgan(int res = 16, int channels = 1) {
+    const Registry r = Registry::builtin();
+    FamilySetup s;
+    s.params.set("resolution", std::to_string(res));
+    s.params.set("ngf", "8");
+    s.params.set("ndf", "8");
+    s.params.set("latent_dim", "8");
+    s.image_channels = channels;
+    return create_family(r.at("dcgan"), s);
+  }
+
+ private slots:
+  void registryListsDcganWithCapabilities() {
+    const Registry r = Registry::builtin();
+    const FamilyInfo& f = r.at("dcgan");
+    QCOMPARE(QString::fromStdString(f.name), QString("DCGAN"));
+    QCOMPARE(f.caps.latent_dim, 100LL);
+    QCOMPARE(f.caps.truncation, TruncationKind::ResampleNormal);
+    QCOMPARE(f.caps.series, (std::vector<std::string>{"loss_d", "loss_g", "d_real", "d_fake"}));
+    QVERIFY(r.find("nope") == nullptr);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, r.at("nope"));
+    // Every family exposes the shared parameters the GUI needs.
+    for (const auto& fam : r.families())
+      for (const char* name : {"batch", "seed", "device"}) {
+        bool found = false;
+        for (const auto& p : fam.params) found = found || p.name == name;
+        QVERIFY2(found, name);
+      }
+  }
+
+  void defaultsFillInAndValidate() {
+    const Registry r = Registry::builtin();
+    std::vector<std::string> errors;
+    ParamSet p = ParamSet().validated(r.at("dcgan").params, errors);
+    QVERIFY(errors.empty());
+    QCOMPARE(p.number("lr_g"), 2e-4);
+    QCOMPARE(p.number("beta1"), 0.5);
+    QCOMPARE(p.integer("batch"), 64LL);
+    QCOMPARE(QString::fromStdString(p.text("device")), QString("cpu"));
+  }
+
+  void badValuesAreEachNamed_data() {
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("negative lr") << "lr_g" << "-1e-4" << "between";
+    QTest::newRow("zero batch") << "batch" << "0" << "between";
+    QTest::newRow("fractional batch") << "batch" << "2.5" << "whole number";
+    QTest::newRow("not a number") << "lr_d" << "fast" << "must be a number";
+    QTest::newRow("unknown choice") << "device" << "tpu" << "must be one of cpu, cuda";
+    QTest::newRow("unknown name") << "lr" << "1" << "unknown hyper-parameter 'lr'";
+  }
+  void badValuesAreEachNamed() {
+    QFETCH(QString, name);
+    QFETCH(QString, value);
+    QFETCH(QString, message);
+    ParamSet p;
+    p.set(name.toStdString(), value.toStdString());
+    std::vector<std::string> errors;
+    p.validated(Registry::builtin().at("dcgan").params, errors);
+    QCOMPARE(errors.size(), size_t(1));
+    QVERIFY2(QString::fromStdString(errors[0]).contains(message), errors[0].c_str());
+    FamilySetup s;
+    s.params = p;
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, create_family(Registry::builtin().at("dcgan"), s));
+  }
+
+  void generatorAndDiscriminatorShapes_data() {
+    QTest::addColumn<int>("res");
+    QTest::addColumn<int>("channels");
+    QTest::newRow("16px grey") << 16 << 1;
+    QTest::newRow("32px grey") << 32 << 1;
+    QTest::newRow("64px RGB") << 64 << 3;
+  }
+  void generatorAndDiscriminatorShapes() {
+    QFETCH(int, res);
+    QFETCH(int, channels);
+    DcganOptions o;
+    o.latent_dim = 10;
+    o.resolution = res;
+    o.channels = channels;
+    o.ngf = o.ndf = 8;
+    DcganGenerator g(o);
+    DcganDiscriminator d(o);
+    auto x = g->forward(torch::randn({5, 10}));
+    QCOMPARE(x.sizes().vec(), (std::vector<int64_t>{5, channels, res, res}));
+    QVERIFY(x.abs().max().item<float>() <= 1.0f);  // tanh output
+    auto logits = d->forward(x);
+    QCOMPARE(logits.sizes().vec(), (std::vector<int64_t>{5}));
+    // DCGAN at 64 px has the paper's widths: 8*ngf at 4x4, halving up to 64x64.
+    if (res == 64) {
+      auto first = g->net->ptr(0)->as<torch::nn::ConvTranspose2d>();
+      QCOMPARE(first->weight.size(1), 64LL);  // 8 * ngf (ngf = 8)
+    }
+  }
+
+  void initialisationFollowsThePaper() {
+    DcganOptions o;
+    o.ngf = o.ndf = 64;
+    o.latent_dim = 100;
+    DcganGenerator g(o);
+    torch::Generator gen = make_cpu_generator(1);
+    dcgan_init(*g, gen);
+    auto w = g->net->ptr(0)->as<torch::nn::ConvTranspose2d>()->weight;
+    QVERIFY(std::abs(w.mean().item<double>()) < 1e-3);
+    QVERIFY(std::abs(w.std().item<double>() - 0.02) < 1e-3);
+    auto bn = g->net->ptr(1)->as<torch::nn::BatchNorm2d>()->weight;
+    QVERIFY(std::abs(bn.mean().item<double>() - 1.0) < 0.01);
+  }
+
+  void sameSeedSameWeights() {
+    auto a = tiny_dcgan(), b = tiny_dcgan();
+    auto z = torch::randn({4, 8});
+    QVERIFY(torch::equal(a->generate(z, {}), b->generate(z, {})));
+  }
+
+  // On a fixed batch the recipe must do what the losses say: D learns to tell that batch from the
+  // generator's output, so D(x) rises and the D loss falls; G's steps push D(G(z)) back up.
+  void stepsOnAFixedBatchMoveTheLosses() {
+    auto fam = tiny_dcgan();
+    torch::manual_seed(0);
+    Batch fixed{torch::rand({8, 1, 16, 16}) * 2 - 1, {}};
+    torch::Generator noise = make_cpu_generator(5);
+    auto source = [&] { return fixed; };
+    auto first = fam->train_step(source, noise);
+    StepScalars last;
+    for (int i = 0; i < 40; ++i) last = fam->train_step(source, noise);
+    auto get = [](const StepScalars& s, const char* k) {
+      for (const auto& [n, v] : s)
+        if (n == k) return v;
+      return std::nan("");
+    };
+    QCOMPARE(first.size(), size_t(4));
+    for (const auto& [n, v] : last) QVERIFY2(std::isfinite(v), n.c_str());
+    QVERIFY2(get(last, "loss_d") < get(first, "loss_d"), "D loss did not fall");
+    QVERIFY2(get(last, "d_real") > get(first, "d_real"), "D(x) did not rise");
+    QVERIFY(get(last, "d_real") > get(last, "d_fake"));
+    // At initialisation D is undecided (D = 1/2 everywhere), so the BCE losses start at their
+    // textbook values: loss_d = 2 ln 2 (real and fake terms), non-saturating loss_g = ln 2.
+    GAN_COMPARE_NEAR(get(first, "loss_d"), 2 * std::log(2.0), 0.05);
+    GAN_COMPARE_NEAR(get(first, "loss_g"), std::log(2.0), 0.05);
+    GAN_COMPARE_NEAR(get(first, "d_real"), 0.5, 0.05);
+  }
+
+  void snapshotIsACopyThatTrainingLeavesAlone() {
+    auto fam = tiny_dcgan();
+    auto snap_before = fam->snapshot();
+    auto z = torch::randn({2, 8});
+    auto img_before = snap_before->generate(z, {});
+    torch::Generator noise = make_cpu_generator(1);
+    Batch fixed{torch::rand({8, 1, 16, 16}) * 2 - 1, {}};
+    fam->train_step([&] { return fixed; }, noise);
+    QVERIFY(!torch::equal(fam->snapshot()->generate(z, {}), img_before));
+    // The snapshot is a copy: training did not change it.
+    QVERIFY(torch::equal(snap_before->generate(z, {}), img_before));
+  }
+
+  void truncatedNormalStaysWithinThreshold() {
+    torch::Generator g = make_cpu_generator(11);
+    auto z = truncated_normal({500, 64}, 0.5, g);
+    QVERIFY(z.abs().max().item<double>() <= 0.5);
+    // Resampling keeps it a normal restricted to [-t, t]: symmetric, std of N(0,1) truncated at 0.5.
+    QVERIFY(std::abs(z.mean().item<double>()) < 0.01);
+    GAN_COMPARE_NEAR(z.std().item<double>(), 0.2863, 0.03);  // sqrt(1 - 2*0.5*phi(0.5)/(2*Phi(0.5)-1))
+    auto off = truncated_normal({100, 64}, 0.0, g);
+    QVERIFY(off.abs().max().item<double>() > 2.0);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, truncated_normal({1, 4}, 0.01, g));
+  }
+
+  void seedsNameLatents() {
+    QVERIFY(torch::equal(latent_for_seed(42, 100, 0), latent_for_seed(42, 100, 0)));
+    QVERIFY(!torch::equal(latent_for_seed(42, 100, 0), latent_for_seed(43, 100, 0)));
+    QCOMPARE(latent_for_seed(42, 100, 0).sizes().vec(), (std::vector<int64_t>{1, 100}));
+  }
+
+  void interpolationEndpointsAndSlerpNorm() {
+    auto a = latent_for_seed(1, 64, 0), b = latent_for_seed(2, 64, 0);
+    for (auto mode : {InterpMode::Lerp, InterpMode::Slerp}) {
+      QVERIFY(torch::allclose(interpolate(a, b, 0.0, mode), a, 1e-5, 1e-6));
+      QVERIFY(torch::allclose(interpolate(a, b, 1.0, mode), b, 1e-5, 1e-6));
+    }
+    QVERIFY(torch::allclose(interpolate(a, b, 0.5, InterpMode::Lerp), (a + b) / 2));
+    // Between two unit vectors at 90 degrees, slerp keeps unit length; lerp shrinks to 1/sqrt(2).
+    auto e1 = torch::tensor({{1.0f, 0.0f}}), e2 = torch::tensor({{0.0f, 1.0f}});
+    GAN_COMPARE_NEAR(interpolate(e1, e2, 0.5, InterpMode::Slerp).norm().item<double>(), 1.0, 1e-6);
+    GAN_COMPARE_NEAR(interpolate(e1, e2, 0.5, InterpMode::Lerp).norm().item<double>(), std::sqrt(0.5), 1e-6);
+    // Parallel vectors fall back to lerp instead of 0/0.
+    QVERIFY(torch::isfinite(interpolate(e1, e1 * 2, 0.3, InterpMode::Slerp)).all().item<bool>());
+  }
+};
+
+QTEST_GUILESS_MAIN(TestModels)
+#include "test_models.moc"

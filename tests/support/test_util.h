@@ -1,0 +1,34 @@
+#pragma once
+// Helpers the test executables share: small data files made on the spot, tiny configs.
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <string>
+
+#include "engine/config.h"
+#include "engine/dataset.h"
+
+namespace testutil {
+
+// Writes an IDX file of unsigned bytes; gz = true writes it gzip-compressed.
+void write_idx(const std::string& path, const torch::Tensor& values_uint8, bool gz = false);
+// A labelled IDX pair "<dir>/tiny-images-idx3-ubyte" (+ labels) of n 28x28 images with structure
+// (class k: a bright bar at row 2k+...), returns the images path.
+std::string write_tiny_idx(const std::string& dir, int n = 64, bool gz = false);
+// A DCGAN config small enough for a step in a few milliseconds: 16 px, widths 8, batch 8.
+gan::TrainConfig tiny_config(const std::string& data, const std::string& out_dir, long long steps = 10);
+// An in-memory dataset of n random 16x16 grey images.
+std::shared_ptr<const gan::Dataset> tiny_dataset(int n = 32, int resolution = 16, int channels = 1);
+// Maximum absolute difference between every parameter of two modules' state (for exactness checks).
+bool file_exists(const std::string& path);
+std::string read_text(const std::string& path);
+
+}  // namespace testutil
+
+// Compares doubles within a relative tolerance, printing both.
+#define GAN_COMPARE_NEAR(actual, expected, tol)                                                              \
+  do {                                                                                                       \
+    const double a_ = (actual), e_ = (expected);                                                             \
+    if (!(std::abs(a_ - e_) <= (tol) * std::max(1.0, std::abs(e_))))                                         \
+      QFAIL(qPrintable(QString("%1 = %2, expected %3 (tol %4)").arg(#actual).arg(a_, 0, 'g', 12).arg(e_, 0, 'g', 12).arg(tol))); \
+  } while (0)

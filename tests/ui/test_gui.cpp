@@ -1,0 +1,120 @@
+// ui/ and app/: the real main window on the offscreen platform, clicked as a user would.
+#include <QPushButton>
+#include <QSlider>
+#include <QtTest>
+
+#include "app/main_window.h"
+#include "tests/support/test_util.h"
+#include "ui/dataset_picker.h"
+#include "ui/hyperparam_form.h"
+#include "ui/latent_explorer.h"
+#include "ui/loss_plot.h"
+#include "ui/message_bar.h"
+#include "ui/sample_grid.h"
+#include "ui/training_controls.h"
+
+class TestGui : public QObject {
+  Q_OBJECT
+  QTemporaryDir tmp_;
+  QString data_;
+
+  void makeTiny(MainWindow& w) {
+    w.datasetPicker()->setSource(data_, "train");
+    gan::ParamSet p;
+    for (auto [k, v] : {std::pair{"resolution", "16"}, {"ngf", "8"}, {"ndf", "8"}, {"latent_dim", "8"}, {"batch", "8"}})
+      p.set(k, v);
+    w.form()->setValues(p);
+    w.controls()->setTotalSteps(1000000);
+  }
+
+ private slots:
+  void initTestCase() {
+    qputenv("GAN_EXPLORER_RUNS", (tmp_.path() + "/runs").toUtf8());
+    data_ = QString::fromStdString(testutil::write_tiny_idx(tmp_.path().toStdString(), 40));
+  }
+
+  void trainWatchExploreStop() {
+    MainWindow w;
+    w.show();
+    makeTiny(w);
+    QCOMPARE(w.state(), ui::UiState::Idle);
+    QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);
+    // Points arrive in the loss plot, and the sample grid is drawn and then redrawn by a later generator.
+    QTRY_VERIFY_WITH_TIMEOUT(w.lossPlot()->pointCount("loss_d") > 0, 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(w.sampleGrid()->step() > 0, 30000);
+    const QImage first = w.sampleGrid()->image();
+    const qint64 first_step = w.sampleGrid()->step();
+    QVERIFY(!first.isNull());
+    QTRY_VERIFY_WITH_TIMEOUT(w.sampleGrid()->step() > first_step && w.sampleGrid()->image() != first, 30000);
+    QCOMPARE(w.lossPlot()->pointCount("loss_g"), w.lossPlot()->pointCount("loss_d"));
+
+    // The latent slider moves while training runs, and a new image comes back.
+    QTRY_VERIFY_WITH_TIMEOUT(!w.explorer()->image().isNull(), 30000);
+    QCOMPARE(w.state(), ui::UiState::Running);
+    const QImage before = w.explorer()->image();
+    w.explorer()->slider()->setValue(1000);
+    QTRY_VERIFY_WITH_TIMEOUT(w.explorer()->image() != before, 30000);
+    QCOMPARE(w.state(), ui::UiState::Running);
+
+    // Pause, then Stop: the run ends with a checkpoint in its folder.
+    QTest::mouseClick(w.controls()->pauseButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Paused, 30000);
+    QTest::mouseClick(w.controls()->stopButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Finished, 30000);
+    QVERIFY(QFile::exists(w.runDir() + "/checkpoint.pt"));
+    QVERIFY(QFile::exists(w.runDir() + "/log.jsonl"));
+    QVERIFY(w.controls()->startButton()->isEnabled());
+  }
+
+  void badSettingsStartNothing() {
+    MainWindow w;
+    makeTiny(w);
+    gan::ParamSet p;
+    p.set("lr_g", "-1e-4");  // a negative learning rate
+    w.form()->setValues(p);
+    QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);
+    QTest::qWait(200);
+    QCOMPARE(w.state(), ui::UiState::Idle);
+    QVERIFY(w.messageBar()->isVisible() || !w.messageBar()->text().isEmpty());
+    QVERIFY2(w.messageBar()->text().contains("G learning rate"), qPrintable(w.messageBar()->text()));
+    QCOMPARE(w.messageBar()->level(), ui::MessageBar::Level::Error);
+  }
+
+  void openedCheckpointIsExploredWithoutData() {
+    const QString dir = tmp_.path() + "/cli-run";
+    {
+      MainWindow w;  // make a checkpoint through the GUI's engine: start, then stop
+      makeTiny(w);
+      QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);
+      QTRY_VERIFY_WITH_TIMEOUT(w.lossPlot()->pointCount("loss_d") >= 3, 30000);
+      QTest::mouseClick(w.controls()->stopButton(), Qt::LeftButton);
+      QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Finished, 30000);
+      QVERIFY(QDir().rename(w.runDir(), dir));
+    }
+    MainWindow w;
+    w.datasetPicker()->setSource("/no/such/data", "train");  // exploring needs no data
+    w.openCheckpoint(dir + "/checkpoint.pt");
+    QTRY_VERIFY_WITH_TIMEOUT(!w.sampleGrid()->image().isNull(), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.explorer()->image().isNull(), 30000);
+    QVERIFY(w.lossPlot()->pointCount("loss_d") >= 3);  // the checkpoint's history is plotted
+    const QImage before = w.explorer()->image();
+    w.explorer()->slider()->setValue(700);
+    QTRY_VERIFY_WITH_TIMEOUT(w.explorer()->image() != before, 30000);
+  }
+
+  void damagedCheckpointGetsAMessage() {
+    MainWindow w;
+    const QString bad = tmp_.path() + "/bad.pt";
+    QFile f(bad);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("not a checkpoint");
+    f.close();
+    w.openCheckpoint(bad);
+    QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Failed, 30000);
+    QVERIFY2(w.messageBar()->text().contains("not a GAN Explorer checkpoint"), qPrintable(w.messageBar()->text()));
+    QVERIFY(w.controls()->startButton()->isEnabled());  // the app goes on
+  }
+};
+
+QTEST_MAIN(TestGui)
+#include "test_gui.moc"

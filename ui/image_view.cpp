@@ -1,0 +1,60 @@
+#include "ui/image_view.h"
+
+#include <QPainter>
+#include <QPaintEvent>
+
+namespace ui {
+
+ImageView::ImageView(QWidget* parent) : QWidget(parent) {
+  setMinimumSize(128, 128);
+  setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
+}
+
+void ImageView::setImage(const QImage& image) {
+  image_ = image;
+  update();
+}
+
+void ImageView::setOverlayText(const QString& text) {
+  if (text == overlay_) return;
+  overlay_ = text;
+  update();
+}
+
+QSize ImageView::sizeHint() const { return {256, 256}; }
+
+QSize ImageView::minimumSizeHint() const { return {128, 128}; }
+
+void ImageView::paintEvent(QPaintEvent* /*event*/) {
+  QPainter p(this);
+  const QRect area = rect();
+  p.fillRect(area, QColor(32, 32, 36));
+
+  if (!image_.isNull()) {
+    QSize target = image_.size().scaled(area.size(), Qt::KeepAspectRatio);
+    // Whole-number scale factors keep the pixels square when the image is much smaller than the view.
+    const int factor = qMin(area.width() / image_.width(), area.height() / image_.height());
+    if (factor >= 4) target = image_.size() * factor;
+    QRect dest(QPoint(0, 0), target);
+    dest.moveCenter(area.center());
+    p.setRenderHint(QPainter::SmoothPixmapTransform, false);
+    p.drawImage(dest, image_);
+  }
+
+  if (!overlay_.isEmpty()) {
+    const QRect box = area.adjusted(8, 8, -8, -8);
+    QFont f = font();
+    f.setPointSizeF(f.pointSizeF() * 1.1);
+    p.setFont(f);
+    const int flags = Qt::AlignCenter | Qt::TextWordWrap;
+    QRect text_rect = p.boundingRect(box, flags, overlay_);
+    if (!image_.isNull()) {
+      // A translucent plate keeps the text legible over the image.
+      p.fillRect(text_rect.adjusted(-6, -4, 6, 4), QColor(0, 0, 0, 170));
+    }
+    p.setPen(QColor(235, 235, 235));
+    p.drawText(box, flags, overlay_);
+  }
+}
+
+}  // namespace ui

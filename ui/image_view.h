@@ -1,0 +1,31 @@
+#pragma once
+// Paints one small image scaled to fit (nearest-neighbour, aspect kept), with optional overlay text.
+#include <QImage>
+#include <QString>
+#include <QWidget>
+
+namespace ui {
+
+class ImageView : public QWidget {
+  Q_OBJECT
+ public:
+  explicit ImageView(QWidget* parent = nullptr);
+
+  void setImage(const QImage& image);
+  QImage image() const { return image_; }
+  // Drawn centred over the image, or over a dark background when there is no image. Empty hides it.
+  void setOverlayText(const QString& text);
+  QString overlayText() const { return overlay_; }
+
+  QSize sizeHint() const override;
+  QSize minimumSizeHint() const override;
+
+ protected:
+  void paintEvent(QPaintEvent* event) override;
+
+ private:
+  QImage image_;
+  QString overlay_;
+};
+
+}  // namespace ui

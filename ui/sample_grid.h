@@ -1,0 +1,33 @@
+#pragma once
+// The grid of samples from the fixed latents, with the step and render time it was made at.
+#include <QImage>
+#include <QString>
+#include <QWidget>
+
+class QLabel;
+
+namespace ui {
+
+class ImageView;
+
+class SampleGrid : public QWidget {
+  Q_OBJECT
+ public:
+  explicit SampleGrid(QWidget* parent = nullptr);
+
+  void setGrid(const QImage& grid, qint64 step, double render_ms);
+  // Shown over the image ("No model yet", an error). Empty removes it.
+  void setMessage(const QString& message);
+  qint64 step() const { return step_; }
+  QImage image() const;
+  ImageView* view() const { return view_; }
+  QString caption() const;
+
+ private:
+  QLabel* title_ = nullptr;
+  ImageView* view_ = nullptr;
+  QLabel* caption_ = nullptr;
+  qint64 step_ = -1;
+};
+
+}  // namespace ui

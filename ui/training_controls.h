@@ -1,0 +1,63 @@
+#pragma once
+// Start / Pause-Resume / Step / Stop, the run length and sampling period, and the progress line.
+#include <QString>
+#include <QWidget>
+
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+
+namespace ui {
+
+enum class UiState { Idle, Loading, Running, Paused, Finished, Failed };
+
+class TrainingControls : public QWidget {
+  Q_OBJECT
+ public:
+  explicit TrainingControls(QWidget* parent = nullptr);
+
+  qint64 totalSteps() const;
+  void setTotalSteps(qint64 total_steps);
+  int sampleEvery() const;
+  void setSampleEvery(int steps);
+  UiState state() const { return state_; }
+
+  QPushButton* startButton() const { return start_; }
+  QPushButton* pauseButton() const { return pause_; }  // reads "Resume" while paused
+  QPushButton* stepButton() const { return step_; }
+  QPushButton* stopButton() const { return stop_; }
+  QSpinBox* stepsBox() const { return steps_; }
+  QSpinBox* sampleEveryBox() const { return sample_every_; }
+  QProgressBar* progressBar() const { return progress_; }
+  QString statusText() const;
+
+  // "mm:ss" below an hour, "h:mm:ss" above, "--:--" when negative or not finite.
+  static QString formatDuration(double seconds);
+
+  static constexpr qint64 kMaxTotalSteps = 10'000'000;
+
+ public slots:
+  void setState(ui::UiState state);
+  void setProgress(qint64 step, qint64 total, double steps_per_sec);
+
+ signals:
+  void startClicked();
+  void pauseClicked();
+  void resumeClicked();
+  void stepClicked();
+  void stopClicked();
+
+ private:
+  QPushButton* start_ = nullptr;
+  QPushButton* pause_ = nullptr;
+  QPushButton* step_ = nullptr;
+  QPushButton* stop_ = nullptr;
+  QSpinBox* steps_ = nullptr;
+  QSpinBox* sample_every_ = nullptr;
+  QProgressBar* progress_ = nullptr;
+  QLabel* status_ = nullptr;
+  UiState state_ = UiState::Idle;
+};
+
+}  // namespace ui
