@@ -1,0 +1,48 @@
+// Takes the README's screenshots of the real main window: optionally opens a checkpoint, presses
+// Start, waits, moves the explorer, and saves a PNG. Run it under xvfb-run (scripts/screenshots.sh).
+//   gan-screenshot --out shot.png [--checkpoint CKPT] [--seconds 60] [--steps N] [--truncation T] [--t 0.4]
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QPushButton>
+#include <QSlider>
+#include <QTimer>
+
+#include "app/main_window.h"
+#include "ui/latent_explorer.h"
+#include "ui/training_controls.h"
+#include <QCheckBox>
+
+#include "ui/truncation_control.h"
+
+int main(int argc, char** argv) {
+  QApplication app(argc, argv);
+  QCommandLineParser p;
+  p.addOptions({{"out", "PNG to write", "file"},
+                {"checkpoint", "checkpoint to open first", "file"},
+                {"seconds", "seconds to train before the shot", "n", "60"},
+                {"steps", "total steps for the run", "n", "0"},
+                {"truncation", "truncation threshold (0: off)", "t", "0"},
+                {"t", "explorer position 0..1", "t", "0.4"},
+                {"no-start", "do not press Start"}});
+  p.process(app);
+  MainWindow w;
+  w.resize(1440, 900);
+  w.show();
+  if (p.isSet("checkpoint")) w.openCheckpoint(p.value("checkpoint"));
+  const qint64 steps = p.value("steps").toLongLong();
+  QTimer::singleShot(3000, [&] {
+    if (steps > 0) w.controls()->setTotalSteps(steps);
+    if (!p.isSet("no-start")) w.controls()->startButton()->click();
+    const double trunc = p.value("truncation").toDouble();
+    if (trunc > 0) {
+      w.truncation()->checkBox()->setChecked(true);
+      w.truncation()->setThresholdValue(trunc);
+    }
+    w.explorer()->slider()->setValue(static_cast<int>(p.value("t").toDouble() * 1000));
+  });
+  QTimer::singleShot(3000 + p.value("seconds").toInt() * 1000, [&] {
+    w.grab().save(p.value("out"));
+    app.quit();
+  });
+  return app.exec();
+}
