@@ -50,6 +50,7 @@ BenchReport run_bench(const BenchOptions& o, const std::function<void(const std:
   init_torch_thread();
   BenchReport r;
   r.threads = torch_threads();
+  r.blas_threads = blas_threads();
   Registry registry = Registry::builtin();
   TrainConfig c;
   c.model = "dcgan";
@@ -131,7 +132,7 @@ BenchReport run_bench(const BenchOptions& o, const std::function<void(const std:
 std::string BenchReport::text() const {
   std::ostringstream s;
   char line[256];
-  std::snprintf(line, sizeof line, "intra-op threads (LibTorch)        %d\n", threads);
+  std::snprintf(line, sizeof line, "threads: LibTorch intra-op %d, OpenBLAS %d\n", threads, blas_threads);
   s << line;
   std::snprintf(line, sizeof line, "DCGAN train step, batch 64 (C++)   median %.1f ms, p95 %.1f ms = %.2f steps/s\n",
                 train_median_ms, train_p95_ms, 1000.0 / train_median_ms);

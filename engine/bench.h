@@ -19,6 +19,7 @@ struct BenchOptions {
 
 struct BenchReport {
   int threads = 0;
+  int blas_threads = 0;
   double train_median_ms = 0, train_p95_ms = 0;
   double render_median_ms = 0, render_p95_ms = 0;  // one image: request -> 8-bit image delivered
   double grid_median_ms = 0;                       // a 64-image grid

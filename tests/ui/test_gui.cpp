@@ -12,6 +12,9 @@
 #include "ui/message_bar.h"
 #include "ui/sample_grid.h"
 #include "ui/training_controls.h"
+#include "ui/truncation_control.h"
+
+#include <QCheckBox>
 
 class TestGui : public QObject {
   Q_OBJECT
@@ -100,6 +103,14 @@ class TestGui : public QObject {
     const QImage before = w.explorer()->image();
     w.explorer()->slider()->setValue(700);
     QTRY_VERIFY_WITH_TIMEOUT(w.explorer()->image() != before, 30000);
+
+    // Truncation applies to the grid and to the explorer (no training runs: only it can change them).
+    QTest::qWait(300);
+    const QImage grid = w.sampleGrid()->image(), single = w.explorer()->image();
+    w.truncation()->setThresholdValue(0.3);
+    w.truncation()->checkBox()->setChecked(true);
+    QCOMPARE(w.truncation()->threshold(), 0.3);
+    QTRY_VERIFY_WITH_TIMEOUT(w.sampleGrid()->image() != grid && w.explorer()->image() != single, 30000);
   }
 
   void damagedCheckpointGetsAMessage() {
