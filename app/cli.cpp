@@ -212,6 +212,9 @@ int cmd_train(const Args& a) {
     req.config.data.split = c.data.split;
     req.config.out_dir = a.has("out") ? c.out_dir : "";
     req.config.steps = c.steps;
+    req.config.log_every = a.has("log-every") ? c.log_every : 0;  // 0: keep the checkpoint's
+    req.config.sample_every = a.has("sample-every") ? c.sample_every : 0;
+    req.config.checkpoint_every = a.has("checkpoint-every") ? c.checkpoint_every : 0;
   }
   TerminalProgress progress(c.steps);
   TrainingSession session(registry, progress);

@@ -11,6 +11,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QScrollArea>
+#include <QSlider>
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -86,6 +87,7 @@ void MainWindow::buildUi() {
   lcv->addWidget(train_box);
 
   loss_plot_ = new ui::LossPlot;
+  loss_plot_->smoothingSlider()->setValue(60);  // GAN losses are noisy: start smoothed (raw stays faint)
   grid_ = new ui::SampleGrid;
   explorer_ = new ui::LatentExplorer;
   truncation_ = new ui::TruncationControl;
@@ -189,7 +191,7 @@ void MainWindow::onStart() {
   spec.dataSplit = dataset_picker_->split();
   spec.steps = controls_->totalSteps();
   spec.sampleEvery = controls_->sampleEvery();
-  spec.logEvery = 1;
+  spec.logEvery = 10;  // the log and the checkpoint's history; the plot gets every step
   QStringList all = problems + bridge_->validate(spec);
   all.removeDuplicates();
   if (!all.isEmpty()) {
@@ -237,8 +239,10 @@ void MainWindow::onRun(const ui::RunSummary& run) {
   run_ = run;
   have_run_ = true;
   loss_plot_->clear();
-  for (const auto& p : run.history)
-    for (const auto& [name, v] : p.scalars) loss_plot_->addPoint(p.step, name, v);
+  for (const auto& p : run.history)  // in the family's series order, which the legend follows
+    for (const QString& name : run.series)
+      for (const auto& [n, v] : p.scalars)
+        if (n == name) loss_plot_->addPoint(p.step, name, v);
   model_picker_->setCurrentId(run.model);
   form_->setValues(run.params);
   if (!run.trainable) {

@@ -170,6 +170,9 @@ void TrainingSession::run(StartRequest req) {
     Checkpoint ck = read_checkpoint(req.resume_from, registry_, req.config.model);
     const DatasetSpec data = req.config.data.source.empty() ? ck.config.data : req.config.data;
     if (!req.config.out_dir.empty()) ck.config.out_dir = req.config.out_dir;
+    if (req.config.log_every > 0) ck.config.log_every = req.config.log_every;
+    if (req.config.sample_every > 0) ck.config.sample_every = req.config.sample_every;
+    if (req.config.checkpoint_every > 0) ck.config.checkpoint_every = req.config.checkpoint_every;
     ck.config.data = data;
     auto dataset = load_dataset(data, ck.family->resolution());
     trainer = std::make_unique<Trainer>(std::move(ck), dataset, req.config.steps);

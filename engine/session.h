@@ -50,6 +50,8 @@ class SessionListener {
 };
 
 struct StartRequest {
+  // For a new run, the whole config. When resuming, only what is set overrides the checkpoint's:
+  // model (checked against it), data.source, out_dir, and steps and intervals when above 0.
   TrainConfig config;
   std::string resume_from;   // a checkpoint to continue, or empty for a new run
   bool paused = false;       // build everything, then wait for resume() or step()

@@ -159,11 +159,14 @@ class TestSession : public QObject {
     StartRequest more;
     more.config.steps = 9;
     more.config.data.source = "";  // the data the checkpoint names
+    more.config.sample_every = 1;  // overrides the checkpoint's 5
     more.resume_from = out + "/checkpoint.pt";
     QVERIFY(session.start(more));
     QVERIFY(wait_for([&] { return rec.count() == 9 && !session.busy(); }));
     QCOMPARE(rec.stats.back().step, 9LL);
     QCOMPARE(read_checkpoint(out + "/checkpoint.pt", Registry::builtin()).step, 9LL);
+    QVERIFY(testutil::file_exists(out + "/samples/step_0000007.png"));
+    QVERIFY(!testutil::file_exists(out + "/samples/step_0000004.png"));
   }
 
   void nanLossPausesAndKeepsTheSavedCheckpoint() {
