@@ -15,14 +15,6 @@ class TestCheckpoint : public QObject {
   std::string dir() const { return tmp_.path().toStdString(); }
   Registry registry_ = Registry::builtin();
 
-  static QString error_of(const std::function<void()>& f) {
-    try {
-      f();
-    } catch (const std::exception& e) {
-      return QString::fromStdString(e.what());
-    }
-    return {};
-  }
   static double scalar(const StepStats& s, const char* name) {
     for (const auto& [k, v] : s.scalars)
       if (k == name) return v;
@@ -73,25 +65,25 @@ class TestCheckpoint : public QObject {
     QCOMPARE(back.steps, 77LL);
     QVERIFY(back.params == c.params);
     QCOMPARE(back.data.source, std::string("fashion-mnist"));
-    QVERIFY(error_of([] { config_from_json(nlohmann::json{{"stpes", 3}}); }).contains("unknown config key 'stpes'"));
+    QVERIFY(testutil::error_of([] { config_from_json(nlohmann::json{{"stpes", 3}}); }).contains("unknown config key 'stpes'"));
     auto bad = c;
     bad.params.set("lr_g", "-1");
     bad.params.set("batch", "0");
-    const QString err = error_of([&] { validate(bad, registry_); });
+    const QString err = testutil::error_of([&] { validate(bad, registry_); });
     QVERIFY2(err.contains("G learning rate") && err.contains("Batch size"), qPrintable(err));
   }
 
   void foreignAndDamagedFilesAreRefusedClearly() {
     const std::string text = dir() + "/notes.pt";
     std::ofstream(text) << "hello";
-    QVERIFY(error_of([&] { read_checkpoint(text, registry_); }).contains("not a GAN Explorer checkpoint"));
-    QVERIFY(error_of([&] { read_checkpoint(dir() + "/missing.pt", registry_); }).contains("not found"));
+    QVERIFY(testutil::error_of([&] { read_checkpoint(text, registry_); }).contains("not a GAN Explorer checkpoint"));
+    QVERIFY(testutil::error_of([&] { read_checkpoint(dir() + "/missing.pt", registry_); }).contains("not found"));
 
     // A LibTorch archive of something else.
     torch::serialize::OutputArchive other;
     other.write("weights", torch::ones({3}));
     other.save_to(dir() + "/other.pt");
-    QVERIFY(error_of([&] { read_checkpoint(dir() + "/other.pt", registry_); })
+    QVERIFY(testutil::error_of([&] { read_checkpoint(dir() + "/other.pt", registry_); })
                 .contains("a LibTorch archive but not a GAN Explorer checkpoint"));
 
     // A real checkpoint cut short.
@@ -101,22 +93,22 @@ class TestCheckpoint : public QObject {
     t.save_checkpoint(good);
     std::filesystem::copy_file(good, cut);
     std::filesystem::resize_file(cut, std::filesystem::file_size(cut) / 2);
-    QVERIFY(!error_of([&] { read_checkpoint(cut, registry_); }).isEmpty());
+    QVERIFY(!testutil::error_of([&] { read_checkpoint(cut, registry_); }).isEmpty());
 
     // Another family than the one asked for.
-    QVERIFY(error_of([&] { read_checkpoint(good, registry_, "wgan"); }).contains("holds a dcgan model, not wgan"));
+    QVERIFY(testutil::error_of([&] { read_checkpoint(good, registry_, "wgan"); }).contains("holds a dcgan model, not wgan"));
     // A family this build does not have.
     Registry small;
-    QVERIFY(error_of([&] { read_checkpoint(good, small); }).contains("does not have"));
+    QVERIFY(testutil::error_of([&] { read_checkpoint(good, small); }).contains("does not have"));
     // A checkpoint trained on other data cannot continue on a dataset of another shape.
-    QVERIFY(error_of([&] { Trainer(read_checkpoint(good, registry_), testutil::tiny_dataset(32, 16, 3)); })
+    QVERIFY(testutil::error_of([&] { Trainer(read_checkpoint(good, registry_), testutil::tiny_dataset(32, 16, 3)); })
                 .contains("channel"));
   }
 
   void atomicWritesLeaveTheOldFileOnFailure() {
     const std::string path = dir() + "/atomic.txt";
     write_file_atomically(path, [](std::ostream& o) { o << "first"; });
-    QVERIFY(!error_of([&] {
+    QVERIFY(!testutil::error_of([&] {
                write_file_atomically(path, [](std::ostream& o) {
                  o << "partial";
                  throw std::runtime_error("disk full");

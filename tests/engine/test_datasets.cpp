@@ -14,14 +14,6 @@ class TestDatasets : public QObject {
   QTemporaryDir tmp_;
   std::string dir() const { return tmp_.path().toStdString(); }
 
-  static QString error_of(const std::function<void()>& f) {
-    try {
-      f();
-    } catch (const std::exception& e) {
-      return QString::fromStdString(e.what());
-    }
-    return {};
-  }
 
  private slots:
   void idxRawAndGzipRoundTrip_data() {
@@ -64,7 +56,7 @@ class TestDatasets : public QObject {
     QCOMPARE(QString::fromStdString(ds->class_names()[9]), QString("Ankle boot"));
     // Every class has 1000 test images.
     QCOMPARE(torch::bincount(ds->labels()).min().item<int64_t>(), int64_t(1000));
-    QVERIFY(error_of([] { load_dataset({"fashion-mnist", "validation"}, 32); }).contains("splits"));
+    QVERIFY(testutil::error_of([] { load_dataset({"fashion-mnist", "validation"}, 32); }).contains("splits"));
   }
 
   void badIdxFilesGetClearMessages_data() {
@@ -81,7 +73,7 @@ class TestDatasets : public QObject {
     QFETCH(QString, message);
     const std::string path = dir() + "/bad-images-idx3-ubyte";
     std::ofstream(path, std::ios::binary).write(bytes.constData(), bytes.size());
-    const QString err = error_of([&] { load_dataset({path, "train"}, 16); });
+    const QString err = testutil::error_of([&] { load_dataset({path, "train"}, 16); });
     QVERIFY2(err.contains(message), qPrintable(err));
     QVERIFY(err.contains("bad-images-idx3-ubyte"));  // the message names the file
   }
@@ -90,17 +82,17 @@ class TestDatasets : public QObject {
     const std::string path = dir() + "/broken.gz";
     testutil::write_idx(path, torch::zeros({4, 28, 28}, torch::kUInt8), true);
     std::filesystem::resize_file(path, std::filesystem::file_size(path) / 2);
-    const QString err = error_of([&] { read_idx(path); });
+    const QString err = testutil::error_of([&] { read_idx(path); });
     QVERIFY2(err.contains("damaged") || err.contains("truncated"), qPrintable(err));
   }
 
   void missingFilesAndMismatchedLabels() {
-    QVERIFY(error_of([&] { load_dataset({dir() + "/nothing-here", "train"}, 16); }).contains("not found"));
+    QVERIFY(testutil::error_of([&] { load_dataset({dir() + "/nothing-here", "train"}, 16); }).contains("not found"));
     const std::string sub = dir() + "/mismatch";
     std::filesystem::create_directories(sub);
     testutil::write_idx(sub + "/m-images-idx3-ubyte", torch::zeros({5, 28, 28}, torch::kUInt8));
     testutil::write_idx(sub + "/m-labels-idx1-ubyte", torch::zeros({4}, torch::kUInt8));
-    QVERIFY(error_of([&] { load_dataset({sub + "/m-images-idx3-ubyte", "train"}, 16); }).contains("4 labels for 5 images"));
+    QVERIFY(testutil::error_of([&] { load_dataset({sub + "/m-images-idx3-ubyte", "train"}, 16); }).contains("4 labels for 5 images"));
   }
 
   void folderOfMixedImages() {
@@ -131,11 +123,11 @@ class TestDatasets : public QObject {
     const std::string empty = dir() + "/empty";
     std::filesystem::create_directories(empty);
     std::ofstream(empty + "/readme.txt") << "no images";
-    QVERIFY(error_of([&] { load_dataset({empty, "train"}, 16); }).contains("has no images"));
+    QVERIFY(testutil::error_of([&] { load_dataset({empty, "train"}, 16); }).contains("has no images"));
     const std::string bad = dir() + "/allbad";
     std::filesystem::create_directories(bad);
     std::ofstream(bad + "/x.png") << "garbage";
-    QVERIFY(error_of([&] { load_dataset({bad, "train"}, 16); }).contains("could be read"));
+    QVERIFY(testutil::error_of([&] { load_dataset({bad, "train"}, 16); }).contains("could be read"));
   }
 };
 

@@ -66,6 +66,15 @@ std::shared_ptr<const gan::Dataset> tiny_dataset(int n, int resolution, int chan
 
 bool file_exists(const std::string& path) { return std::filesystem::exists(path); }
 
+QString error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const std::exception& e) {
+    return QString::fromStdString(e.what());
+  }
+  return {};
+}
+
 std::string read_text(const std::string& path) {
   std::ifstream in(path);
   std::stringstream s;

@@ -19,8 +19,9 @@ std::string write_tiny_idx(const std::string& dir, int n = 64, bool gz = false);
 gan::TrainConfig tiny_config(const std::string& data, const std::string& out_dir, long long steps = 10);
 // An in-memory dataset of n random 16x16 grey images.
 std::shared_ptr<const gan::Dataset> tiny_dataset(int n = 32, int resolution = 16, int channels = 1);
-// Maximum absolute difference between every parameter of two modules' state (for exactness checks).
 bool file_exists(const std::string& path);
+// The message of the exception f throws, or an empty string when it throws none.
+QString error_of(const std::function<void()>& f);
 std::string read_text(const std::string& path);
 
 }  // namespace testutil
