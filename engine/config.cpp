@@ -21,6 +21,7 @@ json to_json(const TrainConfig& c) {
               {"log_every", c.log_every},
               {"sample_every", c.sample_every},
               {"checkpoint_every", c.checkpoint_every},
+              {"metrics", {{"every", c.metrics.every}, {"samples", c.metrics.samples}, {"inception", c.metrics.inception}}},
               {"out_dir", c.out_dir},
               {"image_channels", c.image_channels},
               {"num_classes", c.num_classes}};
@@ -29,7 +30,7 @@ json to_json(const TrainConfig& c) {
 TrainConfig config_from_json(const json& j) {
   if (!j.is_object()) throw std::invalid_argument("a config must be a JSON object");
   static const std::set<std::string> keys = {"model", "params", "data", "steps", "log_every", "sample_every",
-                                             "checkpoint_every", "out_dir", "image_channels", "num_classes"};
+                                             "checkpoint_every", "metrics", "out_dir", "image_channels", "num_classes"};
   for (const auto& item : j.items())
     if (!keys.count(item.key())) throw std::invalid_argument("unknown config key '" + item.key() + "'");
   TrainConfig c;
@@ -55,6 +56,16 @@ TrainConfig config_from_json(const json& j) {
     c.log_every = j.value("log_every", c.log_every);
     c.sample_every = j.value("sample_every", c.sample_every);
     c.checkpoint_every = j.value("checkpoint_every", c.checkpoint_every);
+    if (j.contains("metrics")) {
+      const auto& m = j.at("metrics");
+      if (!m.is_object()) throw std::invalid_argument("'metrics' must be an object {every, samples, inception}");
+      for (const auto& item : m.items())
+        if (item.key() != "every" && item.key() != "samples" && item.key() != "inception")
+          throw std::invalid_argument("unknown metrics key '" + item.key() + "'");
+      c.metrics.every = m.value("every", c.metrics.every);
+      c.metrics.samples = m.value("samples", c.metrics.samples);
+      c.metrics.inception = m.value("inception", c.metrics.inception);
+    }
     c.out_dir = j.value("out_dir", c.out_dir);
     c.image_channels = j.value("image_channels", 0);
     c.num_classes = j.value("num_classes", 0);
@@ -85,6 +96,9 @@ TrainConfig validate(const TrainConfig& c, const Registry& registry) {
   if (c.log_every < 1) errors.push_back("log_every must be at least 1");
   if (c.sample_every < 1) errors.push_back("sample_every must be at least 1");
   if (c.checkpoint_every < 1) errors.push_back("checkpoint_every must be at least 1");
+  if (c.metrics.every < 0) errors.push_back("metrics every must be 0 (off) or a number of steps");
+  if (c.metrics.every > 0 && c.metrics.samples < 10)
+    errors.push_back("metrics need at least 10 generated samples (IS uses 10 splits)");
   if (!errors.empty()) {
     std::string msg = "invalid settings for " + info.name + ":";
     for (const auto& e : errors) msg += "\n  - " + e;

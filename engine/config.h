@@ -10,6 +10,13 @@
 
 namespace gan {
 
+// When and how a run computes FID / KID / IS live.
+struct MetricOptions {
+  int every = 0;                // steps between evaluations; 0: off
+  long long samples = 2000;     // generated images per evaluation
+  std::string inception;        // inception-2015-12-05.pt; empty: the dataset classifier
+};
+
 struct TrainConfig {
   std::string model = "dcgan";
   ParamSet params;          // the family's hyper-parameters, batch, seed and device included
@@ -18,6 +25,7 @@ struct TrainConfig {
   int log_every = 10;       // steps between JSONL log lines and history points
   int sample_every = 100;   // steps between sample grids (and explorer generator refreshes)
   int checkpoint_every = 500;
+  MetricOptions metrics;
   std::string out_dir;      // checkpoint.pt, log.jsonl and samples/ go here
   // What the data decided, filled in when the run starts (needed to rebuild the networks without it).
   int image_channels = 0;

@@ -33,6 +33,13 @@ void RunLog::step(const StepStats& s) {
   line(j);
 }
 
+void RunLog::metric(const MetricPoint& p) {
+  nlohmann::json j = to_json(p);
+  j["event"] = "metric";
+  j["time"] = unix_time();
+  line(j);
+}
+
 void RunLog::event(const std::string& name, long long step, const std::string& detail) {
   line({{"event", name}, {"time", unix_time()}, {"step", step}, {"detail", detail}});
 }

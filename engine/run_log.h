@@ -15,6 +15,7 @@ class RunLog {
   bool is_open() const { return out_.is_open(); }
   void start(const TrainConfig& config, long long step, const std::string& dataset);
   void step(const StepStats& s);
+  void metric(const MetricPoint& p);  // {"event": "metric", ...the point, with its labels}
   void event(const std::string& name, long long step, const std::string& detail);
 
  private:

@@ -81,6 +81,7 @@ bool TrainingSession::open_checkpoint(const std::string& path) {
     info.truncation = fam.caps.truncation;
     info.series = fam.caps.series;
     info.history = ck.history;
+    info.metrics = ck.metrics;
     info.config = ck.config;
     info.trainable = false;
     if (explorer_) explorer_->set_generator(ck.family->snapshot(), ck.step);
@@ -154,6 +155,7 @@ RunInfo TrainingSession::info_for(const Trainer& t) const {
   info.truncation = fam.caps.truncation;
   info.series = fam.caps.series;
   info.history = t.history();
+  info.metrics = t.metrics();
   info.config = t.config();
   return info;
 }
@@ -173,6 +175,7 @@ void TrainingSession::run(StartRequest req) {
     if (req.config.log_every > 0) ck.config.log_every = req.config.log_every;
     if (req.config.sample_every > 0) ck.config.sample_every = req.config.sample_every;
     if (req.config.checkpoint_every > 0) ck.config.checkpoint_every = req.config.checkpoint_every;
+    if (req.override_metrics) ck.config.metrics = req.config.metrics;
     ck.config.data = data;
     auto dataset = load_dataset(data, ck.family->resolution());
     trainer = std::make_unique<Trainer>(std::move(ck), dataset, req.config.steps);
@@ -191,7 +194,51 @@ void TrainingSession::run(StartRequest req) {
     std::lock_guard<std::mutex> lock(mutex_);
     running_ = running_ || !req.paused;
   }
-  loop(*trainer, log);
+  std::unique_ptr<MetricWorker> metrics;
+  const auto& mo = trainer->config().metrics;
+  if (mo.every > 0) {
+    MetricWorkerSetup setup;
+    setup.options = mo;
+    setup.data = trainer->config().data;
+    setup.reference = trainer->data_ptr();
+    setup.reference_label = setup.data.source + (setup.data.source == "fashion-mnist" ? " " + setup.data.split : "");
+    metrics = std::make_unique<MetricWorker>(
+        std::move(setup),
+        [this](const MetricPoint& p) {
+          {
+            std::lock_guard<std::mutex> lock(mutex_);
+            metric_inbox_.push_back(p);
+          }
+          listener_.on_metric(p);
+        },
+        [this](const std::string& m, bool error) { listener_.on_metric_status(m, error); });
+  }
+  loop(*trainer, log, metrics.get());
+}
+
+void TrainingSession::evaluate_metrics(Trainer& t, MetricWorker& metrics) {
+  if (metrics.failed()) return;
+  try {
+    Family& f = t.family();
+    const int classes = f.info().caps.num_classes > 0 ? t.config().num_classes : 0;
+    auto fake = generate_uint8([&f](const torch::Tensor& z, const torch::Tensor& y) { return f.generate(z, y); },
+                               t.config().metrics.samples, f.latent_dim(), classes);
+    metrics.submit(t.step_count(), std::move(fake));
+  } catch (const std::exception& e) {
+    listener_.on_metric_status("could not generate images for the metrics: " + first_line(e.what()), true);
+  }
+}
+
+void TrainingSession::drain_metrics(Trainer& t, RunLog& log) {
+  std::vector<MetricPoint> points;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    points.swap(metric_inbox_);
+  }
+  for (const auto& p : points) {
+    t.add_metric(p);
+    log.metric(p);
+  }
 }
 
 void TrainingSession::publish(Trainer& t) {
@@ -221,7 +268,18 @@ void TrainingSession::save_run_checkpoint(Trainer& t, RunLog& log, const char* w
   listener_.on_saved(path, t.step_count());
 }
 
-void TrainingSession::loop(Trainer& t, RunLog& log) {
+void TrainingSession::loop(Trainer& t, RunLog& log, MetricWorker* metrics) {
+  // Before the run's last save: the evaluation in flight belongs in the checkpoint.
+  auto finish_metrics = [&] {
+    if (!metrics) return;
+    bool aborting;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      aborting = abort_;
+    }
+    if (!aborting) metrics->wait_idle();
+    drain_metrics(t, log);
+  };
   bool announced_pause = false;
   for (;;) {
     std::deque<std::string> saves;
@@ -252,6 +310,7 @@ void TrainingSession::loop(Trainer& t, RunLog& log) {
         listener_.on_state(state_.load(), "could not save " + path + ": " + first_line(e.what()));
       }
     }
+    if (metrics) drain_metrics(t, log);
     if (stopping) break;
     if (!do_step) continue;
     if (state_.load() != SessionState::Running) {
@@ -282,7 +341,9 @@ void TrainingSession::loop(Trainer& t, RunLog& log) {
       publish(t);
       write_samples(t);
     }
+    if (metrics && s.step % c.metrics.every == 0) evaluate_metrics(t, *metrics);
     if (t.finished()) {
+      finish_metrics();
       save_run_checkpoint(t, log, "finished");
       publish(t);
       log.event("finished", t.step_count(), "");
@@ -292,6 +353,7 @@ void TrainingSession::loop(Trainer& t, RunLog& log) {
     }
     if (s.step % c.checkpoint_every == 0) save_run_checkpoint(t, log, "periodic");
   }
+  finish_metrics();
   save_run_checkpoint(t, log, "stopped");
   publish(t);
   log.event("stopped", t.step_count(), "");

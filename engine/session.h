@@ -13,6 +13,7 @@
 
 #include "engine/config.h"
 #include "engine/explorer.h"
+#include "engine/metric_worker.h"
 #include "engine/run_log.h"
 #include "engine/trainer.h"
 
@@ -36,6 +37,7 @@ struct RunInfo {
   TruncationKind truncation = TruncationKind::None;
   std::vector<std::string> series;
   std::vector<HistoryPoint> history;  // what a checkpoint brought along
+  std::vector<MetricPoint> metrics;   // the metric history, likewise
   TrainConfig config;
   bool trainable = true;      // false for a checkpoint opened without data
 };
@@ -47,6 +49,9 @@ class SessionListener {
   virtual void on_run(const RunInfo&) {}
   virtual void on_stats(const StepStats&) {}
   virtual void on_saved(const std::string& /*path*/, long long /*step*/) {}
+  // From the metric worker's thread: a new FID / KID / IS point, and what the worker is doing.
+  virtual void on_metric(const MetricPoint&) {}
+  virtual void on_metric_status(const std::string& /*message*/, bool /*error*/) {}
 };
 
 struct StartRequest {
@@ -55,6 +60,7 @@ struct StartRequest {
   TrainConfig config;
   std::string resume_from;   // a checkpoint to continue, or empty for a new run
   bool paused = false;       // build everything, then wait for resume() or step()
+  bool override_metrics = false;  // when resuming: config.metrics replaces the checkpoint's
 };
 
 class TrainingSession {
@@ -83,7 +89,9 @@ class TrainingSession {
  private:
   bool launch(std::function<void()> job);
   void run(StartRequest request);
-  void loop(Trainer& trainer, RunLog& log);
+  void loop(Trainer& trainer, RunLog& log, MetricWorker* metrics);
+  void evaluate_metrics(Trainer& trainer, MetricWorker& metrics);
+  void drain_metrics(Trainer& trainer, RunLog& log);
   void set_state(SessionState s, const std::string& message);
   void publish(Trainer& trainer);
   void save_run_checkpoint(Trainer& trainer, RunLog& log, const char* why);
@@ -103,6 +111,7 @@ class TrainingSession {
   bool abort_ = false;
   int steps_pending_ = 0;
   std::deque<std::string> save_requests_;
+  std::vector<MetricPoint> metric_inbox_;  // from the metric worker, recorded between steps
   bool poisoned_ = false;  // a loss went NaN: the weights are not saved over good ones
   std::thread thread_;
 };

@@ -101,7 +101,8 @@ Trainer::Trainer(Checkpoint ck, std::shared_ptr<const Dataset> data, long long s
       family_(std::move(ck.family)),
       noise_(make_cpu_generator(0)),
       step_(ck.step),
-      history_(std::move(ck.history)) {
+      history_(std::move(ck.history)),
+      metrics_(std::move(ck.metrics)) {
   if (!data_) throw std::invalid_argument("no dataset");
   if (data_->channels() != config_.image_channels)
     throw std::runtime_error("the checkpoint's model makes " + std::to_string(config_.image_channels) +
@@ -133,6 +134,12 @@ StepStats Trainer::step() {
   return s;
 }
 
+void Trainer::add_metric(const MetricPoint& p) {
+  auto at = std::find_if(metrics_.begin(), metrics_.end(), [&](const MetricPoint& m) { return m.step >= p.step; });
+  if (at != metrics_.end() && at->step == p.step) *at = p;
+  else metrics_.insert(at, p);
+}
+
 static json history_to_json(const std::vector<HistoryPoint>& h) {
   json arr = json::array();
   for (const auto& p : h) {
@@ -162,6 +169,9 @@ void Trainer::save_checkpoint(const std::string& path) const {
   a.write("config", c10::IValue(to_json(config_).dump()));
   a.write("step", c10::IValue(static_cast<int64_t>(step_)));
   a.write("history", c10::IValue(history_to_json(history_).dump()));
+  json metrics = json::array();
+  for (const auto& p : metrics_) metrics.push_back(to_json(p));
+  a.write("metrics", c10::IValue(metrics.dump()));
   a.write("noise_state", noise_.get_state());
   loader_->save(a);
   torch::serialize::OutputArchive model;
@@ -200,6 +210,9 @@ Checkpoint read_checkpoint(const std::string& path, const Registry& registry, co
     ck.config = config_from_json(json::parse(config.toStringRef()));
     ck.step = step.toInt();
     ck.history = history_from_json(json::parse(history.toStringRef()));
+    c10::IValue metrics;
+    if (ck.archive->try_read("metrics", metrics) && metrics.isString())
+      for (const auto& row : json::parse(metrics.toStringRef())) ck.metrics.push_back(metric_point_from_json(row));
     if (!expected_model.empty() && ck.config.model != expected_model)
       throw std::runtime_error("it holds a " + ck.config.model + " model, not " + expected_model);
     if (!registry.find(ck.config.model))

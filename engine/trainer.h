@@ -11,6 +11,7 @@
 
 #include "engine/config.h"
 #include "engine/dataset.h"
+#include "engine/metric_eval.h"
 #include "models/family.h"
 
 namespace gan {
@@ -59,6 +60,7 @@ struct Checkpoint {
   std::unique_ptr<Family> family;
   torch::Tensor noise_state;                // the noise generator's state
   std::vector<HistoryPoint> history;
+  std::vector<MetricPoint> metrics;         // FID / KID / IS so far (empty in older checkpoints)
   std::shared_ptr<torch::serialize::InputArchive> archive;  // for the loader state
 };
 
@@ -85,7 +87,11 @@ class Trainer {
   Family& family() { return *family_; }
   const Family& family() const { return *family_; }
   const Dataset& data() const { return *data_; }
+  std::shared_ptr<const Dataset> data_ptr() const { return data_; }
   const std::vector<HistoryPoint>& history() const { return history_; }
+  const std::vector<MetricPoint>& metrics() const { return metrics_; }
+  // Records an evaluation; one of the same step replaces it.
+  void add_metric(const MetricPoint& p);
 
  private:
   TrainConfig config_;
@@ -95,6 +101,7 @@ class Trainer {
   torch::Generator noise_;
   long long step_ = 0;
   std::vector<HistoryPoint> history_;
+  std::vector<MetricPoint> metrics_;
   std::vector<double> recent_ms_;
 };
 

@@ -1,0 +1,14 @@
+#pragma once
+// 64-bit FNV-1a, for cache keys (data, weights): not cryptographic, only "did this change".
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace gan {
+
+constexpr uint64_t kFnvOffset = 1469598103934665603ull;
+uint64_t fnv1a(const void* data, size_t size, uint64_t h = kFnvOffset);
+uint64_t fnv1a_file(const std::string& path);  // throws std::runtime_error when unreadable
+std::string hex64(uint64_t h);                   // 16 lowercase hex digits
+
+}  // namespace gan

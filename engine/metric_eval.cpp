@@ -1,0 +1,182 @@
+#include "engine/metric_eval.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include "engine/atomic_file.h"
+#include "engine/classifier_cache.h"
+#include "engine/hash.h"
+#include "models/latent.h"
+
+namespace gan {
+using nlohmann::json;
+
+static json number_or_null(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+static double number_of(const json& j, const char* key) {
+  return j.contains(key) && j.at(key).is_number() ? j.at(key).get<double>() : MetricPoint::kNone;
+}
+
+json to_json(const MetricPoint& p) {
+  return json{{"step", p.step},
+              {"fid", number_or_null(p.fid)},
+              {"kid_mean", number_or_null(p.kid_mean)},
+              {"kid_std", number_or_null(p.kid_std)},
+              {"is_mean", number_or_null(p.is_mean)},
+              {"is_std", number_or_null(p.is_std)},
+              {"extractor", p.extractor},
+              {"reference", p.reference},
+              {"resize", p.resize},
+              {"n_real", p.n_real},
+              {"n_fake", p.n_fake},
+              {"warnings", p.warnings},
+              {"seconds", p.seconds}};
+}
+
+MetricPoint metric_point_from_json(const json& j) {
+  MetricPoint p;
+  p.step = j.value("step", 0LL);
+  p.fid = number_of(j, "fid");
+  p.kid_mean = number_of(j, "kid_mean");
+  p.kid_std = number_of(j, "kid_std");
+  p.is_mean = number_of(j, "is_mean");
+  p.is_std = number_of(j, "is_std");
+  p.extractor = j.value("extractor", "");
+  p.reference = j.value("reference", "");
+  p.resize = j.value("resize", "");
+  p.n_real = j.value("n_real", 0LL);
+  p.n_fake = j.value("n_fake", 0LL);
+  if (j.contains("warnings")) p.warnings = j.at("warnings").get<std::vector<std::string>>();
+  p.seconds = j.value("seconds", 0.0);
+  return p;
+}
+
+std::string describe(const MetricPoint& p) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "FID %.4g | KID %.4g ± %.2g | IS %.4g ± %.2g", p.fid, p.kid_mean, p.kid_std, p.is_mean,
+                p.is_std);
+  std::string s = buf;
+  s += "\n  extractor: " + p.extractor;
+  s += "\n  reference: " + p.reference + " (" + std::to_string(p.n_real) + " real), " + std::to_string(p.n_fake) +
+       " generated";
+  s += "\n  resize:    " + p.resize;
+  s += "\n  FID: float64 stats, covariance N-1, trace via eigenvalues of S1*S2 (torch-fidelity); "
+       "KID: unbiased MMD^2, cubic kernel, 100 subsets of <=1000; IS: 10 splits";
+  for (const auto& w : p.warnings) s += "\n  warning:   " + w;
+  return s;
+}
+
+torch::Tensor to_uint8(const torch::Tensor& images) {
+  return images.detach().to(torch::kCPU, torch::kFloat32).clamp(-1, 1).add(1).mul(127.5).round().to(torch::kUInt8);
+}
+
+torch::Tensor generate_uint8(const std::function<torch::Tensor(const torch::Tensor&, const torch::Tensor&)>& generate,
+                             long long n, long long latent_dim, int num_classes, uint64_t seed, long long batch) {
+  torch::NoGradGuard no_grad;
+  auto gen = make_cpu_generator(seed);
+  std::vector<torch::Tensor> out;
+  for (long long i = 0; i < n; i += batch) {
+    const long long b = std::min(batch, n - i);
+    auto z = truncated_normal({b, latent_dim}, 0, gen);
+    torch::Tensor labels;
+    if (num_classes > 0) labels = torch::arange(static_cast<int64_t>(i), static_cast<int64_t>(i + b), torch::kLong).remainder(num_classes);
+    out.push_back(to_uint8(generate(z, labels)));
+  }
+  return torch::cat(out);
+}
+
+MetricEvaluator::MetricEvaluator(std::shared_ptr<FeatureExtractor> extractor, const torch::Tensor& real,
+                                 std::string reference, const std::function<void(const std::string&)>& progress,
+                                 const std::atomic<bool>* cancel)
+    : extractor_(std::move(extractor)), reference_(std::move(reference)) {
+  if (real.dim() != 4 || real.scalar_type() != torch::kUInt8 || real.size(0) < 2)
+    throw std::invalid_argument("the reference set must be at least 2 uint8 N x C x H x W images");
+  channels_ = static_cast<int>(real.size(1));
+  resolution_ = static_cast<int>(real.size(2));
+  auto c = real.contiguous();
+  const std::string path = cache_dir() + "/reference-" + extractor_->key() + "-" +
+                           hex64(fnv1a(c.data_ptr(), static_cast<size_t>(c.numel()))) + "-" +
+                           std::to_string(c.size(0)) + "x" + std::to_string(channels_) + "x" +
+                           std::to_string(resolution_) + ".pt";
+  if (std::filesystem::exists(path)) {
+    try {
+      torch::serialize::InputArchive a;
+      a.load_from(path);
+      torch::Tensor count;
+      a.read("mu", real_stats_.mu);
+      a.read("sigma", real_stats_.sigma);
+      a.read("kid_features", real_kid_);
+      a.read("count", count);
+      real_stats_.count = count.item<int64_t>();
+      from_cache_ = real_stats_.mu.size(0) == extractor_->feature_dim();
+    } catch (const std::exception&) {
+      from_cache_ = false;  // damaged: computed again below and written over
+    }
+  }
+  if (from_cache_) return;
+  std::vector<torch::Tensor> feats;
+  const long long n = c.size(0), batch = 100;
+  int last_tenth = -1;
+  for (long long i = 0; i < n; i += batch) {
+    if (cancel && cancel->load()) throw Cancelled();
+    feats.push_back(extractor_->extract(c.slice(0, i, std::min(n, i + batch))).features.to(torch::kFloat32));
+    const int tenth = static_cast<int>(10 * i / n);
+    if (progress && tenth != last_tenth) {
+      last_tenth = tenth;
+      progress("reference features of " + reference_ + ": " + std::to_string(tenth * 10) + "%");
+    }
+  }
+  auto all = torch::cat(feats);
+  real_stats_ = feature_stats(all);
+  auto gen = make_cpu_generator(2020);
+  auto perm = torch::randperm(n, gen, torch::kLong).slice(0, 0, std::min(n, kKidRealMax));
+  real_kid_ = all.index_select(0, perm).contiguous();
+  torch::serialize::OutputArchive a;
+  a.write("mu", real_stats_.mu);
+  a.write("sigma", real_stats_.sigma);
+  a.write("kid_features", real_kid_);
+  a.write("count", torch::tensor(static_cast<int64_t>(real_stats_.count)));
+  try {
+    write_path_atomically(path, [&](const std::string& tmp) { a.save_to(tmp); });
+  } catch (const std::exception& e) {
+    if (progress) progress(std::string("could not cache the reference features: ") + e.what());
+  }
+}
+
+MetricPoint MetricEvaluator::evaluate(const torch::Tensor& fake, long long step) const {
+  if (fake.dim() != 4 || fake.scalar_type() != torch::kUInt8 || fake.size(1) != channels_ ||
+      fake.size(2) != resolution_ || fake.size(3) != resolution_)
+    throw std::invalid_argument("generated images must be uint8 N x " + std::to_string(channels_) + " x " +
+                                std::to_string(resolution_) + " x " + std::to_string(resolution_));
+  const auto t0 = std::chrono::steady_clock::now();
+  MetricPoint p;
+  p.step = step;
+  p.extractor = extractor_->label();
+  p.reference = reference_;
+  p.resize = extractor_->resize_method(resolution_);
+  p.n_real = real_stats_.count;
+  p.n_fake = fake.size(0);
+  auto ex = extract_all(*extractor_, fake);
+  if (fake.size(0) >= 2) {
+    p.fid = frechet_distance(real_stats_, feature_stats(ex.features));
+    auto kid = kernel_inception_distance(real_kid_, ex.features);
+    p.kid_mean = kid.mean;
+    p.kid_std = kid.std;
+  }
+  if (fake.size(0) >= 10) {
+    auto is = inception_score(ex.logits);
+    p.is_mean = is.mean;
+    p.is_std = is.std;
+  }
+  for (const auto& w : {fid_sample_warning(p.n_fake, extractor_->feature_dim()),
+                        fid_sample_warning(p.n_real, extractor_->feature_dim())})
+    if (!w.empty()) p.warnings.push_back(w);
+  if (p.n_fake < 1000)
+    p.warnings.push_back("KID subsets hold " + std::to_string(std::min<long long>(p.n_fake, real_kid_.size(0))) +
+                         " samples, not 1000");
+  p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return p;
+}
+
+}  // namespace gan

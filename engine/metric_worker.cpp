@@ -1,0 +1,99 @@
+#include "engine/metric_worker.h"
+
+#include <ATen/Parallel.h>
+
+#include "engine/classifier_cache.h"
+#include "engine/threads.h"
+
+namespace gan {
+
+MetricWorker::MetricWorker(MetricWorkerSetup setup, PointFn on_point, StatusFn on_status)
+    : setup_(std::move(setup)), on_point_(std::move(on_point)), on_status_(std::move(on_status)) {
+  busy_ = true;  // setting up counts as work: wait_idle() waits for it
+  thread_ = std::thread([this] { run(); });
+}
+
+MetricWorker::~MetricWorker() {
+  cancel_ = true;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    quit_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void MetricWorker::submit(long long step, torch::Tensor fake) {
+  std::optional<long long> dropped;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (failed_) return;
+    if (pending_) dropped = pending_->step;
+    pending_ = Job{step, std::move(fake)};
+  }
+  wake_.notify_all();
+  if (dropped && on_status_)
+    on_status_("metrics for step " + std::to_string(*dropped) + " skipped: the evaluation before it was still running",
+               false);
+}
+
+void MetricWorker::wait_idle() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  idle_.wait(lock, [this] { return failed_ || quit_ || (!busy_ && !pending_); });
+}
+
+void MetricWorker::run() {
+  init_torch_thread();
+  auto status = [this](const std::string& m) { if (on_status_) on_status_(m, false); };
+  std::unique_ptr<MetricEvaluator> evaluator;
+  try {
+    std::shared_ptr<FeatureExtractor> extractor;
+    if (!setup_.options.inception.empty()) {
+      status("loading Inception from " + setup_.options.inception);
+      extractor = load_inception(setup_.options.inception);
+    } else {
+      auto c = classifier_for(setup_.data, {}, status, &cancel_);
+      extractor = c.extractor;
+    }
+    evaluator = std::make_unique<MetricEvaluator>(extractor, setup_.reference->images(), setup_.reference_label, status,
+                                                  &cancel_);
+    status("metrics ready: " + extractor->label());
+  } catch (const Cancelled&) {
+    failed_ = true;
+  } catch (const std::exception& e) {
+    failed_ = true;
+    if (on_status_) on_status_(std::string("metrics are off for this run: ") + e.what(), true);
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    busy_ = false;
+  }
+  idle_.notify_all();
+  if (failed_) return;
+  // Evaluations share the CPU with training: one intra-op thread keeps the two from fighting.
+  at::set_num_threads(1);
+  for (;;) {
+    Job job;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait(lock, [this] { return quit_ || pending_.has_value(); });
+      if (quit_) return;
+      job = std::move(*pending_);
+      pending_.reset();
+      busy_ = true;
+    }
+    try {
+      auto point = evaluator->evaluate(job.fake, job.step);
+      if (on_point_) on_point_(point);
+    } catch (const std::exception& e) {
+      if (on_status_) on_status_("metrics at step " + std::to_string(job.step) + " failed: " + e.what(), true);
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      busy_ = false;
+    }
+    idle_.notify_all();
+  }
+}
+
+}  // namespace gan

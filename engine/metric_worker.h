@@ -1,0 +1,66 @@
+#pragma once
+// Computes live metrics on a thread of its own, so that neither the GUI nor the training waits for
+// them. The training thread hands over each step's generated images (uint8) and goes on; while one
+// evaluation runs, a newer submission replaces an older waiting one (the latest wins, and the
+// dropped step is reported). Setting up may train the dataset classifier first (once per data).
+#include <torch/torch.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "engine/dataset.h"
+#include "engine/config.h"
+#include "engine/metric_eval.h"
+
+namespace gan {
+
+struct MetricWorkerSetup {
+  MetricOptions options;
+  DatasetSpec data;                         // whose classifier to use (ignored with an Inception file)
+  std::shared_ptr<const Dataset> reference;  // the real images, as the model sees them
+  std::string reference_label;              // e.g. "fashion-mnist train"
+};
+
+class MetricWorker {
+ public:
+  using PointFn = std::function<void(const MetricPoint&)>;
+  using StatusFn = std::function<void(const std::string& message, bool error)>;
+  // Both callbacks run on the worker's thread.
+  MetricWorker(MetricWorkerSetup setup, PointFn on_point, StatusFn on_status);
+  ~MetricWorker();  // cancels whatever runs and joins
+  MetricWorker(const MetricWorker&) = delete;
+  MetricWorker& operator=(const MetricWorker&) = delete;
+
+  // fake: N x C x H x W uint8 on the CPU, owned by the worker from now on.
+  void submit(long long step, torch::Tensor fake);
+  // Blocks until nothing is waiting or running (or the worker failed).
+  void wait_idle();
+  bool failed() const { return failed_.load(); }
+
+ private:
+  void run();
+
+  MetricWorkerSetup setup_;
+  PointFn on_point_;
+  StatusFn on_status_;
+  std::mutex mutex_;
+  std::condition_variable wake_, idle_;
+  struct Job {
+    long long step;
+    torch::Tensor fake;
+  };
+  std::optional<Job> pending_;
+  bool busy_ = false;
+  bool quit_ = false;
+  std::atomic<bool> cancel_{false};
+  std::atomic<bool> failed_{false};
+  std::thread thread_;
+};
+
+}  // namespace gan

@@ -1,0 +1,298 @@
+// engine/: FID, KID and IS as torch-fidelity computes them; the extractors (classifier and
+// TorchScript Inception); the cached reference statistics; live metrics in a training session.
+#include <torch/script.h>
+
+#include <QtTest>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+#include "engine/classifier_cache.h"
+#include "engine/extractor.h"
+#include "engine/metric_eval.h"
+#include "engine/metrics.h"
+#include "engine/session.h"
+#include "engine/threads.h"
+#include "tests/support/test_util.h"
+
+using namespace gan;
+
+namespace {
+
+torch::Tensor from_json(const nlohmann::json& rows) {
+  std::vector<double> flat;
+  for (const auto& r : rows)
+    for (const auto& v : r) flat.push_back(v.get<double>());
+  const long long n = static_cast<long long>(rows.size());
+  return torch::tensor(flat, torch::kFloat64).reshape({n, -1});
+}
+
+// A module with the calling convention of NVIDIA's inception-2015-12-05.pt, small enough for a test:
+// 6-d "pool features" (channel means and maxima) and a 5-way output layer whose bias must be ignored.
+std::string write_tiny_inception(const std::string& path) {
+  torch::jit::Module output("Output");
+  output.register_parameter("weight", torch::arange(30, torch::kFloat32).reshape({5, 6}).div(30), false);
+  output.register_parameter("bias", torch::full({5}, 100.0f), false);
+  output.define("def forward(self, x):\n  return torch.matmul(x, self.weight.t()) + self.bias\n");
+  torch::jit::Module m("TinyInception");
+  m.register_module("output", output);
+  m.define(R"JIT(
+def forward(self, img, return_features: bool = False, use_fp16: bool = False, no_output_bias: bool = False):
+    assert img.dtype == 0  # torch.uint8 (ScalarType::Byte); a C++-defined module has no torch.uint8
+    assert img.size(1) == 3
+    x = img.float()
+    features = torch.cat([x.mean(dim=[2, 3]), x.amax(dim=[2, 3])], 1)
+    if return_features:
+        return features
+    return torch.softmax(torch.matmul(features, self.output.weight.t()) + self.output.bias, 1)
+)JIT");
+  m.save(path);
+  return path;
+}
+
+}  // namespace
+
+class TestMetrics : public QObject {
+  Q_OBJECT
+  QTemporaryDir tmp_;
+  std::string dir() const { return tmp_.path().toStdString(); }
+
+ private slots:
+  void initTestCase() {
+    init_torch_thread();
+    QVERIFY(tmp_.isValid());
+    qputenv("GAN_EXPLORER_CACHE", QByteArray::fromStdString(dir() + "/cache"));
+  }
+
+  void fidOfASetWithItselfIsZero() {
+    auto gen = make_cpu_generator(1);
+    auto f = torch::randn({500, 32}, gen, torch::kFloat64);
+    auto s = feature_stats(f);
+    QVERIFY(std::abs(frechet_distance(s, s)) < 1e-6);
+  }
+
+  void fidMatchesTheGaussianClosedForm() {
+    // Covariances that share eigenvectors: tr(S1 + S2 - 2 sqrt(S1 S2)) = sum (a + b - 2 sqrt(ab)).
+    const int d = 6;
+    auto gen = make_cpu_generator(2);
+    auto q = std::get<0>(torch::linalg_qr(torch::randn({d, d}, gen, torch::kFloat64)));
+    auto a = torch::tensor({0.5, 1.0, 2.0, 3.0, 0.1, 4.0}, torch::kFloat64);
+    auto b = torch::tensor({1.5, 0.2, 2.0, 0.7, 0.9, 1.0}, torch::kFloat64);
+    FeatureStats s1{torch::tensor({1.0, 0.0, 0.0, 2.0, 0.0, 0.0}, torch::kFloat64), q.matmul(torch::diag(a)).matmul(q.t()), 100};
+    FeatureStats s2{torch::tensor({0.0, 0.0, 1.0, 2.0, 0.0, 3.0}, torch::kFloat64), q.matmul(torch::diag(b)).matmul(q.t()), 100};
+    const double mean_term = 1 + 1 + 9;
+    const double trace_term = (a + b - 2 * (a * b).sqrt()).sum().item<double>();
+    GAN_COMPARE_NEAR(frechet_distance(s1, s2), mean_term + trace_term, 1e-9);
+    // One dimension: (m1 - m2)^2 + (s1 - s2)^2.
+    FeatureStats u{torch::tensor({3.0}, torch::kFloat64), torch::tensor({{4.0}}, torch::kFloat64), 10};
+    FeatureStats v{torch::tensor({1.0}, torch::kFloat64), torch::tensor({{9.0}}, torch::kFloat64), 10};
+    GAN_COMPARE_NEAR(frechet_distance(u, v), 4.0 + 1.0, 1e-12);
+  }
+
+  void metricsAgreeWithSciPyAndNumpyFixtures() {
+    std::ifstream in(GAN_FIXTURES "/metrics_scipy.json");
+    QVERIFY2(in, "tests/fixtures/metrics_scipy.json is missing");
+    nlohmann::json j;
+    in >> j;
+    QCOMPARE(j.at("cases").size(), size_t(3));
+    for (const auto& c : j.at("cases")) {
+      auto a = from_json(c.at("a")), b = from_json(c.at("b"));
+      GAN_COMPARE_NEAR(frechet_distance(feature_stats(a), feature_stats(b)), c.at("fid").get<double>(), 1e-6);
+      GAN_COMPARE_NEAR(polynomial_mmd2_unbiased(a, b), c.at("mmd2").get<double>(), 1e-9);
+      // One subset holding every sample is the plain unbiased MMD^2, with std 0.
+      auto kid = kernel_inception_distance(a, b, 1, static_cast<int>(a.size(0)));
+      GAN_COMPARE_NEAR(kid.mean, c.at("mmd2").get<double>(), 1e-9);
+      QCOMPARE(kid.std, 0.0);
+      auto is = inception_score(from_json(c.at("logits")), 10, 0, /*shuffle=*/false);
+      GAN_COMPARE_NEAR(is.mean, c.at("is_mean").get<double>(), 1e-9);
+      GAN_COMPARE_NEAR(is.std, c.at("is_std").get<double>(), 1e-9);
+    }
+  }
+
+  void inceptionScoreOfOneHotPredictions() {
+    // Identical confident predictions: p(y|x) = p(y), KL 0, IS 1.
+    auto same = torch::zeros({100, 10}, torch::kFloat64);
+    same.select(1, 3).fill_(30);
+    auto is1 = inception_score(same);
+    QVERIFY(std::abs(is1.mean - 1.0) < 1e-9);
+    QVERIFY(std::abs(is1.std) < 1e-9);
+    // K classes used evenly (in every split, after the seeded shuffle too): IS = K.
+    for (int k : {2, 5, 10}) {
+      auto even = torch::zeros({1000, 10}, torch::kFloat64);
+      for (int i = 0; i < 1000; ++i) even[i][i % k] = 30;
+      auto is = inception_score(even, 10, 0, /*shuffle=*/false);
+      GAN_COMPARE_NEAR(is.mean, double(k), 1e-9);
+    }
+    QVERIFY(testutil::error_of([] { inception_score(torch::zeros({5, 3})); }).contains("at least as many samples"));
+  }
+
+  void kidIsAboutZeroForOneDistribution() {
+    auto gen = make_cpu_generator(3);
+    auto x = torch::randn({3000, 16}, gen, torch::kFloat64), y = torch::randn({3000, 16}, gen, torch::kFloat64);
+    auto same = kernel_inception_distance(x, y);
+    auto shifted = kernel_inception_distance(x, y + 0.5);
+    // The unbiased estimator is centred on 0: its mean over subsets is within noise of it, and far
+    // below what a shift of half a standard deviation gives.
+    QVERIFY2(std::abs(same.mean) < 3 * same.std, qPrintable(QString("KID %1 ± %2").arg(same.mean).arg(same.std)));
+    QVERIFY2(shifted.mean > 20 * std::abs(same.mean) && shifted.mean > 0.1,
+             qPrintable(QString("shifted KID %1, same %2").arg(shifted.mean).arg(same.mean)));
+    // Deterministic for a seed.
+    QCOMPARE(kernel_inception_distance(x, y).mean, same.mean);
+  }
+
+  void fidWarnsBelowTheFeatureDimension() {
+    QVERIFY(fid_sample_warning(100, 128).find("below the feature dimension 128") != std::string::npos);
+    QVERIFY(fid_sample_warning(128, 128).empty());
+  }
+
+  void inceptionTorchScriptPath() {
+    const auto path = write_tiny_inception(dir() + "/tiny-inception.pt");
+    auto ex = load_inception(path);
+    QCOMPARE(ex->feature_dim(), 6LL);
+    QVERIFY(QString::fromStdString(ex->label()).contains("tiny-inception.pt"));
+    QVERIFY(QString::fromStdString(ex->resize_method(32)).contains("299"));
+    // Grey images are repeated to 3 channels (the module asserts 3) and stay uint8.
+    auto grey = torch::arange(2 * 4 * 4, torch::kLong).reshape({2, 1, 4, 4}).to(torch::kUInt8);
+    auto out = ex->extract(grey);
+    QCOMPARE(out.features.size(1), 6L);
+    QCOMPARE(out.features[0][0].item<float>(), 7.5f);   // mean of 0..15
+    QCOMPARE(out.features[0][3].item<float>(), 15.0f);  // max of 0..15, the third channel
+    // The logits are the output layer without its bias (the bias is 100 here).
+    auto w = torch::arange(30, torch::kFloat32).reshape({5, 6}).div(30).to(torch::kFloat64);
+    auto expected = out.features.to(torch::kFloat64).matmul(w.t());
+    QVERIFY(torch::allclose(out.logits, expected, 1e-9, 1e-9));
+    // Wrong files: missing, not TorchScript, TorchScript of another shape.
+    QVERIFY(testutil::error_of([&] { load_inception(dir() + "/nope.pt"); }).contains("does not exist"));
+    std::ofstream(dir() + "/garbage.pt") << "this is not a zip archive";
+    QVERIFY(testutil::error_of([&] { load_inception(dir() + "/garbage.pt"); }).contains("not a TorchScript file"));
+    torch::jit::Module other("Other");
+    other.define("def forward(self, x):\n  return x\n");
+    other.save(dir() + "/other.pt");
+    QVERIFY(testutil::error_of([&] { load_inception(dir() + "/other.pt"); }).contains("no 'output' linear layer"));
+  }
+
+  void classifierIsTrainedOnceAndCached() {
+    const auto data = testutil::write_tiny_idx(dir(), 200);
+    std::vector<std::string> said;
+    ClassifierOptions o;
+    o.epochs = 2;
+    auto first = classifier_for({data, "train"}, o, [&](const std::string& m) { said.push_back(m); });
+    QVERIFY(!first.from_cache);
+    QVERIFY(testutil::file_exists(first.path));
+    QCOMPARE(first.train_count, 180LL);  // every 10th image is held out for the test
+    QCOMPARE(first.test_count, 20LL);
+    QVERIFY(!said.empty() && said.back().find("test accuracy") != std::string::npos);
+    auto second = classifier_for({data, "train"}, o);
+    QVERIFY(second.from_cache);
+    QCOMPARE(second.path, first.path);
+    QCOMPARE(second.test_accuracy, first.test_accuracy);
+    QVERIFY(QString::fromStdString(second.extractor->label()).contains("not comparable with Inception FID"));
+    // The two give the same features: the weights came back.
+    auto imgs = torch::randint(0, 255, {4, 1, 28, 28}, torch::kLong).to(torch::kUInt8);
+    QVERIFY(torch::equal(first.extractor->extract(imgs).features, second.extractor->extract(imgs).features));
+    // A damaged cache file is replaced, with a message.
+    std::ofstream(first.path, std::ios::trunc) << "damaged";
+    said.clear();
+    auto third = classifier_for({data, "train"}, o, [&](const std::string& m) { said.push_back(m); });
+    QVERIFY(!third.from_cache);
+    QVERIFY(said.front().find("damaged") != std::string::npos);
+  }
+
+  void unlabelledDataHaveNoClassifier() {
+    const auto d = dir() + "/unlabelled";
+    std::filesystem::create_directories(d);
+    testutil::write_idx(d + "/x-images-idx3-ubyte", torch::zeros({20, 28, 28}, torch::kUInt8));
+    QVERIFY(testutil::error_of([&] { classifier_for({d + "/x-images-idx3-ubyte", "train"}); })
+                .contains("no class labels"));
+  }
+
+  void evaluatorLabelsItsPointsAndCachesTheReference() {
+    const auto data = testutil::write_tiny_idx(dir(), 200);
+    ClassifierOptions o;
+    o.epochs = 1;
+    auto c = classifier_for({data, "train"}, o);
+    auto real = load_dataset({data, "train"}, 16)->images();
+    MetricEvaluator first(c.extractor, real, "tiny train");
+    QVERIFY(!first.reference_from_cache());
+    QCOMPARE(first.real_count(), 200LL);
+    // Real against real: FID about 0; the point says how it was measured.
+    auto p = first.evaluate(real.slice(0, 0, 100), 42);
+    QCOMPARE(p.step, 42LL);
+    QCOMPARE(p.n_real, 200LL);
+    QCOMPARE(p.n_fake, 100LL);
+    QCOMPARE(QString::fromStdString(p.reference), QString("tiny train"));
+    QVERIFY(QString::fromStdString(p.resize).contains("bilinear 16->28"));
+    QVERIFY(std::isfinite(p.fid) && std::isfinite(p.kid_mean) && std::isfinite(p.is_mean));
+    QVERIFY(p.is_mean >= 1.0 && p.is_mean <= 10.0);
+    QCOMPARE(p.warnings.size(), size_t(2));  // fewer fakes than features, and KID subsets of 100
+    auto noise = torch::randint(0, 255, {100, 1, 16, 16}, torch::kLong).to(torch::kUInt8);
+    QVERIFY(first.evaluate(noise, 43).fid > p.fid);
+    // A second evaluator reads the reference features back and gives the same numbers.
+    MetricEvaluator second(c.extractor, real, "tiny train");
+    QVERIFY(second.reference_from_cache());
+    QCOMPARE(second.evaluate(real.slice(0, 0, 100), 42).fid, p.fid);
+    // The JSON form round-trips, NaN included.
+    p.is_mean = MetricPoint::kNone;
+    auto back = metric_point_from_json(nlohmann::json::parse(to_json(p).dump()));
+    QCOMPARE(back.fid, p.fid);
+    QVERIFY(std::isnan(back.is_mean));
+    QCOMPARE(back.warnings, p.warnings);
+    QCOMPARE(back.extractor, p.extractor);
+  }
+
+  void sessionComputesMetricsLiveAndKeepsThemInTheCheckpoint() {
+    struct Listener : SessionListener {
+      std::mutex m;
+      std::vector<MetricPoint> points;
+      std::vector<std::string> status;
+      void on_metric(const MetricPoint& p) override {
+        std::lock_guard<std::mutex> l(m);
+        points.push_back(p);
+      }
+      void on_metric_status(const std::string& s, bool) override {
+        std::lock_guard<std::mutex> l(m);
+        status.push_back(s);
+      }
+    } listener;
+    const auto data = testutil::write_tiny_idx(dir(), 200);
+    const auto out = dir() + "/run";
+    auto config = testutil::tiny_config(data, out, 6);
+    config.metrics.every = 3;
+    config.metrics.samples = 100;
+    {
+      TrainingSession session(Registry::builtin(), listener);
+      StartRequest req;
+      req.config = config;
+      QVERIFY(session.start(req));
+      session.wait();
+      QCOMPARE(session.state(), SessionState::Finished);
+    }
+    // The last evaluation is waited for before the final save; an earlier one may have been skipped
+    // while the classifier was being trained.
+    QVERIFY(!listener.points.empty());
+    QCOMPARE(listener.points.back().step, 6LL);
+    QCOMPARE(listener.points.back().n_fake, 100LL);
+    Checkpoint ck = read_checkpoint(out + "/checkpoint.pt", Registry::builtin());
+    QCOMPARE(ck.metrics.size(), listener.points.size());
+    QCOMPARE(ck.metrics.back().fid, listener.points.back().fid);
+    QCOMPARE(ck.config.metrics.every, 3);
+    const auto log = testutil::read_text(out + "/log.jsonl");
+    QVERIFY(log.find("\"event\":\"metric\"") != std::string::npos);
+    QVERIFY(log.find("not comparable with Inception FID") != std::string::npos);
+  }
+
+  void badMetricSettingsStartNothing() {
+    auto config = testutil::tiny_config("fashion-mnist", dir() + "/bad", 5);
+    config.metrics.every = -1;
+    QVERIFY(testutil::error_of([&] { validate(config, Registry::builtin()); }).contains("metrics every"));
+    config.metrics.every = 10;
+    config.metrics.samples = 5;
+    QVERIFY(testutil::error_of([&] { validate(config, Registry::builtin()); }).contains("at least 10"));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestMetrics)
+#include "test_metrics.moc"

@@ -1,0 +1,358 @@
+// ui/: the metrics plot and the metrics settings form, on their own (no engine, no LibTorch).
+#include <QCheckBox>
+#include <QComboBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTemporaryFile>
+#include <QToolTip>
+#include <QtTest>
+#include <cmath>
+#include <qcustomplot.h>
+
+#include "ui/metric_plot.h"
+#include "ui/metric_settings.h"
+
+namespace {
+
+const QString kExtractor =
+    "classifier cnn28-v1 (Fashion-MNIST, test acc 91.8%) - not comparable with Inception FID";
+const QString kWarning = "N=100 is below the feature dimension 128: FID is biased upward";
+
+ui::MetricSample fullSample(qint64 step, double fid) {
+  ui::MetricSample s;
+  s.step = step;
+  s.fid = fid;
+  s.kidMean = 0.0123;
+  s.kidStd = 0.0008;
+  s.isMean = 7.12;
+  s.isStd = 0.09;
+  s.extractor = kExtractor;
+  s.reference = "fashion-mnist train";
+  s.resize = "area 32->28 px, uint8, both sets";
+  s.nReal = 60000;
+  s.nFake = 2000;
+  s.warnings << kWarning;
+  s.seconds = 12.5;
+  return s;
+}
+
+QVector<qint64> stepsOf(const ui::MetricPlot& p) {
+  QVector<qint64> out;
+  for (const ui::MetricSample& s : p.samples()) out << s.step;
+  return out;
+}
+
+}  // namespace
+
+class TestMetricWidgets : public QObject {
+  Q_OBJECT
+
+ private slots:
+  // ---- MetricPlot ----
+
+  void samplesSortedAndRepeatedStepReplaces() {
+    ui::MetricPlot p;
+    p.addSample(fullSample(1000, 40.0));
+    p.addSample(fullSample(500, 60.0));
+    p.addSample(fullSample(1500, 30.0));
+    QCOMPARE(stepsOf(p), (QVector<qint64>{500, 1000, 1500}));
+    // A resumed run re-evaluates step 1000: the new value replaces the old, nothing is duplicated.
+    p.addSample(fullSample(1000, 35.5));
+    QCOMPARE(p.sampleCount(), 3);
+    QCOMPARE(stepsOf(p), (QVector<qint64>{500, 1000, 1500}));
+    QCOMPARE(p.samples()[1].fid, 35.5);
+  }
+
+  void graphsHoldFiniteValuesAndScaledErrors() {
+    ui::MetricPlot p;
+    ui::MetricSample a = fullSample(100, 80.0);
+    ui::MetricSample b = fullSample(200, qQNaN());  // FID not computed at this step
+    b.kidMean = 0.02;
+    b.kidStd = qQNaN();  // a KID without a spread: no bar, but the point stays
+    ui::MetricSample c = fullSample(300, 50.0);
+    c.isMean = qQNaN();
+    c.isStd = qQNaN();
+    for (const auto& s : {c, a, b}) p.addSample(s);
+
+    QTRY_COMPARE(p.fidGraph()->dataCount(), 2);
+    QCOMPARE(p.kidGraph()->dataCount(), 3);
+    QCOMPARE(p.isGraph()->dataCount(), 2);
+    QCOMPARE(p.fidGraph()->data()->at(0)->key, 100.0);
+    QCOMPARE(p.fidGraph()->data()->at(1)->key, 300.0);
+    QCOMPARE(p.fidGraph()->data()->at(1)->value, 50.0);
+
+    // KID is drawn x1000, and so are its error bars, which pair with the KID points by index.
+    QCOMPARE(p.kidGraph()->data()->at(0)->value, 12.3);
+    QCOMPARE(p.kidGraph()->data()->at(1)->value, 20.0);
+    QCOMPARE(p.kidErrorBars()->dataCount(), 3);
+    QCOMPARE(p.kidErrorBars()->data()->at(0).errorPlus, 0.8);
+    QCOMPARE(p.kidErrorBars()->data()->at(0).errorMinus, 0.8);
+    QVERIFY(std::isnan(p.kidErrorBars()->data()->at(1).errorPlus));
+    QCOMPARE(p.kidErrorBars()->data()->at(2).errorPlus, 0.8);
+    QCOMPARE(p.kidErrorBars()->dataPlottable(), static_cast<QCPAbstractPlottable*>(p.kidGraph()));
+
+    QCOMPARE(p.isGraph()->valueAxis(), p.plot()->yAxis2);
+    QCOMPARE(p.kidGraph()->valueAxis(), p.plot()->yAxis);
+    QCOMPARE(p.isErrorBars()->dataCount(), 2);
+    QCOMPARE(p.isErrorBars()->data()->at(1).errorPlus, 0.09);
+    QCOMPARE(p.kidGraph()->name(), QString("KID ×10³"));
+  }
+
+  void axesCoverPointsAndErrorBars() {
+    ui::MetricPlot p;
+    ui::MetricSample s = fullSample(1000, 23.41);
+    s.isStd = 0.5;
+    p.addSample(s);
+    p.addSample(fullSample(3000, 18.0));
+    QTRY_COMPARE(p.isGraph()->dataCount(), 2);
+    const QCPRange x = p.plot()->xAxis->range();
+    QVERIFY(x.lower < 1000.0 && x.upper > 3000.0);
+    const QCPRange left = p.plot()->yAxis->range();
+    QVERIFY(left.lower < 12.3 - 0.8 && left.upper > 23.41);
+    const QCPRange right = p.plot()->yAxis2->range();
+    QVERIFY(right.lower < 7.12 - 0.5 && right.upper > 7.12 + 0.5);
+  }
+
+  void tooltipListsEverythingKnown() {
+    ui::MetricPlot p;
+    p.addSample(fullSample(4000, 23.41));
+    const QString tip = p.tooltipFor(0);
+    QVERIFY2(tip.startsWith("step 4000\n"), qPrintable(tip));
+    QVERIFY2(tip.contains("FID 23.41"), qPrintable(tip));
+    QVERIFY2(tip.contains(QString::fromUtf8("KID 0.0123 ± 0.0008")), qPrintable(tip));
+    QVERIFY2(tip.contains(QString::fromUtf8("IS 7.12 ± 0.09")), qPrintable(tip));
+    QVERIFY2(tip.contains(kExtractor), qPrintable(tip));
+    QVERIFY2(tip.contains("fashion-mnist train"), qPrintable(tip));
+    QVERIFY2(tip.contains("real 60000, fake 2000"), qPrintable(tip));
+    QVERIFY2(tip.contains("area 32->28 px, uint8, both sets"), qPrintable(tip));
+    QVERIFY2(tip.contains("12.5 s"), qPrintable(tip));
+    QVERIFY2(tip.contains(kWarning), qPrintable(tip));
+    QCOMPARE(p.tooltipFor(1), QString());
+    QCOMPARE(p.tooltipFor(-1), QString());
+  }
+
+  void tooltipLeavesOutNaN() {
+    ui::MetricPlot p;
+    ui::MetricSample s;
+    s.step = 700;
+    s.fid = 31.0;
+    s.kidMean = 0.05;  // kidStd stays NaN
+    p.addSample(s);
+    const QString tip = p.tooltipFor(0);
+    QCOMPARE(tip, QString("step 700\nFID 31.00\nKID 0.0500"));
+    QVERIFY(!tip.contains("nan", Qt::CaseInsensitive));
+  }
+
+  void emptyStateTextComesAndGoes() {
+    ui::MetricPlot p;
+    QVERIFY(p.emptyText()->visible());
+    QVERIFY(p.emptyText()->text().startsWith("No metrics yet"));
+    p.addSample(fullSample(10, 99.0));
+    QTRY_VERIFY(!p.emptyText()->visible());
+    p.clear();
+    QCOMPARE(p.sampleCount(), 0);
+    QTRY_VERIFY(p.emptyText()->visible());
+    QCOMPARE(p.fidGraph()->dataCount(), 0);
+    QCOMPARE(p.plot()->xAxis->range().lower, 0.0);  // the fresh plot's axes, not the old run's
+    QCOMPARE(p.plot()->xAxis->range().upper, 1000.0);
+    QCOMPARE(p.kidErrorBars()->dataCount(), 0);
+    QCOMPARE(p.tooltipFor(0), QString());
+  }
+
+  void checkboxesToggleSeries() {
+    ui::MetricPlot p;
+    p.addSample(fullSample(10, 99.0));
+    QCPLegend* legend = p.plot()->legend;
+    QVERIFY(p.kidGraph()->visible());
+    QVERIFY(legend->hasItemWithPlottable(p.kidGraph()));
+    QVERIFY(!legend->hasItemWithPlottable(p.kidErrorBars()));
+
+    p.kidBox()->click();
+    QVERIFY(!p.kidBox()->isChecked());
+    QVERIFY(!p.kidGraph()->visible());
+    QVERIFY(!p.kidErrorBars()->visible());
+    QVERIFY(!legend->hasItemWithPlottable(p.kidGraph()));
+    QVERIFY(p.fidGraph()->visible());
+    QVERIFY(p.isGraph()->visible());
+
+    p.isBox()->click();
+    QVERIFY(!p.isGraph()->visible());
+    QVERIFY(!p.isErrorBars()->visible());
+    p.fidBox()->click();
+    QVERIFY(!p.fidGraph()->visible());
+
+    p.kidBox()->click();
+    QVERIFY(p.kidGraph()->visible());
+    QVERIFY(p.kidErrorBars()->visible());
+    QVERIFY(legend->hasItemWithPlottable(p.kidGraph()));
+  }
+
+  void extractorLabelFollowsLatestSample() {
+    ui::MetricPlot p;
+    p.show();
+    QVERIFY(!p.extractorLabel()->isVisible());
+    p.addSample(fullSample(1000, 40.0));
+    QTRY_VERIFY(p.extractorLabel()->isVisible());
+    QCOMPARE(p.extractorLabel()->text(), "Extractor: " + kExtractor);
+    // An older point from another extractor: the label still names the newest, and says they mix.
+    ui::MetricSample old = fullSample(500, 300.0);
+    old.extractor = "inception-2015-12-05";
+    p.addSample(old);
+    QTRY_VERIFY(p.extractorLabel()->text().contains("another extractor"));
+    QVERIFY(p.extractorLabel()->text().startsWith("Extractor: " + kExtractor));
+  }
+
+  void hoverFindsNearestVisiblePoint() {
+    ui::MetricPlot p;
+    p.resize(640, 320);
+    p.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&p));
+    p.addSample(fullSample(1000, 40.0));
+    p.addSample(fullSample(2000, 23.41));
+    p.addSample(fullSample(3000, 20.0));
+    QTRY_COMPARE(p.fidGraph()->dataCount(), 3);
+    p.plot()->replot();  // lay out now so pixel coordinates are final
+
+    const QPointF fid_px(p.plot()->xAxis->coordToPixel(2000.0), p.plot()->yAxis->coordToPixel(23.41));
+    QCOMPARE(p.sampleNear(fid_px + QPointF(5, -5)), 1);
+    QCOMPARE(p.sampleNear(fid_px + QPointF(20, 0)), -1);
+    const QPointF is_px(p.plot()->xAxis->coordToPixel(3000.0), p.plot()->yAxis2->coordToPixel(7.12));
+    QCOMPARE(p.sampleNear(is_px), 2);
+
+    // The mouse over the point shows its tooltip.
+    QTest::mouseMove(p.plot(), fid_px.toPoint());
+    QTRY_VERIFY(QToolTip::isVisible());
+    QVERIFY2(QToolTip::text().contains("FID 23.41"), qPrintable(QToolTip::text()));
+    QToolTip::hideText();
+
+    // A hidden series is not hovered.
+    p.fidBox()->click();
+    QCOMPARE(p.sampleNear(fid_px), -1);
+    p.isBox()->click();
+    QCOMPARE(p.sampleNear(is_px), -1);
+  }
+
+  // ---- MetricSettings ----
+
+  void settingsDefaults() {
+    ui::MetricSettings m;
+    QVERIFY(!m.enabled());
+    QCOMPARE(m.every(), 500);
+    QCOMPARE(m.samples(), 2000);
+    QCOMPARE(m.extractorCombo()->currentIndex(), int(ui::MetricSettings::Classifier));
+    QCOMPARE(m.extractorCombo()->count(), 2);
+    QVERIFY(m.extractorCombo()->itemText(0).startsWith("Dataset classifier"));
+    QVERIFY(m.extractorCombo()->itemText(1).startsWith("Inception"));
+    QCOMPARE(m.inceptionPath(), QString());
+    QCOMPARE(m.everySpin()->minimum(), 1);
+    QCOMPARE(m.everySpin()->maximum(), 1000000);
+    QCOMPARE(m.samplesSpin()->minimum(), 100);
+    QCOMPARE(m.samplesSpin()->maximum(), 100000);
+    QCOMPARE(m.samplesSpin()->singleStep(), 100);
+    QVERIFY(m.problems().isEmpty());
+  }
+
+  void childrenFollowCheckboxAndExtractor() {
+    ui::MetricSettings m;
+    QVERIFY(m.enableBox()->isEnabled());
+    QVERIFY(!m.everySpin()->isEnabled());
+    QVERIFY(!m.samplesSpin()->isEnabled());
+    QVERIFY(!m.extractorCombo()->isEnabled());
+    QVERIFY(!m.inceptionEdit()->isEnabled());
+
+    m.enableBox()->click();
+    QVERIFY(m.enabled());
+    QVERIFY(m.everySpin()->isEnabled());
+    QVERIFY(m.samplesSpin()->isEnabled());
+    QVERIFY(m.extractorCombo()->isEnabled());
+    QVERIFY(!m.inceptionEdit()->isEnabled());  // classifier chosen: no path needed
+    QVERIFY(!m.browseButton()->isEnabled());
+
+    m.extractorCombo()->setCurrentIndex(ui::MetricSettings::Inception);
+    QVERIFY(m.inceptionEdit()->isEnabled());
+    QVERIFY(m.browseButton()->isEnabled());
+    QCOMPARE(m.inceptionPath(), QString());
+    QCOMPARE(m.problems().size(), 1);  // Inception without a file cannot start
+    QTest::keyClicks(m.inceptionEdit(), "/models/inception-2015-12-05.pt");
+    QCOMPARE(m.inceptionPath(), QString("/models/inception-2015-12-05.pt"));
+    QCOMPARE(m.problems().size(), 1);  // typed, but no such file
+
+    // Back to the classifier: no path reported, the typed one kept for later.
+    m.extractorCombo()->setCurrentIndex(ui::MetricSettings::Classifier);
+    QCOMPARE(m.inceptionPath(), QString());
+    QVERIFY(!m.inceptionEdit()->isEnabled());
+    QCOMPARE(m.inceptionEdit()->text(), QString("/models/inception-2015-12-05.pt"));
+    QVERIFY(m.problems().isEmpty());
+
+    m.enableBox()->click();
+    QVERIFY(!m.everySpin()->isEnabled());
+    QVERIFY(!m.extractorCombo()->isEnabled());
+  }
+
+  void setValuesRoundTrips() {
+    ui::MetricSettings m;
+    QTemporaryFile file(QDir::tempPath() + "/inception-XXXXXX.pt");
+    QVERIFY(file.open());
+    m.setValues(true, 250, 5000, file.fileName());
+    QVERIFY(m.enabled());
+    QCOMPARE(m.every(), 250);
+    QCOMPARE(m.samples(), 5000);
+    QCOMPARE(m.extractorCombo()->currentIndex(), int(ui::MetricSettings::Inception));
+    QCOMPARE(m.inceptionPath(), file.fileName());
+    QVERIFY(m.inceptionEdit()->isEnabled());
+    QVERIFY(m.problems().isEmpty());
+
+    m.setValues(true, 100, 2000, QString());
+    QCOMPARE(m.extractorCombo()->currentIndex(), int(ui::MetricSettings::Classifier));
+    QCOMPARE(m.inceptionPath(), QString());
+    QCOMPARE(m.every(), 100);
+
+    m.setValues(false, 500, 2000, QString());
+    QVERIFY(!m.enabled());
+    QVERIFY(!m.everySpin()->isEnabled());
+  }
+
+  void changedFires() {
+    ui::MetricSettings m;
+    QSignalSpy spy(&m, &ui::MetricSettings::changed);
+    m.enableBox()->click();
+    QCOMPARE(spy.count(), 1);
+    m.everySpin()->setValue(1000);
+    QCOMPARE(spy.count(), 2);
+    m.samplesSpin()->setValue(4000);
+    QCOMPARE(spy.count(), 3);
+    m.extractorCombo()->setCurrentIndex(ui::MetricSettings::Inception);
+    QCOMPARE(spy.count(), 4);
+    QTest::keyClicks(m.inceptionEdit(), "x");
+    QCOMPARE(spy.count(), 5);
+    // setValues: one signal for a whole update, none when nothing differs.
+    m.setValues(true, 20, 300, "/a.pt");
+    QCOMPARE(spy.count(), 6);
+    m.setValues(true, 20, 300, "/a.pt");
+    QCOMPARE(spy.count(), 6);
+  }
+
+  void setEditableLocksEverything() {
+    ui::MetricSettings m;
+    m.setValues(true, 500, 2000, "/a.pt");
+    m.setEditable(false);
+    QVERIFY(!m.isEditable());
+    for (QWidget* w : {static_cast<QWidget*>(m.enableBox()), static_cast<QWidget*>(m.everySpin()),
+                       static_cast<QWidget*>(m.samplesSpin()), static_cast<QWidget*>(m.extractorCombo()),
+                       static_cast<QWidget*>(m.inceptionEdit()), static_cast<QWidget*>(m.browseButton())}) {
+      QVERIFY2(!w->isEnabled(), qPrintable(w->metaObject()->className()));
+    }
+    // Values are unchanged while locked, and unlocking restores the editors the values call for.
+    QCOMPARE(m.inceptionPath(), QString("/a.pt"));
+    m.setEditable(true);
+    QVERIFY(m.enableBox()->isEnabled());
+    QVERIFY(m.everySpin()->isEnabled());
+    QVERIFY(m.inceptionEdit()->isEnabled());
+  }
+};
+
+QTEST_MAIN(TestMetricWidgets)
+#include "test_metric_widgets.moc"

@@ -1,0 +1,354 @@
+#include "ui/metric_plot.h"
+
+#include <QCheckBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMouseEvent>
+#include <QTimer>
+#include <QToolTip>
+#include <QVBoxLayout>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <qcustomplot.h>
+
+namespace ui {
+namespace {
+
+const QColor kFidColour(31, 119, 180);
+const QColor kKidColour(255, 127, 14);
+const QColor kIsColour(44, 160, 44);
+
+// A closed interval grown one value at a time; non-finite values do not count.
+struct Extent {
+  double lo = std::numeric_limits<double>::infinity();
+  double hi = -std::numeric_limits<double>::infinity();
+  void add(double v) {
+    if (!std::isfinite(v)) return;
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  }
+  // A value with its symmetric error; an unknown error is just the value.
+  void addWithError(double v, double err) {
+    add(v);
+    if (std::isfinite(v) && std::isfinite(err)) {
+      add(v - std::abs(err));
+      add(v + std::abs(err));
+    }
+  }
+  bool valid() const { return lo <= hi; }
+  // Padded so points and whiskers do not sit on the frame; a single value gets a span around it.
+  QCPRange padded(double fraction) const {
+    const double span = hi - lo;
+    const double pad = span > 0.0 ? fraction * span : std::max(1.0, 0.1 * std::abs(lo));
+    return QCPRange(lo - pad, hi + pad);
+  }
+};
+
+QCPGraph* makeGraph(QCustomPlot* plot, QCPAxis* value_axis, const QString& name, const QColor& colour,
+                    QCPScatterStyle::ScatterShape shape) {
+  QCPGraph* g = plot->addGraph(plot->xAxis, value_axis);
+  g->setName(name);
+  g->setPen(QPen(colour, 1.6));
+  // Distinct shapes as well as colours, so the series stay apart for colour-blind users and in print.
+  g->setScatterStyle(QCPScatterStyle(shape, colour, colour.lighter(150), 7));
+  return g;
+}
+
+QCPErrorBars* makeErrorBars(QCustomPlot* plot, QCPGraph* graph, const QColor& colour) {
+  auto* bars = new QCPErrorBars(plot->xAxis, graph->valueAxis());
+  bars->removeFromLegend();  // the graph's legend entry already names the series
+  bars->setDataPlottable(graph);
+  bars->setErrorType(QCPErrorBars::etValueError);
+  bars->setPen(QPen(colour, 1.2));
+  bars->setWhiskerWidth(7);
+  bars->setSymbolGap(0);
+  return bars;
+}
+
+QString seconds_text(double seconds) {
+  if (seconds < 60.0) return QObject::tr("%1 s").arg(seconds, 0, 'f', 1);
+  const qint64 s = qint64(std::llround(seconds));
+  return QObject::tr("%1 min %2 s").arg(s / 60).arg(s % 60, 2, 10, QChar('0'));
+}
+
+}  // namespace
+
+MetricPlot::MetricPlot(QWidget* parent) : QWidget(parent) {
+  fid_box_ = new QCheckBox(tr("FID"), this);
+  kid_box_ = new QCheckBox(tr("KID ×10³"), this);
+  is_box_ = new QCheckBox(tr("IS"), this);
+  fid_box_->setToolTip(tr("Fréchet distance between real and generated features: lower is better"));
+  kid_box_->setToolTip(tr("Kernel Inception Distance, unbiased, times 1000: lower is better. "
+                          "Bars are the standard deviation over subsets."));
+  is_box_->setToolTip(tr("Inception Score, on the right axis: higher is better. "
+                         "Bars are the standard deviation over splits."));
+  auto* toggles = new QHBoxLayout;
+  for (QCheckBox* box : {fid_box_, kid_box_, is_box_}) {
+    box->setChecked(true);
+    toggles->addWidget(box);
+  }
+  toggles->addStretch(1);
+
+  // Numbers from a dataset classifier and from Inception look alike but are not comparable, so the
+  // extractor stays on screen rather than only in the tooltip.
+  extractor_label_ = new QLabel(this);
+  extractor_label_->setWordWrap(true);
+  extractor_label_->setTextFormat(Qt::PlainText);
+  QFont small = extractor_label_->font();
+  small.setPointSizeF(small.pointSizeF() * 0.85);
+  extractor_label_->setFont(small);
+  extractor_label_->setVisible(false);
+
+  plot_ = new QCustomPlot(this);
+  plot_->setMinimumSize(240, 160);
+  plot_->setMouseTracking(true);  // hover tooltips need moves without a button held
+  plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+  plot_->axisRect()->setRangeDrag(Qt::Horizontal | Qt::Vertical);
+  plot_->axisRect()->setRangeZoom(Qt::Horizontal | Qt::Vertical);
+  const QList<QCPAxis*> horizontal{plot_->xAxis};
+  const QList<QCPAxis*> vertical{plot_->yAxis, plot_->yAxis2};
+  plot_->axisRect()->setRangeDragAxes(horizontal, vertical);
+  plot_->axisRect()->setRangeZoomAxes(horizontal, vertical);
+  plot_->xAxis->setLabel(tr("step"));
+  plot_->yAxis->setLabel(tr("FID, KID ×10³"));
+  plot_->yAxis2->setLabel(tr("IS"));
+  plot_->yAxis2->setVisible(true);
+
+  fid_graph_ = makeGraph(plot_, plot_->yAxis, tr("FID"), kFidColour, QCPScatterStyle::ssCircle);
+  kid_graph_ = makeGraph(plot_, plot_->yAxis, tr("KID ×10³"), kKidColour, QCPScatterStyle::ssSquare);
+  is_graph_ = makeGraph(plot_, plot_->yAxis2, tr("IS"), kIsColour, QCPScatterStyle::ssDiamond);
+  kid_err_ = makeErrorBars(plot_, kid_graph_, kKidColour);
+  is_err_ = makeErrorBars(plot_, is_graph_, kIsColour);
+
+  // As in the loss plot: the legend is a row under the axis rect, so it never covers points.
+  plot_->legend->setVisible(true);
+  plot_->legend->setBorderPen(Qt::NoPen);
+  plot_->legend->setFillOrder(QCPLegend::foColumnsFirst);
+  auto* legend_row = new QCPLayoutGrid;
+  plot_->plotLayout()->addElement(1, 0, legend_row);
+  legend_row->setMargins(QMargins(5, 0, 5, 5));
+  legend_row->addElement(0, 0, plot_->legend);
+  plot_->plotLayout()->setRowStretchFactor(1, 0.001);
+
+  empty_text_ = new QCPItemText(plot_);
+  empty_text_->setClipToAxisRect(false);
+  empty_text_->position->setType(QCPItemPosition::ptAxisRectRatio);
+  empty_text_->position->setAxisRect(plot_->axisRect());
+  empty_text_->position->setCoords(0.5, 0.5);
+  empty_text_->setPositionAlignment(Qt::AlignCenter);
+  empty_text_->setText(tr("No metrics yet: enable them under Metrics and start a run"));
+  empty_text_->setColor(palette().color(QPalette::Disabled, QPalette::WindowText));
+
+  rescale();  // no samples yet: the default ranges
+
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->setSpacing(2);
+  layout->addLayout(toggles);
+  layout->addWidget(extractor_label_);
+  layout->addWidget(plot_, 1);
+
+  // Single-shot and started on demand: an idle plot does not wake up 30 times a second.
+  replot_timer_ = new QTimer(this);
+  replot_timer_->setSingleShot(true);
+  replot_timer_->setInterval(kReplotDelay_ms);
+  connect(replot_timer_, &QTimer::timeout, this, &MetricPlot::refresh);
+
+  connect(fid_box_, &QCheckBox::toggled, this,
+          [this](bool on) { setSeriesVisible(fid_graph_, nullptr, on); });
+  connect(kid_box_, &QCheckBox::toggled, this,
+          [this](bool on) { setSeriesVisible(kid_graph_, kid_err_, on); });
+  connect(is_box_, &QCheckBox::toggled, this,
+          [this](bool on) { setSeriesVisible(is_graph_, is_err_, on); });
+  connect(plot_, &QCustomPlot::mouseMove, this, &MetricPlot::onMouseMove);
+  // After zooming or dragging, a double-click brings every point back into view.
+  connect(plot_, &QCustomPlot::mouseDoubleClick, this, [this] { scheduleRefresh(true); });
+}
+
+void MetricPlot::addSample(const MetricSample& s) {
+  auto it = std::lower_bound(samples_.begin(), samples_.end(), s.step,
+                             [](const MetricSample& a, qint64 step) { return a.step < step; });
+  if (it != samples_.end() && it->step == s.step) {
+    *it = s;
+  } else {
+    samples_.insert(it, s);
+  }
+  scheduleRefresh(true);
+}
+
+void MetricPlot::clear() {
+  samples_.clear();
+  hovered_ = -1;
+  QToolTip::hideText();
+  scheduleRefresh(true);
+}
+
+void MetricPlot::setSeriesVisible(QCPGraph* graph, QCPErrorBars* bars, bool visible) {
+  graph->setVisible(visible);
+  if (bars) bars->setVisible(visible);
+  // A hidden series leaves the legend too, so the legend always describes what is drawn.
+  if (visible) {
+    graph->addToLegend();
+  } else {
+    graph->removeFromLegend();
+  }
+  scheduleRefresh(true);  // refit to what is still shown
+}
+
+void MetricPlot::scheduleRefresh(bool rescale) {
+  rescale_pending_ = rescale_pending_ || rescale;
+  if (!replot_timer_->isActive()) replot_timer_->start();
+}
+
+void MetricPlot::refresh() {
+  rebuildGraphs();
+  updateExtractorLabel();
+  empty_text_->setVisible(samples_.isEmpty());
+  if (rescale_pending_) rescale();
+  rescale_pending_ = false;
+  plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void MetricPlot::rebuildGraphs() {
+  QVector<QCPGraphData> fid, kid, is;
+  QVector<double> kid_err, is_err;
+  for (const MetricSample& s : samples_) {
+    const double x = double(s.step);
+    if (std::isfinite(s.fid)) fid.append(QCPGraphData(x, s.fid));
+    if (std::isfinite(s.kidMean)) {
+      kid.append(QCPGraphData(x, s.kidMean * kKidScale));
+      kid_err.append(s.kidStd * kKidScale);  // NaN stays NaN: QCPErrorBars draws no bar for it
+    }
+    if (std::isfinite(s.isMean)) {
+      is.append(QCPGraphData(x, s.isMean));
+      is_err.append(s.isStd);
+    }
+  }
+  // Error bars pair with their graph's points by index, so both are built from the same filter.
+  fid_graph_->data()->set(fid, true);
+  kid_graph_->data()->set(kid, true);
+  is_graph_->data()->set(is, true);
+  kid_err_->setData(kid_err);
+  is_err_->setData(is_err);
+}
+
+void MetricPlot::rescale() {
+  Extent x, left, right;
+  const bool fid_on = fid_graph_->visible();
+  const bool kid_on = kid_graph_->visible();
+  const bool is_on = is_graph_->visible();
+  for (const MetricSample& s : samples_) {
+    bool shown = false;
+    if (fid_on && std::isfinite(s.fid)) {
+      left.add(s.fid);
+      shown = true;
+    }
+    if (kid_on && std::isfinite(s.kidMean)) {
+      left.addWithError(s.kidMean * kKidScale, s.kidStd * kKidScale);
+      shown = true;
+    }
+    if (is_on && std::isfinite(s.isMean)) {
+      right.addWithError(s.isMean, s.isStd);
+      shown = true;
+    }
+    if (shown) x.add(double(s.step));
+  }
+  if (samples_.isEmpty()) {
+    // Back to the axes of a fresh plot, under the empty-state text.
+    plot_->xAxis->setRange(0.0, 1000.0);
+    plot_->yAxis->setRange(0.0, 100.0);
+    plot_->yAxis2->setRange(0.0, 10.0);
+    return;
+  }
+  if (x.valid()) plot_->xAxis->setRange(x.padded(0.03));
+  if (left.valid()) plot_->yAxis->setRange(left.padded(0.08));
+  if (right.valid()) plot_->yAxis2->setRange(right.padded(0.08));
+}
+
+void MetricPlot::updateExtractorLabel() {
+  if (samples_.isEmpty() || samples_.back().extractor.isEmpty()) {
+    extractor_label_->clear();
+    extractor_label_->setVisible(false);
+    return;
+  }
+  const QString& latest = samples_.back().extractor;
+  QString text = tr("Extractor: %1").arg(latest);
+  const bool mixed = std::any_of(samples_.cbegin(), samples_.cend(), [&](const MetricSample& s) {
+    return !s.extractor.isEmpty() && s.extractor != latest;
+  });
+  if (mixed) text += tr(" (earlier points used another extractor: the curve mixes incomparable values)");
+  extractor_label_->setText(text);
+  extractor_label_->setVisible(true);
+}
+
+QString MetricPlot::tooltipFor(int index) const {
+  if (index < 0 || index >= samples_.size()) return QString();
+  const MetricSample& s = samples_[index];
+  QStringList lines;
+  lines << tr("step %1").arg(s.step);
+  if (std::isfinite(s.fid)) lines << tr("FID %1").arg(s.fid, 0, 'f', 2);
+  // KID is reported unscaled here: the tooltip gives the number as papers quote it.
+  if (std::isfinite(s.kidMean)) {
+    QString kid = tr("KID %1").arg(s.kidMean, 0, 'f', 4);
+    if (std::isfinite(s.kidStd)) kid += tr(" ± %1").arg(s.kidStd, 0, 'f', 4);
+    lines << kid;
+  }
+  if (std::isfinite(s.isMean)) {
+    QString is = tr("IS %1").arg(s.isMean, 0, 'f', 2);
+    if (std::isfinite(s.isStd)) is += tr(" ± %1").arg(s.isStd, 0, 'f', 2);
+    lines << is;
+  }
+  if (!s.extractor.isEmpty()) lines << tr("extractor: %1").arg(s.extractor);
+  if (!s.reference.isEmpty()) lines << tr("reference: %1").arg(s.reference);
+  if (s.nReal > 0 || s.nFake > 0) lines << tr("real %1, fake %2").arg(s.nReal).arg(s.nFake);
+  if (!s.resize.isEmpty()) lines << tr("resize: %1").arg(s.resize);
+  if (std::isfinite(s.seconds) && s.seconds > 0.0) lines << tr("took %1").arg(seconds_text(s.seconds));
+  for (const QString& w : s.warnings) lines << tr("warning: %1").arg(w);
+  return lines.join('\n');
+}
+
+int MetricPlot::sampleNear(const QPointF& pixel) const {
+  if (!plot_->axisRect()->rect().contains(pixel.toPoint())) return -1;
+  struct Series {
+    const QCPGraph* graph;
+    double MetricSample::*value;
+    double scale;
+  };
+  const Series series[] = {{fid_graph_, &MetricSample::fid, 1.0},
+                           {kid_graph_, &MetricSample::kidMean, kKidScale},
+                           {is_graph_, &MetricSample::isMean, 1.0}};
+  int best = -1;
+  double best_d2 = kHoverRadius_px * kHoverRadius_px;
+  for (int i = 0; i < samples_.size(); ++i) {
+    const MetricSample& s = samples_[i];
+    const double px = plot_->xAxis->coordToPixel(double(s.step));
+    for (const Series& ser : series) {
+      const double v = s.*(ser.value);
+      if (!ser.graph->visible() || !std::isfinite(v)) continue;
+      const double py = ser.graph->valueAxis()->coordToPixel(v * ser.scale);
+      const double d2 = (px - pixel.x()) * (px - pixel.x()) + (py - pixel.y()) * (py - pixel.y());
+      if (d2 <= best_d2) {
+        best_d2 = d2;
+        best = i;
+      }
+    }
+  }
+  return best;
+}
+
+void MetricPlot::onMouseMove(QMouseEvent* event) {
+  if (event->buttons() != Qt::NoButton) return;  // dragging the view, not hovering
+  const int index = sampleNear(event->position());
+  if (index < 0) {
+    if (hovered_ >= 0) QToolTip::hideText();
+    hovered_ = -1;
+    return;
+  }
+  hovered_ = index;
+  // Rich text so long extractor names wrap; the plain text is escaped first.
+  QToolTip::showText(event->globalPosition().toPoint(),
+                     Qt::convertFromPlainText(tooltipFor(index), Qt::WhiteSpaceNormal), plot_);
+}
+
+}  // namespace ui

@@ -1,0 +1,100 @@
+#pragma once
+// FID / KID / IS against training step, with error bars, on a QCustomPlot.
+// addSample() only stores; a single-shot timer rebuilds the graphs, rescales and replots, so a burst
+// of samples (a resumed run replaying its log) costs one repaint. FID and KID x 10^3 share the left
+// axis, IS has the right one: KID is three orders of magnitude below FID, and scaling it (and saying
+// so in the legend) keeps both readable without a third axis.
+#include <QString>
+#include <QStringList>
+#include <QVector>
+#include <QWidget>
+#include <QtNumeric>
+
+class QCheckBox;
+class QCPErrorBars;
+class QCPGraph;
+class QCPItemText;
+class QCustomPlot;
+class QLabel;
+class QMouseEvent;
+class QTimer;
+
+namespace ui {
+
+// One evaluation of FID / KID / IS, as the engine reports it. NaN marks a value that was not computed.
+struct MetricSample {
+  qint64 step = 0;
+  double fid = qQNaN();
+  double kidMean = qQNaN(), kidStd = qQNaN();
+  double isMean = qQNaN(), isStd = qQNaN();
+  QString extractor;   // e.g. "classifier cnn28-v1 (Fashion-MNIST, test acc 91.8%) - not comparable with Inception FID"
+  QString reference;   // e.g. "fashion-mnist train"
+  QString resize;      // e.g. "area 32->28 px, uint8, both sets"
+  qint64 nReal = 0, nFake = 0;
+  QStringList warnings;  // e.g. "N=100 is below the feature dimension 128: FID is biased upward"
+  double seconds = 0;  // how long the evaluation took
+};
+
+class MetricPlot : public QWidget {
+  Q_OBJECT
+ public:
+  explicit MetricPlot(QWidget* parent = nullptr);
+
+  // Keeps samples sorted by step; a sample at an existing step replaces it (a resumed run
+  // re-evaluates the step it was saved at).
+  void addSample(const MetricSample& s);
+  void clear();
+  int sampleCount() const { return int(samples_.size()); }
+  const QVector<MetricSample>& samples() const { return samples_; }
+  // Hover text for samples()[index]; empty for an index out of range. NaN values are left out.
+  QString tooltipFor(int index) const;
+  // Index into samples() of the point of a visible series nearest to `pixel` (plot coordinates),
+  // within kHoverRadius_px; -1 when none is that close. Uses the axis ranges of the last layout.
+  int sampleNear(const QPointF& pixel) const;
+  QCustomPlot* plot() const { return plot_; }
+  QSize sizeHint() const override { return {560, 260}; }
+
+  // Children, for tests and for the main window's layout.
+  QCheckBox* fidBox() const { return fid_box_; }
+  QCheckBox* kidBox() const { return kid_box_; }
+  QCheckBox* isBox() const { return is_box_; }
+  QCPGraph* fidGraph() const { return fid_graph_; }
+  QCPGraph* kidGraph() const { return kid_graph_; }  // values are KID x 1000
+  QCPGraph* isGraph() const { return is_graph_; }
+  QCPErrorBars* kidErrorBars() const { return kid_err_; }  // kidStd x 1000
+  QCPErrorBars* isErrorBars() const { return is_err_; }
+  QCPItemText* emptyText() const { return empty_text_; }
+  QLabel* extractorLabel() const { return extractor_label_; }
+
+  static constexpr double kKidScale = 1000.0;
+  static constexpr double kHoverRadius_px = 12.0;
+  static constexpr int kReplotDelay_ms = 30;
+
+ private:
+  void scheduleRefresh(bool rescale);
+  void refresh();  // timer tick
+  void rebuildGraphs();
+  void rescale();
+  void updateExtractorLabel();
+  void onMouseMove(QMouseEvent* event);
+  void setSeriesVisible(QCPGraph* graph, QCPErrorBars* bars, bool visible);
+
+  QCustomPlot* plot_ = nullptr;
+  QCheckBox* fid_box_ = nullptr;
+  QCheckBox* kid_box_ = nullptr;
+  QCheckBox* is_box_ = nullptr;
+  QLabel* extractor_label_ = nullptr;
+  QCPGraph* fid_graph_ = nullptr;
+  QCPGraph* kid_graph_ = nullptr;
+  QCPGraph* is_graph_ = nullptr;
+  QCPErrorBars* kid_err_ = nullptr;
+  QCPErrorBars* is_err_ = nullptr;
+  QCPItemText* empty_text_ = nullptr;
+  QTimer* replot_timer_ = nullptr;
+
+  QVector<MetricSample> samples_;  // sorted by step, steps unique
+  bool rescale_pending_ = false;
+  int hovered_ = -1;  // sample whose tooltip is showing
+};
+
+}  // namespace ui
