@@ -15,6 +15,8 @@
 #include <thread>
 
 #include "engine/bench.h"
+#include "engine/classifier_cache.h"
+#include "engine/metric_eval.h"
 #include "engine/explorer.h"
 #include "engine/session.h"
 #include "engine/threads.h"
@@ -29,11 +31,17 @@ const char* kUsage =
     "  train --model NAME --data fashion-mnist|PATH --steps N --out DIR [--batch B] [--lr X] [--seed S]\n"
     "        [--device cpu|cuda] [--config FILE] [--resume CKPT] [--split train|test]\n"
     "        [--log-every N] [--sample-every N] [--checkpoint-every N] [--PARAM VALUE ...]\n"
+    "        [--metrics-every N] [--metrics-samples M] [--inception FILE]   live FID / KID / IS\n"
     "  sample --checkpoint CKPT --out grid.png [--n 64] [--seed S] [--truncation T]\n"
     "  interpolate --checkpoint CKPT --from-seed A --to-seed B --frames K --out strip.png\n"
     "        [--mode lerp|slerp] [--truncation T]\n"
+    "  metrics --checkpoint CKPT [--data fashion-mnist|PATH] [--split train|test] [--n 10000]\n"
+    "        [--inception FILE] [--json]   FID, KID and IS of a checkpoint, with how they were measured\n"
+    "  classifier train [--data fashion-mnist|PATH] [--epochs E] [--retrain]\n"
+    "        the offline metric classifier (trained once per dataset and cached)\n"
     "  models [--json]       the families and their capabilities and hyper-parameters\n"
-    "  bench [--steps N] [--render N] [--no-python]   speed figures, beside PyTorch in Python\n"
+    "  bench [--steps N] [--render N] [--fid N] [--no-fid] [--no-python]\n"
+    "        speed figures, beside PyTorch in Python\n"
     "  help\n\n"
     "Every hyper-parameter a model lists under `models` can be given as --NAME VALUE; --lr sets both\n"
     "learning rates. Ctrl-C during training saves a checkpoint and stops.\n";
@@ -160,6 +168,20 @@ class TerminalProgress : public SessionListener {
     std::lock_guard<std::mutex> lock(m_);
     if (!tty_) std::cerr << "saved " << path << " at step " << step << "\n";
   }
+  void on_metric(const MetricPoint& p) override {
+    std::lock_guard<std::mutex> lock(m_);
+    end_line();
+    std::cerr << "step " << p.step << ": " << describe(p) << "\n";
+  }
+  void on_metric_status(const std::string& message, bool error) override {
+    std::lock_guard<std::mutex> lock(m_);
+    const auto now = std::chrono::steady_clock::now();
+    // Progress of the classifier's training is frequent: at most one line every 2 s off a TTY.
+    if (!error && !message.empty() && message.back() == '%' && now - last_status_ < std::chrono::seconds(2)) return;
+    last_status_ = now;
+    end_line();
+    std::cerr << (error ? "metrics: error: " : "metrics: ") << message << "\n";
+  }
   std::string failed() const {
     std::lock_guard<std::mutex> lock(m_);
     return failed_;
@@ -177,7 +199,7 @@ class TerminalProgress : public SessionListener {
   long long total_;
   bool tty_;
   bool open_ = false;
-  std::chrono::steady_clock::time_point last_{};
+  std::chrono::steady_clock::time_point last_{}, last_status_{};
   std::string failed_, diverged_;
 };
 
@@ -196,6 +218,9 @@ int cmd_train(const Args& a) {
   c.log_every = static_cast<int>(a.integer("log-every", c.log_every));
   c.sample_every = static_cast<int>(a.integer("sample-every", c.sample_every));
   c.checkpoint_every = static_cast<int>(a.integer("checkpoint-every", c.checkpoint_every));
+  c.metrics.every = static_cast<int>(a.integer("metrics-every", c.metrics.every));
+  c.metrics.samples = a.integer("metrics-samples", c.metrics.samples);
+  c.metrics.inception = a.get("inception", c.metrics.inception);
   const FamilyInfo& info = registry.at(c.model);
   if (a.has("lr")) c.params.set("lr_g", a.get("lr")), c.params.set("lr_d", a.get("lr"));
   for (const auto& p : info.params)
@@ -215,6 +240,9 @@ int cmd_train(const Args& a) {
     req.config.log_every = a.has("log-every") ? c.log_every : 0;  // 0: keep the checkpoint's
     req.config.sample_every = a.has("sample-every") ? c.sample_every : 0;
     req.config.checkpoint_every = a.has("checkpoint-every") ? c.checkpoint_every : 0;
+    req.override_metrics = a.has("metrics-every") || a.has("metrics-samples") || a.has("inception");
+    req.config.metrics = c.metrics;
+    if (req.override_metrics && c.metrics.every < 0) throw UsageError("--metrics-every must be 0 (off) or more");
   }
   TerminalProgress progress(c.steps);
   TrainingSession session(registry, progress);
@@ -337,6 +365,54 @@ int cmd_models(const Args& a) {
   return 0;
 }
 
+int cmd_metrics(const Args& a) {
+  const Registry registry = Registry::builtin();
+  Checkpoint ck = read_checkpoint(a.need("checkpoint"), registry);
+  DatasetSpec spec = ck.config.data;
+  if (a.has("data")) spec = {a.get("data"), "train"};
+  if (a.has("split")) spec.split = a.get("split");
+  const long long n = a.integer("n", 10000);
+  const std::string inception = a.get("inception");
+  const bool as_json = a.has("json");
+  reject_unused(a);
+  if (n < 10) throw UsageError("--n must be at least 10 (IS uses 10 splits)");
+  auto say = [](const std::string& m) { std::cerr << "metrics: " << m << "\n"; };
+  std::shared_ptr<FeatureExtractor> extractor;
+  if (!inception.empty()) extractor = load_inception(inception);
+  else extractor = classifier_for(spec, {}, say).extractor;
+  auto real = load_dataset(spec, ck.family->resolution());
+  const std::string reference = spec.source + (spec.source == "fashion-mnist" ? " " + spec.split : "");
+  MetricEvaluator evaluator(extractor, real->images(), reference, say);
+  say("generating " + std::to_string(n) + " images");
+  Family& f = *ck.family;
+  const int classes = f.info().caps.num_classes > 0 ? ck.config.num_classes : 0;
+  auto fake = generate_uint8([&f](const torch::Tensor& z, const torch::Tensor& y) { return f.generate(z, y); }, n,
+                             f.latent_dim(), classes);
+  auto p = evaluator.evaluate(fake, ck.step);
+  if (as_json) std::cout << to_json(p).dump(2) << "\n";
+  else std::cout << a.need("checkpoint") << " at step " << p.step << ":\n" << describe(p) << "\n";
+  return 0;
+}
+
+int cmd_classifier(const std::vector<std::string>& args) {
+  if (args.size() < 2 || args[1] != "train") throw UsageError("usage: gan-explorer classifier train [--data D] [--epochs E] [--retrain]");
+  Args a(std::vector<std::string>(args.begin() + 1, args.end()), {"retrain"});
+  DatasetSpec spec{a.get("data", "fashion-mnist"), "train"};
+  ClassifierOptions o;
+  o.epochs = static_cast<int>(a.integer("epochs", o.epochs));
+  o.retrain = a.has("retrain");
+  reject_unused(a);
+  if (o.epochs < 1) throw UsageError("--epochs must be at least 1");
+  auto r = classifier_for(spec, o, [](const std::string& m) { std::cerr << m << "\n"; });
+  char acc[64];
+  std::snprintf(acc, sizeof acc, "%.2f%%", 100 * r.test_accuracy);
+  std::cout << (r.from_cache ? "cached: " : "trained: ") << r.path << "\n"
+            << "test accuracy " << acc << " on " << r.test_count << " images (" << r.train_count << " for training"
+            << (r.from_cache ? "" : ", " + std::to_string(static_cast<int>(r.seconds + 0.5)) + " s") << ")\n"
+            << r.extractor->label() << "\n";
+  return 0;
+}
+
 int cmd_bench(const Args& a) {
   BenchOptions o;
   o.train_steps = static_cast<int>(a.integer("steps", o.train_steps));
@@ -344,6 +420,7 @@ int cmd_bench(const Args& a) {
   o.python = !a.has("no-python");
   o.python_exe = a.get("python", o.python_exe);
   o.data = a.get("data", o.data);
+  o.fid_samples = a.has("no-fid") ? 0 : a.integer("fid", o.fid_samples);
   reject_unused(a);
   if (o.train_steps < 1 || o.render_requests < 1) throw UsageError("--steps and --render must be at least 1");
   auto r = run_bench(o, [](const std::string& s) { std::cerr << "bench: " << s << "\n"; });
@@ -356,7 +433,8 @@ int cmd_bench(const Args& a) {
 bool is_cli_invocation(int argc, char** argv) {
   if (argc < 2) return false;
   const std::string s = argv[1];
-  return s == "train" || s == "sample" || s == "interpolate" || s == "models" || s == "bench" || s == "help" ||
+  return s == "train" || s == "sample" || s == "interpolate" || s == "models" || s == "bench" || s == "metrics" ||
+         s == "classifier" || s == "help" ||
          s == "--help" || s == "-h";
 }
 
@@ -372,7 +450,9 @@ int run_cli(const std::vector<std::string>& args) {
     if (cmd == "sample") return cmd_sample(Args(args, {}));
     if (cmd == "interpolate") return cmd_interpolate(Args(args, {}));
     if (cmd == "models") return cmd_models(Args(args, {"json"}));
-    if (cmd == "bench") return cmd_bench(Args(args, {"no-python"}));
+    if (cmd == "bench") return cmd_bench(Args(args, {"no-python", "no-fid"}));
+    if (cmd == "metrics") return cmd_metrics(Args(args, {"json"}));
+    if (cmd == "classifier") return cmd_classifier(args);
     throw UsageError("unknown command '" + cmd + "'");
   } catch (const UsageError& e) {
     std::cerr << "gan-explorer " << cmd << ": " << e.what() << "\n(see gan-explorer help)\n";

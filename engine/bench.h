@@ -15,6 +15,7 @@ struct BenchOptions {
   std::string python_exe = "/usr/bin/python3";  // Debian's, with python3-torch
   std::string python_script;          // empty: the one in the source tree
   std::string data = "fashion-mnist";
+  long long fid_samples = 10000;      // FID with the dataset classifier; 0: skip
 };
 
 struct BenchReport {
@@ -27,6 +28,11 @@ struct BenchReport {
   double python_median_ms = 0, python_p95_ms = 0;
   int python_threads = 0;
   std::string python_error;
+  long long fid_samples = 0;          // 0: not measured
+  double fid_generate_s = 0, fid_extract_s = 0, fid_total_s = 0, fid_value = 0;
+  double classifier_setup_s = 0;      // training or loading the classifier, reference features (once)
+  bool classifier_cached = false;
+  std::string fid_error;
   std::string text() const;  // the figures, one per line
 };
 

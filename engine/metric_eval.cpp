@@ -144,6 +144,10 @@ MetricEvaluator::MetricEvaluator(std::shared_ptr<FeatureExtractor> extractor, co
   }
 }
 
+double MetricEvaluator::fid_of_features(const torch::Tensor& features) const {
+  return frechet_distance(real_stats_, feature_stats(features));
+}
+
 MetricPoint MetricEvaluator::evaluate(const torch::Tensor& fake, long long step) const {
   if (fake.dim() != 4 || fake.scalar_type() != torch::kUInt8 || fake.size(1) != channels_ ||
       fake.size(2) != resolution_ || fake.size(3) != resolution_)

@@ -54,6 +54,8 @@ class MetricEvaluator {
   // fake: N x C x H x W uint8 at the same resolution as the reference.
   MetricPoint evaluate(const torch::Tensor& fake, long long step) const;
   FeatureExtractor& extractor() const { return *extractor_; }
+  // FID of already extracted fake features against the reference.
+  double fid_of_features(const torch::Tensor& features) const;
   long long real_count() const { return real_stats_.count; }
   bool reference_from_cache() const { return from_cache_; }
 

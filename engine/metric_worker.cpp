@@ -33,7 +33,7 @@ void MetricWorker::submit(long long step, torch::Tensor fake) {
   }
   wake_.notify_all();
   if (dropped && on_status_)
-    on_status_("metrics for step " + std::to_string(*dropped) + " skipped: the evaluation before it was still running",
+    on_status_("metrics for step " + std::to_string(*dropped) + " skipped: the metric worker was still busy (setting up, or with the step before)",
                false);
 }
 

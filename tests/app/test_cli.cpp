@@ -31,7 +31,39 @@ class TestCli : public QObject {
   }
 
  private slots:
-  void initTestCase() { data_ = testutil::write_tiny_idx(dir(), 24); }
+  void initTestCase() {
+    data_ = testutil::write_tiny_idx(dir(), 24);
+    qputenv("GAN_EXPLORER_CACHE", QByteArray::fromStdString(dir() + "/cache"));
+  }
+
+  void metricsDuringTrainingAndOnACheckpoint() {
+    const std::string out = dir() + "/metrics-run";
+    std::string err, so;
+    auto args = tiny_train(out, "4");
+    for (const char* extra : {"--metrics-every", "2", "--metrics-samples", "20"}) args.push_back(extra);
+    QCOMPARE(cli(args, nullptr, &err), 0);
+    QVERIFY2(err.find("step 4: FID ") != std::string::npos, err.c_str());
+    QVERIFY2(err.find("metrics: metric classifier trained") != std::string::npos, err.c_str());
+
+    QCOMPARE(cli({"metrics", "--checkpoint", out + "/checkpoint.pt", "--n", "30"}, &so, &err), 0);
+    QVERIFY2(so.find("at step 4:") != std::string::npos, so.c_str());
+    QVERIFY(so.find("extractor: classifier cnn28-v1") != std::string::npos);
+    QVERIFY(so.find("not comparable with Inception FID") != std::string::npos);
+    QVERIFY(so.find("(24 real), 30 generated") != std::string::npos);
+    QVERIFY(so.find("warning:   N=30 is below the feature dimension 128") != std::string::npos);
+    QCOMPARE(cli({"metrics", "--checkpoint", out + "/checkpoint.pt", "--n", "30", "--json"}, &so, &err), 0);
+    auto j = nlohmann::json::parse(so);
+    QCOMPARE(j["n_fake"].get<long long>(), 30LL);
+    QVERIFY(j["fid"].is_number() && j["kid_mean"].is_number() && j["is_mean"].is_number());
+    // Bad input: a missing Inception file, too few samples.
+    QCOMPARE(cli({"metrics", "--checkpoint", out + "/checkpoint.pt", "--inception", dir() + "/none.pt"}, &so, &err), 1);
+    QVERIFY2(err.find("never downloads it") != std::string::npos, err.c_str());
+    QCOMPARE(cli({"metrics", "--checkpoint", out + "/checkpoint.pt", "--n", "5"}, &so, &err), 2);
+
+    QCOMPARE(cli({"classifier", "train", "--data", data_, "--epochs", "1"}, &so, &err), 0);
+    QVERIFY2(so.find("cached: ") == 0 && so.find("test accuracy") != std::string::npos, so.c_str());
+    QCOMPARE(cli({"classifier", "fit"}, &so, &err), 2);
+  }
 
   void modelsListsFamiliesAsJson() {
     std::string out;
