@@ -15,6 +15,7 @@
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 #include "ui/dataset_picker.h"
@@ -22,6 +23,8 @@
 #include "ui/latent_explorer.h"
 #include "ui/loss_plot.h"
 #include "ui/message_bar.h"
+#include "ui/metric_plot.h"
+#include "ui/metric_settings.h"
 #include "ui/model_picker.h"
 #include "ui/sample_grid.h"
 #include "ui/training_controls.h"
@@ -38,6 +41,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), registry_(gan::Re
   connect(bridge_, &ui::EngineBridge::runReady, this, &MainWindow::onRun);
   connect(bridge_, &ui::EngineBridge::statsArrived, this, &MainWindow::onStats);
   connect(bridge_, &ui::EngineBridge::rendered, this, &MainWindow::onRendered);
+  connect(bridge_, &ui::EngineBridge::metricArrived, this, [this](const ui::MetricSample& s) {
+    metric_plot_->addSample(s);
+    statusBar()->showMessage(tr("Metrics at step %1 computed in %2 s").arg(s.step).arg(s.seconds, 0, 'f', 1), 8000);
+  });
+  connect(bridge_, &ui::EngineBridge::metricStatus, this, [this](const QString& m, bool error) {
+    if (error) messages_->showMessage(m, ui::MessageBar::Level::Error);
+    else if (m.contains("skipped")) messages_->showMessage(m, ui::MessageBar::Level::Warning);
+    statusBar()->showMessage(m, 10000);
+  });
   connect(bridge_, &ui::EngineBridge::saved, this, [this](const QString& path, qint64 step) {
     statusBar()->showMessage(tr("Saved %1 at step %2").arg(path).arg(step), 8000);
   });
@@ -68,9 +80,13 @@ void MainWindow::buildUi() {
   (new QVBoxLayout(data_box))->addWidget(dataset_picker_);
   auto* form_box = new QGroupBox(tr("Hyper-parameters"));
   (new QVBoxLayout(form_box))->addWidget(form_);
+  metric_settings_ = new ui::MetricSettings;
+  auto* metrics_box = new QGroupBox(tr("Metrics"));
+  (new QVBoxLayout(metrics_box))->addWidget(metric_settings_);
   lv->addWidget(model_box);
   lv->addWidget(data_box);
   lv->addWidget(form_box);
+  lv->addWidget(metrics_box);
   lv->addStretch(1);
   auto* scroll = new QScrollArea;
   scroll->setWidget(left);
@@ -100,8 +116,12 @@ void MainWindow::buildUi() {
   bottom->addWidget(explore_box);
   bottom->setStretchFactor(0, 3);
   bottom->setStretchFactor(1, 2);
+  metric_plot_ = new ui::MetricPlot;
+  plot_tabs_ = new QTabWidget;
+  plot_tabs_->addTab(loss_plot_, tr("Losses"));
+  plot_tabs_->addTab(metric_plot_, tr("FID · KID · IS"));
   auto* right = new QSplitter(Qt::Vertical);
-  right->addWidget(loss_plot_);
+  right->addWidget(plot_tabs_);
   right->addWidget(bottom);
   right->setStretchFactor(0, 2);
   right->setStretchFactor(1, 3);
@@ -192,7 +212,13 @@ void MainWindow::onStart() {
   spec.steps = controls_->totalSteps();
   spec.sampleEvery = controls_->sampleEvery();
   spec.logEvery = 10;  // the log and the checkpoint's history; the plot gets every step
+  if (metric_settings_->enabled()) {
+    spec.metricsEvery = metric_settings_->every();
+    spec.metricsSamples = metric_settings_->samples();
+    spec.inceptionPath = metric_settings_->inceptionPath();
+  }
   QStringList all = problems + bridge_->validate(spec);
+  if (metric_settings_->enabled()) all += metric_settings_->problems();
   all.removeDuplicates();
   if (!all.isEmpty()) {
     messages_->showMessage(tr("Not started:\n• %1").arg(all.join("\n• ")), ui::MessageBar::Level::Error);
@@ -211,6 +237,7 @@ void MainWindow::onStart() {
   opened_checkpoint_.clear();
   messages_->hide();
   loss_plot_->clear();
+  metric_plot_->clear();
   shown_stamp_[0] = shown_stamp_[1] = 0;
 }
 
@@ -221,6 +248,7 @@ void MainWindow::onState(UiState state, const QString& message) {
   form_->setEditable(!live);
   model_picker_->setEnabled(!live);
   dataset_picker_->setEnabled(!live);
+  metric_settings_->setEditable(!live);
   save_action_->setEnabled(state == UiState::Running || state == UiState::Paused);
   open_action_->setEnabled(!live);
   if (message.isEmpty()) return;
@@ -243,8 +271,12 @@ void MainWindow::onRun(const ui::RunSummary& run) {
     for (const QString& name : run.series)
       for (const auto& [n, v] : p.scalars)
         if (n == name) loss_plot_->addPoint(p.step, name, v);
+  metric_plot_->clear();
+  for (const auto& m : run.metrics) metric_plot_->addSample(m);
   model_picker_->setCurrentId(run.model);
   form_->setValues(run.params);
+  metric_settings_->setValues(run.metricsOn, run.metricsOn ? run.metricsEvery : metric_settings_->every(),
+                              run.metricsSamples, run.inceptionPath);
   if (!run.trainable) {
     dataset_picker_->setSource(run.dataSource, run.dataSplit);
     controls_->setTotalSteps(std::max<qint64>(run.totalSteps, run.step + 1000));

@@ -8,6 +8,7 @@
 #include "ui/engine_bridge.h"
 
 class QAction;
+class QTabWidget;
 class QLabel;
 
 namespace ui {
@@ -15,6 +16,8 @@ class DatasetPicker;
 class HyperParamForm;
 class LatentExplorer;
 class LossPlot;
+class MetricPlot;
+class MetricSettings;
 class MessageBar;
 class ModelPicker;
 class SampleGrid;
@@ -39,6 +42,9 @@ class MainWindow : public QMainWindow {
   ui::HyperParamForm* form() const { return form_; }
   ui::TrainingControls* controls() const { return controls_; }
   ui::LossPlot* lossPlot() const { return loss_plot_; }
+  ui::MetricPlot* metricPlot() const { return metric_plot_; }
+  ui::MetricSettings* metricSettings() const { return metric_settings_; }
+  QTabWidget* plotTabs() const { return plot_tabs_; }
   ui::SampleGrid* sampleGrid() const { return grid_; }
   ui::LatentExplorer* explorer() const { return explorer_; }
   ui::TruncationControl* truncation() const { return truncation_; }
@@ -68,6 +74,9 @@ class MainWindow : public QMainWindow {
   ui::HyperParamForm* form_ = nullptr;
   ui::TrainingControls* controls_ = nullptr;
   ui::LossPlot* loss_plot_ = nullptr;
+  ui::MetricPlot* metric_plot_ = nullptr;
+  ui::MetricSettings* metric_settings_ = nullptr;
+  QTabWidget* plot_tabs_ = nullptr;
   ui::SampleGrid* grid_ = nullptr;
   ui::LatentExplorer* explorer_ = nullptr;
   ui::TruncationControl* truncation_ = nullptr;

@@ -33,6 +33,24 @@ QImage to_qimage(const gan::Image8& img) {
   return out;
 }
 
+MetricSample to_sample(const gan::MetricPoint& p) {
+  MetricSample s;
+  s.step = p.step;
+  s.fid = p.fid;
+  s.kidMean = p.kid_mean;
+  s.kidStd = p.kid_std;
+  s.isMean = p.is_mean;
+  s.isStd = p.is_std;
+  s.extractor = QString::fromStdString(p.extractor);
+  s.reference = QString::fromStdString(p.reference);
+  s.resize = QString::fromStdString(p.resize);
+  s.nReal = p.n_real;
+  s.nFake = p.n_fake;
+  for (const auto& w : p.warnings) s.warnings << QString::fromStdString(w);
+  s.seconds = p.seconds;
+  return s;
+}
+
 StatsPoint to_point(long long step, const gan::StepScalars& scalars) {
   StatsPoint p;
   p.step = step;
@@ -78,6 +96,11 @@ struct EngineBridge::Impl : gan::SessionListener {
     r.dataSource = QString::fromStdString(info.config.data.source);
     r.dataSplit = QString::fromStdString(info.config.data.split);
     r.sampleEvery = info.config.sample_every;
+    for (const auto& m : info.metrics) r.metrics.append(to_sample(m));
+    r.metricsOn = info.config.metrics.every > 0;
+    r.metricsEvery = info.config.metrics.every;
+    r.metricsSamples = static_cast<int>(info.config.metrics.samples);
+    r.inceptionPath = QString::fromStdString(info.config.metrics.inception);
     post([q = q, r] { emit q->runReady(r); });
   }
   void on_stats(const gan::StepStats& s) override {
@@ -89,6 +112,14 @@ struct EngineBridge::Impl : gan::SessionListener {
   void on_saved(const std::string& path, long long step) override {
     const QString p = QString::fromStdString(path);
     post([q = q, p, step] { emit q->saved(p, step); });
+  }
+  void on_metric(const gan::MetricPoint& p) override {
+    MetricSample s = to_sample(p);
+    post([q = q, s] { emit q->metricArrived(s); });
+  }
+  void on_metric_status(const std::string& message, bool error) override {
+    const QString m = QString::fromStdString(message);
+    post([q = q, m, error] { emit q->metricStatus(m, error); });
   }
   void onRendered(const gan::RenderResult& r) {
     RenderedImage img;
@@ -111,6 +142,7 @@ EngineBridge::EngineBridge(QObject* parent) : QObject(parent) {
   qRegisterMetaType<ui::RunSummary>();
   qRegisterMetaType<ui::RenderedImage>();
   qRegisterMetaType<ui::UiState>();
+  qRegisterMetaType<ui::MetricSample>();
   impl_ = std::make_unique<Impl>(this);
 }
 
@@ -127,6 +159,9 @@ static gan::TrainConfig to_config(const StartSpec& s) {
   c.log_every = s.logEvery;
   c.checkpoint_every = s.checkpointEvery;
   c.out_dir = s.outDir.toStdString();
+  c.metrics.every = s.metricsEvery;
+  c.metrics.samples = s.metricsSamples;
+  c.metrics.inception = s.inceptionPath.toStdString();
   return c;
 }
 
@@ -146,6 +181,7 @@ bool EngineBridge::start(const StartSpec& spec) {
   gan::StartRequest req;
   req.config = to_config(spec);
   req.resume_from = spec.resumeFrom.toStdString();
+  req.override_metrics = true;  // the settings panel is the truth, for a continued run too
   return impl_->session.start(req);
 }
 

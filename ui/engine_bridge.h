@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "models/params.h"
+#include "ui/metric_plot.h"
 #include "ui/training_controls.h"
 
 namespace ui {
@@ -29,6 +30,10 @@ struct RunSummary {
   bool trainable = true;     // false: a checkpoint opened for exploring only
   QStringList series;
   QVector<StatsPoint> history;
+  QVector<MetricSample> metrics;  // the metric history a checkpoint brought along
+  bool metricsOn = false;
+  int metricsEvery = 0, metricsSamples = 2000;
+  QString inceptionPath;
   gan::ParamSet params;
   QString dataSource, dataSplit;
   int sampleEvery = 0;
@@ -44,6 +49,9 @@ struct StartSpec {
   int checkpointEvery = 500;
   QString outDir;
   QString resumeFrom;  // continue this checkpoint instead of a new run
+  int metricsEvery = 0;        // 0: no live metrics
+  int metricsSamples = 2000;
+  QString inceptionPath;       // empty: the dataset classifier
 };
 
 struct RenderSpec {
@@ -89,6 +97,8 @@ class EngineBridge : public QObject {
   void statsArrived(const ui::StatsPoint& stats);
   void rendered(const ui::RenderedImage& image);
   void saved(const QString& path, qint64 step);
+  void metricArrived(const ui::MetricSample& sample);
+  void metricStatus(const QString& message, bool error);
 
  private:
   struct Impl;
@@ -100,3 +110,4 @@ class EngineBridge : public QObject {
 Q_DECLARE_METATYPE(ui::StatsPoint)
 Q_DECLARE_METATYPE(ui::RunSummary)
 Q_DECLARE_METATYPE(ui::RenderedImage)
+Q_DECLARE_METATYPE(ui::MetricSample)

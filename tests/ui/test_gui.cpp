@@ -10,11 +10,16 @@
 #include "ui/latent_explorer.h"
 #include "ui/loss_plot.h"
 #include "ui/message_bar.h"
+#include "ui/metric_plot.h"
+#include "ui/metric_settings.h"
 #include "ui/sample_grid.h"
 #include "ui/training_controls.h"
 #include "ui/truncation_control.h"
 
 #include <QCheckBox>
+#include <QComboBox>
+#include <QSpinBox>
+#include <cmath>
 
 class TestGui : public QObject {
   Q_OBJECT
@@ -33,6 +38,7 @@ class TestGui : public QObject {
  private slots:
   void initTestCase() {
     qputenv("GAN_EXPLORER_RUNS", (tmp_.path() + "/runs").toUtf8());
+    qputenv("GAN_EXPLORER_CACHE", (tmp_.path() + "/cache").toUtf8());
     data_ = QString::fromStdString(testutil::write_tiny_idx(tmp_.path().toStdString(), 40));
   }
 
@@ -67,6 +73,45 @@ class TestGui : public QObject {
     QVERIFY(QFile::exists(w.runDir() + "/checkpoint.pt"));
     QVERIFY(QFile::exists(w.runDir() + "/log.jsonl"));
     QVERIFY(w.controls()->startButton()->isEnabled());
+  }
+
+  void metricsArePlottedLiveWithTheirLabels() {
+    MainWindow w;
+    w.show();
+    makeTiny(w);
+    w.metricSettings()->setValues(true, 4, 100, QString());
+    QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(w.state() == ui::UiState::Running, 30000);
+    QVERIFY(!w.metricSettings()->enableBox()->isEnabled());  // locked while the run is live
+    // The classifier is trained on the tiny data first, then points arrive while training goes on.
+    QTRY_VERIFY_WITH_TIMEOUT(w.metricPlot()->sampleCount() >= 2, 60000);
+    QCOMPARE(w.state(), ui::UiState::Running);
+    const ui::MetricSample s = w.metricPlot()->samples().back();
+    QCOMPARE(s.step % 4, 0LL);
+    QCOMPARE(s.nFake, 100LL);
+    QVERIFY(std::isfinite(s.fid) && std::isfinite(s.kidMean) && std::isfinite(s.isMean));
+    const QString tip = w.metricPlot()->tooltipFor(w.metricPlot()->sampleCount() - 1);
+    QVERIFY2(tip.contains("not comparable with Inception FID") && tip.contains("fake 100"), qPrintable(tip));
+    QTest::mouseClick(w.controls()->stopButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Finished, 30000);
+    // The metric history is in the checkpoint: opening it plots the same points.
+    const int n = w.metricPlot()->sampleCount();
+    MainWindow again;
+    again.openCheckpoint(w.runDir() + "/checkpoint.pt");
+    QTRY_COMPARE_WITH_TIMEOUT(again.metricPlot()->sampleCount(), n, 30000);
+    QVERIFY(again.metricSettings()->enabled());
+    QCOMPARE(again.metricSettings()->every(), 4);
+  }
+
+  void inceptionWithoutAFileStartsNothing() {
+    MainWindow w;
+    makeTiny(w);
+    w.metricSettings()->setValues(true, 10, 100, QString());
+    w.metricSettings()->extractorCombo()->setCurrentIndex(ui::MetricSettings::Inception);
+    QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);
+    QTest::qWait(200);
+    QCOMPARE(w.state(), ui::UiState::Idle);
+    QCOMPARE(w.messageBar()->level(), ui::MessageBar::Level::Error);
   }
 
   void badSettingsStartNothing() {
