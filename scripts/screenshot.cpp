@@ -1,14 +1,17 @@
 // Takes the README's screenshots of the real main window: optionally opens a checkpoint, presses
 // Start, waits, moves the explorer, and saves a PNG. Run it under xvfb-run (scripts/screenshots.sh).
 //   gan-screenshot --out shot.png [--checkpoint CKPT] [--seconds 60] [--steps N] [--truncation T] [--t 0.4]
+//                  [--tab losses|metrics] [--metrics-every N]
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QPushButton>
 #include <QSlider>
+#include <QTabWidget>
 #include <QTimer>
 
 #include "app/main_window.h"
 #include "ui/latent_explorer.h"
+#include "ui/metric_settings.h"
 #include "ui/training_controls.h"
 #include <QCheckBox>
 
@@ -23,6 +26,8 @@ int main(int argc, char** argv) {
                 {"steps", "total steps for the run", "n", "0"},
                 {"truncation", "truncation threshold (0: off)", "t", "0"},
                 {"t", "explorer position 0..1", "t", "0.4"},
+                {"tab", "plot tab to show: losses or metrics", "name", "losses"},
+                {"metrics-every", "turn live metrics on, every N steps", "n", "0"},
                 {"no-start", "do not press Start"}});
   p.process(app);
   MainWindow w;
@@ -32,6 +37,9 @@ int main(int argc, char** argv) {
   const qint64 steps = p.value("steps").toLongLong();
   QTimer::singleShot(3000, [&] {
     if (steps > 0) w.controls()->setTotalSteps(steps);
+    if (const int every = p.value("metrics-every").toInt(); every > 0)
+      w.metricSettings()->setValues(true, every, w.metricSettings()->samples(), QString());
+    if (p.value("tab") == "metrics") w.plotTabs()->setCurrentIndex(1);
     if (!p.isSet("no-start")) w.controls()->startButton()->click();
     const double trunc = p.value("truncation").toDouble();
     if (trunc > 0) {

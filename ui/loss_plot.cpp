@@ -1,4 +1,5 @@
 #include "ui/loss_plot.h"
+#include "ui/plot_setup.h"
 
 #include <QCheckBox>
 #include <QHBoxLayout>
@@ -52,30 +53,11 @@ LossPlot::LossPlot(QWidget* parent) : QWidget(parent) {
 
   plot_ = new QCustomPlot(this);
   plot_->setMinimumSize(240, 200);
-  plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+  setupStepPlot(plot_, tr("loss"), tr("D output"));
   plot_->setPlottingHint(QCP::phFastPolylines, true);
-  plot_->axisRect()->setRangeDrag(Qt::Horizontal | Qt::Vertical);
-  plot_->axisRect()->setRangeZoom(Qt::Horizontal | Qt::Vertical);
-  const QList<QCPAxis*> horizontal{plot_->xAxis};
-  const QList<QCPAxis*> vertical{plot_->yAxis, plot_->yAxis2};
-  plot_->axisRect()->setRangeDragAxes(horizontal, vertical);
-  plot_->axisRect()->setRangeZoomAxes(horizontal, vertical);
-  plot_->xAxis->setLabel(tr("step"));
-  plot_->yAxis->setLabel(tr("loss"));
-  plot_->yAxis2->setLabel(tr("D output"));
-  plot_->yAxis2->setVisible(true);
   plot_->yAxis2->setRange(0.0, 1.0);
   plot_->xAxis->setRange(0.0, 100.0);
   plot_->yAxis->setRange(0.0, 2.0);
-  // The legend sits in a row under the axis rect, so it never hides the newest points.
-  plot_->legend->setVisible(true);
-  plot_->legend->setBorderPen(Qt::NoPen);
-  plot_->legend->setFillOrder(QCPLegend::foColumnsFirst);
-  auto* legend_row = new QCPLayoutGrid;
-  plot_->plotLayout()->addElement(1, 0, legend_row);
-  legend_row->setMargins(QMargins(5, 0, 5, 5));
-  legend_row->addElement(0, 0, plot_->legend);
-  plot_->plotLayout()->setRowStretchFactor(1, 0.001);
 
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);

@@ -1,4 +1,5 @@
 #include "ui/metric_plot.h"
+#include "ui/plot_setup.h"
 
 #include <QCheckBox>
 #include <QHBoxLayout>
@@ -103,17 +104,7 @@ MetricPlot::MetricPlot(QWidget* parent) : QWidget(parent) {
   plot_ = new QCustomPlot(this);
   plot_->setMinimumSize(240, 160);
   plot_->setMouseTracking(true);  // hover tooltips need moves without a button held
-  plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
-  plot_->axisRect()->setRangeDrag(Qt::Horizontal | Qt::Vertical);
-  plot_->axisRect()->setRangeZoom(Qt::Horizontal | Qt::Vertical);
-  const QList<QCPAxis*> horizontal{plot_->xAxis};
-  const QList<QCPAxis*> vertical{plot_->yAxis, plot_->yAxis2};
-  plot_->axisRect()->setRangeDragAxes(horizontal, vertical);
-  plot_->axisRect()->setRangeZoomAxes(horizontal, vertical);
-  plot_->xAxis->setLabel(tr("step"));
-  plot_->yAxis->setLabel(tr("FID, KID ×10³"));
-  plot_->yAxis2->setLabel(tr("IS"));
-  plot_->yAxis2->setVisible(true);
+  setupStepPlot(plot_, tr("FID, KID ×10³"), tr("IS"));
 
   fid_graph_ = makeGraph(plot_, plot_->yAxis, tr("FID"), kFidColour, QCPScatterStyle::ssCircle);
   kid_graph_ = makeGraph(plot_, plot_->yAxis, tr("KID ×10³"), kKidColour, QCPScatterStyle::ssSquare);
@@ -121,15 +112,6 @@ MetricPlot::MetricPlot(QWidget* parent) : QWidget(parent) {
   kid_err_ = makeErrorBars(plot_, kid_graph_, kKidColour);
   is_err_ = makeErrorBars(plot_, is_graph_, kIsColour);
 
-  // As in the loss plot: the legend is a row under the axis rect, so it never covers points.
-  plot_->legend->setVisible(true);
-  plot_->legend->setBorderPen(Qt::NoPen);
-  plot_->legend->setFillOrder(QCPLegend::foColumnsFirst);
-  auto* legend_row = new QCPLayoutGrid;
-  plot_->plotLayout()->addElement(1, 0, legend_row);
-  legend_row->setMargins(QMargins(5, 0, 5, 5));
-  legend_row->addElement(0, 0, plot_->legend);
-  plot_->plotLayout()->setRowStretchFactor(1, 0.001);
 
   empty_text_ = new QCPItemText(plot_);
   empty_text_->setClipToAxisRect(false);
