@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 #include <qcustomplot.h>
 
 namespace ui {
@@ -41,7 +42,8 @@ struct Extent {
   // Padded so points and whiskers do not sit on the frame; a single value gets a span around it.
   QCPRange padded(double fraction) const {
     const double span = hi - lo;
-    const double pad = span > 0.0 ? fraction * span : std::max(1.0, 0.1 * std::abs(lo));
+    // Relative for a single value: KID may be 0.01 or 4000 depending on the extractor.
+    const double pad = span > 0.0 ? fraction * span : (lo != 0.0 ? 0.1 * std::abs(lo) : 1.0);
     return QCPRange(lo - pad, hi + pad);
   }
 };
@@ -54,6 +56,17 @@ QCPGraph* makeGraph(QCustomPlot* plot, QCPAxis* value_axis, const QString& name,
   // Distinct shapes as well as colours, so the series stay apart for colour-blind users and in print.
   g->setScatterStyle(QCPScatterStyle(shape, colour, colour.lighter(150), 7));
   return g;
+}
+
+// The axis line, ticks and text in the series' colour, so which axis belongs to which series is clear
+// without reading the labels.
+void colourAxis(QCPAxis* axis, const QColor& colour) {
+  const QPen pen(colour, 1.2);
+  axis->setBasePen(pen);
+  axis->setTickPen(pen);
+  axis->setSubTickPen(pen);
+  axis->setTickLabelColor(colour);
+  axis->setLabelColor(colour);
 }
 
 QCPErrorBars* makeErrorBars(QCustomPlot* plot, QCPGraph* graph, const QColor& colour) {
@@ -77,12 +90,13 @@ QString seconds_text(double seconds) {
 
 MetricPlot::MetricPlot(QWidget* parent) : QWidget(parent) {
   fid_box_ = new QCheckBox(tr("FID"), this);
-  kid_box_ = new QCheckBox(tr("KID ×10³"), this);
+  kid_box_ = new QCheckBox(tr("KID"), this);
   is_box_ = new QCheckBox(tr("IS"), this);
   fid_box_->setToolTip(tr("Fréchet distance between real and generated features: lower is better"));
-  kid_box_->setToolTip(tr("Kernel Inception Distance, unbiased, times 1000: lower is better. "
-                          "Bars are the standard deviation over subsets."));
-  is_box_->setToolTip(tr("Inception Score, on the right axis: higher is better. "
+  kid_box_->setToolTip(tr("Kernel Inception Distance, unbiased, on the outer right axis: lower is "
+                          "better. Its scale depends on the extractor. Bars are the standard "
+                          "deviation over subsets."));
+  is_box_->setToolTip(tr("Inception Score, on the inner right axis: higher is better. "
                          "Bars are the standard deviation over splits."));
   auto* toggles = new QHBoxLayout;
   for (QCheckBox* box : {fid_box_, kid_box_, is_box_}) {
@@ -104,14 +118,26 @@ MetricPlot::MetricPlot(QWidget* parent) : QWidget(parent) {
   plot_ = new QCustomPlot(this);
   plot_->setMinimumSize(240, 160);
   plot_->setMouseTracking(true);  // hover tooltips need moves without a button held
-  setupStepPlot(plot_, tr("FID, KID ×10³"), tr("IS"));
+  setupStepPlot(plot_, tr("FID"), tr("IS"));
+  // KID on a right-hand axis of its own, outside IS's: its range follows the extractor.
+  kid_axis_ = plot_->axisRect()->addAxis(QCPAxis::atRight);
+  kid_axis_->setLabel(tr("KID"));
+  kid_axis_->grid()->setVisible(false);  // one grid, from the first shown axis: updateValueAxes()
+  colourAxis(plot_->yAxis, kFidColour);
+  colourAxis(kid_axis_, kKidColour);
+  colourAxis(plot_->yAxis2, kIsColour);
+  // setupStepPlot drags and zooms its two value axes; the third goes along.
+  const QList<QCPAxis*> horizontal{plot_->xAxis};
+  const QList<QCPAxis*> vertical{plot_->yAxis, plot_->yAxis2, kid_axis_};
+  plot_->axisRect()->setRangeDragAxes(horizontal, vertical);
+  plot_->axisRect()->setRangeZoomAxes(horizontal, vertical);
 
   fid_graph_ = makeGraph(plot_, plot_->yAxis, tr("FID"), kFidColour, QCPScatterStyle::ssCircle);
-  kid_graph_ = makeGraph(plot_, plot_->yAxis, tr("KID ×10³"), kKidColour, QCPScatterStyle::ssSquare);
+  kid_graph_ = makeGraph(plot_, kid_axis_, tr("KID"), kKidColour, QCPScatterStyle::ssSquare);
   is_graph_ = makeGraph(plot_, plot_->yAxis2, tr("IS"), kIsColour, QCPScatterStyle::ssDiamond);
   kid_err_ = makeErrorBars(plot_, kid_graph_, kKidColour);
   is_err_ = makeErrorBars(plot_, is_graph_, kIsColour);
-
+  updateValueAxes();
 
   empty_text_ = new QCPItemText(plot_);
   empty_text_->setClipToAxisRect(false);
@@ -175,7 +201,22 @@ void MetricPlot::setSeriesVisible(QCPGraph* graph, QCPErrorBars* bars, bool visi
   } else {
     graph->removeFromLegend();
   }
+  updateValueAxes();
   scheduleRefresh(true);  // refit to what is still shown
+}
+
+void MetricPlot::updateValueAxes() {
+  const std::pair<QCPAxis*, QCPGraph*> axes[] = {
+      {plot_->yAxis, fid_graph_}, {kid_axis_, kid_graph_}, {plot_->yAxis2, is_graph_}};
+  bool grid_drawn = false;
+  for (const auto& [axis, graph] : axes) {
+    // No axis without its series: a bare scale with nothing drawn against it would only mislead.
+    axis->setVisible(graph->visible());
+    // The grid belongs to an axis and goes with it, so it moves to the next axis still shown.
+    const bool grid = graph->visible() && !grid_drawn;
+    axis->grid()->setVisible(grid);
+    grid_drawn = grid_drawn || grid;
+  }
 }
 
 void MetricPlot::scheduleRefresh(bool rescale) {
@@ -199,8 +240,8 @@ void MetricPlot::rebuildGraphs() {
     const double x = double(s.step);
     if (std::isfinite(s.fid)) fid.append(QCPGraphData(x, s.fid));
     if (std::isfinite(s.kidMean)) {
-      kid.append(QCPGraphData(x, s.kidMean * kKidScale));
-      kid_err.append(s.kidStd * kKidScale);  // NaN stays NaN: QCPErrorBars draws no bar for it
+      kid.append(QCPGraphData(x, s.kidMean));
+      kid_err.append(s.kidStd);  // NaN stays NaN: QCPErrorBars draws no bar for it
     }
     if (std::isfinite(s.isMean)) {
       is.append(QCPGraphData(x, s.isMean));
@@ -216,22 +257,22 @@ void MetricPlot::rebuildGraphs() {
 }
 
 void MetricPlot::rescale() {
-  Extent x, left, right;
+  Extent x, fid_y, kid_y, is_y;
   const bool fid_on = fid_graph_->visible();
   const bool kid_on = kid_graph_->visible();
   const bool is_on = is_graph_->visible();
   for (const MetricSample& s : samples_) {
     bool shown = false;
     if (fid_on && std::isfinite(s.fid)) {
-      left.add(s.fid);
+      fid_y.add(s.fid);
       shown = true;
     }
     if (kid_on && std::isfinite(s.kidMean)) {
-      left.addWithError(s.kidMean * kKidScale, s.kidStd * kKidScale);
+      kid_y.addWithError(s.kidMean, s.kidStd);
       shown = true;
     }
     if (is_on && std::isfinite(s.isMean)) {
-      right.addWithError(s.isMean, s.isStd);
+      is_y.addWithError(s.isMean, s.isStd);
       shown = true;
     }
     if (shown) x.add(double(s.step));
@@ -241,11 +282,13 @@ void MetricPlot::rescale() {
     plot_->xAxis->setRange(0.0, 1000.0);
     plot_->yAxis->setRange(0.0, 100.0);
     plot_->yAxis2->setRange(0.0, 10.0);
+    kid_axis_->setRange(0.0, 0.1);
     return;
   }
   if (x.valid()) plot_->xAxis->setRange(x.padded(0.03));
-  if (left.valid()) plot_->yAxis->setRange(left.padded(0.08));
-  if (right.valid()) plot_->yAxis2->setRange(right.padded(0.08));
+  if (fid_y.valid()) plot_->yAxis->setRange(fid_y.padded(0.08));
+  if (kid_y.valid()) kid_axis_->setRange(kid_y.padded(0.08));
+  if (is_y.valid()) plot_->yAxis2->setRange(is_y.padded(0.08));
 }
 
 void MetricPlot::updateExtractorLabel() {
@@ -264,23 +307,31 @@ void MetricPlot::updateExtractorLabel() {
   extractor_label_->setVisible(true);
 }
 
+QString MetricPlot::formatMetric(double value, int digits) {
+  const QString general = QString::number(value, 'g', digits);  // as printf's %.<digits>g
+  const double magnitude = std::abs(value);
+  if (!general.contains('e') || !(magnitude >= 1.0 && magnitude < 1e6)) return general;
+  // %g writes an exponent once the integer part has more than `digits` digits; "4393" reads better
+  // than "4.393e+03" and "120" than "1.2e+02", so round to `digits` significant digits, print fixed.
+  const double unit = std::pow(10.0, std::floor(std::log10(magnitude)) + 1 - digits);
+  return QString::number(std::round(value / unit) * unit, 'f', 0);
+}
+
 QString MetricPlot::tooltipFor(int index) const {
   if (index < 0 || index >= samples_.size()) return QString();
   const MetricSample& s = samples_[index];
+  // Significant digits rather than fixed decimals: the scales of all three depend on the extractor
+  // (KID is ~0.01 with Inception, thousands with the dataset classifier). The spread gets 2.
+  const auto metric = [](const QString& name, double mean, double std) {
+    QString text = name + ' ' + formatMetric(mean, 4);
+    if (std::isfinite(std)) text += QString::fromUtf8(" ± ") + formatMetric(std, 2);
+    return text;
+  };
   QStringList lines;
   lines << tr("step %1").arg(s.step);
-  if (std::isfinite(s.fid)) lines << tr("FID %1").arg(s.fid, 0, 'f', 2);
-  // KID is reported unscaled here: the tooltip gives the number as papers quote it.
-  if (std::isfinite(s.kidMean)) {
-    QString kid = tr("KID %1").arg(s.kidMean, 0, 'f', 4);
-    if (std::isfinite(s.kidStd)) kid += tr(" ± %1").arg(s.kidStd, 0, 'f', 4);
-    lines << kid;
-  }
-  if (std::isfinite(s.isMean)) {
-    QString is = tr("IS %1").arg(s.isMean, 0, 'f', 2);
-    if (std::isfinite(s.isStd)) is += tr(" ± %1").arg(s.isStd, 0, 'f', 2);
-    lines << is;
-  }
+  if (std::isfinite(s.fid)) lines << metric(tr("FID"), s.fid, qQNaN());
+  if (std::isfinite(s.kidMean)) lines << metric(tr("KID"), s.kidMean, s.kidStd);
+  if (std::isfinite(s.isMean)) lines << metric(tr("IS"), s.isMean, s.isStd);
   if (!s.extractor.isEmpty()) lines << tr("extractor: %1").arg(s.extractor);
   if (!s.reference.isEmpty()) lines << tr("reference: %1").arg(s.reference);
   if (s.nReal > 0 || s.nFake > 0) lines << tr("real %1, fake %2").arg(s.nReal).arg(s.nFake);
@@ -295,11 +346,10 @@ int MetricPlot::sampleNear(const QPointF& pixel) const {
   struct Series {
     const QCPGraph* graph;
     double MetricSample::*value;
-    double scale;
   };
-  const Series series[] = {{fid_graph_, &MetricSample::fid, 1.0},
-                           {kid_graph_, &MetricSample::kidMean, kKidScale},
-                           {is_graph_, &MetricSample::isMean, 1.0}};
+  const Series series[] = {{fid_graph_, &MetricSample::fid},
+                           {kid_graph_, &MetricSample::kidMean},
+                           {is_graph_, &MetricSample::isMean}};
   int best = -1;
   double best_d2 = kHoverRadius_px * kHoverRadius_px;
   for (int i = 0; i < samples_.size(); ++i) {
@@ -308,7 +358,7 @@ int MetricPlot::sampleNear(const QPointF& pixel) const {
     for (const Series& ser : series) {
       const double v = s.*(ser.value);
       if (!ser.graph->visible() || !std::isfinite(v)) continue;
-      const double py = ser.graph->valueAxis()->coordToPixel(v * ser.scale);
+      const double py = ser.graph->valueAxis()->coordToPixel(v);
       const double d2 = (px - pixel.x()) * (px - pixel.x()) + (py - pixel.y()) * (py - pixel.y());
       if (d2 <= best_d2) {
         best_d2 = d2;

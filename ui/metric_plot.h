@@ -1,9 +1,11 @@
 #pragma once
 // FID / KID / IS against training step, with error bars, on a QCustomPlot.
 // addSample() only stores; a single-shot timer rebuilds the graphs, rescales and replots, so a burst
-// of samples (a resumed run replaying its log) costs one repaint. FID and KID x 10^3 share the left
-// axis, IS has the right one: KID is three orders of magnitude below FID, and scaling it (and saying
-// so in the legend) keeps both readable without a third axis.
+// of samples (a resumed run replaying its log) costs one repaint. Each metric has a value axis of its
+// own, drawn in its series' colour: FID the left one, IS the right one next to the plot, KID a second
+// right-hand axis outside it. KID gets its own axis because its scale depends on the extractor:
+// ~0.001-0.1 with Inception features, but hundreds to thousands with the dataset classifier's
+// unnormalised features, so no fixed factor puts it on FID's axis. A hidden series hides its axis.
 #include <QString>
 #include <QStringList>
 #include <QVector>
@@ -11,6 +13,7 @@
 #include <QtNumeric>
 
 class QCheckBox;
+class QCPAxis;
 class QCPErrorBars;
 class QCPGraph;
 class QCPItemText;
@@ -47,6 +50,7 @@ class MetricPlot : public QWidget {
   int sampleCount() const { return int(samples_.size()); }
   const QVector<MetricSample>& samples() const { return samples_; }
   // Hover text for samples()[index]; empty for an index out of range. NaN values are left out.
+  // Values have 4 significant digits and spreads 2 (see formatMetric), e.g. "KID 4393 ± 120".
   QString tooltipFor(int index) const;
   // Index into samples() of the point of a visible series nearest to `pixel` (plot coordinates),
   // within kHoverRadius_px; -1 when none is that close. Uses the axis ranges of the last layout.
@@ -59,14 +63,20 @@ class MetricPlot : public QWidget {
   QCheckBox* kidBox() const { return kid_box_; }
   QCheckBox* isBox() const { return is_box_; }
   QCPGraph* fidGraph() const { return fid_graph_; }
-  QCPGraph* kidGraph() const { return kid_graph_; }  // values are KID x 1000
+  QCPGraph* kidGraph() const { return kid_graph_; }  // KID as reported, unscaled, on kidAxis()
   QCPGraph* isGraph() const { return is_graph_; }
-  QCPErrorBars* kidErrorBars() const { return kid_err_; }  // kidStd x 1000
+  QCPErrorBars* kidErrorBars() const { return kid_err_; }  // kidStd, unscaled
   QCPErrorBars* isErrorBars() const { return is_err_; }
+  // FID is on plot()->yAxis, IS on plot()->yAxis2; KID on this outer right-hand axis.
+  QCPAxis* kidAxis() const { return kid_axis_; }
   QCPItemText* emptyText() const { return empty_text_; }
   QLabel* extractorLabel() const { return extractor_label_; }
 
-  static constexpr double kKidScale = 1000.0;
+  // `value` with `digits` significant digits as printf's %.<digits>g (trailing zeros dropped:
+  // 31.0 -> "31", 0.05 -> "0.05", 0.00008 -> "8e-05"), except that a number from 1 up to 10^6 is
+  // printed without an exponent, rounded: 4393.4 -> "4393", 123 with 2 digits -> "120".
+  static QString formatMetric(double value, int digits);
+
   static constexpr double kHoverRadius_px = 12.0;
   static constexpr int kReplotDelay_ms = 30;
 
@@ -78,6 +88,7 @@ class MetricPlot : public QWidget {
   void updateExtractorLabel();
   void onMouseMove(QMouseEvent* event);
   void setSeriesVisible(QCPGraph* graph, QCPErrorBars* bars, bool visible);
+  void updateValueAxes();  // each axis shown with its series; the grid on the first shown one
 
   QCustomPlot* plot_ = nullptr;
   QCheckBox* fid_box_ = nullptr;
@@ -89,6 +100,7 @@ class MetricPlot : public QWidget {
   QCPGraph* is_graph_ = nullptr;
   QCPErrorBars* kid_err_ = nullptr;
   QCPErrorBars* is_err_ = nullptr;
+  QCPAxis* kid_axis_ = nullptr;
   QCPItemText* empty_text_ = nullptr;
   QTimer* replot_timer_ = nullptr;
 

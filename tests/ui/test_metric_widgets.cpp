@@ -66,7 +66,7 @@ class TestMetricWidgets : public QObject {
     QCOMPARE(p.samples()[1].fid, 35.5);
   }
 
-  void graphsHoldFiniteValuesAndScaledErrors() {
+  void graphsHoldFiniteValuesAndUnscaledErrors() {
     ui::MetricPlot p;
     ui::MetricSample a = fullSample(100, 80.0);
     ui::MetricSample b = fullSample(200, qQNaN());  // FID not computed at this step
@@ -84,21 +84,61 @@ class TestMetricWidgets : public QObject {
     QCOMPARE(p.fidGraph()->data()->at(1)->key, 300.0);
     QCOMPARE(p.fidGraph()->data()->at(1)->value, 50.0);
 
-    // KID is drawn x1000, and so are its error bars, which pair with the KID points by index.
-    QCOMPARE(p.kidGraph()->data()->at(0)->value, 12.3);
-    QCOMPARE(p.kidGraph()->data()->at(1)->value, 20.0);
+    // KID is drawn as reported, and so are its error bars, which pair with the KID points by index.
+    QCOMPARE(p.kidGraph()->data()->at(0)->value, 0.0123);
+    QCOMPARE(p.kidGraph()->data()->at(1)->value, 0.02);
     QCOMPARE(p.kidErrorBars()->dataCount(), 3);
-    QCOMPARE(p.kidErrorBars()->data()->at(0).errorPlus, 0.8);
-    QCOMPARE(p.kidErrorBars()->data()->at(0).errorMinus, 0.8);
+    QCOMPARE(p.kidErrorBars()->data()->at(0).errorPlus, 0.0008);
+    QCOMPARE(p.kidErrorBars()->data()->at(0).errorMinus, 0.0008);
     QVERIFY(std::isnan(p.kidErrorBars()->data()->at(1).errorPlus));
-    QCOMPARE(p.kidErrorBars()->data()->at(2).errorPlus, 0.8);
+    QCOMPARE(p.kidErrorBars()->data()->at(2).errorPlus, 0.0008);
     QCOMPARE(p.kidErrorBars()->dataPlottable(), static_cast<QCPAbstractPlottable*>(p.kidGraph()));
 
+    // One value axis each: FID left, IS right, KID on a second right-hand axis.
+    QCOMPARE(p.fidGraph()->valueAxis(), p.plot()->yAxis);
     QCOMPARE(p.isGraph()->valueAxis(), p.plot()->yAxis2);
-    QCOMPARE(p.kidGraph()->valueAxis(), p.plot()->yAxis);
+    QVERIFY(p.kidAxis() != nullptr);
+    QCOMPARE(p.kidGraph()->valueAxis(), p.kidAxis());
+    QCOMPARE(p.kidErrorBars()->valueAxis(), p.kidAxis());
+    QVERIFY(p.kidAxis() != p.plot()->yAxis && p.kidAxis() != p.plot()->yAxis2);
+    QCOMPARE(p.kidAxis()->axisType(), QCPAxis::atRight);
+    QCOMPARE(p.kidAxis()->axisRect(), p.plot()->axisRect());
     QCOMPARE(p.isErrorBars()->dataCount(), 2);
     QCOMPARE(p.isErrorBars()->data()->at(1).errorPlus, 0.09);
-    QCOMPARE(p.kidGraph()->name(), QString("KID ×10³"));
+    QCOMPARE(p.fidGraph()->name(), QString("FID"));
+    QCOMPARE(p.kidGraph()->name(), QString("KID"));
+    QCOMPARE(p.isGraph()->name(), QString("IS"));
+    QCOMPARE(p.kidBox()->text(), QString("KID"));
+  }
+
+  void valueAxesLabelledColouredAndDraggable() {
+    ui::MetricPlot p;
+    QCPAxisRect* rect = p.plot()->axisRect();
+    QCOMPARE(p.plot()->yAxis->label(), QString("FID"));
+    QCOMPARE(p.plot()->yAxis2->label(), QString("IS"));
+    QCOMPARE(p.kidAxis()->label(), QString("KID"));
+    QVERIFY(p.plot()->yAxis->visible());
+    QVERIFY(p.plot()->yAxis2->visible());
+    QVERIFY(p.kidAxis()->visible());
+    // Each axis in its series' colour.
+    const QColor kid = p.kidGraph()->pen().color();
+    QCOMPARE(p.kidAxis()->labelColor(), kid);
+    QCOMPARE(p.kidAxis()->tickLabelColor(), kid);
+    QCOMPARE(p.kidAxis()->basePen().color(), kid);
+    QCOMPARE(p.plot()->yAxis->labelColor(), p.fidGraph()->pen().color());
+    QCOMPARE(p.plot()->yAxis2->labelColor(), p.isGraph()->pen().color());
+    // One grid only, FID's.
+    QVERIFY(p.plot()->yAxis->grid()->visible());
+    QVERIFY(!p.kidAxis()->grid()->visible());
+    QVERIFY(!p.plot()->yAxis2->grid()->visible());
+    // Dragging and zooming move all three value axes.
+    for (const QList<QCPAxis*>& axes : {rect->rangeDragAxes(Qt::Vertical), rect->rangeZoomAxes(Qt::Vertical)}) {
+      QCOMPARE(axes.size(), 3);
+      QVERIFY(axes.contains(p.plot()->yAxis));
+      QVERIFY(axes.contains(p.plot()->yAxis2));
+      QVERIFY(axes.contains(p.kidAxis()));
+    }
+    QCOMPARE(rect->rangeDragAxes(Qt::Horizontal), QList<QCPAxis*>{p.plot()->xAxis});
   }
 
   void axesCoverPointsAndErrorBars() {
@@ -111,9 +151,41 @@ class TestMetricWidgets : public QObject {
     const QCPRange x = p.plot()->xAxis->range();
     QVERIFY(x.lower < 1000.0 && x.upper > 3000.0);
     const QCPRange left = p.plot()->yAxis->range();
-    QVERIFY(left.lower < 12.3 - 0.8 && left.upper > 23.41);
+    QVERIFY(left.lower < 18.0 && left.upper > 23.41);
+    QVERIFY(left.lower > 10.0);  // FID's axis no longer has to reach down to KID
+    const QCPRange kid = p.kidAxis()->range();
+    QVERIFY2(kid.lower < 0.0123 - 0.0008 && kid.upper > 0.0123 + 0.0008,
+             qPrintable(QString("%1 .. %2").arg(kid.lower).arg(kid.upper)));
+    QVERIFY(kid.size() < 0.01);  // fitted to KID, not to a default span of 1
     const QCPRange right = p.plot()->yAxis2->range();
     QVERIFY(right.lower < 7.12 - 0.5 && right.upper > 7.12 + 0.5);
+  }
+
+  void kidAxisFollowsClassifierScale() {
+    // The dataset classifier's unnormalised features give KID in the thousands.
+    ui::MetricPlot p;
+    ui::MetricSample a;
+    a.step = 100;
+    a.fid = 1527.0;
+    a.kidMean = 4393.0;
+    a.kidStd = 120.0;
+    a.isMean = 1.07;
+    a.isStd = 0.004;
+    ui::MetricSample b = a;
+    b.step = 2000;
+    b.fid = 30.0;
+    b.kidMean = 40.0;
+    b.kidStd = 5.0;
+    b.isMean = 7.0;
+    b.isStd = 0.1;
+    p.addSample(a);
+    p.addSample(b);
+    QTRY_COMPARE(p.kidGraph()->dataCount(), 2);
+    const QCPRange kid = p.kidAxis()->range();
+    QVERIFY(kid.lower < 40.0 - 5.0 && kid.upper > 4393.0 + 120.0);
+    const QCPRange fid = p.plot()->yAxis->range();
+    QVERIFY(fid.lower < 30.0 && fid.upper > 1527.0);
+    QVERIFY(fid.upper < 4393.0);  // KID does not stretch FID's axis
   }
 
   void tooltipListsEverythingKnown() {
@@ -142,8 +214,43 @@ class TestMetricWidgets : public QObject {
     s.kidMean = 0.05;  // kidStd stays NaN
     p.addSample(s);
     const QString tip = p.tooltipFor(0);
-    QCOMPARE(tip, QString("step 700\nFID 31.00\nKID 0.0500"));
+    QCOMPARE(tip, QString("step 700\nFID 31\nKID 0.05"));
     QVERIFY(!tip.contains("nan", Qt::CaseInsensitive));
+  }
+
+  void tooltipKeepsLargeValuesReadable() {
+    ui::MetricPlot p;
+    ui::MetricSample s;
+    s.step = 100;
+    s.fid = 1527.31;
+    s.kidMean = 4393.0;
+    s.kidStd = 120.0;
+    s.isMean = 1.07;
+    s.isStd = 0.004;
+    p.addSample(s);
+    const QString tip = p.tooltipFor(0);
+    QCOMPARE(tip, QString::fromUtf8("step 100\nFID 1527\nKID 4393 ± 120\nIS 1.07 ± 0.004"));
+    QVERIFY(!tip.contains("4393.0000"));
+    QVERIFY(!tip.contains("e+"));
+  }
+
+  void formatMetricDigits() {
+    using ui::MetricPlot;
+    QCOMPARE(MetricPlot::formatMetric(23.41, 4), QString("23.41"));
+    QCOMPARE(MetricPlot::formatMetric(23.4149, 4), QString("23.41"));
+    QCOMPARE(MetricPlot::formatMetric(31.0, 4), QString("31"));
+    QCOMPARE(MetricPlot::formatMetric(0.0123, 4), QString("0.0123"));
+    QCOMPARE(MetricPlot::formatMetric(0.0008, 2), QString("0.0008"));
+    QCOMPARE(MetricPlot::formatMetric(0.00081234, 2), QString("0.00081"));
+    QCOMPARE(MetricPlot::formatMetric(4393.0, 4), QString("4393"));
+    QCOMPARE(MetricPlot::formatMetric(4393.4, 4), QString("4393"));
+    QCOMPARE(MetricPlot::formatMetric(43934.0, 4), QString("43930"));  // no "4.393e+04"
+    QCOMPARE(MetricPlot::formatMetric(120.0, 2), QString("120"));      // no "1.2e+02"
+    QCOMPARE(MetricPlot::formatMetric(123.0, 2), QString("120"));
+    QCOMPARE(MetricPlot::formatMetric(9999.6, 4), QString("10000"));
+    QCOMPARE(MetricPlot::formatMetric(-0.0003, 4), QString("-0.0003"));
+    QCOMPARE(MetricPlot::formatMetric(0.0, 4), QString("0"));
+    QCOMPARE(MetricPlot::formatMetric(0.00001234, 4), QString("1.234e-05"));
   }
 
   void emptyStateTextComesAndGoes() {
@@ -174,20 +281,33 @@ class TestMetricWidgets : public QObject {
     QVERIFY(!p.kidBox()->isChecked());
     QVERIFY(!p.kidGraph()->visible());
     QVERIFY(!p.kidErrorBars()->visible());
+    QVERIFY(!p.kidAxis()->visible());  // no unlabelled scale left behind
     QVERIFY(!legend->hasItemWithPlottable(p.kidGraph()));
     QVERIFY(p.fidGraph()->visible());
     QVERIFY(p.isGraph()->visible());
+    QVERIFY(p.plot()->yAxis->visible());
+    QVERIFY(p.plot()->yAxis2->visible());
 
     p.isBox()->click();
     QVERIFY(!p.isGraph()->visible());
     QVERIFY(!p.isErrorBars()->visible());
+    QVERIFY(!p.plot()->yAxis2->visible());
     p.fidBox()->click();
     QVERIFY(!p.fidGraph()->visible());
+    QVERIFY(!p.plot()->yAxis->visible());
 
     p.kidBox()->click();
     QVERIFY(p.kidGraph()->visible());
     QVERIFY(p.kidErrorBars()->visible());
+    QVERIFY(p.kidAxis()->visible());
     QVERIFY(legend->hasItemWithPlottable(p.kidGraph()));
+    // FID's axis is hidden, so the grid comes from KID's.
+    QVERIFY(p.kidAxis()->grid()->visible());
+    QVERIFY(!p.plot()->yAxis2->grid()->visible());
+    p.fidBox()->click();
+    QVERIFY(p.plot()->yAxis->visible());
+    QVERIFY(p.plot()->yAxis->grid()->visible());
+    QVERIFY(!p.kidAxis()->grid()->visible());
   }
 
   void extractorLabelFollowsLatestSample() {
@@ -210,9 +330,13 @@ class TestMetricWidgets : public QObject {
     p.resize(640, 320);
     p.show();
     QVERIFY(QTest::qWaitForWindowExposed(&p));
-    p.addSample(fullSample(1000, 40.0));
-    p.addSample(fullSample(2000, 23.41));
-    p.addSample(fullSample(3000, 20.0));
+    // KID falling, so its points (on their own axis) stay clear of the constant IS in mid-plot.
+    const double kids[] = {0.03, 0.02, 0.01};
+    for (int i = 0; i < 3; ++i) {
+      ui::MetricSample s = fullSample(1000 * (i + 1), i == 0 ? 40.0 : i == 1 ? 23.41 : 20.0);
+      s.kidMean = kids[i];
+      p.addSample(s);
+    }
     QTRY_COMPARE(p.fidGraph()->dataCount(), 3);
     p.plot()->replot();  // lay out now so pixel coordinates are final
 
@@ -233,6 +357,49 @@ class TestMetricWidgets : public QObject {
     QCOMPARE(p.sampleNear(fid_px), -1);
     p.isBox()->click();
     QCOMPARE(p.sampleNear(is_px), -1);
+  }
+
+  void hoverFindsKidPointOnItsAxis() {
+    ui::MetricPlot p;
+    p.resize(640, 320);
+    p.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&p));
+    ui::MetricSample a;
+    a.step = 100;
+    a.fid = 1527.0;
+    a.kidMean = 4393.0;
+    a.kidStd = 120.0;
+    a.isMean = 1.07;
+    ui::MetricSample b = a;
+    b.step = 2000;
+    b.fid = 30.0;
+    b.kidMean = 40.0;
+    b.kidStd = 5.0;
+    b.isMean = 7.0;
+    p.addSample(a);
+    p.addSample(b);
+    // Only KID shown, so a hit can only come from its points.
+    p.fidBox()->click();
+    p.isBox()->click();
+    QTRY_COMPARE(p.kidGraph()->dataCount(), 2);
+    QTRY_VERIFY(!p.plot()->yAxis->visible());
+    p.plot()->replot();
+
+    const QPointF kid_px(p.plot()->xAxis->coordToPixel(100.0), p.kidAxis()->coordToPixel(4393.0));
+    QVERIFY(p.plot()->axisRect()->rect().contains(kid_px.toPoint()));
+    QCOMPARE(p.sampleNear(kid_px + QPointF(-4, 4)), 0);
+    const QPointF kid2_px(p.plot()->xAxis->coordToPixel(2000.0), p.kidAxis()->coordToPixel(40.0));
+    QCOMPARE(p.sampleNear(kid2_px), 1);
+    // Where 4393 would be on the axis KID used to share, there is nothing.
+    QCOMPARE(p.sampleNear(QPointF(kid_px.x(), p.plot()->axisRect()->center().y())), -1);
+
+    QTest::mouseMove(p.plot(), kid_px.toPoint());
+    QTRY_VERIFY(QToolTip::isVisible());
+    QVERIFY2(QToolTip::text().contains(QString::fromUtf8("KID 4393 ± 120")), qPrintable(QToolTip::text()));
+    QToolTip::hideText();
+
+    p.kidBox()->click();
+    QCOMPARE(p.sampleNear(kid_px), -1);
   }
 
   // ---- MetricSettings ----
