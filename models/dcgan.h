@@ -25,14 +25,26 @@ struct DcganGeneratorImpl : torch::nn::Module {
 };
 TORCH_MODULE(DcganGenerator);
 
-// image -> one logit per image: stride-2 convolutions with leaky ReLU (0.2), batch norm on all but
-// the first, and a final 4x4 convolution to a single logit (no sigmoid: the loss takes logits).
-struct DcganDiscriminatorImpl : torch::nn::Module {
-  explicit DcganDiscriminatorImpl(const DcganOptions& o);
+enum class CriticNorm { Batch, Layer, None };
+
+struct CriticOptions {
+  CriticOptions(const DcganOptions& b = {}) : base(b) {}  // NOLINT: a DCGAN discriminator by default
+  DcganOptions base;
+  CriticNorm norm = CriticNorm::Batch;
+  bool spectral = false;  // spectral normalisation on every layer (SNGAN)
+};
+
+// image -> one score per image: stride-2 4x4 convolutions with leaky ReLU (0.2), normalisation on all
+// but the first, and a final 4x4 convolution to a single unbounded score (no sigmoid: the losses take
+// logits or scores). With CriticNorm::Batch and no spectral norm this is DCGAN's discriminator; the
+// other families swap the normalisation (WGAN-GP: layer norm or none) or add spectral norm (SNGAN).
+struct ConvCriticImpl : torch::nn::Module {
+  explicit ConvCriticImpl(const CriticOptions& o);
   torch::Tensor forward(const torch::Tensor& x);
   torch::nn::Sequential net;
 };
-TORCH_MODULE(DcganDiscriminator);
+TORCH_MODULE(ConvCritic);
+using DcganDiscriminator = ConvCritic;
 
 FamilyInfo dcgan_family_info();
 

@@ -62,6 +62,8 @@ class Family {
   virtual int resolution() const = 0;
   virtual int image_channels() const = 0;
   virtual long long parameter_count() const = 0;
+  // The network that judges images (discriminator or critic), for inspection; nullptr when none.
+  virtual torch::nn::Module* discriminator() { return nullptr; }
 
   // Everything needed to continue exactly: networks, buffers and optimizer states.
   virtual void save(torch::serialize::OutputArchive& archive) const = 0;

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "models/conv_gan.h"
 #include "models/dcgan.h"
 
 namespace gan {
@@ -28,6 +29,10 @@ std::vector<HyperParam> shared_params(int default_batch) {
 Registry Registry::builtin() {
   Registry r;
   r.add(dcgan_family_info());
+  r.add(lsgan_family_info());
+  r.add(wgan_family_info());
+  r.add(wgan_gp_family_info());
+  r.add(sngan_family_info());
   return r;
 }
 

@@ -1,7 +1,9 @@
 // models/: the registry, hyper-parameter validation, latents, and DCGAN's networks and recipe.
 #include <QtTest>
 
+#include "models/conv_gan.h"
 #include "models/dcgan.h"
+#include "models/spectral_norm.h"
 #include "models/family.h"
 #include "models/latent.h"
 #include "models/layers.h"
@@ -12,6 +14,24 @@ using namespace gan;
 
 class TestModels : public QObject {
   Q_OBJECT
+
+  static std::unique_ptr<Family> tiny(const std::string& id, int res = 16, int channels = 1) {
+    const Registry r = Registry::builtin();
+    FamilySetup s;
+    std::vector<std::string> errors;
+    s.params.set("resolution", std::to_string(res));
+    s.params.set("ngf", "8");
+    s.params.set("ndf", "8");
+    s.params.set("latent_dim", "8");
+    s.params = s.params.validated(r.at(id).params, errors);
+    s.image_channels = channels;
+    return create_family(r.at(id), s);
+  }
+  static double get(const StepScalars& s, const char* k) {
+    for (const auto& [n, v] : s)
+      if (n == k) return v;
+    return std::nan("");
+  }
 
   static std::unique_ptr<Family> tiny_dcgan(int res = 16, int channels = 1) {
     const Registry r = Registry::builtin();
@@ -168,6 +188,138 @@ class TestModels : public QObject {
     QVERIFY(!torch::equal(fam->snapshot()->generate(z, {}), img_before));
     // The snapshot is a copy: training did not change it.
     QVERIFY(torch::equal(snap_before->generate(z, {}), img_before));
+  }
+
+  void zooPart1IsRegisteredWithThePapersDefaults() {
+    const Registry r = Registry::builtin();
+    for (const char* id : {"dcgan", "lsgan", "wgan", "wgan-gp", "sngan"}) QVERIFY2(r.find(id), id);
+    auto defaults = [&](const char* id) {
+      std::vector<std::string> errors;
+      return ParamSet().validated(r.at(id).params, errors);
+    };
+    auto w = defaults("wgan");
+    QCOMPARE(w.number("lr_d"), 5e-5);
+    QCOMPARE(w.number("clip"), 0.01);
+    QCOMPARE(w.integer("d_steps"), 5LL);
+    QVERIFY(!w.has("beta1"));  // RMSProp
+    auto gp = defaults("wgan-gp");
+    QCOMPARE(gp.number("lr_g"), 1e-4);
+    QCOMPARE(gp.number("beta1"), 0.0);
+    QCOMPARE(gp.number("beta2"), 0.9);
+    QCOMPARE(gp.number("lambda_gp"), 10.0);
+    QCOMPARE(gp.integer("d_steps"), 5LL);
+    QCOMPARE(gp.text("critic_norm"), std::string("layer"));
+    auto ls = defaults("lsgan");
+    QCOMPARE(ls.number("ls_a"), 0.0);
+    QCOMPARE(ls.number("ls_b"), 1.0);
+    QCOMPARE(ls.number("ls_c"), 1.0);
+    QCOMPARE(r.at("wgan").caps.series, (std::vector<std::string>{"loss_d", "loss_g", "wasserstein"}));
+    QCOMPARE(r.at("wgan-gp").caps.series, (std::vector<std::string>{"loss_d", "loss_g", "wasserstein", "gp"}));
+  }
+
+  void everyFamilyTrainsWithFiniteLossesInItsSeriesOrder() {
+    const Registry registry = Registry::builtin();
+    for (const auto& info : registry.families()) {
+      auto fam = tiny(info.id);
+      torch::manual_seed(1);
+      Batch fixed{torch::rand({8, 1, 16, 16}) * 2 - 1, {}};
+      torch::Generator noise = make_cpu_generator(2);
+      for (int i = 0; i < 3; ++i) {
+        auto s = fam->train_step([&] { return fixed; }, noise);
+        QCOMPARE(s.size(), info.caps.series.size());
+        for (size_t k = 0; k < s.size(); ++k) {
+          QCOMPARE(s[k].first, info.caps.series[k]);
+          QVERIFY2(std::isfinite(s[k].second), (info.id + " " + s[k].first).c_str());
+        }
+      }
+      QCOMPARE(fam->generate(torch::randn({2, 8}), {}).sizes().vec(), (std::vector<int64_t>{2, 1, 16, 16}));
+    }
+  }
+
+  void wganClipBoundHoldsAfterEachStep() {
+    auto fam = tiny("wgan");
+    Batch fixed{torch::rand({8, 1, 16, 16}) * 2 - 1, {}};
+    torch::Generator noise = make_cpu_generator(3);
+    for (int i = 0; i < 4; ++i) {
+      fam->train_step([&] { return fixed; }, noise);
+      double largest = 0;
+      for (const auto& p : fam->discriminator()->parameters()) largest = std::max(largest, p.abs().max().item<double>());
+      QVERIFY2(largest <= 0.01 + 1e-9, qPrintable(QString::number(largest)));
+      QVERIFY(largest > 0.005);  // the clip is active, not vacuous: N(0, 0.02) weights exceed it
+    }
+  }
+
+  void gradientPenaltyIsOnInterpolatesAndPullsTheNormToOne() {
+    // A linear critic D(x) = <w, x> has gradient w everywhere: the penalty is (||w|| - 1)^2.
+    auto real = torch::rand({4, 1, 3, 3}), fake = torch::rand({4, 1, 3, 3});
+    auto eps = torch::tensor({0.0f, 0.25f, 0.5f, 1.0f}).view({4, 1, 1, 1});
+    torch::Tensor seen;
+    for (double norm : {2.0, 1.0, 0.5}) {
+      auto w = torch::full({1, 1, 3, 3}, norm / 3.0);  // 9 entries of norm/3: ||w|| = norm
+      auto critic = [&](const torch::Tensor& x) {
+        seen = x.detach().clone();
+        return (x * w).sum({1, 2, 3});
+      };
+      auto gp = gradient_penalty(critic, real, fake, eps);
+      GAN_COMPARE_NEAR(gp.item<double>(), (norm - 1) * (norm - 1), 1e-6);
+    }
+    QVERIFY(torch::allclose(seen, eps * real + (1 - eps) * fake));
+    QVERIFY(torch::allclose(seen[0], fake[0]) && torch::allclose(seen[3], real[3]));
+    // The penalty is differentiable with respect to the critic's weights (create_graph).
+    auto w = torch::full({1, 1, 3, 3}, 1.0).requires_grad_(true);
+    auto gp = gradient_penalty([&](const torch::Tensor& x) { return (x * w).sum({1, 2, 3}); }, real, fake, eps);
+    gp.backward();
+    // d/dw (||w|| - 1)^2 = 2 (||w|| - 1) w / ||w||, with ||w|| = 3.
+    QVERIFY(torch::allclose(w.grad(), torch::full({1, 1, 3, 3}, 2.0 * 2.0 / 3.0), 1e-5, 1e-6));
+  }
+
+  void spectralNormKeepsTheLargestSingularValueAtOne() {
+    SNConv2d conv(3, 5, 4, 2, 1);
+    {
+      torch::NoGradGuard g;
+      conv->weight.normal_(0, 1);
+    }
+    conv->train();
+    for (int i = 0; i < 50; ++i) conv->forward(torch::zeros({1, 3, 8, 8}));
+    auto sv = torch::linalg_svdvals(conv->normalized_weight().reshape({5, -1}));
+    GAN_COMPARE_NEAR(sv.max().item<double>(), 1.0, 1e-4);
+    // In eval mode no power iteration runs: the same weight comes back.
+    conv->eval();
+    auto before = conv->normalized_weight();
+    conv->forward(torch::zeros({1, 3, 8, 8}));
+    QVERIFY(torch::equal(before, conv->normalized_weight()));
+    // SNGAN's discriminator: every layer is spectrally normalised; after some training steps the
+    // persistent power iteration tracks each of them (compared with an SVD): one iteration per step
+    // lags a little behind weights that Adam moves, so "about 1" is within 10 %.
+    auto fam = tiny("sngan");
+    Batch fixed{torch::rand({8, 1, 16, 16}) * 2 - 1, {}};
+    torch::Generator noise = make_cpu_generator(4);
+    for (int i = 0; i < 40; ++i) fam->train_step([&] { return fixed; }, noise);
+    int layers = 0;
+    for (const auto& m : fam->discriminator()->modules(false)) {
+      QVERIFY2(m->name().find("BatchNorm") == std::string::npos, "SNGAN's D has no batch norm");
+      if (auto* sn = dynamic_cast<SNConv2dImpl*>(m.get())) {
+        ++layers;
+        const auto w = sn->normalized_weight();
+        const double top = torch::linalg_svdvals(w.reshape({w.size(0), -1})).max().item<double>();
+        GAN_COMPARE_NEAR(top, 1.0, 0.1);
+      }
+    }
+    QCOMPARE(layers, 3);  // 16 px: 16 -> 8 -> 4, then the 4x4 score layer
+  }
+
+  void lsganStartsAtItsTextbookLosses() {
+    // At initialisation D outputs about 0 everywhere: loss_d = (0 - 1)^2 / 2 + (0 - 0)^2 / 2 = 0.5 and
+    // loss_g = (0 - 1)^2 / 2 = 0.5; D's steps on a fixed batch then separate real from fake.
+    auto fam = tiny("lsgan");
+    Batch fixed{torch::rand({8, 1, 16, 16}) * 2 - 1, {}};
+    torch::Generator noise = make_cpu_generator(5);
+    auto first = fam->train_step([&] { return fixed; }, noise);
+    GAN_COMPARE_NEAR(get(first, "loss_d"), 0.5, 0.1);
+    GAN_COMPARE_NEAR(get(first, "loss_g"), 0.5, 0.1);
+    StepScalars last;
+    for (int i = 0; i < 30; ++i) last = fam->train_step([&] { return fixed; }, noise);
+    QVERIFY(get(last, "d_real") > get(last, "d_fake"));
   }
 
   void truncatedNormalStaysWithinThreshold() {

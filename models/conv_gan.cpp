@@ -1,0 +1,345 @@
+#include "models/conv_gan.h"
+
+#include <stdexcept>
+
+#include "models/latent.h"
+#include "models/layers.h"
+
+namespace gan {
+namespace F = torch::nn::functional;
+
+torch::Tensor gradient_penalty(const std::function<torch::Tensor(const torch::Tensor&)>& critic,
+                               const torch::Tensor& real, const torch::Tensor& fake, const torch::Tensor& eps) {
+  auto x_hat = (eps * real + (1 - eps) * fake).detach().requires_grad_(true);
+  auto scores = critic(x_hat);
+  auto grad = torch::autograd::grad({scores.sum()}, {x_hat}, /*grad_outputs=*/{}, /*retain_graph=*/true,
+                                    /*create_graph=*/true)[0];
+  return (grad.flatten(1).norm(2, 1) - 1).pow(2).mean();
+}
+
+namespace {
+
+class GeneratorCopy : public GeneratorSnapshot {
+ public:
+  GeneratorCopy(const DcganGenerator& src, torch::Device device) : g_(src->options) {
+    g_->to(device);
+    copy_module_state(*src, *g_);
+    g_->eval();
+  }
+  torch::Tensor generate(const torch::Tensor& z, const torch::Tensor&) override {
+    torch::NoGradGuard no_grad;
+    auto device = g_->net->parameters().front().device();
+    return g_->forward(z.to(device)).to(torch::kCPU);
+  }
+  long long latent_dim() const override { return g_->options.latent_dim; }
+
+ private:
+  DcganGenerator g_;
+};
+
+class AdversarialFamily : public Family {
+ public:
+  AdversarialFamily(const FamilyInfo& info, const FamilySetup& s, AdversarialRecipe recipe)
+      : Family(info),
+        recipe_(recipe),
+        opts_(make_options(s)),
+        g_(opts_),
+        d_(critic_options(opts_, s, recipe)),
+        d_steps_(static_cast<int>(s.params.integer("d_steps"))),
+        device_(s.device) {
+    torch::Generator init = make_cpu_generator(static_cast<unsigned long long>(s.params.integer("seed")));
+    dcgan_init(*g_, init);
+    dcgan_init(*d_, init);
+    g_->to(device_);
+    d_->to(device_);
+    const double lr_g = s.params.number("lr_g"), lr_d = s.params.number("lr_d");
+    if (recipe == AdversarialRecipe::Wasserstein) {  // the WGAN paper: RMSProp, no momentum
+      opt_g_ = std::make_unique<torch::optim::RMSprop>(g_->parameters(), torch::optim::RMSpropOptions(lr_g));
+      opt_d_ = std::make_unique<torch::optim::RMSprop>(d_->parameters(), torch::optim::RMSpropOptions(lr_d));
+      clip_ = s.params.number("clip");
+    } else {
+      const auto betas = std::make_tuple(s.params.number("beta1"), s.params.number("beta2"));
+      opt_g_ = std::make_unique<torch::optim::Adam>(g_->parameters(), torch::optim::AdamOptions(lr_g).betas(betas));
+      opt_d_ = std::make_unique<torch::optim::Adam>(d_->parameters(), torch::optim::AdamOptions(lr_d).betas(betas));
+    }
+    if (recipe == AdversarialRecipe::LeastSquares) {
+      a_ = s.params.number("ls_a");
+      b_ = s.params.number("ls_b");
+      c_ = s.params.number("ls_c");
+    }
+    if (recipe == AdversarialRecipe::GradientPenalty) lambda_ = s.params.number("lambda_gp");
+  }
+
+  StepScalars train_step(const BatchSource& next_real, torch::Generator& noise) override {
+    g_->train();
+    d_->train();
+    torch::Tensor fake, s_real, s_fake, loss_d, gp;
+    for (int k = 0; k < d_steps_; ++k) {
+      Batch real = next_real();
+      const long long n = real.images.size(0);
+      auto z = torch::randn({n, opts_.latent_dim}, noise, torch::kFloat).to(device_);
+      fake = g_->forward(z);
+      opt_d_->zero_grad();
+      s_real = d_->forward(real.images);
+      s_fake = d_->forward(fake.detach());
+      switch (recipe_) {
+        case AdversarialRecipe::NonSaturating:
+          loss_d = F::binary_cross_entropy_with_logits(s_real, torch::ones_like(s_real)) +
+                   F::binary_cross_entropy_with_logits(s_fake, torch::zeros_like(s_fake));
+          break;
+        case AdversarialRecipe::LeastSquares:
+          loss_d = 0.5 * (s_real - b_).pow(2).mean() + 0.5 * (s_fake - a_).pow(2).mean();
+          break;
+        case AdversarialRecipe::Wasserstein:
+          loss_d = s_fake.mean() - s_real.mean();
+          break;
+        case AdversarialRecipe::GradientPenalty: {
+          auto eps = torch::rand({n, 1, 1, 1}, noise, torch::kFloat).to(device_);
+          gp = gradient_penalty([this](const torch::Tensor& x) { return d_->forward(x); }, real.images,
+                                fake.detach(), eps);
+          loss_d = s_fake.mean() - s_real.mean() + lambda_ * gp;
+          break;
+        }
+        case AdversarialRecipe::Hinge:
+          loss_d = torch::relu(1.0 - s_real).mean() + torch::relu(1.0 + s_fake).mean();
+          break;
+      }
+      loss_d.backward();
+      opt_d_->step();
+      if (recipe_ == AdversarialRecipe::Wasserstein) {  // the Lipschitz constraint of the WGAN paper
+        torch::NoGradGuard no_grad;
+        for (auto& p : d_->parameters()) p.clamp_(-clip_, clip_);
+      }
+    }
+    // The generator's update on the last fake batch.
+    opt_g_->zero_grad();
+    auto s_gen = d_->forward(fake);
+    torch::Tensor loss_g;
+    switch (recipe_) {
+      case AdversarialRecipe::NonSaturating:
+        loss_g = F::binary_cross_entropy_with_logits(s_gen, torch::ones_like(s_gen));
+        break;
+      case AdversarialRecipe::LeastSquares:
+        loss_g = 0.5 * (s_gen - c_).pow(2).mean();
+        break;
+      default:
+        loss_g = -s_gen.mean();
+        break;
+    }
+    loss_g.backward();
+    opt_g_->step();
+    StepScalars out = {{"loss_d", loss_d.item<double>()}, {"loss_g", loss_g.item<double>()}};
+    switch (recipe_) {
+      case AdversarialRecipe::NonSaturating:
+        out.emplace_back("d_real", torch::sigmoid(s_real).mean().item<double>());
+        out.emplace_back("d_fake", torch::sigmoid(s_fake).mean().item<double>());
+        break;
+      case AdversarialRecipe::LeastSquares:
+      case AdversarialRecipe::Hinge:
+        out.emplace_back("d_real", s_real.mean().item<double>());
+        out.emplace_back("d_fake", s_fake.mean().item<double>());
+        break;
+      case AdversarialRecipe::Wasserstein:
+      case AdversarialRecipe::GradientPenalty:
+        // The critic's estimate of the Wasserstein-1 distance (up to its Lipschitz constant).
+        out.emplace_back("wasserstein", (s_real.mean() - s_fake.mean()).item<double>());
+        if (gp.defined()) out.emplace_back("gp", gp.item<double>());
+        break;
+    }
+    return out;
+  }
+
+  torch::Tensor generate(const torch::Tensor& z, const torch::Tensor&) override {
+    torch::NoGradGuard no_grad;
+    const bool was_training = g_->is_training();
+    g_->eval();
+    auto out = g_->forward(z.to(device_)).to(torch::kCPU);
+    g_->train(was_training);
+    return out;
+  }
+
+  std::shared_ptr<GeneratorSnapshot> snapshot() const override { return std::make_shared<GeneratorCopy>(g_, device_); }
+  long long latent_dim() const override { return opts_.latent_dim; }
+  int resolution() const override { return opts_.resolution; }
+  int image_channels() const override { return opts_.channels; }
+  long long parameter_count() const override { return count_parameters(*g_) + count_parameters(*d_); }
+  torch::nn::Module* discriminator() override { return d_.get(); }
+
+  void save(torch::serialize::OutputArchive& a) const override {
+    save_nested(a, "G", *g_);
+    save_nested(a, "D", *d_);
+    save_nested(a, "opt_G", *opt_g_);
+    save_nested(a, "opt_D", *opt_d_);
+  }
+  void load(torch::serialize::InputArchive& a) override {
+    load_nested(a, "G", *g_);
+    load_nested(a, "D", *d_);
+    load_nested(a, "opt_G", *opt_g_);
+    load_nested(a, "opt_D", *opt_d_);
+    g_->to(device_);
+    d_->to(device_);
+  }
+
+ private:
+  static DcganOptions make_options(const FamilySetup& s) {
+    DcganOptions o;
+    o.latent_dim = s.params.integer("latent_dim");
+    o.resolution = static_cast<int>(s.params.integer("resolution"));
+    o.channels = s.image_channels;
+    o.ngf = static_cast<int>(s.params.integer("ngf"));
+    o.ndf = static_cast<int>(s.params.integer("ndf"));
+    if (o.channels < 1 || o.channels > 4) throw std::invalid_argument("these networks need 1 to 4 image channels");
+    return o;
+  }
+  static CriticOptions critic_options(const DcganOptions& o, const FamilySetup& s, AdversarialRecipe recipe) {
+    CriticOptions c(o);
+    if (recipe == AdversarialRecipe::Hinge) {  // SNGAN: spectral norm replaces batch norm
+      c.spectral = true;
+      c.norm = CriticNorm::None;
+    }
+    if (recipe == AdversarialRecipe::GradientPenalty)  // batch norm would make the penalty per-batch
+      c.norm = s.params.text("critic_norm") == "none" ? CriticNorm::None : CriticNorm::Layer;
+    return c;
+  }
+
+  AdversarialRecipe recipe_;
+  DcganOptions opts_;
+  DcganGenerator g_;
+  ConvCritic d_;
+  std::unique_ptr<torch::optim::Optimizer> opt_g_, opt_d_;
+  int d_steps_;
+  torch::Device device_;
+  double a_ = 0, b_ = 1, c_ = 1, clip_ = 0.01, lambda_ = 10;
+};
+
+FamilyInfo base_info(const char* id, const char* name, const char* summary, const char* paper,
+                     AdversarialRecipe recipe, std::vector<std::string> series) {
+  FamilyInfo f;
+  f.id = id;
+  f.name = name;
+  f.summary = summary;
+  f.paper = paper;
+  f.caps.latent_dim = 100;
+  f.caps.truncation = TruncationKind::ResampleNormal;
+  f.caps.series = std::move(series);
+  f.resolution = [](const ParamSet& p) { return static_cast<int>(p.integer("resolution")); };
+  f.create = [recipe](const FamilyInfo& info, const FamilySetup& s) { return make_adversarial_family(info, s, recipe); };
+  return f;
+}
+
+void finish(FamilyInfo& f) {
+  for (auto& p : conv_network_params()) f.params.push_back(p);
+  for (auto& p : shared_params(64)) f.params.push_back(p);
+}
+
+}  // namespace
+
+std::unique_ptr<Family> make_adversarial_family(const FamilyInfo& info, const FamilySetup& setup,
+                                                AdversarialRecipe recipe) {
+  return std::make_unique<AdversarialFamily>(info, setup, recipe);
+}
+
+std::vector<HyperParam> adam_params(const std::string& lr_g, const std::string& lr_d, const std::string& beta1,
+                                    const std::string& beta2, const std::string& beta1_help) {
+  return {
+      {"lr_g", "G learning rate", "Adam step size of the generator", ParamType::Float, 1e-6, 1.0, lr_g, {}, true},
+      {"lr_d", "D learning rate", "Adam step size of the discriminator", ParamType::Float, 1e-6, 1.0, lr_d, {}, true},
+      {"beta1", "Adam beta1", beta1_help, ParamType::Float, 0.0, 0.999, beta1, {}, false},
+      {"beta2", "Adam beta2", "Second-moment decay of both Adam optimizers", ParamType::Float, 0.0, 0.9999, beta2, {},
+       false},
+  };
+}
+
+HyperParam d_steps_param(const std::string& default_steps) {
+  return {"d_steps", "D steps per G step", "Discriminator (critic) updates before each generator update",
+          ParamType::Int, 1, 20, default_steps, {}, false};
+}
+
+std::vector<HyperParam> conv_network_params() {
+  return {
+      {"latent_dim", "Latent size", "Dimension of z ~ N(0, I)", ParamType::Int, 2, 1024, "100", {}, false},
+      {"resolution", "Resolution", "Side of generated images; data are resized to it", ParamType::Choice, 0, 0, "32",
+       {"16", "32", "64", "128"}, false},
+      {"ngf", "G width", "Generator channels at the last hidden layer", ParamType::Int, 4, 512, "64", {}, false},
+      {"ndf", "D width", "Discriminator channels at the first layer", ParamType::Int, 4, 512, "64", {}, false},
+  };
+}
+
+FamilyInfo lsgan_family_info() {
+  FamilyInfo f = base_info(
+      "lsgan", "LSGAN",
+      "Least-squares GAN: DCGAN's networks, but D regresses real images to b and fakes to a, and G pushes "
+      "D's output on fakes to c, with squared errors instead of the log loss. The paper's a = 0, b = 1, c = 1 "
+      "penalises fakes that are on the right side of the boundary but far from the data, which gives G "
+      "gradients where the sigmoid loss saturates. Curves: D's mean raw output on real and fake images.",
+      "X. Mao, Q. Li, H. Xie, R. Y. K. Lau, Z. Wang, S. P. Smolley. Least Squares Generative Adversarial "
+      "Networks. ICCV 2017. arXiv:1611.04076",
+      AdversarialRecipe::LeastSquares, {"loss_d", "loss_g", "d_real", "d_fake"});
+  f.params = adam_params("2e-4", "2e-4", "0.5", "0.999", "Momentum of both Adam optimizers (the paper uses 0.5)");
+  f.params.push_back(d_steps_param("1"));
+  f.params.push_back({"ls_a", "Fake target a", "D's target for generated images", ParamType::Float, -10, 10, "0", {}, false});
+  f.params.push_back({"ls_b", "Real target b", "D's target for real images", ParamType::Float, -10, 10, "1", {}, false});
+  f.params.push_back({"ls_c", "G target c", "The value G wants D to give its images", ParamType::Float, -10, 10, "1", {}, false});
+  finish(f);
+  return f;
+}
+
+FamilyInfo wgan_family_info() {
+  FamilyInfo f = base_info(
+      "wgan", "WGAN",
+      "Wasserstein GAN: D becomes a critic with an unbounded score (no sigmoid), trained to maximise "
+      "E[D(x)] - E[D(G(z))], an estimate of the Earth-Mover distance when D is 1-Lipschitz, which the paper "
+      "enforces by clipping every critic weight to [-c, c] after each update (c = 0.01). Five critic steps per "
+      "generator step, RMSProp at 5e-5. The Wasserstein curve is the critic's estimate; it should fall as "
+      "samples improve.",
+      "M. Arjovsky, S. Chintala, L. Bottou. Wasserstein GAN. ICML 2017. arXiv:1701.07875",
+      AdversarialRecipe::Wasserstein, {"loss_d", "loss_g", "wasserstein"});
+  f.params = {
+      {"lr_g", "G learning rate", "RMSProp step size of the generator", ParamType::Float, 1e-7, 1.0, "5e-5", {}, true},
+      {"lr_d", "D learning rate", "RMSProp step size of the critic", ParamType::Float, 1e-7, 1.0, "5e-5", {}, true},
+      {"clip", "Weight clip c", "Critic weights are clipped to [-c, c] after every update", ParamType::Float, 1e-5, 1.0,
+       "0.01", {}, true},
+  };
+  f.params.push_back(d_steps_param("5"));
+  finish(f);
+  return f;
+}
+
+FamilyInfo wgan_gp_family_info() {
+  FamilyInfo f = base_info(
+      "wgan-gp", "WGAN-GP",
+      "WGAN with a gradient penalty instead of weight clipping: the critic pays lambda * (||grad D(x_hat)|| - 1)^2 "
+      "at random interpolates x_hat between real and generated images (lambda = 10), which keeps it close "
+      "to 1-Lipschitz without clipping's capacity loss. No batch norm in the critic (layer norm, or none). "
+      "Adam(1e-4, beta = (0, 0.9)), five critic steps per generator step. Curves: the Wasserstein "
+      "estimate and the penalty term.",
+      "I. Gulrajani, F. Ahmed, M. Arjovsky, V. Dumoulin, A. Courville. Improved Training of Wasserstein GANs. "
+      "NeurIPS 2017. arXiv:1704.00028",
+      AdversarialRecipe::GradientPenalty, {"loss_d", "loss_g", "wasserstein", "gp"});
+  f.params = adam_params("1e-4", "1e-4", "0", "0.9", "Momentum of both Adam optimizers (the paper uses 0)");
+  f.params.push_back(d_steps_param("5"));
+  f.params.push_back({"lambda_gp", "GP weight lambda", "Weight of the gradient penalty", ParamType::Float, 0, 1000,
+                      "10", {}, false});
+  f.params.push_back({"critic_norm", "Critic normalisation", "Layer norm (the paper's drop-in) or none; never batch norm",
+                      ParamType::Choice, 0, 0, "layer", {"layer", "none"}, false});
+  finish(f);
+  return f;
+}
+
+FamilyInfo sngan_family_info() {
+  FamilyInfo f = base_info(
+      "sngan", "SNGAN",
+      "Spectrally normalised GAN: every discriminator layer divides its weight by its largest singular value, "
+      "estimated by one power iteration per step from a persistent vector, which makes each layer 1-Lipschitz "
+      "at the cost of one matrix-vector product. No batch norm in D. Trained with the hinge loss, Adam(2e-4, "
+      "beta = (0.5, 0.999)), one D step per G step. Curves: D's mean raw score on real and fake images.",
+      "T. Miyato, T. Kataoka, M. Koyama, Y. Yoshida. Spectral Normalization for Generative Adversarial "
+      "Networks. ICLR 2018. arXiv:1802.05957",
+      AdversarialRecipe::Hinge, {"loss_d", "loss_g", "d_real", "d_fake"});
+  f.params = adam_params("2e-4", "2e-4", "0.5", "0.999", "Momentum of both Adam optimizers");
+  f.params.push_back(d_steps_param("1"));
+  finish(f);
+  return f;
+}
+
+}  // namespace gan

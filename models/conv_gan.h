@@ -1,0 +1,45 @@
+#pragma once
+// The families that keep DCGAN's networks and change the adversarial game (and, for the critic, its
+// normalisation): DCGAN itself, LSGAN, WGAN, WGAN-GP and SNGAN. Each is its own registry entry with
+// its paper's defaults; one Family class plays all of them.
+#include <torch/torch.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/dcgan.h"
+#include "models/family.h"
+
+namespace gan {
+
+enum class AdversarialRecipe {
+  NonSaturating,  // GAN loss with logits, G maximises log D(G(z)) (DCGAN)
+  LeastSquares,   // LSGAN: D to (a, b), G to c
+  Wasserstein,    // WGAN: critic scores, weights clipped to [-c, c], RMSProp
+  GradientPenalty,  // WGAN-GP: critic scores + lambda * gradient penalty on interpolates
+  Hinge,          // SNGAN: hinge loss, spectral norm on every D layer
+};
+
+// Builds the family for `recipe` from validated params (it reads the params its registry entry lists).
+std::unique_ptr<Family> make_adversarial_family(const FamilyInfo& info, const FamilySetup& setup,
+                                                AdversarialRecipe recipe);
+
+// Gulrajani et al.'s penalty E[(||grad_x critic(x_hat)||_2 - 1)^2] at x_hat = eps * real + (1 - eps) * fake,
+// eps ~ U(0, 1) per sample (given: N x 1 x 1 x 1). The graph is kept, so it can be back-propagated.
+torch::Tensor gradient_penalty(const std::function<torch::Tensor(const torch::Tensor&)>& critic,
+                               const torch::Tensor& real, const torch::Tensor& fake, const torch::Tensor& eps);
+
+// The hyper-parameters these families share, with each family's defaults.
+std::vector<HyperParam> adam_params(const std::string& lr_g, const std::string& lr_d, const std::string& beta1,
+                                    const std::string& beta2, const std::string& beta1_help);
+HyperParam d_steps_param(const std::string& default_steps);
+std::vector<HyperParam> conv_network_params();  // latent size, resolution, G and D widths
+
+FamilyInfo lsgan_family_info();
+FamilyInfo wgan_family_info();
+FamilyInfo wgan_gp_family_info();
+FamilyInfo sngan_family_info();
+
+}  // namespace gan

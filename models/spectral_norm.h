@@ -1,0 +1,38 @@
+#pragma once
+// Spectral normalisation (Miyato et al., 2018): a layer's weight W is used as W / sigma(W), with
+// sigma estimated by one power iteration per training forward pass from a persistent vector u.
+// LibTorch's C++ API has no spectral_norm, so this is it, for convolutions and linear layers.
+#include <torch/torch.h>
+
+namespace gan {
+
+// The state of one normalised weight: u (out) and v (in), kept as buffers of the owning module.
+struct SpectralState {
+  torch::Tensor u, v;
+};
+
+// W / sigma for W reshaped to (out x rest). In training mode u and v first take `iterations` power
+// steps (without gradient); sigma = u^T W v keeps W's gradient, as in the paper and in PyTorch.
+torch::Tensor spectral_normalized(const torch::Tensor& weight, SpectralState& s, bool training, int iterations = 1);
+
+// Conv2d whose weight is spectrally normalised; the raw weight is the parameter "weight".
+struct SNConv2dImpl : torch::nn::Module {
+  SNConv2dImpl(long long in, long long out, int kernel, int stride, int padding, bool bias = true);
+  torch::Tensor forward(const torch::Tensor& x);
+  torch::Tensor normalized_weight();  // what forward uses (runs no power iteration)
+  torch::Tensor weight, bias;
+  SpectralState state;
+  int stride, padding;
+};
+TORCH_MODULE(SNConv2d);
+
+struct SNLinearImpl : torch::nn::Module {
+  SNLinearImpl(long long in, long long out, bool bias = true);
+  torch::Tensor forward(const torch::Tensor& x);
+  torch::Tensor normalized_weight();
+  torch::Tensor weight, bias;
+  SpectralState state;
+};
+TORCH_MODULE(SNLinear);
+
+}  // namespace gan
