@@ -2,8 +2,7 @@
 
 #include <stdexcept>
 
-#include "models/latent.h"
-#include "models/layers.h"
+#include "models/adversarial.h"
 
 namespace gan {
 namespace F = torch::nn::functional;
@@ -18,199 +17,6 @@ torch::Tensor gradient_penalty(const std::function<torch::Tensor(const torch::Te
 }
 
 namespace {
-
-class GeneratorCopy : public GeneratorSnapshot {
- public:
-  GeneratorCopy(const DcganGenerator& src, torch::Device device) : g_(src->options) {
-    g_->to(device);
-    copy_module_state(*src, *g_);
-    g_->eval();
-  }
-  torch::Tensor generate(const torch::Tensor& z, const torch::Tensor&) override {
-    torch::NoGradGuard no_grad;
-    auto device = g_->net->parameters().front().device();
-    return g_->forward(z.to(device)).to(torch::kCPU);
-  }
-  long long latent_dim() const override { return g_->options.latent_dim; }
-
- private:
-  DcganGenerator g_;
-};
-
-class AdversarialFamily : public Family {
- public:
-  AdversarialFamily(const FamilyInfo& info, const FamilySetup& s, AdversarialRecipe recipe)
-      : Family(info),
-        recipe_(recipe),
-        opts_(make_options(s)),
-        g_(opts_),
-        d_(critic_options(opts_, s, recipe)),
-        d_steps_(static_cast<int>(s.params.integer("d_steps"))),
-        device_(s.device) {
-    torch::Generator init = make_cpu_generator(static_cast<unsigned long long>(s.params.integer("seed")));
-    dcgan_init(*g_, init);
-    dcgan_init(*d_, init);
-    g_->to(device_);
-    d_->to(device_);
-    const double lr_g = s.params.number("lr_g"), lr_d = s.params.number("lr_d");
-    if (recipe == AdversarialRecipe::Wasserstein) {  // the WGAN paper: RMSProp, no momentum
-      opt_g_ = std::make_unique<torch::optim::RMSprop>(g_->parameters(), torch::optim::RMSpropOptions(lr_g));
-      opt_d_ = std::make_unique<torch::optim::RMSprop>(d_->parameters(), torch::optim::RMSpropOptions(lr_d));
-      clip_ = s.params.number("clip");
-    } else {
-      const auto betas = std::make_tuple(s.params.number("beta1"), s.params.number("beta2"));
-      opt_g_ = std::make_unique<torch::optim::Adam>(g_->parameters(), torch::optim::AdamOptions(lr_g).betas(betas));
-      opt_d_ = std::make_unique<torch::optim::Adam>(d_->parameters(), torch::optim::AdamOptions(lr_d).betas(betas));
-    }
-    if (recipe == AdversarialRecipe::LeastSquares) {
-      a_ = s.params.number("ls_a");
-      b_ = s.params.number("ls_b");
-      c_ = s.params.number("ls_c");
-    }
-    if (recipe == AdversarialRecipe::GradientPenalty) lambda_ = s.params.number("lambda_gp");
-  }
-
-  StepScalars train_step(const BatchSource& next_real, torch::Generator& noise) override {
-    g_->train();
-    d_->train();
-    torch::Tensor fake, s_real, s_fake, loss_d, gp;
-    for (int k = 0; k < d_steps_; ++k) {
-      Batch real = next_real();
-      const long long n = real.images.size(0);
-      auto z = torch::randn({n, opts_.latent_dim}, noise, torch::kFloat).to(device_);
-      fake = g_->forward(z);
-      opt_d_->zero_grad();
-      s_real = d_->forward(real.images);
-      s_fake = d_->forward(fake.detach());
-      switch (recipe_) {
-        case AdversarialRecipe::NonSaturating:
-          loss_d = F::binary_cross_entropy_with_logits(s_real, torch::ones_like(s_real)) +
-                   F::binary_cross_entropy_with_logits(s_fake, torch::zeros_like(s_fake));
-          break;
-        case AdversarialRecipe::LeastSquares:
-          loss_d = 0.5 * (s_real - b_).pow(2).mean() + 0.5 * (s_fake - a_).pow(2).mean();
-          break;
-        case AdversarialRecipe::Wasserstein:
-          loss_d = s_fake.mean() - s_real.mean();
-          break;
-        case AdversarialRecipe::GradientPenalty: {
-          auto eps = torch::rand({n, 1, 1, 1}, noise, torch::kFloat).to(device_);
-          gp = gradient_penalty([this](const torch::Tensor& x) { return d_->forward(x); }, real.images,
-                                fake.detach(), eps);
-          loss_d = s_fake.mean() - s_real.mean() + lambda_ * gp;
-          break;
-        }
-        case AdversarialRecipe::Hinge:
-          loss_d = torch::relu(1.0 - s_real).mean() + torch::relu(1.0 + s_fake).mean();
-          break;
-      }
-      loss_d.backward();
-      opt_d_->step();
-      if (recipe_ == AdversarialRecipe::Wasserstein) {  // the Lipschitz constraint of the WGAN paper
-        torch::NoGradGuard no_grad;
-        for (auto& p : d_->parameters()) p.clamp_(-clip_, clip_);
-      }
-    }
-    // The generator's update on the last fake batch.
-    opt_g_->zero_grad();
-    auto s_gen = d_->forward(fake);
-    torch::Tensor loss_g;
-    switch (recipe_) {
-      case AdversarialRecipe::NonSaturating:
-        loss_g = F::binary_cross_entropy_with_logits(s_gen, torch::ones_like(s_gen));
-        break;
-      case AdversarialRecipe::LeastSquares:
-        loss_g = 0.5 * (s_gen - c_).pow(2).mean();
-        break;
-      default:
-        loss_g = -s_gen.mean();
-        break;
-    }
-    loss_g.backward();
-    opt_g_->step();
-    StepScalars out = {{"loss_d", loss_d.item<double>()}, {"loss_g", loss_g.item<double>()}};
-    switch (recipe_) {
-      case AdversarialRecipe::NonSaturating:
-        out.emplace_back("d_real", torch::sigmoid(s_real).mean().item<double>());
-        out.emplace_back("d_fake", torch::sigmoid(s_fake).mean().item<double>());
-        break;
-      case AdversarialRecipe::LeastSquares:
-      case AdversarialRecipe::Hinge:
-        out.emplace_back("d_real", s_real.mean().item<double>());
-        out.emplace_back("d_fake", s_fake.mean().item<double>());
-        break;
-      case AdversarialRecipe::Wasserstein:
-      case AdversarialRecipe::GradientPenalty:
-        // The critic's estimate of the Wasserstein-1 distance (up to its Lipschitz constant).
-        out.emplace_back("wasserstein", (s_real.mean() - s_fake.mean()).item<double>());
-        if (gp.defined()) out.emplace_back("gp", gp.item<double>());
-        break;
-    }
-    return out;
-  }
-
-  torch::Tensor generate(const torch::Tensor& z, const torch::Tensor&) override {
-    torch::NoGradGuard no_grad;
-    const bool was_training = g_->is_training();
-    g_->eval();
-    auto out = g_->forward(z.to(device_)).to(torch::kCPU);
-    g_->train(was_training);
-    return out;
-  }
-
-  std::shared_ptr<GeneratorSnapshot> snapshot() const override { return std::make_shared<GeneratorCopy>(g_, device_); }
-  long long latent_dim() const override { return opts_.latent_dim; }
-  int resolution() const override { return opts_.resolution; }
-  int image_channels() const override { return opts_.channels; }
-  long long parameter_count() const override { return count_parameters(*g_) + count_parameters(*d_); }
-  torch::nn::Module* discriminator() override { return d_.get(); }
-
-  void save(torch::serialize::OutputArchive& a) const override {
-    save_nested(a, "G", *g_);
-    save_nested(a, "D", *d_);
-    save_nested(a, "opt_G", *opt_g_);
-    save_nested(a, "opt_D", *opt_d_);
-  }
-  void load(torch::serialize::InputArchive& a) override {
-    load_nested(a, "G", *g_);
-    load_nested(a, "D", *d_);
-    load_nested(a, "opt_G", *opt_g_);
-    load_nested(a, "opt_D", *opt_d_);
-    g_->to(device_);
-    d_->to(device_);
-  }
-
- private:
-  static DcganOptions make_options(const FamilySetup& s) {
-    DcganOptions o;
-    o.latent_dim = s.params.integer("latent_dim");
-    o.resolution = static_cast<int>(s.params.integer("resolution"));
-    o.channels = s.image_channels;
-    o.ngf = static_cast<int>(s.params.integer("ngf"));
-    o.ndf = static_cast<int>(s.params.integer("ndf"));
-    if (o.channels < 1 || o.channels > 4) throw std::invalid_argument("these networks need 1 to 4 image channels");
-    return o;
-  }
-  static CriticOptions critic_options(const DcganOptions& o, const FamilySetup& s, AdversarialRecipe recipe) {
-    CriticOptions c(o);
-    if (recipe == AdversarialRecipe::Hinge) {  // SNGAN: spectral norm replaces batch norm
-      c.spectral = true;
-      c.norm = CriticNorm::None;
-    }
-    if (recipe == AdversarialRecipe::GradientPenalty)  // batch norm would make the penalty per-batch
-      c.norm = s.params.text("critic_norm") == "none" ? CriticNorm::None : CriticNorm::Layer;
-    return c;
-  }
-
-  AdversarialRecipe recipe_;
-  DcganOptions opts_;
-  DcganGenerator g_;
-  ConvCritic d_;
-  std::unique_ptr<torch::optim::Optimizer> opt_g_, opt_d_;
-  int d_steps_;
-  torch::Device device_;
-  double a_ = 0, b_ = 1, c_ = 1, clip_ = 0.01, lambda_ = 10;
-};
 
 FamilyInfo base_info(const char* id, const char* name, const char* summary, const char* paper,
                      AdversarialRecipe recipe, std::vector<std::string> series) {
@@ -234,9 +40,24 @@ void finish(FamilyInfo& f) {
 
 }  // namespace
 
-std::unique_ptr<Family> make_adversarial_family(const FamilyInfo& info, const FamilySetup& setup,
+std::unique_ptr<Family> make_adversarial_family(const FamilyInfo& info, const FamilySetup& s,
                                                 AdversarialRecipe recipe) {
-  return std::make_unique<AdversarialFamily>(info, setup, recipe);
+  DcganOptions o;
+  o.latent_dim = s.params.integer("latent_dim");
+  o.resolution = static_cast<int>(s.params.integer("resolution"));
+  o.channels = s.image_channels;
+  o.ngf = static_cast<int>(s.params.integer("ngf"));
+  o.ndf = static_cast<int>(s.params.integer("ndf"));
+  if (o.channels < 1 || o.channels > 4) throw std::invalid_argument("these networks need 1 to 4 image channels");
+  CriticOptions c(o);
+  if (recipe == AdversarialRecipe::Hinge) {  // SNGAN: spectral norm replaces batch norm
+    c.spectral = true;
+    c.norm = CriticNorm::None;
+  }
+  if (recipe == AdversarialRecipe::GradientPenalty)  // batch norm would make the penalty per-batch
+    c.norm = s.params.text("critic_norm") == "none" ? CriticNorm::None : CriticNorm::Layer;
+  return std::make_unique<adversarial_detail::AdversarialFamily<DcganGenerator, ConvCritic>>(
+      info, s, recipe, DcganGenerator(o), ConvCritic(c));
 }
 
 std::vector<HyperParam> adam_params(const std::string& lr_g, const std::string& lr_d, const std::string& beta1,

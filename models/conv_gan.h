@@ -16,6 +16,7 @@ namespace gan {
 
 enum class AdversarialRecipe {
   NonSaturating,  // GAN loss with logits, G maximises log D(G(z)) (DCGAN)
+  Minimax,        // the same D loss, G minimises log(1 - D(G(z))) (Goodfellow et al.'s value function)
   LeastSquares,   // LSGAN: D to (a, b), G to c
   Wasserstein,    // WGAN: critic scores, weights clipped to [-c, c], RMSProp
   GradientPenalty,  // WGAN-GP: critic scores + lambda * gradient penalty on interpolates

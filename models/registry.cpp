@@ -4,6 +4,7 @@
 
 #include "models/conv_gan.h"
 #include "models/dcgan.h"
+#include "models/gan_mlp.h"
 
 namespace gan {
 
@@ -28,7 +29,8 @@ std::vector<HyperParam> shared_params(int default_batch) {
 
 Registry Registry::builtin() {
   Registry r;
-  r.add(dcgan_family_info());
+  r.add(dcgan_family_info());  // first: the default
+  r.add(gan_family_info());
   r.add(lsgan_family_info());
   r.add(wgan_family_info());
   r.add(wgan_gp_family_info());

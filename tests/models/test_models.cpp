@@ -5,6 +5,7 @@
 #include "models/dcgan.h"
 #include "models/spectral_norm.h"
 #include "models/family.h"
+#include "models/gan_mlp.h"
 #include "models/latent.h"
 #include "models/layers.h"
 #include "models/registry.h"
@@ -19,11 +20,17 @@ class TestModels : public QObject {
     const Registry r = Registry::builtin();
     FamilySetup s;
     std::vector<std::string> errors;
-    s.params.set("resolution", std::to_string(res));
-    s.params.set("ngf", "8");
-    s.params.set("ndf", "8");
-    s.params.set("latent_dim", "8");
-    s.params = s.params.validated(r.at(id).params, errors);
+    const FamilyInfo& info = r.at(id);
+    auto set = [&](const char* k, const std::string& v) {
+      for (const auto& p : info.params)
+        if (p.name == k) s.params.set(k, v);
+    };
+    set("resolution", std::to_string(res));
+    for (const char* k : {"ngf", "ndf", "latent_dim", "pieces"}) set(k, "8");
+    set("g_hidden", "32");
+    set("d_hidden", "16");
+    s.params = s.params.validated(info.params, errors);
+    if (!errors.empty()) throw std::invalid_argument(errors.front());
     s.image_channels = channels;
     return create_family(r.at(id), s);
   }
@@ -192,7 +199,8 @@ class TestModels : public QObject {
 
   void zooPart1IsRegisteredWithThePapersDefaults() {
     const Registry r = Registry::builtin();
-    for (const char* id : {"dcgan", "lsgan", "wgan", "wgan-gp", "sngan"}) QVERIFY2(r.find(id), id);
+    for (const char* id : {"gan", "dcgan", "lsgan", "wgan", "wgan-gp", "sngan"}) QVERIFY2(r.find(id), id);
+    QCOMPARE(r.families().front().id, std::string("dcgan"));  // the GUI's default
     auto defaults = [&](const char* id) {
       std::vector<std::string> errors;
       return ParamSet().validated(r.at(id).params, errors);
@@ -306,6 +314,41 @@ class TestModels : public QObject {
       }
     }
     QCOMPARE(layers, 3);  // 16 px: 16 -> 8 -> 4, then the 4x4 score layer
+  }
+
+  void ganUsesMaxoutAndTheMinimaxLoss() {
+    Maxout m(3, 2, 4);
+    {
+      torch::NoGradGuard g;
+      m->linear->weight.copy_(torch::eye(8, 3));  // pieces of unit 0: x0, x1, x2, 0; of unit 1: all 0
+      m->linear->bias.zero_();
+    }
+    auto y = m->forward(torch::tensor({{-1.0f, 5.0f, 2.0f}}));
+    QVERIFY(torch::equal(y, torch::tensor({{5.0f, 0.0f}})));
+    // Minimax: G minimises log(1 - D(G(z))), which starts at log(1/2) = -ln 2 when D is undecided;
+    // the non-saturating option starts at -log(1/2) = +ln 2.
+    for (const auto& [loss, start] : {std::pair{"minimax", -std::log(2.0)}, {"non-saturating", std::log(2.0)}}) {
+      const Registry r = Registry::builtin();
+      FamilySetup s;
+      std::vector<std::string> errors;
+      s.params.set("g_loss", loss);
+      for (const char* k : {"g_hidden", "d_hidden"}) s.params.set(k, "16");
+      s.params.set("resolution", "16");
+      s.params.set("lr_d", "1e-6");  // D stays undecided for the first step's G loss
+      s.params = s.params.validated(r.at("gan").params, errors);
+      auto fam = create_family(r.at("gan"), s);
+      {  // zero D's last layer: D(x) = 1/2 everywhere
+        torch::NoGradGuard g;
+        auto params = fam->discriminator()->parameters();
+        params[params.size() - 2].zero_();
+        params.back().zero_();
+      }
+      Batch fixed{torch::rand({8, 1, 16, 16}) * 2 - 1, {}};
+      torch::Generator noise = make_cpu_generator(6);
+      auto first = fam->train_step([&] { return fixed; }, noise);
+      GAN_COMPARE_NEAR(get(first, "loss_g"), start, 1e-3);
+      GAN_COMPARE_NEAR(get(first, "loss_d"), 2 * std::log(2.0), 1e-3);
+    }
   }
 
   void lsganStartsAtItsTextbookLosses() {
