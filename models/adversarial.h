@@ -71,25 +71,43 @@ class AdversarialFamily : public Family {
       c_ = s.params.number("ls_c");
     }
     if (recipe == AdversarialRecipe::GradientPenalty) lambda_ = s.params.number("lambda_gp");
+    if (s.params.has("label_smoothing")) real_target_ = 1.0 - s.params.number("label_smoothing");
+    if (s.params.has("instance_noise")) {
+      noise_sigma_ = s.params.number("instance_noise");
+      noise_anneal_ = s.params.integer("noise_anneal");
+    }
+    if (s.params.has("ema") && s.params.number("ema") > 0) {
+      ema_decay_ = s.params.number("ema");
+      ema_ = G(g_->options);
+      ema_->to(device_);
+      copy_module_state(*g_, *ema_);
+      ema_->eval();
+    }
   }
 
   StepScalars train_step(const BatchSource& next_real, torch::Generator& noise) override {
     g_->train();
     d_->train();
     torch::Tensor fake, s_real, s_fake, loss_d, gp;
+    // Instance noise (Sonderby et al. 2017): every image D sees, real or generated, gets N(0, sigma^2)
+    // noise, sigma annealed to 0. Drawn from the run's noise generator, so a run stays reproducible.
+    const double sigma = instance_noise_sigma(noise_sigma_, steps_, noise_anneal_);
+    auto noisy = [&](const torch::Tensor& x) {
+      if (sigma <= 0) return x;
+      return x + sigma * torch::randn(x.sizes(), noise, torch::kFloat).to(x.device());
+    };
     for (int k = 0; k < d_steps_; ++k) {
       Batch real = next_real();
       const long long n = real.images.size(0);
       auto z = torch::randn({n, g_->options.latent_dim}, noise, torch::kFloat).to(device_);
       fake = g_->forward(z);
       opt_d_->zero_grad();
-      s_real = d_->forward(real.images);
-      s_fake = d_->forward(fake.detach());
+      s_real = d_->forward(noisy(real.images));
+      s_fake = d_->forward(noisy(fake.detach()));
       switch (recipe_) {
         case AdversarialRecipe::NonSaturating:
         case AdversarialRecipe::Minimax:
-          loss_d = F::binary_cross_entropy_with_logits(s_real, torch::ones_like(s_real)) +
-                   F::binary_cross_entropy_with_logits(s_fake, torch::zeros_like(s_fake));
+          loss_d = log_loss_d(s_real, s_fake, real_target_);
           break;
         case AdversarialRecipe::LeastSquares:
           loss_d = 0.5 * (s_real - b_).pow(2).mean() + 0.5 * (s_fake - a_).pow(2).mean();
@@ -117,7 +135,7 @@ class AdversarialFamily : public Family {
     }
     // The generator's update on the last fake batch.
     opt_g_->zero_grad();
-    auto s_gen = d_->forward(fake);
+    auto s_gen = d_->forward(noisy(fake));
     torch::Tensor loss_g;
     switch (recipe_) {
       case AdversarialRecipe::NonSaturating:
@@ -135,6 +153,8 @@ class AdversarialFamily : public Family {
     }
     loss_g.backward();
     opt_g_->step();
+    if (ema_) ema_update(*ema_, *g_, ema_decay_);
+    ++steps_;
     StepScalars out = {{"loss_d", loss_d.item<double>()}, {"loss_g", loss_g.item<double>()}};
     switch (recipe_) {
       case AdversarialRecipe::NonSaturating:
@@ -157,8 +177,10 @@ class AdversarialFamily : public Family {
     return out;
   }
 
+  // Samples come from the EMA of G when it is on.
   torch::Tensor generate(const torch::Tensor& z, const torch::Tensor&) override {
     torch::NoGradGuard no_grad;
+    if (ema_) return ema_->forward(z.to(device_)).to(torch::kCPU);
     const bool was_training = g_->is_training();
     g_->eval();
     auto out = g_->forward(z.to(device_)).to(torch::kCPU);
@@ -167,7 +189,7 @@ class AdversarialFamily : public Family {
   }
 
   std::shared_ptr<GeneratorSnapshot> snapshot() const override {
-    return std::make_shared<GeneratorCopy<G>>(g_, device_);
+    return std::make_shared<GeneratorCopy<G>>(ema_ ? ema_ : g_, device_);
   }
   long long latent_dim() const override { return g_->options.latent_dim; }
   int resolution() const override { return g_->options.resolution; }
@@ -180,14 +202,20 @@ class AdversarialFamily : public Family {
     save_nested(a, "D", *d_);
     save_nested(a, "opt_G", *opt_g_);
     save_nested(a, "opt_D", *opt_d_);
+    a.write("technique_steps", torch::tensor(static_cast<int64_t>(steps_)));
+    if (ema_) save_nested(a, "G_ema", *ema_);
   }
   void load(torch::serialize::InputArchive& a) override {
     load_nested(a, "G", *g_);
     load_nested(a, "D", *d_);
     load_nested(a, "opt_G", *opt_g_);
     load_nested(a, "opt_D", *opt_d_);
+    torch::Tensor steps;
+    if (a.try_read("technique_steps", steps)) steps_ = steps.item<int64_t>();  // absent before these existed
+    if (ema_) load_nested(a, "G_ema", *ema_);
     g_->to(device_);
     d_->to(device_);
+    if (ema_) ema_->to(device_);
   }
 
  private:
@@ -198,6 +226,12 @@ class AdversarialFamily : public Family {
   int d_steps_;
   torch::Device device_;
   double a_ = 0, b_ = 1, c_ = 1, clip_ = 0.01, lambda_ = 10;
+  double real_target_ = 1.0;                 // 1 - one-sided label smoothing
+  double noise_sigma_ = 0;                   // instance noise at step 0
+  long long noise_anneal_ = 1;
+  G ema_{nullptr};                           // the EMA of G, when on
+  double ema_decay_ = 0;
+  long long steps_ = 0;                      // G updates so far (anneals the instance noise)
 };
 
 

@@ -1,5 +1,6 @@
 #include "models/conv_gan.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "models/adversarial.h"
@@ -33,12 +34,38 @@ FamilyInfo base_info(const char* id, const char* name, const char* summary, cons
   return f;
 }
 
-void finish(FamilyInfo& f) {
+void finish(FamilyInfo& f, bool log_loss = false) {
+  for (auto& p : technique_params(log_loss)) f.params.push_back(p);
   for (auto& p : conv_network_params()) f.params.push_back(p);
   for (auto& p : shared_params(64)) f.params.push_back(p);
 }
 
 }  // namespace
+
+std::vector<HyperParam> technique_params(bool log_loss) {
+  std::vector<HyperParam> p = {
+      {"ema", "EMA of G", "Decay of a moving average of G's weights, used for samples and metrics; 0 = off (e.g. 0.999)",
+       ParamType::Float, 0.0, 0.99999, "0", {}, false},
+      {"instance_noise", "Instance noise", "Std of Gaussian noise on D's real and fake inputs at step 0; 0 = off",
+       ParamType::Float, 0.0, 2.0, "0", {}, false},
+      {"noise_anneal", "Noise anneal steps", "Steps over which the instance noise falls linearly to 0",
+       ParamType::Int, 1, 1e8, "10000", {}, false},
+  };
+  if (log_loss)
+    p.push_back({"label_smoothing", "Label smoothing", "One-sided: D's target for real images is 1 minus this; fakes stay 0",
+                 ParamType::Float, 0.0, 0.5, "0", {}, false});
+  return p;
+}
+
+double instance_noise_sigma(double sigma0, long long step, long long anneal_steps) {
+  if (anneal_steps <= 0) return 0;
+  return sigma0 * std::max(0.0, 1.0 - static_cast<double>(step) / static_cast<double>(anneal_steps));
+}
+
+torch::Tensor log_loss_d(const torch::Tensor& s_real, const torch::Tensor& s_fake, double real_target) {
+  return F::binary_cross_entropy_with_logits(s_real, torch::full_like(s_real, real_target)) +
+         F::binary_cross_entropy_with_logits(s_fake, torch::zeros_like(s_fake));
+}
 
 std::unique_ptr<Family> make_adversarial_family(const FamilyInfo& info, const FamilySetup& s,
                                                 AdversarialRecipe recipe) {

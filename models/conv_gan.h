@@ -38,6 +38,18 @@ std::vector<HyperParam> adam_params(const std::string& lr_g, const std::string& 
 HyperParam d_steps_param(const std::string& default_steps);
 std::vector<HyperParam> conv_network_params();  // latent size, resolution, G and D widths
 
+// Techniques any of these families can switch on (Salimans et al. 2016 and after), as registry
+// hyper-parameters: an EMA of G's weights used for sampling, annealed instance noise on D's inputs and,
+// for the log-loss families, one-sided label smoothing. Off by default.
+std::vector<HyperParam> technique_params(bool log_loss);
+
+// sigma0 * max(0, 1 - step / anneal_steps): the instance noise's standard deviation at `step`.
+double instance_noise_sigma(double sigma0, long long step, long long anneal_steps);
+
+// The discriminator's log loss with logits: real images to `real_target` (1 - smoothing; only the real
+// side is smoothed, as Salimans et al. advise), generated ones to 0.
+torch::Tensor log_loss_d(const torch::Tensor& s_real, const torch::Tensor& s_fake, double real_target);
+
 FamilyInfo lsgan_family_info();
 FamilyInfo wgan_family_info();
 FamilyInfo wgan_gp_family_info();

@@ -69,6 +69,7 @@ FamilyInfo dcgan_family_info() {
   f.caps.series = {"loss_d", "loss_g", "d_real", "d_fake"};
   f.params = adam_params("2e-4", "2e-4", "0.5", "0.999", "Momentum of both Adam optimizers (the paper lowers it to 0.5)");
   f.params.push_back(d_steps_param("1"));
+  for (auto& p : technique_params(/*log_loss=*/true)) f.params.push_back(p);
   for (auto& p : conv_network_params()) f.params.push_back(p);
   for (auto& p : shared_params(64)) f.params.push_back(p);
   f.resolution = [](const ParamSet& p) { return static_cast<int>(p.integer("resolution")); };

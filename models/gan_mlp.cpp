@@ -96,6 +96,7 @@ FamilyInfo gan_family_info() {
       {"d_hidden", "D width", "Maxout units in each of D's two layers", ParamType::Int, 4, 4096, "240", {}, false},
       {"pieces", "Maxout pieces", "Linear pieces per maxout unit", ParamType::Int, 1, 16, "5", {}, false},
   };
+  for (auto& p : technique_params(/*log_loss=*/true)) f.params.push_back(p);
   for (auto& p : shared_params(100)) f.params.push_back(p);
   f.resolution = [](const ParamSet& p) { return static_cast<int>(p.integer("resolution")); };
   f.create = [](const FamilyInfo& info, const FamilySetup& s) -> std::unique_ptr<Family> {

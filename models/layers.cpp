@@ -14,6 +14,14 @@ void copy_module_state(const torch::nn::Module& src, torch::nn::Module& dst) {
   for (const auto& item : sb) db[item.key()].copy_(item.value());
 }
 
+void ema_update(torch::nn::Module& ema, const torch::nn::Module& src, double decay) {
+  torch::NoGradGuard no_grad;
+  auto ep = ema.named_parameters(true);
+  for (const auto& item : src.named_parameters(true)) ep[item.key()].mul_(decay).add_(item.value(), 1.0 - decay);
+  auto eb = ema.named_buffers(true);
+  for (const auto& item : src.named_buffers(true)) eb[item.key()].copy_(item.value());
+}
+
 void dcgan_init(torch::nn::Module& module, torch::Generator& gen) {
   torch::NoGradGuard no_grad;
   for (auto& m : module.modules(/*include_self=*/false)) {

@@ -11,6 +11,10 @@ void copy_module_state(const torch::nn::Module& src, torch::nn::Module& dst);
 // beta = 0. Draws from `gen`, so the initial weights follow the run's seed.
 void dcgan_init(torch::nn::Module& module, torch::Generator& gen);
 
+// ema <- decay * ema + (1 - decay) * src for every parameter; buffers (batch-norm statistics) are
+// copied. The two modules have the same architecture.
+void ema_update(torch::nn::Module& ema, const torch::nn::Module& src, double decay);
+
 long long count_parameters(const torch::nn::Module& module);
 
 // Saves / loads a module or optimizer under `key` as a nested archive.

@@ -351,6 +351,60 @@ class TestModels : public QObject {
     }
   }
 
+  void improvedGanTechniques() {
+    // One-sided label smoothing changes the real term only.
+    auto s_real = torch::tensor({2.0f, -1.0f, 0.5f}), s_fake = torch::tensor({-3.0f, 1.0f, 0.0f});
+    auto s_fake2 = torch::tensor({0.7f, -0.2f, 4.0f});
+    const double smooth = log_loss_d(s_real, s_fake, 0.9).item<double>();
+    const double plain = log_loss_d(s_real, s_fake, 1.0).item<double>();
+    namespace F = torch::nn::functional;
+    const double real_term_change =
+        (F::binary_cross_entropy_with_logits(s_real, torch::full_like(s_real, 0.9)) -
+         F::binary_cross_entropy_with_logits(s_real, torch::ones_like(s_real))).item<double>();
+    GAN_COMPARE_NEAR(smooth - plain, real_term_change, 1e-6);
+    GAN_COMPARE_NEAR(log_loss_d(s_real, s_fake2, 0.9).item<double>() - log_loss_d(s_real, s_fake2, 1.0).item<double>(),
+                     real_term_change, 1e-6);  // whatever the fakes, the same change: fakes keep target 0
+    // Instance noise falls linearly to 0.
+    QCOMPARE(instance_noise_sigma(0.5, 0, 100), 0.5);
+    QCOMPARE(instance_noise_sigma(0.5, 50, 100), 0.25);
+    QCOMPARE(instance_noise_sigma(0.5, 150, 100), 0.0);
+    // EMA: ema <- d * ema + (1 - d) * w, buffers copied.
+    torch::nn::BatchNorm1d a(2), b(2);
+    {
+      torch::NoGradGuard g;
+      a->weight.fill_(1.0);
+      b->weight.fill_(3.0);
+      b->running_mean.fill_(7.0);
+    }
+    ema_update(*a, *b, 0.75);
+    QVERIFY(torch::allclose(a->weight, torch::full({2}, 1.5)));
+    QVERIFY(torch::equal(a->running_mean, b->running_mean));
+    // In a family: the same seed with EMA on samples from the average, not from G itself; the
+    // techniques are off by default and every one of them keeps the losses finite.
+    auto with = [&](const std::map<std::string, std::string>& extra) {
+      const Registry r = Registry::builtin();
+      FamilySetup s;
+      std::vector<std::string> errors;
+      for (auto [k, v] : std::map<std::string, std::string>{{"resolution", "16"}, {"ngf", "8"}, {"ndf", "8"}, {"latent_dim", "8"}})
+        s.params.set(k, v);
+      for (const auto& [k, v] : extra) s.params.set(k, v);
+      s.params = s.params.validated(r.at("dcgan").params, errors);
+      return create_family(r.at("dcgan"), s);
+    };
+    auto plain_fam = with({}), ema_fam = with({{"ema", "0.9"}, {"instance_noise", "0.1"}, {"label_smoothing", "0.1"}});
+    Batch fixed{torch::rand({8, 1, 16, 16}) * 2 - 1, {}};
+    torch::Generator n1 = make_cpu_generator(7), n2 = make_cpu_generator(7);
+    auto z = torch::randn({2, 8});
+    const auto before = plain_fam->generate(z, {});
+    QVERIFY(torch::equal(before, ema_fam->generate(z, {})));  // the average starts as G
+    for (int i = 0; i < 3; ++i) {
+      plain_fam->train_step([&] { return fixed; }, n1);
+      for (const auto& [k, v] : ema_fam->train_step([&] { return fixed; }, n2)) QVERIFY2(std::isfinite(v), k.c_str());
+    }
+    QVERIFY(!torch::equal(ema_fam->generate(z, {}), plain_fam->generate(z, {})));
+    QVERIFY(torch::equal(ema_fam->snapshot()->generate(z, {}), ema_fam->generate(z, {})));
+  }
+
   void lsganStartsAtItsTextbookLosses() {
     // At initialisation D outputs about 0 everywhere: loss_d = (0 - 1)^2 / 2 + (0 - 0)^2 / 2 = 0.5 and
     // loss_g = (0 - 1)^2 / 2 = 0.5; D's steps on a fixed batch then separate real from fake.
