@@ -1,7 +1,7 @@
 // Takes the README's screenshots of the real main window: optionally opens a checkpoint, presses
 // Start, waits, moves the explorer, and saves a PNG. Run it under xvfb-run (scripts/screenshots.sh).
 //   gan-screenshot --out shot.png [--checkpoint CKPT] [--seconds 60] [--steps N] [--truncation T] [--t 0.4]
-//                  [--tab losses|metrics] [--metrics-every N]
+//                  [--tab losses|metrics] [--metrics-every N] [--model ID]
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QPushButton>
@@ -12,6 +12,7 @@
 #include "app/main_window.h"
 #include "ui/latent_explorer.h"
 #include "ui/metric_settings.h"
+#include "ui/model_picker.h"
 #include "ui/training_controls.h"
 #include <QCheckBox>
 
@@ -28,11 +29,13 @@ int main(int argc, char** argv) {
                 {"t", "explorer position 0..1", "t", "0.4"},
                 {"tab", "plot tab to show: losses or metrics", "name", "losses"},
                 {"metrics-every", "turn live metrics on, every N steps", "n", "0"},
+                {"model", "family to pick before starting (a registry id)", "id"},
                 {"no-start", "do not press Start"}});
   p.process(app);
   MainWindow w;
   w.resize(1440, 900);
   w.show();
+  if (p.isSet("model")) w.modelPicker()->setCurrentId(p.value("model"));
   if (p.isSet("checkpoint")) w.openCheckpoint(p.value("checkpoint"));
   const qint64 steps = p.value("steps").toLongLong();
   QTimer::singleShot(3000, [&] {

@@ -93,6 +93,8 @@ QString LossPlot::displayName(const QString& series) {
   if (series == "loss_g") return tr("G loss");
   if (series == "d_real") return tr("D(x)");
   if (series == "d_fake") return tr("D(G(z))");
+  if (series == "wasserstein") return tr("Wasserstein estimate");
+  if (series == "gp") return tr("GP term");
   return series;
 }
 
