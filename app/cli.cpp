@@ -377,17 +377,11 @@ int cmd_metrics(const Args& a) {
   reject_unused(a);
   if (n < 10) throw UsageError("--n must be at least 10 (IS uses 10 splits)");
   auto say = [](const std::string& m) { std::cerr << "metrics: " << m << "\n"; };
-  std::shared_ptr<FeatureExtractor> extractor;
-  if (!inception.empty()) extractor = load_inception(inception);
-  else extractor = classifier_for(spec, {}, say).extractor;
+  auto extractor = make_extractor(inception, spec, say);
   auto real = load_dataset(spec, ck.family->resolution());
-  const std::string reference = spec.source + (spec.source == "fashion-mnist" ? " " + spec.split : "");
-  MetricEvaluator evaluator(extractor, real->images(), reference, say);
+  MetricEvaluator evaluator(extractor, real->images(), reference_label(spec), say);
   say("generating " + std::to_string(n) + " images");
-  Family& f = *ck.family;
-  const int classes = f.info().caps.num_classes > 0 ? ck.config.num_classes : 0;
-  auto fake = generate_uint8([&f](const torch::Tensor& z, const torch::Tensor& y) { return f.generate(z, y); }, n,
-                             f.latent_dim(), classes);
+  auto fake = generate_uint8(*ck.family, n, ck.config.num_classes);
   auto p = evaluator.evaluate(fake, ck.step);
   if (as_json) std::cout << to_json(p).dump(2) << "\n";
   else std::cout << a.need("checkpoint") << " at step " << p.step << ":\n" << describe(p) << "\n";

@@ -111,14 +111,12 @@ BenchReport run_bench(const BenchOptions& o, const std::function<void(const std:
       say("FID-" + std::to_string(o.fid_samples) + " with the dataset classifier");
       const auto t0 = std::chrono::steady_clock::now();
       auto classifier = classifier_for(c.data, {}, say);
-      MetricEvaluator evaluator(classifier.extractor, data->images(), c.data.source + " " + c.data.split, say);
+      MetricEvaluator evaluator(classifier.extractor, data->images(), reference_label(c.data), say);
       r.classifier_cached = classifier.from_cache && evaluator.reference_from_cache();
       r.classifier_setup_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       // Timed: generating the images, their features, and the statistics (what a user waits for).
       const auto t1 = std::chrono::steady_clock::now();
-      Family& f = trainer.family();
-      auto fake = generate_uint8([&f](const torch::Tensor& z, const torch::Tensor& y) { return f.generate(z, y); },
-                                 o.fid_samples, f.latent_dim(), 0);
+      auto fake = generate_uint8(trainer.family(), o.fid_samples, 0);
       const auto t2 = std::chrono::steady_clock::now();
       auto feats = extract_all(evaluator.extractor(), fake).features;
       const auto t3 = std::chrono::steady_clock::now();

@@ -8,6 +8,7 @@
 #include "engine/atomic_file.h"
 #include "engine/classifier_cache.h"
 #include "engine/hash.h"
+#include "engine/image.h"
 #include "models/latent.h"
 
 namespace gan {
@@ -67,10 +68,6 @@ std::string describe(const MetricPoint& p) {
   return s;
 }
 
-torch::Tensor to_uint8(const torch::Tensor& images) {
-  return images.detach().to(torch::kCPU, torch::kFloat32).clamp(-1, 1).add(1).mul(127.5).round().to(torch::kUInt8);
-}
-
 torch::Tensor generate_uint8(const std::function<torch::Tensor(const torch::Tensor&, const torch::Tensor&)>& generate,
                              long long n, long long latent_dim, int num_classes, uint64_t seed, long long batch) {
   torch::NoGradGuard no_grad;
@@ -84,6 +81,26 @@ torch::Tensor generate_uint8(const std::function<torch::Tensor(const torch::Tens
     out.push_back(to_uint8(generate(z, labels)));
   }
   return torch::cat(out);
+}
+
+torch::Tensor generate_uint8(Family& f, long long n, int dataset_classes) {
+  const int classes = f.info().caps.num_classes > 0 ? dataset_classes : 0;
+  return generate_uint8([&f](const torch::Tensor& z, const torch::Tensor& y) { return f.generate(z, y); }, n,
+                        f.latent_dim(), classes);
+}
+
+std::shared_ptr<FeatureExtractor> make_extractor(const std::string& inception, const DatasetSpec& data,
+                                                 const std::function<void(const std::string&)>& progress,
+                                                 const std::atomic<bool>* cancel) {
+  if (!inception.empty()) {
+    if (progress) progress("loading Inception from " + inception);
+    return load_inception(inception);
+  }
+  return classifier_for(data, {}, progress, cancel).extractor;
+}
+
+std::string reference_label(const DatasetSpec& data) {
+  return data.source == "fashion-mnist" ? data.source + " " + data.split : data.source;
 }
 
 MetricEvaluator::MetricEvaluator(std::shared_ptr<FeatureExtractor> extractor, const torch::Tensor& real,

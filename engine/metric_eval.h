@@ -13,6 +13,7 @@
 #include "engine/dataset.h"
 #include "engine/extractor.h"
 #include "engine/metrics.h"
+#include "models/family.h"
 
 namespace gan {
 
@@ -35,14 +36,24 @@ MetricPoint metric_point_from_json(const nlohmann::json& j);
 std::string describe(const MetricPoint& p);
 
 
-// N x C x H x W in [-1, 1] to uint8, rounding: the 8-bit images every metric reads.
-torch::Tensor to_uint8(const torch::Tensor& images);
-
 // n images from `generate(z, labels)` for the latents of a fixed seed (the same images for the same
 // weights), in batches, as uint8. Labels cycle through the classes when num_classes > 0.
 torch::Tensor generate_uint8(const std::function<torch::Tensor(const torch::Tensor&, const torch::Tensor&)>& generate,
                              long long n, long long latent_dim, int num_classes, uint64_t seed = 1234567,
                              long long batch = 250);
+
+// The family's own images for the metrics: labels cycle through the dataset's classes when the
+// family is conditional (dataset_classes is ignored otherwise).
+torch::Tensor generate_uint8(Family& family, long long n, int dataset_classes);
+
+// The extractor a run asks for: Inception from `inception` when set, else the classifier of `data`
+// (trained and cached the first time). Throws std::runtime_error with a message for the user.
+std::shared_ptr<FeatureExtractor> make_extractor(const std::string& inception, const DatasetSpec& data,
+                                                 const std::function<void(const std::string&)>& progress = {},
+                                                 const std::atomic<bool>* cancel = nullptr);
+
+// How a reference set is named in labels: "fashion-mnist train", or the path.
+std::string reference_label(const DatasetSpec& data);
 
 class MetricEvaluator {
  public:

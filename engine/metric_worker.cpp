@@ -47,14 +47,7 @@ void MetricWorker::run() {
   auto status = [this](const std::string& m) { if (on_status_) on_status_(m, false); };
   std::unique_ptr<MetricEvaluator> evaluator;
   try {
-    std::shared_ptr<FeatureExtractor> extractor;
-    if (!setup_.options.inception.empty()) {
-      status("loading Inception from " + setup_.options.inception);
-      extractor = load_inception(setup_.options.inception);
-    } else {
-      auto c = classifier_for(setup_.data, {}, status, &cancel_);
-      extractor = c.extractor;
-    }
+    auto extractor = make_extractor(setup_.options.inception, setup_.data, status, &cancel_);
     evaluator = std::make_unique<MetricEvaluator>(extractor, setup_.reference->images(), setup_.reference_label, status,
                                                   &cancel_);
     status("metrics ready: " + extractor->label());

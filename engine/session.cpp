@@ -201,7 +201,7 @@ void TrainingSession::run(StartRequest req) {
     setup.options = mo;
     setup.data = trainer->config().data;
     setup.reference = trainer->data_ptr();
-    setup.reference_label = setup.data.source + (setup.data.source == "fashion-mnist" ? " " + setup.data.split : "");
+    setup.reference_label = reference_label(setup.data);
     metrics = std::make_unique<MetricWorker>(
         std::move(setup),
         [this](const MetricPoint& p) {
@@ -219,10 +219,7 @@ void TrainingSession::run(StartRequest req) {
 void TrainingSession::evaluate_metrics(Trainer& t, MetricWorker& metrics) {
   if (metrics.failed()) return;
   try {
-    Family& f = t.family();
-    const int classes = f.info().caps.num_classes > 0 ? t.config().num_classes : 0;
-    auto fake = generate_uint8([&f](const torch::Tensor& z, const torch::Tensor& y) { return f.generate(z, y); },
-                               t.config().metrics.samples, f.latent_dim(), classes);
+    auto fake = generate_uint8(t.family(), t.config().metrics.samples, t.config().num_classes);
     metrics.submit(t.step_count(), std::move(fake));
   } catch (const std::exception& e) {
     listener_.on_metric_status("could not generate images for the metrics: " + first_line(e.what()), true);
