@@ -8,6 +8,7 @@
 
 #include "engine/atomic_file.h"
 #include "engine/hash.h"
+#include "engine/image.h"
 #include "models/layers.h"
 
 namespace gan {
@@ -55,15 +56,13 @@ std::string data_key(const Split& s) {
   return hex64(h);
 }
 
-torch::Tensor to_input(const torch::Tensor& u8) { return u8.to(torch::kFloat32).div_(127.5).sub_(1.0); }
-
 double accuracy(FeatureClassifier& net, const torch::Tensor& x, const torch::Tensor& y) {
   torch::NoGradGuard no_grad;
   net->eval();
   long long correct = 0;
   for (int64_t i = 0; i < x.size(0); i += 100) {
     const int64_t j = std::min<int64_t>(x.size(0), i + 100);
-    auto pred = net->forward(to_input(x.slice(0, i, j))).logits.argmax(1);
+    auto pred = net->forward(from_uint8(x.slice(0, i, j))).logits.argmax(1);
     correct += pred.eq(y.slice(0, i, j)).sum().item<int64_t>();
   }
   return static_cast<double>(correct) / static_cast<double>(x.size(0));
@@ -132,7 +131,7 @@ ClassifierResult classifier_for(const DatasetSpec& spec, const ClassifierOptions
       for (long long i = 0; i < n; i += options.batch) {
         if (cancel && cancel->load()) throw Cancelled();
         auto idx = perm.slice(0, i, std::min(n, i + options.batch));
-        auto out = net->forward(to_input(data.train_x.index_select(0, idx)));
+        auto out = net->forward(from_uint8(data.train_x.index_select(0, idx)));
         auto loss = torch::nn::functional::cross_entropy(out.logits, data.train_y.index_select(0, idx));
         opt.zero_grad();
         loss.backward();

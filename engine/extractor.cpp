@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "engine/dataset.h"
+#include "engine/image.h"
 
 namespace gan {
 
@@ -41,7 +42,7 @@ Extracted ClassifierExtractor::extract(const torch::Tensor& images) {
   auto x = images;
   if (x.size(2) != FeatureClassifierImpl::kResolution || x.size(3) != FeatureClassifierImpl::kResolution)
     x = resize_images(x, FeatureClassifierImpl::kResolution);
-  auto out = net_->forward(x.to(torch::kFloat32).div_(127.5).sub_(1.0));
+  auto out = net_->forward(from_uint8(x));
   return {out.features, out.logits};
 }
 

@@ -5,10 +5,16 @@
 
 namespace gan {
 
+torch::Tensor to_uint8(const torch::Tensor& images) {
+  return images.detach().to(torch::kCPU, torch::kFloat32).clamp(-1, 1).add(1).mul(127.5).round().to(torch::kUInt8);
+}
+
+torch::Tensor from_uint8(const torch::Tensor& images) { return images.to(torch::kFloat).mul_(1.0 / 127.5).sub_(1.0); }
+
 static torch::Tensor to_uint8_hwc(const torch::Tensor& chw) {
-  auto t = chw.detach().to(torch::kCPU, torch::kFloat);
+  auto t = chw;
   if (t.size(0) == 2 || t.size(0) > 3) t = t.slice(0, 0, t.size(0) == 2 ? 1 : 3);
-  return ((t.clamp(-1, 1) + 1) * 127.5).round().to(torch::kUInt8).permute({1, 2, 0}).contiguous();
+  return to_uint8(t).permute({1, 2, 0}).contiguous();
 }
 
 Image8 to_image8(const torch::Tensor& chw) {

@@ -16,6 +16,11 @@ struct Image8 {
   bool empty() const { return pixels.empty(); }
 };
 
+// Images in [-1, 1] (any shape) to uint8, rounding: the 8 bits that are shown, saved and measured.
+torch::Tensor to_uint8(const torch::Tensor& images);
+// uint8 images to float in [-1, 1], the range the networks work in.
+torch::Tensor from_uint8(const torch::Tensor& images);
+
 // One C x H x W tensor in [-1, 1] (C = 1 or 3; a 4th channel is dropped) to 8 bits, rounding.
 Image8 to_image8(const torch::Tensor& chw);
 // N x C x H x W in [-1, 1] laid out `columns` wide with `pad` pixels of `pad_value` between tiles.

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "engine/atomic_file.h"
+#include "engine/image.h"
 #include "models/latent.h"
 
 namespace gan {
@@ -39,7 +40,7 @@ Batch DataLoader::next() {
   }
   auto index = torch::from_blob(idx.data(), {batch_}, torch::kLong).clone();
   Batch b;
-  b.images = data_->images().index_select(0, index).to(device_).to(torch::kFloat).mul_(1.0 / 127.5).sub_(1.0);
+  b.images = from_uint8(data_->images().index_select(0, index).to(device_));
   if (data_->labels().defined()) b.labels = data_->labels().index_select(0, index).to(device_);
   return b;
 }
