@@ -35,7 +35,8 @@ class GeneratorCopy : public GeneratorSnapshot {
 
 // One Family for every recipe of adversarial losses over a generator G (a ModuleHolder whose Impl
 // has `options` with latent_dim, resolution and channels, and a constructor from them) and a
-// discriminator D that gives one score per image.
+// discriminator D that gives one score per image. The networks come initialised, each family
+// the way its paper does it, from the run's seed.
 template <class G, class D>
 class AdversarialFamily : public Family {
  public:
@@ -46,9 +47,6 @@ class AdversarialFamily : public Family {
         d_(std::move(d)),
         d_steps_(static_cast<int>(s.params.integer("d_steps"))),
         device_(s.device) {
-    torch::Generator init = make_cpu_generator(static_cast<unsigned long long>(s.params.integer("seed")));
-    dcgan_init(*g_, init);
-    dcgan_init(*d_, init);
     g_->to(device_);
     d_->to(device_);
     const double lr_g = s.params.number("lr_g"), lr_d = s.params.number("lr_d");

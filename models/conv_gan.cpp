@@ -83,8 +83,12 @@ std::unique_ptr<Family> make_adversarial_family(const FamilyInfo& info, const Fa
   }
   if (recipe == AdversarialRecipe::GradientPenalty)  // batch norm would make the penalty per-batch
     c.norm = s.params.text("critic_norm") == "none" ? CriticNorm::None : CriticNorm::Layer;
-  return std::make_unique<adversarial_detail::AdversarialFamily<DcganGenerator, ConvCritic>>(
-      info, s, recipe, DcganGenerator(o), ConvCritic(c));
+  DcganGenerator g(o);
+  ConvCritic d(c);
+  torch::Generator init = make_cpu_generator(static_cast<unsigned long long>(s.params.integer("seed")));
+  dcgan_init(*g, init);
+  dcgan_init(*d, init);
+  return std::make_unique<adversarial_detail::AdversarialFamily<DcganGenerator, ConvCritic>>(info, s, recipe, g, d);
 }
 
 std::vector<HyperParam> adam_params(const std::string& lr_g, const std::string& lr_d, const std::string& beta1,
