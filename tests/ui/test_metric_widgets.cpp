@@ -39,6 +39,25 @@ ui::MetricSample fullSample(qint64 step, double fid) {
   return s;
 }
 
+// Two points at the scale the dataset classifier's unnormalised features give: KID in the thousands.
+std::pair<ui::MetricSample, ui::MetricSample> classifierScalePair() {
+  ui::MetricSample a;
+  a.step = 100;
+  a.fid = 1527.0;
+  a.kidMean = 4393.0;
+  a.kidStd = 120.0;
+  a.isMean = 1.07;
+  a.isStd = 0.004;
+  ui::MetricSample b = a;
+  b.step = 2000;
+  b.fid = 30.0;
+  b.kidMean = 40.0;
+  b.kidStd = 5.0;
+  b.isMean = 7.0;
+  b.isStd = 0.1;
+  return {a, b};
+}
+
 QVector<qint64> stepsOf(const ui::MetricPlot& p) {
   QVector<qint64> out;
   for (const ui::MetricSample& s : p.samples()) out << s.step;
@@ -164,20 +183,7 @@ class TestMetricWidgets : public QObject {
   void kidAxisFollowsClassifierScale() {
     // The dataset classifier's unnormalised features give KID in the thousands.
     ui::MetricPlot p;
-    ui::MetricSample a;
-    a.step = 100;
-    a.fid = 1527.0;
-    a.kidMean = 4393.0;
-    a.kidStd = 120.0;
-    a.isMean = 1.07;
-    a.isStd = 0.004;
-    ui::MetricSample b = a;
-    b.step = 2000;
-    b.fid = 30.0;
-    b.kidMean = 40.0;
-    b.kidStd = 5.0;
-    b.isMean = 7.0;
-    b.isStd = 0.1;
+    const auto [a, b] = classifierScalePair();
     p.addSample(a);
     p.addSample(b);
     QTRY_COMPARE(p.kidGraph()->dataCount(), 2);
@@ -364,18 +370,7 @@ class TestMetricWidgets : public QObject {
     p.resize(640, 320);
     p.show();
     QVERIFY(QTest::qWaitForWindowExposed(&p));
-    ui::MetricSample a;
-    a.step = 100;
-    a.fid = 1527.0;
-    a.kidMean = 4393.0;
-    a.kidStd = 120.0;
-    a.isMean = 1.07;
-    ui::MetricSample b = a;
-    b.step = 2000;
-    b.fid = 30.0;
-    b.kidMean = 40.0;
-    b.kidStd = 5.0;
-    b.isMean = 7.0;
+    const auto [a, b] = classifierScalePair();
     p.addSample(a);
     p.addSample(b);
     // Only KID shown, so a hit can only come from its points.
