@@ -284,6 +284,44 @@ class TestMetrics : public QObject {
     QVERIFY(log.find("not comparable with Inception FID") != std::string::npos);
   }
 
+  void aMetricFailureLeavesTrainingRunning() {
+    // Unlabelled data: no classifier can be trained, so metrics switch off with a message; the run
+    // itself finishes and saves as usual.
+    struct Listener : SessionListener {
+      std::mutex m;
+      std::vector<std::string> errors;
+      size_t points = 0;
+      void on_metric(const MetricPoint&) override {
+        std::lock_guard<std::mutex> l(m);
+        ++points;
+      }
+      void on_metric_status(const std::string& s, bool error) override {
+        std::lock_guard<std::mutex> l(m);
+        if (error) errors.push_back(s);
+      }
+    } listener;
+    const auto d = dir() + "/unlabelled-run-data";
+    std::filesystem::create_directories(d);
+    testutil::write_idx(d + "/x-images-idx3-ubyte", torch::randint(0, 255, {32, 28, 28}, torch::kLong).to(torch::kUInt8));
+    auto config = testutil::tiny_config(d + "/x-images-idx3-ubyte", dir() + "/unlabelled-run", 4);
+    config.metrics.every = 2;
+    config.metrics.samples = 20;
+    {
+      TrainingSession session(Registry::builtin(), listener);
+      StartRequest req;
+      req.config = config;
+      QVERIFY(session.start(req));
+      session.wait();
+      QCOMPARE(session.state(), SessionState::Finished);
+    }
+    QCOMPARE(listener.points, size_t(0));
+    QCOMPARE(listener.errors.size(), size_t(1));
+    QVERIFY2(listener.errors[0].find("metrics are off for this run") != std::string::npos &&
+                 listener.errors[0].find("no class labels") != std::string::npos,
+             listener.errors[0].c_str());
+    QVERIFY(testutil::file_exists(dir() + "/unlabelled-run/checkpoint.pt"));
+  }
+
   void badMetricSettingsStartNothing() {
     auto config = testutil::tiny_config("fashion-mnist", dir() + "/bad", 5);
     config.metrics.every = -1;
