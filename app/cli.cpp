@@ -335,7 +335,8 @@ int cmd_models(const Args& a) {
                      {"paper", f.paper},
                      {"capabilities",
                       {{"latent_dim", f.caps.latent_dim},
-                       {"num_classes", f.caps.num_classes},
+                       {"conditional", f.caps.conditional},
+                       {"classifiers", f.caps.classifiers},
                        {"truncation", to_string(f.caps.truncation)},
                        {"progressive_stages", f.caps.progressive_stages},
                        {"translation_domains", f.caps.translation_domains},
@@ -348,7 +349,7 @@ int cmd_models(const Args& a) {
   }
   for (const auto& f : registry.families()) {
     std::cout << f.id << "  " << f.name << "\n  " << f.paper << "\n  latent " << f.caps.latent_dim << ", classes "
-              << (f.caps.num_classes ? std::to_string(f.caps.num_classes) : "none (unconditional)") << ", truncation "
+              << (f.caps.conditional ? "conditional (the dataset's)" : "none (unconditional)") << ", truncation "
               << to_string(f.caps.truncation) << ", progressive stages " << f.caps.progressive_stages
               << ", translation " << (f.caps.translation_domains.empty() ? "no" : "yes") << "\n  hyper-parameters:\n";
     for (const auto& p : f.params) {

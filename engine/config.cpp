@@ -22,6 +22,7 @@ json to_json(const TrainConfig& c) {
               {"sample_every", c.sample_every},
               {"checkpoint_every", c.checkpoint_every},
               {"metrics", {{"every", c.metrics.every}, {"samples", c.metrics.samples}, {"inception", c.metrics.inception}}},
+              {"accuracy", {{"every", c.accuracy.every}, {"samples", c.accuracy.samples}}},
               {"out_dir", c.out_dir},
               {"image_channels", c.image_channels},
               {"num_classes", c.num_classes}};
@@ -30,7 +31,7 @@ json to_json(const TrainConfig& c) {
 TrainConfig config_from_json(const json& j) {
   if (!j.is_object()) throw std::invalid_argument("a config must be a JSON object");
   static const std::set<std::string> keys = {"model", "params", "data", "steps", "log_every", "sample_every",
-                                             "checkpoint_every", "metrics", "out_dir", "image_channels", "num_classes"};
+                                             "checkpoint_every", "metrics", "accuracy", "out_dir", "image_channels", "num_classes"};
   for (const auto& item : j.items())
     if (!keys.count(item.key())) throw std::invalid_argument("unknown config key '" + item.key() + "'");
   TrainConfig c;
@@ -66,6 +67,15 @@ TrainConfig config_from_json(const json& j) {
       c.metrics.samples = m.value("samples", c.metrics.samples);
       c.metrics.inception = m.value("inception", c.metrics.inception);
     }
+    if (j.contains("accuracy")) {
+      const auto& a = j.at("accuracy");
+      if (!a.is_object()) throw std::invalid_argument("'accuracy' must be an object {every, samples}");
+      for (const auto& item : a.items())
+        if (item.key() != "every" && item.key() != "samples")
+          throw std::invalid_argument("unknown accuracy key '" + item.key() + "'");
+      c.accuracy.every = a.value("every", c.accuracy.every);
+      c.accuracy.samples = a.value("samples", c.accuracy.samples);
+    }
     c.out_dir = j.value("out_dir", c.out_dir);
     c.image_channels = j.value("image_channels", 0);
     c.num_classes = j.value("num_classes", 0);
@@ -99,6 +109,10 @@ TrainConfig validate(const TrainConfig& c, const Registry& registry) {
   if (c.metrics.every < 0) errors.push_back("metrics every must be 0 (off) or a number of steps");
   if (c.metrics.every > 0 && c.metrics.samples < 10)
     errors.push_back("metrics need at least 10 generated samples (IS uses 10 splits)");
+  if (c.accuracy.every < 0) errors.push_back("accuracy every must be 0 (off) or a number of steps");
+  if (c.accuracy.samples < 0) errors.push_back("accuracy samples must be 0 (the whole test set) or more");
+  if (errors.empty() && info.check)
+    for (auto& e : info.check(out.params)) errors.push_back(e);
   if (!errors.empty()) {
     std::string msg = "invalid settings for " + info.name + ":";
     for (const auto& e : errors) msg += "\n  - " + e;

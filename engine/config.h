@@ -17,6 +17,12 @@ struct MetricOptions {
   std::string inception;        // inception-2015-12-05.pt; empty: the dataset classifier
 };
 
+// When families that train classifiers (SGAN, ACGAN) measure their test accuracy.
+struct AccuracyOptions {
+  int every = 100;              // steps between measurements (and at the last step); 0: off
+  long long samples = 2000;     // test images per measurement; 0: the whole test set
+};
+
 struct TrainConfig {
   std::string model = "dcgan";
   ParamSet params;          // the family's hyper-parameters, batch, seed and device included
@@ -26,6 +32,7 @@ struct TrainConfig {
   int sample_every = 100;   // steps between sample grids (and explorer generator refreshes)
   int checkpoint_every = 500;
   MetricOptions metrics;
+  AccuracyOptions accuracy;
   std::string out_dir;      // checkpoint.pt, log.jsonl and samples/ go here
   // What the data decided, filled in when the run starts (needed to rebuild the networks without it).
   int image_channels = 0;

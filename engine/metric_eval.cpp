@@ -84,7 +84,7 @@ torch::Tensor generate_uint8(const std::function<torch::Tensor(const torch::Tens
 }
 
 torch::Tensor generate_uint8(Family& f, long long n, int dataset_classes) {
-  const int classes = f.info().caps.num_classes > 0 ? dataset_classes : 0;
+  const int classes = f.info().caps.conditional ? dataset_classes : 0;
   return generate_uint8([&f](const torch::Tensor& z, const torch::Tensor& y) { return f.generate(z, y); }, n,
                         f.latent_dim(), classes);
 }

@@ -78,6 +78,8 @@ bool TrainingSession::open_checkpoint(const std::string& path) {
     info.parameters = ck.family->parameter_count();
     info.latent_dim = ck.family->latent_dim();
     info.num_classes = ck.config.num_classes;
+    info.conditional = fam.caps.conditional;
+    if (ck.config.data.source == "fashion-mnist") info.class_names = kFashionMnistClasses;
     info.truncation = fam.caps.truncation;
     info.series = fam.caps.series;
     info.history = ck.history;
@@ -152,12 +154,26 @@ RunInfo TrainingSession::info_for(const Trainer& t) const {
   info.latent_dim = t.family().latent_dim();
   info.num_classes = t.config().num_classes;
   info.class_names = t.data().class_names();
+  info.conditional = fam.caps.conditional;
   info.truncation = fam.caps.truncation;
   info.series = fam.caps.series;
+  for (const auto& c : fam.caps.classifiers) info.series.push_back(c);
   info.history = t.history();
   info.metrics = t.metrics();
   info.config = t.config();
   return info;
+}
+
+// The data a run's classifiers are measured on: Fashion-MNIST's test split for its training split;
+// otherwise (no test split is known) the training data themselves, which the returned note says.
+static std::string attach_accuracy_data(Trainer& t) {
+  const DatasetSpec& spec = t.config().data;
+  if (spec.source == "fashion-mnist" && spec.split == "train") {
+    t.set_accuracy_data(load_dataset({spec.source, "test"}, t.data().resolution()));
+    return "";
+  }
+  t.set_accuracy_data(t.data_ptr());
+  return "accuracy is measured on the training images: this dataset has no test split";
 }
 
 void TrainingSession::run(StartRequest req) {
@@ -180,6 +196,9 @@ void TrainingSession::run(StartRequest req) {
     auto dataset = load_dataset(data, ck.family->resolution());
     trainer = std::make_unique<Trainer>(std::move(ck), dataset, req.config.steps);
   }
+  std::string accuracy_note;
+  if (!trainer->family().info().caps.classifiers.empty() && trainer->config().accuracy.every > 0)
+    accuracy_note = attach_accuracy_data(*trainer);
   const std::string out = trainer->config().out_dir;
   fs::create_directories(out);
   RunLog log;
@@ -187,6 +206,7 @@ void TrainingSession::run(StartRequest req) {
   log.start(trainer->config(), trainer->step_count(), trainer->data().description());
   listener_.on_run(info_for(*trainer));
   publish(*trainer);
+  if (!accuracy_note.empty()) listener_.on_state(SessionState::Loading, accuracy_note);
   if (trainer->data().skipped() > 0)
     listener_.on_state(SessionState::Loading, std::to_string(trainer->data().skipped()) +
                                                   " unreadable image file(s) were skipped");

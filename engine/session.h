@@ -34,6 +34,7 @@ struct RunInfo {
   long long latent_dim = 0;
   int num_classes = 0;
   std::vector<std::string> class_names;
+  bool conditional = false;   // the generator takes a class: the explorer offers a class picker
   TruncationKind truncation = TruncationKind::None;
   std::vector<std::string> series;
   std::vector<HistoryPoint> history;  // what a checkpoint brought along

@@ -94,6 +94,7 @@ Trainer::Trainer(const Registry& registry, TrainConfig config, std::shared_ptr<c
   const auto seed = static_cast<unsigned long long>(config_.params.integer("seed"));
   loader_ = std::make_unique<DataLoader>(data_, config_.params.integer("batch"), seed, device_of(config_.params));
   noise_ = make_cpu_generator(seed + 0x9e3779b97f4a7c15ull);
+  family_->attach_data(data_->images(), data_->labels());
 }
 
 Trainer::Trainer(Checkpoint ck, std::shared_ptr<const Dataset> data, long long steps)
@@ -114,6 +115,7 @@ Trainer::Trainer(Checkpoint ck, std::shared_ptr<const Dataset> data, long long s
   loader_ = std::make_unique<DataLoader>(data_, config_.params.integer("batch"), 0, device_of(config_.params));
   loader_->load(*ck.archive);
   noise_.set_state(ck.noise_state);
+  family_->attach_data(data_->images(), data_->labels());
 }
 
 StepStats Trainer::step() {
@@ -131,8 +133,39 @@ StepStats Trainer::step() {
     if (!std::isfinite(v))
       throw NonFiniteLoss(step_, name + " became " + (std::isnan(v) ? "NaN" : "infinite") + " at step " +
                                      std::to_string(step_));
-  if (step_ % config_.log_every == 0 || step_ == 1) history_.push_back({s.step, s.scalars});
+  const auto& acc = config_.accuracy;
+  const bool measured = accuracy_data_ && acc.every > 0 && (step_ % acc.every == 0 || finished());
+  if (measured)
+    for (auto& item : measure_accuracy(acc.samples)) s.scalars.push_back(std::move(item));
+  if (step_ % config_.log_every == 0 || step_ == 1 || measured) history_.push_back({s.step, s.scalars});
   return s;
+}
+
+void Trainer::set_accuracy_data(std::shared_ptr<const Dataset> data) {
+  if (data && (!data->labels().defined() || data->num_classes() != config_.num_classes))
+    throw std::invalid_argument("the accuracy data must have the training data's classes");
+  accuracy_data_ = std::move(data);
+}
+
+StepScalars Trainer::measure_accuracy(long long samples) {
+  StepScalars out;
+  const auto& names = family_->info().caps.classifiers;
+  if (!accuracy_data_ || names.empty()) return out;
+  const long long n = samples > 0 ? std::min<long long>(samples, accuracy_data_->size()) : accuracy_data_->size();
+  std::vector<long long> correct(names.size(), 0);
+  size_t produced = 0;  // a family may train fewer classifiers than it can (SGAN without its baseline)
+  for (long long i = 0; i < n; i += 500) {
+    const long long b = std::min<long long>(500, n - i);
+    auto x = from_uint8(accuracy_data_->images().narrow(0, i, b));
+    auto y = accuracy_data_->labels().narrow(0, i, b);
+    auto logits = family_->classify(x);
+    produced = std::max(produced, logits.size());
+    for (size_t k = 0; k < logits.size() && k < names.size(); ++k)
+      correct[k] += logits[k].argmax(1).eq(y).sum().item<int64_t>();
+  }
+  for (size_t k = 0; k < names.size() && k < produced; ++k)
+    out.emplace_back(names[k], static_cast<double>(correct[k]) / static_cast<double>(std::max(1LL, n)));
+  return out;
 }
 
 void Trainer::add_metric(const MetricPoint& p) {

@@ -93,11 +93,18 @@ class Trainer {
   // Records an evaluation; one of the same step replaces it.
   void add_metric(const MetricPoint& p);
 
+  // The labelled images the family's classifiers (Capabilities::classifiers) are measured on, every
+  // config().accuracy.every steps and at the last step: their accuracies join that step's scalars.
+  void set_accuracy_data(std::shared_ptr<const Dataset> data);
+  // Each classifier's accuracy on the first `samples` images of the accuracy data (0: all of them).
+  StepScalars measure_accuracy(long long samples);
+
  private:
   TrainConfig config_;
   std::shared_ptr<const Dataset> data_;
   std::unique_ptr<Family> family_;
   std::unique_ptr<DataLoader> loader_;
+  std::shared_ptr<const Dataset> accuracy_data_;
   torch::Generator noise_;
   long long step_ = 0;
   std::vector<HistoryPoint> history_;

@@ -3,9 +3,12 @@
 // non-saturating GAN loss, Adam(2e-4, beta1 = 0.5).
 #include <torch/torch.h>
 
+#include "models/blocks.h"
 #include "models/family.h"
 
 namespace gan {
+
+enum class GeneratorNorm { Batch, Virtual };
 
 struct DcganOptions {
   long long latent_dim = 100;
@@ -13,15 +16,23 @@ struct DcganOptions {
   int channels = 1;
   int ngf = 64;
   int ndf = 64;
+  int num_classes = 0;  // > 0: G takes a class, its one-hot code joined to z (cGAN, ACGAN)
+  GeneratorNorm norm = GeneratorNorm::Batch;
+  long long vbn_reference = 64;  // the reference batch of virtual batch norm
+  bool spectral = false;         // spectral norm on G's convolutions (SAGAN)
+  int attention_res = 0;         // > 0: a self-attention block on the feature map of this side (SAGAN)
 };
 
 // z (N x latent_dim) -> image (N x C x R x R) in [-1, 1]: a 4x4 projection, stride-2 transposed
 // convolutions that halve the channels as they double the size, batch norm and ReLU, then tanh.
+// Options add a class input, virtual batch norm, spectral norm and self-attention.
 struct DcganGeneratorImpl : torch::nn::Module {
   explicit DcganGeneratorImpl(const DcganOptions& o);
-  torch::Tensor forward(const torch::Tensor& z);
+  // labels: N int64 when the generator is conditional (required then), else ignored.
+  torch::Tensor forward(const torch::Tensor& z, const torch::Tensor& labels = {});
   DcganOptions options;
   torch::nn::Sequential net;
+  torch::Tensor reference_z, reference_labels;  // virtual batch norm's fixed reference batch (buffers)
 };
 TORCH_MODULE(DcganGenerator);
 
@@ -31,20 +42,43 @@ struct CriticOptions {
   CriticOptions(const DcganOptions& b = {}) : base(b) {}  // NOLINT: a DCGAN discriminator by default
   DcganOptions base;
   CriticNorm norm = CriticNorm::Batch;
-  bool spectral = false;  // spectral normalisation on every layer (SNGAN)
+  bool spectral = false;       // spectral normalisation on every layer (SNGAN, SAGAN)
+  int label_channels = 0;      // cGAN: the one-hot class joined to the input as this many constant maps
+  int aux_classes = 0;         // ACGAN: an auxiliary classifier head with this many classes
+  int class_logits = 0;        // SGAN: K class logits; the real/fake score is their log-sum-exp
+  long long mbd_kernels = 0;   // minibatch discrimination: B kernels of dimension mbd_dim (0: off)
+  long long mbd_dim = 5;
+  int attention_res = 0;       // self-attention on the feature map of this side (SAGAN)
+};
+
+// What a discriminator says about a batch.
+struct CriticOutput {
+  torch::Tensor score;         // N: the real/fake logit or critic score
+  torch::Tensor class_logits;  // N x K for ACGAN's auxiliary head and SGAN's classifier; else undefined
+  torch::Tensor features;      // N x F: the last hidden layer, flattened (feature matching)
 };
 
 // image -> one score per image: stride-2 4x4 convolutions with leaky ReLU (0.2), normalisation on all
 // but the first, and a final 4x4 convolution to a single unbounded score (no sigmoid: the losses take
 // logits or scores). With CriticNorm::Batch and no spectral norm this is DCGAN's discriminator; the
-// other families swap the normalisation (WGAN-GP: layer norm or none) or add spectral norm (SNGAN).
+// other families swap the normalisation (WGAN-GP: layer norm or none), add spectral norm (SNGAN), a
+// class input (cGAN), class heads (ACGAN, SGAN), minibatch discrimination or self-attention.
 struct ConvCriticImpl : torch::nn::Module {
   explicit ConvCriticImpl(const CriticOptions& o);
-  torch::Tensor forward(const torch::Tensor& x);
-  torch::nn::Sequential net;
+  torch::Tensor forward(const torch::Tensor& x);  // the score, for critics without a class input
+  CriticOutput judge(const torch::Tensor& x, const torch::Tensor& labels = {});
+  CriticOptions options;
+  torch::nn::Sequential net;     // the hidden layers, and the final 4x4 convolution unless mbd is on
+  torch::nn::Linear head{nullptr};  // with minibatch discrimination: [features, o] -> outputs
+  MinibatchDiscrimination mbd{nullptr};
+  torch::nn::AnyModule aux;      // ACGAN's class head
+  bool final_conv = true;
 };
 TORCH_MODULE(ConvCritic);
 using DcganDiscriminator = ConvCritic;
+
+// The one-hot code of labels (N int64) as N x K floats on the labels' device.
+torch::Tensor one_hot(const torch::Tensor& labels, int num_classes);
 
 FamilyInfo dcgan_family_info();
 

@@ -62,8 +62,16 @@ class Family {
   virtual int resolution() const = 0;
   virtual int image_channels() const = 0;
   virtual long long parameter_count() const = 0;
-  // The network that judges images (discriminator or critic), for inspection; nullptr when none.
+  // The networks, for inspection; nullptr when the family has none.
   virtual torch::nn::Module* discriminator() { return nullptr; }
+  virtual torch::nn::Module* generator() { return nullptr; }
+
+  // The training images (N x C x R x R uint8 on the CPU) and labels (N int64, or undefined), for families
+  // that need more than shuffled batches: SGAN picks its labelled subset here. Called before training.
+  virtual void attach_data(const torch::Tensor& /*images*/, const torch::Tensor& /*labels*/) {}
+  // For families that train classifiers (Capabilities::classifiers names them, in this order): each
+  // one's class logits (N x K, on the CPU) for images in [-1, 1], in eval mode.
+  virtual std::vector<torch::Tensor> classify(const torch::Tensor& /*images*/) { return {}; }
 
   // Everything needed to continue exactly: networks, buffers and optimizer states.
   virtual void save(torch::serialize::OutputArchive& archive) const = 0;

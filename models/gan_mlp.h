@@ -3,6 +3,7 @@
 // k D steps per G step, the minimax G loss (the non-saturating one as an option).
 #include <torch/torch.h>
 
+#include "models/dcgan.h"
 #include "models/family.h"
 
 namespace gan {
@@ -14,15 +15,20 @@ struct MlpOptions {
   long long g_hidden = 1200;  // two ReLU layers of this width
   long long d_hidden = 240;   // two maxout layers of this many units
   int pieces = 5;             // linear pieces per maxout unit
+  int num_classes = 0;        // > 0: the conditional networks of Mirza & Osindero (cGAN)
+  long long mbd_kernels = 0;  // minibatch discrimination before D's output (0: off)
+  long long mbd_dim = 5;
 };
 
 // z -> ReLU(1200) -> ReLU(1200) -> tanh(C*R*R), reshaped to an image (the paper's sigmoid on [0, 1]
-// data, here on [-1, 1]).
+// data, here on [-1, 1]). Conditional (cGAN): z -> ReLU(200) and y -> ReLU(1000), joined ->
+// ReLU(1200) -> tanh(C*R*R), as Mirza & Osindero's MNIST model.
 struct MlpGeneratorImpl : torch::nn::Module {
   explicit MlpGeneratorImpl(const MlpOptions& o);
-  torch::Tensor forward(const torch::Tensor& z);
+  torch::Tensor forward(const torch::Tensor& z, const torch::Tensor& labels = {});
   MlpOptions options;
-  torch::nn::Sequential net;
+  torch::nn::Sequential net;                 // unconditional: the whole network; conditional: the joint part
+  torch::nn::Linear z_in{nullptr}, y_in{nullptr};  // conditional: the two input branches
 };
 TORCH_MODULE(MlpGenerator);
 
@@ -37,13 +43,21 @@ struct MaxoutImpl : torch::nn::Module {
 TORCH_MODULE(Maxout);
 
 // image -> dropout(0.2) -> maxout(240 x 5) -> dropout(0.5) -> maxout(240 x 5) -> dropout(0.5) -> logit.
+// Conditional (cGAN): x -> maxout(240 x 5) and y -> maxout(50 x 5), joined -> maxout(240 x 4) ->
+// dropout(0.5) -> logit, as Mirza & Osindero's.
 struct MlpDiscriminatorImpl : torch::nn::Module {
   explicit MlpDiscriminatorImpl(const MlpOptions& o);
-  torch::Tensor forward(const torch::Tensor& x);
-  torch::nn::Sequential net;
+  torch::Tensor forward(const torch::Tensor& x);  // unconditional networks only
+  CriticOutput judge(const torch::Tensor& x, const torch::Tensor& labels = {});
+  MlpOptions options;
+  torch::nn::Sequential net;  // up to the last hidden layer, then the output layer unless mbd is on
+  Maxout x_in{nullptr}, y_in{nullptr};  // conditional: the two input branches; `net` is the joint part
+  torch::nn::Linear head{nullptr};
+  MinibatchDiscrimination mbd{nullptr};
 };
 TORCH_MODULE(MlpDiscriminator);
 
 FamilyInfo gan_family_info();
+FamilyInfo cgan_family_info();  // the conditional MLPs of Mirza & Osindero
 
 }  // namespace gan

@@ -1,5 +1,7 @@
 #include "models/layers.h"
 
+#include "models/latent.h"
+
 #include <stdexcept>
 
 namespace gan {
@@ -26,14 +28,73 @@ void dcgan_init(torch::nn::Module& module, torch::Generator& gen) {
   torch::NoGradGuard no_grad;
   for (auto& m : module.modules(/*include_self=*/false)) {
     const std::string name = m->name();
-    const bool conv = name.find("Conv") != std::string::npos;
+    const bool conv = name.find("Conv") != std::string::npos || name.find("Linear") != std::string::npos;
     const bool bn = name.find("BatchNorm") != std::string::npos;
-    if (!conv && !bn) continue;
+    const bool mbd = name.find("MinibatchDiscrimination") != std::string::npos;
+    if (!conv && !bn && !mbd) continue;
     for (auto& p : m->named_parameters(false)) {
-      if (p.key() == "weight") p.value().normal_(bn ? 1.0 : 0.0, 0.02, gen);
+      if (p.key() == "weight" || p.key() == "T") p.value().normal_(bn ? 1.0 : 0.0, 0.02, gen);
       else if (p.key() == "bias") p.value().zero_();
     }
   }
+}
+
+torch::Tensor HistoricalAverage::penalty(const std::vector<torch::Tensor>& params) const {
+  if (count_ == 0 || params.empty()) return params.empty() ? torch::zeros({}) : torch::zeros({}, params[0].options());
+  torch::Tensor sum;
+  for (size_t i = 0; i < params.size(); ++i) {
+    auto term = (params[i] - mean_[i]).pow(2).sum();
+    sum = sum.defined() ? sum + term : term;
+  }
+  return sum;
+}
+
+void HistoricalAverage::update(const std::vector<torch::Tensor>& params) {
+  torch::NoGradGuard no_grad;
+  if (mean_.empty())
+    for (const auto& p : params) mean_.push_back(torch::zeros_like(p));
+  ++count_;
+  for (size_t i = 0; i < params.size(); ++i) mean_[i].add_((params[i] - mean_[i]) / static_cast<double>(count_));
+}
+
+void HistoricalAverage::save(torch::serialize::OutputArchive& archive, const std::string& key) const {
+  torch::serialize::OutputArchive sub;
+  sub.write("count", torch::tensor(static_cast<int64_t>(count_)));
+  for (size_t i = 0; i < mean_.size(); ++i) sub.write("p" + std::to_string(i), mean_[i]);
+  archive.write(key, sub);
+}
+
+void HistoricalAverage::load(torch::serialize::InputArchive& archive, const std::string& key) {
+  torch::serialize::InputArchive sub;
+  if (!archive.try_read(key, sub)) throw std::runtime_error("the checkpoint has no '" + key + "'");
+  torch::Tensor count;
+  sub.read("count", count);
+  count_ = count.item<int64_t>();
+  mean_.clear();
+  for (size_t i = 0;; ++i) {
+    torch::Tensor t;
+    if (!sub.try_read("p" + std::to_string(i), t)) break;
+    mean_.push_back(t);
+  }
+}
+
+torch::Tensor labelled_subset(const torch::Tensor& labels, long long n, int num_classes, unsigned long long seed) {
+  auto gen = make_cpu_generator(seed);
+  auto order = torch::randperm(labels.size(0), gen, torch::TensorOptions(torch::kLong));
+  if (n < 0 || n >= labels.size(0)) return order;
+  const long long per_class = std::max<long long>(1, n / std::max(1, num_classes));
+  auto sorted = labels.to(torch::kCPU, torch::kLong).index_select(0, order);
+  std::vector<long long> taken(static_cast<size_t>(std::max(1, num_classes)), 0);
+  std::vector<int64_t> picked;
+  const auto* y = sorted.data_ptr<int64_t>();
+  const auto* o = order.data_ptr<int64_t>();
+  for (int64_t i = 0; i < sorted.size(0); ++i) {
+    const auto c = y[i];
+    if (c < 0 || c >= num_classes || taken[static_cast<size_t>(c)] >= per_class) continue;
+    ++taken[static_cast<size_t>(c)];
+    picked.push_back(o[i]);
+  }
+  return torch::tensor(picked, torch::kLong);
 }
 
 long long count_parameters(const torch::nn::Module& module) {

@@ -35,6 +35,11 @@ Registry Registry::builtin() {
   r.add(wgan_family_info());
   r.add(wgan_gp_family_info());
   r.add(sngan_family_info());
+  r.add(sagan_family_info());
+  r.add(cgan_family_info());
+  r.add(cgan_conv_family_info());
+  r.add(acgan_family_info());
+  r.add(sgan_family_info());
   return r;
 }
 

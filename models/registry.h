@@ -21,7 +21,9 @@ const char* to_string(TruncationKind k);
 
 struct Capabilities {
   long long latent_dim = 0;         // default latent size (the latent_dim hyper-parameter may change it)
-  int num_classes = 0;              // 0 for unconditional families
+  bool conditional = false;         // G takes a class (from the dataset's classes): explore per class
+  // Classifiers the family trains, as the series their test accuracy is reported under ("acc_sgan", ...).
+  std::vector<std::string> classifiers;
   TruncationKind truncation = TruncationKind::None;
   int progressive_stages = 0;       // 0 when the family does not grow
   std::vector<std::string> translation_domains;  // empty unless it translates images
@@ -39,6 +41,8 @@ struct FamilyInfo {
   std::function<std::unique_ptr<Family>(const FamilyInfo&, const FamilySetup&)> create;
   // The side of the images it makes with these (validated) params: the data are prepared at it.
   std::function<int(const ParamSet&)> resolution;
+  // Checks across hyper-parameters that ranges cannot express (validated params); one message each.
+  std::function<std::vector<std::string>(const ParamSet&)> check;
 };
 
 class Registry {

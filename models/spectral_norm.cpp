@@ -9,8 +9,9 @@ namespace F = torch::nn::functional;
 
 static torch::Tensor normalize(const torch::Tensor& x) { return x / (x.norm() + 1e-12); }
 
-torch::Tensor spectral_normalized(const torch::Tensor& weight, SpectralState& s, bool training, int iterations) {
-  auto w = weight.reshape({weight.size(0), -1});
+torch::Tensor spectral_normalized(const torch::Tensor& weight, SpectralState& s, bool training, int iterations,
+                                  int out_dim) {
+  auto w = (out_dim == 0 ? weight : weight.transpose(0, out_dim)).reshape({weight.size(out_dim), -1});
   if (training) {
     torch::NoGradGuard no_grad;
     for (int i = 0; i < iterations; ++i) {
@@ -47,6 +48,22 @@ torch::Tensor SNConv2dImpl::normalized_weight() { return spectral_normalized(wei
 torch::Tensor SNConv2dImpl::forward(const torch::Tensor& x) {
   auto w = spectral_normalized(weight, state, is_training());
   return F::conv2d(x, w, F::Conv2dFuncOptions().bias(bias).stride(stride).padding(padding));
+}
+
+SNConvTranspose2dImpl::SNConvTranspose2dImpl(long long in, long long out, int kernel, int stride, int padding,
+                                             bool with_bias)
+    : stride(stride), padding(padding) {
+  weight = register_parameter("weight", torch::empty({in, out, kernel, kernel}));
+  torch::nn::init::kaiming_uniform_(weight, std::sqrt(5.0));
+  if (with_bias) bias = register_parameter("bias", torch::zeros({out}));
+  state = make_state(*this, out, in * kernel * kernel);
+}
+
+torch::Tensor SNConvTranspose2dImpl::normalized_weight() { return spectral_normalized(weight, state, false, 1, 1); }
+
+torch::Tensor SNConvTranspose2dImpl::forward(const torch::Tensor& x) {
+  auto w = spectral_normalized(weight, state, is_training(), 1, /*out_dim=*/1);
+  return F::conv_transpose2d(x, w, F::ConvTranspose2dFuncOptions().bias(bias).stride(stride).padding(padding));
 }
 
 SNLinearImpl::SNLinearImpl(long long in, long long out, bool with_bias) {

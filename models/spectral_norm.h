@@ -11,9 +11,12 @@ struct SpectralState {
   torch::Tensor u, v;
 };
 
-// W / sigma for W reshaped to (out x rest). In training mode u and v first take `iterations` power
-// steps (without gradient); sigma = u^T W v keeps W's gradient, as in the paper and in PyTorch.
-torch::Tensor spectral_normalized(const torch::Tensor& weight, SpectralState& s, bool training, int iterations = 1);
+// W / sigma for W reshaped to (out x rest), "out" being dimension `out_dim` of the weight (1 for
+// transposed convolutions, as PyTorch's spectral_norm does). In training mode u and v first take
+// `iterations` power steps (without gradient); sigma = u^T W v keeps W's gradient, as in the paper
+// and in PyTorch.
+torch::Tensor spectral_normalized(const torch::Tensor& weight, SpectralState& s, bool training, int iterations = 1,
+                                  int out_dim = 0);
 
 // Conv2d whose weight is spectrally normalised; the raw weight is the parameter "weight".
 struct SNConv2dImpl : torch::nn::Module {
@@ -25,6 +28,18 @@ struct SNConv2dImpl : torch::nn::Module {
   int stride, padding;
 };
 TORCH_MODULE(SNConv2d);
+
+// ConvTranspose2d with a spectrally normalised weight (in x out x k x k, normalised along out): SAGAN
+// normalises its generator too.
+struct SNConvTranspose2dImpl : torch::nn::Module {
+  SNConvTranspose2dImpl(long long in, long long out, int kernel, int stride, int padding, bool bias = true);
+  torch::Tensor forward(const torch::Tensor& x);
+  torch::Tensor normalized_weight();
+  torch::Tensor weight, bias;
+  SpectralState state;
+  int stride, padding;
+};
+TORCH_MODULE(SNConvTranspose2d);
 
 struct SNLinearImpl : torch::nn::Module {
   SNLinearImpl(long long in, long long out, bool bias = true);
