@@ -32,7 +32,9 @@ const char* kUsage =
     "        [--device cpu|cuda] [--config FILE] [--resume CKPT] [--split train|test]\n"
     "        [--log-every N] [--sample-every N] [--checkpoint-every N] [--PARAM VALUE ...]\n"
     "        [--metrics-every N] [--metrics-samples M] [--inception FILE]   live FID / KID / IS\n"
+    "        [--accuracy-every N] [--accuracy-samples M]   test accuracy of SGAN / ACGAN classifiers\n"
     "  sample --checkpoint CKPT --out grid.png [--n 64] [--seed S] [--truncation T]\n"
+    "        [--class all|K]   conditional models: one row per class (all), or class K only\n"
     "  interpolate --checkpoint CKPT --from-seed A --to-seed B --frames K --out strip.png\n"
     "        [--mode lerp|slerp] [--truncation T]\n"
     "  metrics --checkpoint CKPT [--data fashion-mnist|PATH] [--split train|test] [--n 10000]\n"
@@ -221,6 +223,8 @@ int cmd_train(const Args& a) {
   c.metrics.every = static_cast<int>(a.integer("metrics-every", c.metrics.every));
   c.metrics.samples = a.integer("metrics-samples", c.metrics.samples);
   c.metrics.inception = a.get("inception", c.metrics.inception);
+  c.accuracy.every = static_cast<int>(a.integer("accuracy-every", c.accuracy.every));
+  c.accuracy.samples = a.integer("accuracy-samples", c.accuracy.samples);
   const FamilyInfo& info = registry.at(c.model);
   if (a.has("lr")) c.params.set("lr_g", a.get("lr")), c.params.set("lr_d", a.get("lr"));
   for (const auto& p : info.params)
@@ -275,10 +279,22 @@ int cmd_sample(const Args& a) {
   const long long seed = a.integer("seed", 20161119);
   const double trunc = a.number("truncation", 0.0);
   const std::string out = a.need("out");
+  const std::string cls = a.get("class", "all");
   reject_unused(a);
   if (n < 1 || n > 4096) throw UsageError("--n must be between 1 and 4096");
   if (trunc != 0.0 && trunc < kMinTruncation) throw UsageError("--truncation must be 0 (off) or at least 0.05");
   RenderRequest r;
+  if (ck.family->info().caps.conditional) {
+    r.num_classes = ck.config.num_classes;
+    if (cls != "all") {
+      double k = -1;
+      if (!parse_number(cls, k) || k != std::floor(k) || k < 0 || k >= r.num_classes)
+        throw UsageError("--class must be all or a class number from 0 to " + std::to_string(r.num_classes - 1));
+      r.label = static_cast<int>(k);
+    }
+  } else if (a.has("class")) {
+    throw UsageError(ck.config.model + " is not conditional: it has no --class");
+  }
   r.kind = RenderKind::Grid;
   r.grid_count = static_cast<int>(n);
   r.grid_seed = seed;

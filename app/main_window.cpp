@@ -28,6 +28,7 @@
 #include "ui/model_picker.h"
 #include "ui/sample_grid.h"
 #include "ui/training_controls.h"
+#include "ui/class_picker.h"
 #include "ui/truncation_control.h"
 
 using ui::UiState;
@@ -111,6 +112,8 @@ void MainWindow::buildUi() {
   auto* ev = new QVBoxLayout(explore_box);
   ev->addWidget(explorer_, 1);
   ev->addWidget(truncation_);
+  explore_class_ = new ui::ClassPicker(/*offerAll=*/false);
+  ev->addWidget(explore_class_);
   auto* bottom = new QSplitter(Qt::Horizontal);
   bottom->addWidget(grid_);
   bottom->addWidget(explore_box);
@@ -151,6 +154,8 @@ void MainWindow::buildUi() {
   connect(controls_, &ui::TrainingControls::stepClicked, bridge_, &ui::EngineBridge::step);
   connect(controls_, &ui::TrainingControls::stopClicked, bridge_, &ui::EngineBridge::stop);
   connect(explorer_, &ui::LatentExplorer::requestChanged, this, &MainWindow::requestExplore);
+  connect(explore_class_, &ui::ClassPicker::changed, this, &MainWindow::requestExplore);
+  connect(grid_->classPicker(), &ui::ClassPicker::changed, this, &MainWindow::requestGrid);
   connect(truncation_, &ui::TruncationControl::changed, this, [this] {
     requestExplore();
     requestGrid();
@@ -283,6 +288,9 @@ void MainWindow::onRun(const ui::RunSummary& run) {
   }
   controls_->setProgress(run.step, run.totalSteps, 0);
   truncation_->setAvailable(run.truncation, run.truncation ? QString() : tr("%1 has no truncation").arg(run.modelName));
+  const int classes = run.conditional ? run.numClasses : 0;
+  explore_class_->setClasses(run.classNames, classes);
+  grid_->classPicker()->setClasses(run.classNames, classes);
   run_label_->setText(tr("%1 · %2 parameters · %3").arg(run.modelName).arg(run.parameters).arg(run.outDir));
   grid_->setMessage({});
   explorer_->setMessage({});
@@ -317,6 +325,8 @@ void MainWindow::requestExplore() {
   r.t = explorer_->t();
   r.slerp = explorer_->slerp();
   r.truncation = truncation_->threshold();
+  r.label = explore_class_->label();
+  r.numClasses = explore_class_->classCount();
   bridge_->requestRender(r);
 }
 
@@ -325,6 +335,8 @@ void MainWindow::requestGrid() {
   ui::RenderSpec r;
   r.grid = true;
   r.truncation = truncation_->threshold();
+  r.label = grid_->classPicker()->label();
+  r.numClasses = grid_->classPicker()->classCount();
   bridge_->requestRender(r);
 }
 

@@ -12,6 +12,7 @@ class QTabWidget;
 class QLabel;
 
 namespace ui {
+class ClassPicker;
 class DatasetPicker;
 class HyperParamForm;
 class LatentExplorer;
@@ -48,6 +49,7 @@ class MainWindow : public QMainWindow {
   ui::SampleGrid* sampleGrid() const { return grid_; }
   ui::LatentExplorer* explorer() const { return explorer_; }
   ui::TruncationControl* truncation() const { return truncation_; }
+  ui::ClassPicker* exploreClass() const { return explore_class_; }
   ui::MessageBar* messageBar() const { return messages_; }
   ui::UiState state() const { return state_; }
   QString runDir() const { return run_.outDir; }
@@ -80,6 +82,7 @@ class MainWindow : public QMainWindow {
   ui::SampleGrid* grid_ = nullptr;
   ui::LatentExplorer* explorer_ = nullptr;
   ui::TruncationControl* truncation_ = nullptr;
+  ui::ClassPicker* explore_class_ = nullptr;
   ui::MessageBar* messages_ = nullptr;
   QLabel* run_label_ = nullptr;
   QAction* save_action_ = nullptr;

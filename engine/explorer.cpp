@@ -14,20 +14,23 @@ RenderResult render_now(GeneratorSnapshot& g, const RenderRequest& r) {
   try {
     torch::NoGradGuard no_grad;
     const long long dim = g.latent_dim();
-    torch::Tensor z;
-    if (r.kind == RenderKind::Grid) {
+    torch::Tensor z, labels;
+    int columns = static_cast<int>(std::ceil(std::sqrt(static_cast<double>(r.grid_count))));
+    if (r.kind == RenderKind::Grid && r.num_classes > 0 && r.label < 0) {  // a row per class
+      columns = (r.grid_count + r.num_classes - 1) / r.num_classes;
+      torch::Generator gen = make_cpu_generator(static_cast<unsigned long long>(r.grid_seed));
+      z = truncated_normal({columns, dim}, r.truncation, gen).repeat({r.num_classes, 1});
+      labels = torch::arange(static_cast<int64_t>(r.num_classes), torch::kLong).repeat_interleave(columns);
+    } else if (r.kind == RenderKind::Grid) {
       torch::Generator gen = make_cpu_generator(static_cast<unsigned long long>(r.grid_seed));
       z = truncated_normal({r.grid_count, dim}, r.truncation, gen);
     } else {
       z = interpolate(latent_for_seed(r.seed_a, dim, r.truncation), latent_for_seed(r.seed_b, dim, r.truncation), r.t,
                       r.mode);
     }
-    torch::Tensor labels;
-    if (r.label >= 0) labels = torch::full({z.size(0)}, r.label, torch::kLong);
+    if (!labels.defined() && r.label >= 0) labels = torch::full({z.size(0)}, r.label, torch::kLong);
     auto images = g.generate(z, labels);
-    out.image = r.kind == RenderKind::Grid
-                    ? make_grid(images, static_cast<int>(std::ceil(std::sqrt(static_cast<double>(r.grid_count)))))
-                    : to_image8(images[0]);
+    out.image = r.kind == RenderKind::Grid ? make_grid(images, columns) : to_image8(images[0]);
   } catch (const std::exception& e) {
     std::string why = e.what();
     out.error = "rendering failed: " + why.substr(0, why.find('\n'));

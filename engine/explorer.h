@@ -29,6 +29,9 @@ struct RenderRequest {
   // Both kinds: truncation threshold (<= 0: off) and class (-1: none).
   double truncation = 0.0;
   int label = -1;
+  // Grid of a conditional generator with label -1: one row per class, the same latents in each column
+  // (ceil(grid_count / num_classes) of them). 0: an unconditional grid.
+  int num_classes = 0;
   // Grid: `grid_count` fixed latents drawn from `grid_seed`.
   int grid_count = 64;
   long long grid_seed = 20161119;

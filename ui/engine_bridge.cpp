@@ -88,6 +88,8 @@ struct EngineBridge::Impl : gan::SessionListener {
     r.parameters = info.parameters;
     r.latentDim = info.latent_dim;
     r.numClasses = info.num_classes;
+    r.conditional = info.conditional;
+    for (const auto& n : info.class_names) r.classNames << QString::fromStdString(n);
     r.truncation = info.truncation != gan::TruncationKind::None;
     r.trainable = info.trainable;
     for (const auto& s : info.series) r.series << QString::fromStdString(s);
@@ -202,6 +204,7 @@ quint64 EngineBridge::requestRender(const RenderSpec& s) {
   r.mode = s.slerp ? gan::InterpMode::Slerp : gan::InterpMode::Lerp;
   r.truncation = s.truncation;
   r.label = s.label;
+  r.num_classes = s.numClasses;
   r.grid_count = s.gridCount;
   return impl_->explorer.request(r);
 }

@@ -26,6 +26,8 @@ struct RunSummary {
   QString model, modelName, dataset, outDir;
   qint64 step = 0, totalSteps = 0, parameters = 0, latentDim = 0;
   int numClasses = 0;
+  bool conditional = false;  // the generator takes a class: offer the class pickers
+  QStringList classNames;
   bool truncation = false;
   bool trainable = true;     // false: a checkpoint opened for exploring only
   QStringList series;
@@ -60,7 +62,8 @@ struct RenderSpec {
   double t = 0;
   bool slerp = true;
   double truncation = 0;  // 0: off
-  int label = -1;
+  int label = -1;        // the class (-1: none, or for a conditional grid one row per class)
+  int numClasses = 0;    // > 0 for conditional generators
   int gridCount = 64;
 };
 

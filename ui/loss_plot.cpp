@@ -21,7 +21,11 @@ const QColor kPalette[] = {QColor(31, 119, 180), QColor(255, 127, 14), QColor(44
                            QColor(23, 190, 207)};
 constexpr int kPaletteSize = int(sizeof(kPalette) / sizeof(kPalette[0]));
 
-bool isRightAxisSeries(const QString& name) { return name == "d_real" || name == "d_fake"; }
+// D's outputs and the classifiers' accuracies live in 0..1 (LSGAN and hinge scores may leave it; the
+// right axis widens then).
+bool isRightAxisSeries(const QString& name) {
+  return name == "d_real" || name == "d_fake" || name.startsWith("acc_");
+}
 
 void widen(double v, double& lo, double& hi) {
   if (!std::isfinite(v)) return;
@@ -95,6 +99,10 @@ QString LossPlot::displayName(const QString& series) {
   if (series == "d_fake") return tr("D(G(z))");
   if (series == "wasserstein") return tr("Wasserstein estimate");
   if (series == "gp") return tr("GP term");
+  if (series == "loss_sup") return tr("Supervised loss");
+  if (series == "acc_sgan") return tr("Test accuracy: SGAN");
+  if (series == "acc_supervised") return tr("Test accuracy: supervised only");
+  if (series == "acc_aux") return tr("Test accuracy: auxiliary classifier");
   return series;
 }
 
@@ -119,6 +127,11 @@ LossPlot::Series& LossPlot::seriesFor(const QString& name) {
   s.smooth_graph = plot_->addGraph(plot_->xAxis, value_axis);
   s.smooth_graph->setPen(QPen(colour, 1.6));
   s.smooth_graph->setName(displayName(name));
+  s.measured = name.startsWith("acc_");
+  if (s.measured) {
+    s.smooth_graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 5));
+    plot_->yAxis2->setLabel(tr("D output · accuracy"));
+  }
 
   index_.insert(name, int(series_.size()));
   series_.push_back(std::move(s));
@@ -138,7 +151,7 @@ void LossPlot::addPoint(qint64 step, const QString& series, double value) {
 
 void LossPlot::appendSmoothed(Series& s, double value) {
   // TensorBoard's debiased EMA: the first points are not pulled towards zero.
-  const double w = smoothingWeight();
+  const double w = s.measured ? 0.0 : smoothingWeight();
   s.ema = s.ema * w + (1.0 - w) * value;
   s.debias_power *= w;
   const double smoothed = (w > 0.0) ? s.ema / (1.0 - s.debias_power) : value;
@@ -164,6 +177,7 @@ void LossPlot::clear() {
   }
   series_.clear();
   index_.clear();
+  plot_->yAxis2->setLabel(tr("D output"));
   applying_range_ = true;
   plot_->xAxis->setRange(0.0, 100.0);
   plot_->yAxis->setRange(0.0, 2.0);

@@ -46,6 +46,7 @@ class LossPlot : public QWidget {
   struct Series {
     QString name;
     bool right_axis = false;
+    bool measured = false;  // an occasional measurement (test accuracy): drawn unsmoothed, with markers
     QVector<double> steps;
     QVector<double> values;
     // Prefix sums (size n + 1) of raw and smoothed values: a bucket mean costs O(1).

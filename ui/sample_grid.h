@@ -8,6 +8,7 @@ class QLabel;
 
 namespace ui {
 
+class ClassPicker;
 class ImageView;
 
 class SampleGrid : public QWidget {
@@ -21,11 +22,14 @@ class SampleGrid : public QWidget {
   qint64 step() const { return step_; }
   QImage image() const;
   ImageView* view() const { return view_; }
+  // The class picker beside the title (hidden for unconditional models).
+  ClassPicker* classPicker() const { return class_picker_; }
   QString caption() const;
 
  private:
   QLabel* title_ = nullptr;
   ImageView* view_ = nullptr;
+  ClassPicker* class_picker_ = nullptr;
   QLabel* caption_ = nullptr;
   qint64 step_ = -1;
 };

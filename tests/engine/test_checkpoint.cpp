@@ -59,6 +59,47 @@ class TestCheckpoint : public QObject {
     }
   }
 
+  // SGAN keeps more state (its labelled subset is re-picked from the seed, the baseline and its
+  // optimizer are saved) and reports its classifiers' accuracies at the steps asked for.
+  void sganResumesExactlyAndReportsAccuracy() {
+    auto data = testutil::labelled_dataset(40, 4, 16);
+    auto config = testutil::tiny_config("mem", dir() + "/sgan", 100);
+    config.model = "sgan";
+    config.params.set("labels", "1000");  // more than there are: all 40 labelled
+    config.accuracy.every = 2;
+    config.accuracy.samples = 0;
+    auto run = [&](Trainer& t, int n) {
+      std::vector<StepStats> out;
+      for (int i = 0; i < n; ++i) out.push_back(t.step());
+      return out;
+    };
+    Trainer straight(registry_, config, data);
+    straight.set_accuracy_data(data);
+    auto expected = run(straight, 6);
+    QVERIFY(std::isnan(scalar(expected[0], "acc_sgan")));  // step 1: not measured
+    for (int i : {1, 3, 5}) {
+      for (const char* k : {"acc_sgan", "acc_supervised"}) {
+        const double acc = scalar(expected[size_t(i)], k);
+        QVERIFY2(acc >= 0 && acc <= 1, k);
+        QCOMPARE(acc * 40, std::round(acc * 40));  // a count out of the 40 images
+      }
+    }
+    QCOMPARE(straight.history().back().step, 6LL);
+    Trainer first(registry_, config, data);
+    first.set_accuracy_data(data);
+    run(first, 3);
+    first.save_checkpoint(dir() + "/sgan.pt");
+    Trainer resumed(read_checkpoint(dir() + "/sgan.pt", registry_), data);
+    resumed.set_accuracy_data(data);
+    for (int i = 3; i < 6; ++i) {
+      const StepStats s = resumed.step();
+      for (const char* k : {"loss_d", "loss_g", "loss_sup", "acc_sgan", "acc_supervised"})
+        if (!std::isnan(scalar(expected[size_t(i)], k))) QCOMPARE(scalar(s, k), scalar(expected[size_t(i)], k));
+    }
+    // Accuracy data must carry the training data's classes.
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, resumed.set_accuracy_data(testutil::tiny_dataset()));
+  }
+
   void configJsonRoundTripAndStrictness() {
     auto c = validate(testutil::tiny_config("fashion-mnist", "/tmp/x", 77), registry_);
     auto back = config_from_json(nlohmann::json::parse(to_json(c).dump()));

@@ -1,7 +1,9 @@
 // models/: the registry, hyper-parameter validation, latents, and DCGAN's networks and recipe.
 #include <QtTest>
 
+#include "models/blocks.h"
 #include "models/conv_gan.h"
+#include "engine/config.h"
 #include "models/dcgan.h"
 #include "models/spectral_norm.h"
 #include "models/family.h"
@@ -16,7 +18,9 @@ using namespace gan;
 class TestModels : public QObject {
   Q_OBJECT
 
-  static std::unique_ptr<Family> tiny(const std::string& id, int res = 16, int channels = 1) {
+  // A family with tiny networks at `res` px; conditional ones get 4 classes. `extra` overrides params.
+  static std::unique_ptr<Family> tiny(const std::string& id, int res = 16, int channels = 1,
+                                      const std::map<std::string, std::string>& extra = {}) {
     const Registry r = Registry::builtin();
     FamilySetup s;
     std::vector<std::string> errors;
@@ -29,10 +33,21 @@ class TestModels : public QObject {
     for (const char* k : {"ngf", "ndf", "latent_dim", "pieces"}) set(k, "8");
     set("g_hidden", "32");
     set("d_hidden", "16");
+    set("attention_res", "8");
+    set("vbn_reference", "4");
+    for (const auto& [k, v] : extra) s.params.set(k, v);
     s.params = s.params.validated(info.params, errors);
     if (!errors.empty()) throw std::invalid_argument(errors.front());
     s.image_channels = channels;
+    s.num_classes = 4;
     return create_family(r.at(id), s);
+  }
+  // A fixed batch of 8 images with labels 0..3, attached as the family's data too (SGAN's subset).
+  static Batch fixed_batch(Family& fam, int res = 16) {
+    torch::manual_seed(1);
+    Batch b{torch::rand({8, 1, res, res}) * 2 - 1, torch::arange(8, torch::kLong).remainder(4)};
+    fam.attach_data(((b.images + 1) * 127.5).round().to(torch::kUInt8), b.labels);
+    return b;
   }
   static double get(const StepScalars& s, const char* k) {
     for (const auto& [n, v] : s)
@@ -229,8 +244,7 @@ class TestModels : public QObject {
     const Registry registry = Registry::builtin();
     for (const auto& info : registry.families()) {
       auto fam = tiny(info.id);
-      torch::manual_seed(1);
-      Batch fixed{torch::rand({8, 1, 16, 16}) * 2 - 1, {}};
+      Batch fixed = fixed_batch(*fam);
       torch::Generator noise = make_cpu_generator(2);
       for (int i = 0; i < 3; ++i) {
         auto s = fam->train_step([&] { return fixed; }, noise);
@@ -403,6 +417,223 @@ class TestModels : public QObject {
     }
     QVERIFY(!torch::equal(ema_fam->generate(z, {}), plain_fam->generate(z, {})));
     QVERIFY(torch::equal(ema_fam->snapshot()->generate(z, {}), ema_fam->generate(z, {})));
+  }
+
+  void zooPart1IsComplete() {
+    const Registry r = Registry::builtin();
+    for (const char* id : {"gan", "cgan", "dcgan", "cgan-conv", "lsgan", "wgan", "wgan-gp", "sngan", "sagan", "acgan",
+                           "sgan"})
+      QVERIFY2(r.find(id), id);
+    auto defaults = [&](const char* id) {
+      std::vector<std::string> errors;
+      return ParamSet().validated(r.at(id).params, errors);
+    };
+    auto sa = defaults("sagan");  // TTUR: D 4e-4, G 1e-4, beta (0, 0.9)
+    QCOMPARE(sa.number("lr_d"), 4e-4);
+    QCOMPARE(sa.number("lr_g"), 1e-4);
+    QCOMPARE(sa.number("beta1"), 0.0);
+    QCOMPARE(sa.number("beta2"), 0.9);
+    auto sg = defaults("sgan");
+    QCOMPARE(sg.text("labels"), std::string("100"));
+    QCOMPARE(sg.text("g_objective"), std::string("feature-matching"));
+    QCOMPARE(r.at("sgan").caps.classifiers, (std::vector<std::string>{"acc_sgan", "acc_supervised"}));
+    QCOMPARE(r.at("acgan").caps.classifiers, (std::vector<std::string>{"acc_aux"}));
+    for (const char* id : {"cgan", "cgan-conv", "acgan"}) QVERIFY2(r.at(id).caps.conditional, id);
+    for (const char* id : {"dcgan", "sgan", "sagan"}) QVERIFY2(!r.at(id).caps.conditional, id);
+    // Minibatch discrimination is not offered to critics; virtual batch norm not to MLP generators.
+    auto has = [&](const char* id, const char* p) { return defaults(id).has(p); };
+    QVERIFY(has("dcgan", "mbd_kernels") && !has("wgan", "mbd_kernels") && !has("wgan-gp", "mbd_kernels"));
+    QVERIFY(has("dcgan", "g_norm") && !has("gan", "g_norm"));
+    // A cross-parameter check starts nothing: SAGAN's attention must fit the feature maps.
+    TrainConfig c;
+    c.model = "sagan";
+    c.params.set("resolution", "16");
+    c.params.set("attention_res", "16");
+    try {
+      validate(c, r);
+      QFAIL("an attention resolution above half the image side was accepted");
+    } catch (const std::invalid_argument& e) {
+      QVERIFY2(std::string(e.what()).find("attention resolution (16) must be at most half") != std::string::npos, e.what());
+    }
+  }
+
+  void conditionalFamiliesFollowTheClass() {
+    for (const char* id : {"cgan", "cgan-conv", "acgan"}) {
+      auto fam = tiny(id);
+      auto z = torch::randn({1, 8}).repeat({4, 1});
+      auto images = fam->generate(z, torch::arange(4, torch::kLong));
+      for (int k = 1; k < 4; ++k) QVERIFY2(!torch::allclose(images[0], images[k]), id);  // the class matters
+      QVERIFY(torch::equal(fam->generate(z, {}), images));  // without labels: classes 0, 1, 2, 3, 0, ...
+      QVERIFY(torch::equal(fam->snapshot()->generate(z, torch::arange(4, torch::kLong)), images));
+      // Conditional families refuse unlabelled data with a message.
+      Batch unlabelled{torch::rand({8, 1, 16, 16}) * 2 - 1, {}};
+      torch::Generator noise = make_cpu_generator(1);
+      QVERIFY_THROWS_EXCEPTION(std::invalid_argument, fam->train_step([&] { return unlabelled; }, noise));
+    }
+    // cGAN (conv): the class joins D's input as K planes. ACGAN: D has a K-way head; SGAN: K logits
+    // and a supervised-only baseline.
+    auto cgan = tiny("cgan-conv");
+    auto first_conv = cgan->discriminator()->named_parameters()["net.0.weight"];
+    QCOMPARE(first_conv.size(1), 1 + 4);
+    QCOMPARE(tiny("acgan")->classify(torch::zeros({3, 1, 16, 16})).at(0).sizes().vec(), (std::vector<int64_t>{3, 4}));
+    QCOMPARE(tiny("sgan")->classify(torch::zeros({3, 1, 16, 16})).size(), size_t(2));
+    QCOMPARE(tiny("sgan", 16, 1, {{"baseline", "off"}})->classify(torch::zeros({3, 1, 16, 16})).size(), size_t(1));
+    // Unlabelled data: a clear refusal when the family is built.
+    FamilySetup s;
+    std::vector<std::string> errors;
+    s.params = ParamSet().validated(Registry::builtin().at("acgan").params, errors);
+    try {
+      create_family(Registry::builtin().at("acgan"), s);
+      QFAIL("ACGAN was built without classes");
+    } catch (const std::invalid_argument& e) {
+      QVERIFY2(std::string(e.what()).find("needs a labelled dataset") != std::string::npos, e.what());
+    }
+  }
+
+  void selfAttentionStartsAsTheIdentity() {
+    torch::manual_seed(4);
+    SelfAttention block(16, /*spectral=*/true);
+    auto x = torch::randn({2, 16, 8, 8});
+    QVERIFY(torch::equal(block->forward(x), x));  // gamma = 0
+    QCOMPARE(block->last_attention.sizes().vec(), (std::vector<int64_t>{2, 64, 64}));
+    GAN_COMPARE_NEAR(block->last_attention.sum(2).mean().item<double>(), 1.0, 1e-6);  // rows are distributions
+    {
+      torch::NoGradGuard g;
+      block->gamma.fill_(1.0);
+    }
+    QVERIFY(!torch::allclose(block->forward(x), x));
+    // SAGAN puts one block in G and one in D, at the chosen side, and normalises every layer of both.
+    auto fam = tiny("sagan", 16, 1, {{"attention_res", "8"}});
+    for (torch::nn::Module* net : {fam->generator(), fam->discriminator()}) {
+      int blocks = 0, plain = 0;
+      for (const auto& m : net->modules(false)) {
+        if (dynamic_cast<SelfAttentionImpl*>(m.get())) ++blocks;
+        if (dynamic_cast<torch::nn::Conv2dImpl*>(m.get()) || dynamic_cast<torch::nn::ConvTranspose2dImpl*>(m.get())) ++plain;
+      }
+      QCOMPARE(blocks, 1);
+      QCOMPARE(plain, 0);
+    }
+    for (const auto& p : fam->generator()->named_parameters())
+      if (p.key().find("gamma") != std::string::npos) QCOMPARE(p.value().item<double>(), 0.0);
+  }
+
+  void transposedSpectralNormHasUnitSingularValue() {
+    torch::manual_seed(9);
+    SNConvTranspose2d conv(6, 4, 4, 2, 1, false);
+    conv->train();
+    for (int i = 0; i < 60; ++i) conv->forward(torch::randn({1, 6, 4, 4}));
+    auto w = conv->normalized_weight().transpose(0, 1).reshape({4, -1});
+    const double sigma = std::get<1>(torch::linalg_svd(w, false)).max().item<double>();
+    GAN_COMPARE_NEAR(sigma, 1.0, 1e-3);
+    QCOMPARE(conv->forward(torch::randn({2, 6, 4, 4})).sizes().vec(), (std::vector<int64_t>{2, 4, 8, 8}));
+  }
+
+  void minibatchDiscriminationAddsTheExpectedFeatures() {
+    MinibatchDiscrimination mbd(2, /*kernels=*/1, /*kernel_dim=*/2);
+    {
+      torch::NoGradGuard g;
+      mbd->T.copy_(torch::eye(2));  // M_i = f_i
+    }
+    auto f = torch::tensor({{0.0f, 0.0f}, {1.0f, 0.0f}, {0.0f, 2.0f}});
+    auto o = mbd->forward(f);
+    // L1 distances: d01 = 1, d02 = 2, d12 = 3; each row sums exp(-d) over the batch, itself included.
+    const double e = std::exp(1.0);
+    auto expected = torch::tensor({1 + 1 / e + 1 / (e * e), 1 / e + 1 + 1 / (e * e * e), 1 / (e * e) + 1 / (e * e * e) + 1});
+    QVERIFY2(torch::allclose(o.view({-1}), expected.to(torch::kFloat), 1e-6, 1e-6), qPrintable(QString::number(o[0][0].item<double>())));
+    // In a discriminator, the B features join the last hidden layer before the output.
+    auto fam = tiny("dcgan", 16, 1, {{"mbd_kernels", "5"}});
+    auto params = fam->discriminator()->named_parameters();
+    QCOMPARE(params["head.weight"].size(1), params["mbd.T"].size(0) + 5);
+  }
+
+  void virtualBatchNormIgnoresTheRestOfTheBatch() {
+    torch::manual_seed(2);
+    VirtualBatchNorm vbn(3);
+    vbn->reference = 4;
+    auto ref = torch::randn({4, 3, 5, 5}) * 3 + 1, a = torch::randn({1, 3, 5, 5}), b = torch::randn({2, 3, 5, 5}) * 10;
+    auto out1 = vbn->forward(torch::cat({ref, a, b}));
+    auto out2 = vbn->forward(torch::cat({ref, a}));
+    QVERIFY(torch::allclose(out1[4], out2[4], 1e-5, 1e-5));  // a's output does not depend on b
+    // The reference rows are normalised by their own statistics: mean 0, variance 1 per channel.
+    auto r = out1.narrow(0, 0, 4);
+    QVERIFY(r.mean({0, 2, 3}).abs().max().item<double>() < 1e-5);
+    QVERIFY((r.var({0, 2, 3}, /*unbiased=*/false) - 1).abs().max().item<double>() < 1e-3);
+    // An example is normalised with (ref stats * R + its own) / (R + 1).
+    auto mean = (a.mean({0, 2, 3}) + 4 * ref.mean({0, 2, 3})) / 5;
+    auto sq = ((a * a).mean({0, 2, 3}) + 4 * (ref * ref).mean({0, 2, 3})) / 5;
+    auto expect = (a - mean.view({1, 3, 1, 1})) / torch::sqrt(sq - mean * mean + 1e-5).view({1, 3, 1, 1});
+    QVERIFY(torch::allclose(out2[4], expect[0], 1e-4, 1e-4));
+    // In DCGAN's generator: a sample does not depend on the other samples of its batch, in training too.
+    auto fam = tiny("dcgan", 16, 1, {{"g_norm", "virtual"}});
+    auto* g = dynamic_cast<DcganGeneratorImpl*>(fam->generator());
+    QVERIFY(g);
+    g->train();
+    auto z = torch::randn({3, 8});
+    QVERIFY(torch::allclose(g->forward(z).narrow(0, 0, 1), g->forward(z.narrow(0, 0, 1)), 1e-5, 1e-5));
+  }
+
+  void historicalAveragingAndOrthogonalInit() {
+    HistoricalAverage h;
+    auto p = torch::tensor({1.0f, 2.0f});
+    QCOMPARE(h.penalty({p}).item<double>(), 0.0);  // nothing to average yet
+    h.update({p});
+    h.update({torch::tensor({3.0f, 6.0f})});
+    QCOMPARE(h.count(), 2LL);
+    QVERIFY(torch::equal(h.mean()[0], torch::tensor({2.0f, 4.0f})));
+    QCOMPARE(h.penalty({torch::tensor({4.0f, 4.0f})}).item<double>(), 4.0);  // (4-2)^2 + (4-4)^2
+    // Orthogonal init: rows orthonormal (or columns, when there are more rows than inputs).
+    torch::nn::Conv2d conv(torch::nn::Conv2dOptions(2, 4, 3));
+    torch::nn::Linear lin(3, 5);
+    torch::nn::Sequential both(conv, lin);
+    torch::Generator gen = make_cpu_generator(5);
+    orthogonal_init(*both, gen);
+    auto w = conv->weight.reshape({4, -1});
+    QVERIFY(torch::allclose(w.mm(w.t()), torch::eye(4), 1e-5, 1e-5));
+    QVERIFY(torch::allclose(lin->weight.t().mm(lin->weight), torch::eye(3), 1e-5, 1e-5));
+    QCOMPARE(conv->bias.abs().sum().item<double>(), 0.0);
+    auto fam = tiny("dcgan", 16, 1, {{"init", "orthogonal"}, {"hist_avg", "0.5"}});
+    auto d0 = fam->discriminator()->named_parameters()["net.0.weight"].reshape({8, -1});
+    QVERIFY(torch::allclose(d0.mm(d0.t()), torch::eye(8), 1e-5, 1e-5));
+    Batch fixed = fixed_batch(*fam);
+    torch::Generator noise = make_cpu_generator(3);
+    for (int i = 0; i < 2; ++i)
+      for (const auto& [k, v] : fam->train_step([&] { return fixed; }, noise)) QVERIFY2(std::isfinite(v), k.c_str());
+  }
+
+  void featureMatchingReplacesTheAdversarialGLoss() {
+    auto fm = tiny("dcgan", 16, 1, {{"g_objective", "feature-matching"}}), ns = tiny("dcgan");
+    Batch fixed = fixed_batch(*fm);
+    torch::Generator n1 = make_cpu_generator(3), n2 = make_cpu_generator(3);
+    const auto a = fm->train_step([&] { return fixed; }, n1), b = ns->train_step([&] { return fixed; }, n2);
+    QCOMPARE(get(a, "loss_d"), get(b, "loss_d"));  // the same D update
+    QVERIFY(get(a, "loss_g") >= 0);                // a squared distance
+    QVERIFY(get(a, "loss_g") < 0.5 * get(b, "loss_g"));  // far below the log loss at the start
+  }
+
+  void labelledSubsetIsBalancedAndSeeded() {
+    auto labels = torch::arange(1000, torch::kLong).remainder(10);
+    auto idx = labelled_subset(labels, 100, 10, 7);
+    QCOMPARE(idx.size(0), 100LL);
+    QVERIFY(torch::equal(torch::bincount(labels.index_select(0, idx)), torch::full({10}, 10, torch::kLong)));
+    QCOMPARE(std::get<0>(torch::_unique(idx)).size(0), 100LL);
+    QVERIFY(torch::equal(idx, labelled_subset(labels, 100, 10, 7)));
+    QVERIFY(!torch::equal(idx, labelled_subset(labels, 100, 10, 8)));
+    QCOMPARE(labelled_subset(labels, -1, 10, 7).size(0), 1000LL);
+  }
+
+  void sganClassifiesAboveChanceAfterAShortRun() {
+    auto data = testutil::labelled_dataset(64, 4, 16);
+    auto fam = tiny("sgan", 16, 1, {{"labels", "100"}, {"batch", "16"}});  // 100 > 64 images: all labelled
+    fam->attach_data(data->images(), data->labels());
+    auto x = data->images().to(torch::kFloat) / 127.5 - 1;
+    torch::Generator noise = make_cpu_generator(4), order = make_cpu_generator(5);
+    for (int i = 0; i < 40; ++i) {
+      auto idx = torch::randint(0, 64, {16}, order, torch::kLong);
+      fam->train_step([&] { return Batch{x.index_select(0, idx), data->labels().index_select(0, idx)}; }, noise);
+    }
+    auto logits = fam->classify(x);
+    const double acc = logits[0].argmax(1).eq(data->labels()).to(torch::kDouble).mean().item<double>();
+    QVERIFY2(acc > 0.6, qPrintable(QString::number(acc)));  // chance: 0.25
   }
 
   void lsganStartsAtItsTextbookLosses() {

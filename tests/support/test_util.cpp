@@ -64,6 +64,19 @@ std::shared_ptr<const gan::Dataset> tiny_dataset(int n, int resolution, int chan
   return std::make_shared<gan::Dataset>(images, torch::Tensor(), std::vector<std::string>{}, "random test images");
 }
 
+std::shared_ptr<const gan::Dataset> labelled_dataset(int n, int classes, int resolution) {
+  torch::manual_seed(5);
+  auto images = torch::randint(0, 40, {n, 1, resolution, resolution}, torch::kLong).to(torch::kUInt8);
+  auto labels = torch::arange(n, torch::kLong).remainder(classes);
+  for (int i = 0; i < n; ++i) {
+    const int k = i % classes;
+    images[i][0].slice(0, 3 * k % resolution, std::min(resolution, 3 * k % resolution + 3)).fill_(230);
+  }
+  std::vector<std::string> names;
+  for (int k = 0; k < classes; ++k) names.push_back("class " + std::to_string(k));
+  return std::make_shared<gan::Dataset>(images, labels, names, "labelled test images");
+}
+
 bool file_exists(const std::string& path) { return std::filesystem::exists(path); }
 
 QString error_of(const std::function<void()>& f) {

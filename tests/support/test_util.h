@@ -19,6 +19,9 @@ std::string write_tiny_idx(const std::string& dir, int n = 64, bool gz = false);
 gan::TrainConfig tiny_config(const std::string& data, const std::string& out_dir, long long steps = 10);
 // An in-memory dataset of n random 16x16 grey images.
 std::shared_ptr<const gan::Dataset> tiny_dataset(int n = 32, int resolution = 16, int channels = 1);
+// An in-memory labelled dataset: n images of `classes` classes (class k: a bright band at rows
+// 3k..3k+2 on a dark background, with a little noise), labels i % classes.
+std::shared_ptr<const gan::Dataset> labelled_dataset(int n = 40, int classes = 4, int resolution = 16);
 bool file_exists(const std::string& path);
 // The message of the exception f throws, or an empty string when it throws none.
 QString error_of(const std::function<void()>& f);
