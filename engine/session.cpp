@@ -353,7 +353,7 @@ void TrainingSession::loop(Trainer& t, RunLog& log, MetricWorker* metrics) {
     }
     listener_.on_stats(s);
     const auto& c = t.config();
-    if (s.step % c.log_every == 0 || s.step == 1) log.step(s);
+    if (s.step % c.log_every == 0 || s.step == 1 || s.measured) log.step(s);
     if (s.step % c.sample_every == 0) {
       publish(t);
       write_samples(t);

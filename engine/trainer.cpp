@@ -134,10 +134,10 @@ StepStats Trainer::step() {
       throw NonFiniteLoss(step_, name + " became " + (std::isnan(v) ? "NaN" : "infinite") + " at step " +
                                      std::to_string(step_));
   const auto& acc = config_.accuracy;
-  const bool measured = accuracy_data_ && acc.every > 0 && (step_ % acc.every == 0 || finished());
-  if (measured)
+  s.measured = accuracy_data_ && acc.every > 0 && (step_ % acc.every == 0 || finished());
+  if (s.measured)
     for (auto& item : measure_accuracy(acc.samples)) s.scalars.push_back(std::move(item));
-  if (step_ % config_.log_every == 0 || step_ == 1 || measured) history_.push_back({s.step, s.scalars});
+  if (step_ % config_.log_every == 0 || step_ == 1 || s.measured) history_.push_back({s.step, s.scalars});
   return s;
 }
 

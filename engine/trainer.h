@@ -22,6 +22,7 @@ struct StepStats {
   double step_ms = 0;           // wall time of this step
   double steps_per_sec = 0;     // over the last few steps
   StepScalars scalars;          // loss_d, loss_g, d_real, d_fake, ... (Capabilities::series)
+  bool measured = false;        // the classifiers' accuracies were measured at this step (and are in scalars)
 };
 
 struct HistoryPoint {
