@@ -82,6 +82,7 @@ bool TrainingSession::open_checkpoint(const std::string& path) {
     if (ck.config.data.source == "fashion-mnist") info.class_names = kFashionMnistClasses;
     info.truncation = fam.caps.truncation;
     info.series = fam.caps.series;
+    for (const auto& c : fam.caps.classifiers) info.series.push_back(c);
     info.history = ck.history;
     info.metrics = ck.metrics;
     info.config = ck.config;

@@ -5,7 +5,9 @@
 
 #include "app/main_window.h"
 #include "tests/support/test_util.h"
+#include "ui/class_picker.h"
 #include "ui/dataset_picker.h"
+#include "ui/model_picker.h"
 #include "ui/hyperparam_form.h"
 #include "ui/latent_explorer.h"
 #include "ui/loss_plot.h"
@@ -56,6 +58,7 @@ class TestGui : public QObject {
     QVERIFY(!first.isNull());
     QTRY_VERIFY_WITH_TIMEOUT(w.sampleGrid()->step() > first_step && w.sampleGrid()->image() != first, 30000);
     QCOMPARE(w.lossPlot()->pointCount("loss_g"), w.lossPlot()->pointCount("loss_d"));
+    QVERIFY(w.sampleGrid()->classPicker()->isHidden() && w.exploreClass()->isHidden());  // DCGAN: no classes
 
     // The latent slider moves while training runs, and a new image comes back.
     QTRY_VERIFY_WITH_TIMEOUT(!w.explorer()->image().isNull(), 30000);
@@ -73,6 +76,51 @@ class TestGui : public QObject {
     QVERIFY(QFile::exists(w.runDir() + "/checkpoint.pt"));
     QVERIFY(QFile::exists(w.runDir() + "/log.jsonl"));
     QVERIFY(w.controls()->startButton()->isEnabled());
+  }
+
+  // A conditional model shows class pickers: the grid one row per class (the same latent down each
+  // column), or one class; the explorer draws the class picked. Unconditional models hide them.
+  void conditionalModelsGetClassPickers() {
+    MainWindow w;
+    w.show();
+    w.modelPicker()->setCurrentId("cgan-conv");
+    makeTiny(w);
+    QVERIFY(w.sampleGrid()->classPicker()->isHidden());
+    QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(w.sampleGrid()->step() > 0, 30000);
+    ui::ClassPicker* grid_classes = w.sampleGrid()->classPicker();
+    QVERIFY(!grid_classes->isHidden() && !w.exploreClass()->isHidden());
+    QCOMPARE(grid_classes->combo()->count(), 11);  // All classes + the tiny data's 10
+    QCOMPARE(w.exploreClass()->combo()->count(), 10);
+    QCOMPARE(grid_classes->label(), -1);
+    // 64 latents over 10 classes: 7 columns, 10 rows of 16 px tiles with 2 px gaps.
+    QTRY_COMPARE_WITH_TIMEOUT(w.sampleGrid()->image().size(), QSize(7 * 18 + 2, 10 * 18 + 2), 30000);
+    QVERIFY(w.sampleGrid()->caption().contains("rows, top to bottom"));
+    grid_classes->combo()->setCurrentIndex(4);  // class 3 only: an 8 x 8 grid
+    QCOMPARE(grid_classes->label(), 3);
+    QTRY_COMPARE_WITH_TIMEOUT(w.sampleGrid()->image().size(), QSize(8 * 18 + 2, 8 * 18 + 2), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.explorer()->image().isNull(), 30000);
+    QTest::mouseClick(w.controls()->pauseButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Paused, 30000);
+    const QImage before = w.explorer()->image();
+    w.exploreClass()->combo()->setCurrentIndex(5);
+    QTRY_VERIFY_WITH_TIMEOUT(w.explorer()->image() != before, 30000);  // the same latent, another class
+    QTest::mouseClick(w.controls()->stopButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Finished, 30000);
+  }
+
+  // SGAN's classifier accuracies arrive in the loss plot, beside its losses.
+  void sganAccuracyIsPlottedLive() {
+    MainWindow w;
+    w.show();
+    w.modelPicker()->setCurrentId("sgan");
+    makeTiny(w);
+    QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(w.lossPlot()->pointCount("acc_sgan") >= 1, 60000);  // every 100 steps
+    QVERIFY(w.lossPlot()->pointCount("acc_supervised") >= 1);
+    QVERIFY(w.lossPlot()->pointCount("loss_d") >= 100);
+    QTest::mouseClick(w.controls()->stopButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Finished, 30000);
   }
 
   void metricsArePlottedLiveWithTheirLabels() {
