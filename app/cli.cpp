@@ -246,6 +246,8 @@ int cmd_train(const Args& a) {
     req.config.checkpoint_every = a.has("checkpoint-every") ? c.checkpoint_every : 0;
     req.override_metrics = a.has("metrics-every") || a.has("metrics-samples") || a.has("inception");
     req.config.metrics = c.metrics;
+    req.override_accuracy = a.has("accuracy-every") || a.has("accuracy-samples");
+    req.config.accuracy = c.accuracy;
     if (req.override_metrics && c.metrics.every < 0) throw UsageError("--metrics-every must be 0 (off) or more");
   }
   TerminalProgress progress(c.steps);

@@ -174,7 +174,8 @@ static std::string attach_accuracy_data(Trainer& t) {
     return "";
   }
   t.set_accuracy_data(t.data_ptr());
-  return "accuracy is measured on the training images: this dataset has no test split";
+  return "accuracy is measured on a random sample of the training images (labelled ones included): this dataset "
+         "has no test split";
 }
 
 void TrainingSession::run(StartRequest req) {
@@ -193,6 +194,7 @@ void TrainingSession::run(StartRequest req) {
     if (req.config.sample_every > 0) ck.config.sample_every = req.config.sample_every;
     if (req.config.checkpoint_every > 0) ck.config.checkpoint_every = req.config.checkpoint_every;
     if (req.override_metrics) ck.config.metrics = req.config.metrics;
+    if (req.override_accuracy) ck.config.accuracy = req.config.accuracy;
     ck.config.data = data;
     auto dataset = load_dataset(data, ck.family->resolution());
     trainer = std::make_unique<Trainer>(std::move(ck), dataset, req.config.steps);
@@ -265,11 +267,14 @@ void TrainingSession::publish(Trainer& t) {
 
 void TrainingSession::write_samples(Trainer& t) {
   try {
-    torch::Generator gen = make_cpu_generator(20161119);  // the grid's fixed latents (RenderRequest's default)
-    auto z = truncated_normal({64, t.family().latent_dim()}, 0.0, gen);
+    RenderRequest r;  // the GUI's grid: its fixed latents, one row per class for conditional models
+    r.kind = RenderKind::Grid;
+    if (t.family().info().caps.conditional) r.num_classes = t.config().num_classes;
+    auto result = render_now(*t.family().snapshot(), r);
+    if (!result.error.empty()) throw std::runtime_error(result.error);
     char name[64];
     std::snprintf(name, sizeof name, "/samples/step_%07lld.png", t.step_count());
-    write_png(t.config().out_dir + name, make_grid(t.family().generate(z, {}), 8));
+    write_png(t.config().out_dir + name, result.image);
   } catch (const std::exception& e) {
     listener_.on_state(state_.load(), std::string("could not write the sample grid: ") + first_line(e.what()));
   }

@@ -62,6 +62,7 @@ struct StartRequest {
   std::string resume_from;   // a checkpoint to continue, or empty for a new run
   bool paused = false;       // build everything, then wait for resume() or step()
   bool override_metrics = false;  // when resuming: config.metrics replaces the checkpoint's
+  bool override_accuracy = false; // when resuming: config.accuracy replaces the checkpoint's
 };
 
 class TrainingSession {

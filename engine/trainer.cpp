@@ -145,6 +145,11 @@ void Trainer::set_accuracy_data(std::shared_ptr<const Dataset> data) {
   if (data && (!data->labels().defined() || data->num_classes() != config_.num_classes))
     throw std::invalid_argument("the accuracy data must have the training data's classes");
   accuracy_data_ = std::move(data);
+  // A fixed, seeded order: the first `samples` of it are a random sample even of a folder sorted by class.
+  if (accuracy_data_)
+    accuracy_order_ = torch::randperm(accuracy_data_->size(),
+                                      make_cpu_generator(static_cast<unsigned long long>(config_.params.integer("seed"))),
+                                      torch::TensorOptions(torch::kLong));
 }
 
 StepScalars Trainer::measure_accuracy(long long samples) {
@@ -156,8 +161,9 @@ StepScalars Trainer::measure_accuracy(long long samples) {
   size_t produced = 0;  // a family may train fewer classifiers than it can (SGAN without its baseline)
   for (long long i = 0; i < n; i += 500) {
     const long long b = std::min<long long>(500, n - i);
-    auto x = from_uint8(accuracy_data_->images().narrow(0, i, b));
-    auto y = accuracy_data_->labels().narrow(0, i, b);
+    auto index = accuracy_order_.narrow(0, i, b);
+    auto x = from_uint8(accuracy_data_->images().index_select(0, index));
+    auto y = accuracy_data_->labels().index_select(0, index);
     auto logits = family_->classify(x);
     produced = std::max(produced, logits.size());
     for (size_t k = 0; k < logits.size() && k < names.size(); ++k)

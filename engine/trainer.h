@@ -97,7 +97,8 @@ class Trainer {
   // The labelled images the family's classifiers (Capabilities::classifiers) are measured on, every
   // config().accuracy.every steps and at the last step: their accuracies join that step's scalars.
   void set_accuracy_data(std::shared_ptr<const Dataset> data);
-  // Each classifier's accuracy on the first `samples` images of the accuracy data (0: all of them).
+  // Each classifier's accuracy on `samples` images of the accuracy data (0: all of them), the same
+  // seeded random sample every time.
   StepScalars measure_accuracy(long long samples);
 
  private:
@@ -106,6 +107,7 @@ class Trainer {
   std::unique_ptr<Family> family_;
   std::unique_ptr<DataLoader> loader_;
   std::shared_ptr<const Dataset> accuracy_data_;
+  torch::Tensor accuracy_order_;  // the order its images are measured in
   torch::Generator noise_;
   long long step_ = 0;
   std::vector<HistoryPoint> history_;

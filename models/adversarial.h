@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "models/blocks.h"
 #include "models/conv_gan.h"
 #include "models/latent.h"
 #include "models/layers.h"
@@ -103,7 +104,8 @@ class AdversarialFamily : public Family {
       if (s.params.text("baseline") == "on") {
         baseline_ = D(d_->options);
         torch::Generator init = make_cpu_generator(seed_ + 17);
-        dcgan_init(*baseline_, init);
+        dcgan_init(*baseline_, init);  // initialised as D is
+        if (s.params.has("init") && s.params.text("init") == "orthogonal") orthogonal_init(*baseline_, init);
         baseline_->to(device_);
         opt_b_ = std::make_unique<torch::optim::Adam>(baseline_->parameters(),
                                                       torch::optim::AdamOptions(lr_d).betas(betas_));
@@ -122,8 +124,9 @@ class AdversarialFamily : public Family {
   StepScalars train_step(const BatchSource& next_real, torch::Generator& noise) override {
     g_->train();
     d_->train();
-    torch::Tensor fake, y_fake, loss_d, gp, loss_sup, real_features;
+    torch::Tensor fake, y_fake, loss_d, gp, loss_sup;
     CriticOutput real_out, fake_out;
+    Batch last_real;
     // Instance noise (Sonderby et al. 2017): every image D sees, real or generated, gets N(0, sigma^2)
     // noise, sigma annealed to 0. Drawn from the run's noise generator, so a run stays reproducible.
     const double sigma = instance_noise_sigma(noise_sigma_, steps_, noise_anneal_);
@@ -133,6 +136,7 @@ class AdversarialFamily : public Family {
     };
     for (int k = 0; k < d_steps_; ++k) {
       Batch real = next_real();
+      last_real = real;
       const long long n = real.images.size(0);
       if (num_classes_ > 0 && classes_ != ClassUse::SemiSupervised && !real.labels.defined())
         throw std::invalid_argument(info().name + " needs labelled data");
@@ -184,19 +188,24 @@ class AdversarialFamily : public Family {
       if (hist_weight_ > 0) loss_d = loss_d + hist_weight_ * hist_d_.penalty(d_->parameters());
       loss_d.backward();
       opt_d_->step();
-      if (hist_weight_ > 0) hist_d_.update(d_->parameters());
       if (recipe_ == AdversarialRecipe::Wasserstein) {  // the Lipschitz constraint of the WGAN paper
         torch::NoGradGuard no_grad;
         for (auto& p : d_->parameters()) p.clamp_(-clip_, clip_);
       }
+      if (hist_weight_ > 0) hist_d_.update(d_->parameters());
     }
     // The generator's update on the last fake batch.
     opt_g_->zero_grad();
     auto gen_out = d_->judge(noisy(fake), y_fake);
     const auto& s_gen = gen_out.score;
     torch::Tensor loss_g;
-    if (feature_matching_) {  // Salimans et al.: match the mean of D's last hidden layer on real data
-      loss_g = (gen_out.features.mean(0) - real_out.features.detach().mean(0)).pow(2).mean();
+    if (feature_matching_) {  // Salimans et al.: match the mean of D's last hidden layer on real data,
+      torch::Tensor real_mean;  // both through the D that has just been updated
+      {
+        torch::NoGradGuard no_grad;
+        real_mean = d_->judge(noisy(last_real.images), last_real.labels).features.mean(0);
+      }
+      loss_g = (gen_out.features.mean(0) - real_mean).pow(2).mean();
     } else {
       switch (recipe_) {
         case AdversarialRecipe::NonSaturating:

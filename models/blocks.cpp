@@ -32,7 +32,7 @@ torch::Tensor SelfAttentionImpl::forward(const torch::Tensor& x) {
   auto value = h.forward(x).view({n, -1, hw});
   // s[j][i] = f_i . g_j; each output position j attends over the positions i.
   auto attention = torch::softmax(torch::bmm(key.transpose(1, 2), query), /*dim=*/2);  // N x HW(j) x HW(i)
-  last_attention = attention.detach();
+  if (!is_training()) last_attention = attention.detach();  // N x (HW)^2 floats: not kept while training
   auto o = torch::bmm(value, attention.transpose(1, 2)).view({n, -1, x.size(2), x.size(3)});
   (void)c;
   return gamma * v.forward(o) + x;

@@ -13,7 +13,7 @@ namespace gan {
 struct SelfAttentionImpl : torch::nn::Module {
   SelfAttentionImpl(long long channels, bool spectral);
   torch::Tensor forward(const torch::Tensor& x);
-  // The attention map of the last forward pass (N x HW x HW; row j: where position j looked).
+  // The attention map of the last forward pass in eval mode (N x HW x HW; row j: where position j looked).
   torch::Tensor last_attention;
   torch::nn::AnyModule f, g, h, v;
   torch::Tensor gamma;

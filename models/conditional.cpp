@@ -45,7 +45,9 @@ FamilyInfo sgan_family_info() {
       "subset (100, 1000 or all images, balanced over the classes) and real against generated on everything else; "
       "G trains by feature matching, which the paper found best for classification. A supervised-only baseline, "
       "the same network on the same labelled batches, trains beside it; both test accuracies are plotted live. "
-      "The claim to check: with few labels, the GAN's unlabelled data make the better classifier.",
+      "D uses layer norm instead of batch norm, so that the classifier measured in eval mode does not "
+      "carry statistics of generated images (Salimans et al. used weight norm). The claim to check: with few "
+      "labels, the GAN's unlabelled data make the better classifier.",
       "A. Odena. Semi-Supervised Learning with Generative Adversarial Networks. arXiv:1606.01583, 2016; "
       "T. Salimans, I. Goodfellow, W. Zaremba, V. Cheung, A. Radford, X. Chen. Improved Techniques for Training "
       "GANs. NeurIPS 2016. arXiv:1606.03498",

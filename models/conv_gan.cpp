@@ -122,7 +122,12 @@ std::unique_ptr<Family> make_adversarial_family(const FamilyInfo& info, const Fa
     c.norm = s.params.text("critic_norm") == "none" ? CriticNorm::None : CriticNorm::Layer;
   if (classes == ClassUse::Input) c.label_channels = s.num_classes;
   if (classes == ClassUse::Auxiliary) c.aux_classes = s.num_classes;
-  if (classes == ClassUse::SemiSupervised) c.class_logits = s.num_classes;
+  if (classes == ClassUse::SemiSupervised) {
+    c.class_logits = s.num_classes;
+    // D is also the classifier that is measured, in eval mode: batch norm's running statistics would mix
+    // generated, unlabelled and labelled batches. Layer norm is per image (Salimans et al.: weight norm).
+    c.norm = CriticNorm::Layer;
+  }
   if (s.params.has("mbd_kernels")) c.mbd_kernels = s.params.integer("mbd_kernels");
   DcganGenerator g(o);
   ConvCritic d(c);

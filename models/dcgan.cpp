@@ -96,7 +96,9 @@ ConvCriticImpl::ConvCriticImpl(const CriticOptions& c) : options(c) {
   if (c.mbd_kernels > 0) {
     final_conv = false;
     mbd = register_module("mbd", MinibatchDiscrimination(features, c.mbd_kernels, c.mbd_dim));
-    head = register_module("head", Linear(features + c.mbd_kernels, outputs));
+    if (c.spectral) head = AnyModule(SNLinear(features + c.mbd_kernels, outputs));  // keeps D 1-Lipschitz
+    else head = AnyModule(Linear(features + c.mbd_kernels, outputs));
+    register_module("head", head.ptr());
   } else {
     net->push_back(conv(ch, outputs, 1, 0));
   }
@@ -120,7 +122,7 @@ CriticOutput ConvCriticImpl::judge(const torch::Tensor& x, const torch::Tensor& 
   CriticOutput out;
   out.features = h.flatten(1);
   auto raw = final_conv ? (net->end() - 1)->forward(h).flatten(1)
-                        : head->forward(torch::cat({out.features, mbd->forward(out.features)}, 1));
+                        : head.forward(torch::cat({out.features, mbd->forward(out.features)}, 1));
   if (options.class_logits > 0) {
     out.class_logits = raw;
     out.score = raw.logsumexp(1);  // Salimans et al.: D(x) = Z / (Z + 1), Z = sum_k exp(l_k)

@@ -69,7 +69,7 @@ struct ConvCriticImpl : torch::nn::Module {
   CriticOutput judge(const torch::Tensor& x, const torch::Tensor& labels = {});
   CriticOptions options;
   torch::nn::Sequential net;     // the hidden layers, and the final 4x4 convolution unless mbd is on
-  torch::nn::Linear head{nullptr};  // with minibatch discrimination: [features, o] -> outputs
+  torch::nn::AnyModule head;      // with minibatch discrimination: [features, o] -> outputs
   MinibatchDiscrimination mbd{nullptr};
   torch::nn::AnyModule aux;      // ACGAN's class head
   bool final_conv = true;

@@ -43,7 +43,7 @@ torch::Tensor HistoricalAverage::penalty(const std::vector<torch::Tensor>& param
   if (count_ == 0 || params.empty()) return params.empty() ? torch::zeros({}) : torch::zeros({}, params[0].options());
   torch::Tensor sum;
   for (size_t i = 0; i < params.size(); ++i) {
-    auto term = (params[i] - mean_[i]).pow(2).sum();
+    auto term = (params[i] - mean_[i].to(params[i].device())).pow(2).sum();
     sum = sum.defined() ? sum + term : term;
   }
   return sum;
@@ -54,7 +54,10 @@ void HistoricalAverage::update(const std::vector<torch::Tensor>& params) {
   if (mean_.empty())
     for (const auto& p : params) mean_.push_back(torch::zeros_like(p));
   ++count_;
-  for (size_t i = 0; i < params.size(); ++i) mean_[i].add_((params[i] - mean_[i]) / static_cast<double>(count_));
+  for (size_t i = 0; i < params.size(); ++i) {
+    if (mean_[i].device() != params[i].device()) mean_[i] = mean_[i].to(params[i].device());  // after a load
+    mean_[i].add_((params[i] - mean_[i]) / static_cast<double>(count_));
+  }
 }
 
 void HistoricalAverage::save(torch::serialize::OutputArchive& archive, const std::string& key) const {

@@ -493,6 +493,7 @@ class TestModels : public QObject {
   void selfAttentionStartsAsTheIdentity() {
     torch::manual_seed(4);
     SelfAttention block(16, /*spectral=*/true);
+    block->eval();
     auto x = torch::randn({2, 16, 8, 8});
     QVERIFY(torch::equal(block->forward(x), x));  // gamma = 0
     QCOMPARE(block->last_attention.sizes().vec(), (std::vector<int64_t>{2, 64, 64}));
