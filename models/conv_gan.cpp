@@ -88,11 +88,15 @@ torch::Tensor log_loss_d(const torch::Tensor& s_real, const torch::Tensor& s_fak
          F::binary_cross_entropy_with_logits(s_fake, torch::zeros_like(s_fake));
 }
 
-std::unique_ptr<Family> make_adversarial_family(const FamilyInfo& info, const FamilySetup& s,
-                                                AdversarialRecipe recipe, ClassUse classes) {
+void require_classes(const FamilyInfo& info, const FamilySetup& s, ClassUse classes) {
   if (classes != ClassUse::None && s.num_classes < 2)
     throw std::invalid_argument(info.name + " needs a labelled dataset: Fashion-MNIST, or an image folder with one "
                                 "subfolder per class");
+}
+
+std::unique_ptr<Family> make_adversarial_family(const FamilyInfo& info, const FamilySetup& s,
+                                                AdversarialRecipe recipe, ClassUse classes) {
+  require_classes(info, s, classes);
   DcganOptions o;
   o.latent_dim = s.params.integer("latent_dim");
   o.resolution = static_cast<int>(s.params.integer("resolution"));

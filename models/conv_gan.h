@@ -36,6 +36,9 @@ enum class ClassUse {
 std::unique_ptr<Family> make_adversarial_family(const FamilyInfo& info, const FamilySetup& setup,
                                                 AdversarialRecipe recipe, ClassUse classes = ClassUse::None);
 
+// Throws std::invalid_argument, naming the family, when `classes` needs labels and the data have none.
+void require_classes(const FamilyInfo& info, const FamilySetup& setup, ClassUse classes);
+
 // DCGAN's N(0, 0.02) initialisation of both networks from `gen`, then orthogonal weights when the
 // params say init = orthogonal.
 void init_networks(const ParamSet& params, torch::nn::Module& g, torch::nn::Module& d, torch::Generator& gen);

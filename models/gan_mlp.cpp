@@ -133,9 +133,7 @@ std::vector<HyperParam> mlp_params() {
 }
 
 std::unique_ptr<Family> make_mlp_family(const FamilyInfo& info, const FamilySetup& s, ClassUse classes) {
-  if (classes != ClassUse::None && s.num_classes < 2)
-    throw std::invalid_argument(info.name + " needs a labelled dataset: Fashion-MNIST, or an image folder with one "
-                                "subfolder per class");
+  require_classes(info, s, classes);
   MlpOptions o;
   o.latent_dim = s.params.integer("latent_dim");
   o.resolution = static_cast<int>(s.params.integer("resolution"));
