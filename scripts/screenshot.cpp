@@ -13,6 +13,7 @@
 #include "ui/latent_explorer.h"
 #include "ui/metric_settings.h"
 #include "ui/model_picker.h"
+#include "ui/sample_grid.h"
 #include "ui/training_controls.h"
 #include <QCheckBox>
 
@@ -38,7 +39,9 @@ int main(int argc, char** argv) {
   if (p.isSet("model")) w.modelPicker()->setCurrentId(p.value("model"));
   if (p.isSet("checkpoint")) w.openCheckpoint(p.value("checkpoint"));
   const qint64 steps = p.value("steps").toLongLong();
-  QTimer::singleShot(3000, [&] {
+  // Act once the window is ready: 3 s, or, with a checkpoint, once it has been opened and drawn
+  // (a large one can take longer to load), then take the picture `seconds` later.
+  auto act = [&] {
     if (steps > 0) w.controls()->setTotalSteps(steps);
     if (const int every = p.value("metrics-every").toInt(); every > 0)
       w.metricSettings()->setValues(true, every, w.metricSettings()->samples(), QString());
@@ -50,10 +53,17 @@ int main(int argc, char** argv) {
       w.truncation()->setThresholdValue(trunc);
     }
     w.explorer()->slider()->setValue(static_cast<int>(p.value("t").toDouble() * 1000));
+    QTimer::singleShot(p.value("seconds").toInt() * 1000, [&] {
+      w.grab().save(p.value("out"));
+      app.quit();
+    });
+  };
+  QTimer ready;
+  QObject::connect(&ready, &QTimer::timeout, [&] {
+    if (p.isSet("checkpoint") && w.sampleGrid()->image().isNull()) return;
+    ready.stop();
+    act();
   });
-  QTimer::singleShot(3000 + p.value("seconds").toInt() * 1000, [&] {
-    w.grab().save(p.value("out"));
-    app.quit();
-  });
+  ready.start(3000);
   return app.exec();
 }
