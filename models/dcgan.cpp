@@ -136,29 +136,18 @@ CriticOutput ConvCriticImpl::judge(const torch::Tensor& x, const torch::Tensor& 
 torch::Tensor ConvCriticImpl::forward(const torch::Tensor& x) { return judge(x).score; }
 
 FamilyInfo dcgan_family_info() {
-  FamilyInfo f;
-  f.id = "dcgan";
-  f.name = "DCGAN";
-  f.summary =
+  FamilyInfo f = conv_family_base(
+      "dcgan", "DCGAN",
       "Deep convolutional GAN. The generator projects z to a 4x4 map and doubles it with strided "
       "transposed convolutions, batch norm and ReLU, ending in tanh; the discriminator mirrors it with "
       "strided convolutions and leaky ReLU. No pooling and no fully connected hidden layers. Trained "
-      "with the non-saturating loss and Adam (lr 2e-4, beta1 0.5), weights drawn from N(0, 0.02).";
-  f.paper =
+      "with the non-saturating loss and Adam (lr 2e-4, beta1 0.5), weights drawn from N(0, 0.02).",
       "A. Radford, L. Metz, S. Chintala. Unsupervised Representation Learning with Deep Convolutional "
-      "Generative Adversarial Networks. ICLR 2016. arXiv:1511.06434";
-  f.caps.latent_dim = 100;
-  f.caps.truncation = TruncationKind::ResampleNormal;
-  f.caps.series = {"loss_d", "loss_g", "d_real", "d_fake"};
+      "Generative Adversarial Networks. ICLR 2016. arXiv:1511.06434",
+      AdversarialRecipe::NonSaturating, {"loss_d", "loss_g", "d_real", "d_fake"});
   f.params = adam_params("2e-4", "2e-4", "0.5", "0.999", "Momentum of both Adam optimizers (the paper lowers it to 0.5)");
   f.params.push_back(d_steps_param("1"));
-  for (auto& p : technique_params({/*log_loss=*/true})) f.params.push_back(p);
-  for (auto& p : conv_network_params()) f.params.push_back(p);
-  for (auto& p : shared_params(64)) f.params.push_back(p);
-  f.resolution = [](const ParamSet& p) { return static_cast<int>(p.integer("resolution")); };
-  f.create = [](const FamilyInfo& info, const FamilySetup& s) {
-    return make_adversarial_family(info, s, AdversarialRecipe::NonSaturating);
-  };
+  finish_conv_family(f, {/*log_loss=*/true});
   return f;
 }
 

@@ -60,6 +60,16 @@ class TestMetrics : public QObject {
   QTemporaryDir tmp_;
   std::string dir() const { return tmp_.path().toStdString(); }
 
+  // Runs a new training session on `config` until it ends; true when it finished normally.
+  static bool runToTheEnd(const TrainConfig& config, SessionListener& listener) {
+    TrainingSession session(Registry::builtin(), listener);
+    StartRequest req;
+    req.config = config;
+    if (!session.start(req)) return false;
+    session.wait();
+    return session.state() == SessionState::Finished;
+  }
+
  private slots:
   void initTestCase() {
     init_torch_thread();
@@ -262,14 +272,7 @@ class TestMetrics : public QObject {
     auto config = testutil::tiny_config(data, out, 6);
     config.metrics.every = 3;
     config.metrics.samples = 100;
-    {
-      TrainingSession session(Registry::builtin(), listener);
-      StartRequest req;
-      req.config = config;
-      QVERIFY(session.start(req));
-      session.wait();
-      QCOMPARE(session.state(), SessionState::Finished);
-    }
+    QVERIFY(runToTheEnd(config, listener));
     // The last evaluation is waited for before the final save; an earlier one may have been skipped
     // while the classifier was being trained.
     QVERIFY(!listener.points.empty());
@@ -306,14 +309,7 @@ class TestMetrics : public QObject {
     auto config = testutil::tiny_config(d + "/x-images-idx3-ubyte", dir() + "/unlabelled-run", 4);
     config.metrics.every = 2;
     config.metrics.samples = 20;
-    {
-      TrainingSession session(Registry::builtin(), listener);
-      StartRequest req;
-      req.config = config;
-      QVERIFY(session.start(req));
-      session.wait();
-      QCOMPARE(session.state(), SessionState::Finished);
-    }
+    QVERIFY(runToTheEnd(config, listener));
     QCOMPARE(listener.points, size_t(0));
     QCOMPARE(listener.errors.size(), size_t(1));
     QVERIFY2(listener.errors[0].find("metrics are off for this run") != std::string::npos &&

@@ -226,13 +226,8 @@ class TestMetricWidgets : public QObject {
 
   void tooltipKeepsLargeValuesReadable() {
     ui::MetricPlot p;
-    ui::MetricSample s;
-    s.step = 100;
+    ui::MetricSample s = classifierScalePair().first;
     s.fid = 1527.31;
-    s.kidMean = 4393.0;
-    s.kidStd = 120.0;
-    s.isMean = 1.07;
-    s.isStd = 0.004;
     p.addSample(s);
     const QString tip = p.tooltipFor(0);
     QCOMPARE(tip, QString::fromUtf8("step 100\nFID 1527\nKID 4393 ± 120\nIS 1.07 ± 0.004"));
