@@ -25,13 +25,15 @@ json to_json(const TrainConfig& c) {
               {"accuracy", {{"every", c.accuracy.every}, {"samples", c.accuracy.samples}}},
               {"out_dir", c.out_dir},
               {"image_channels", c.image_channels},
-              {"num_classes", c.num_classes}};
+              {"num_classes", c.num_classes},
+              {"class_names", c.class_names}};
 }
 
 TrainConfig config_from_json(const json& j) {
   if (!j.is_object()) throw std::invalid_argument("a config must be a JSON object");
   static const std::set<std::string> keys = {"model", "params", "data", "steps", "log_every", "sample_every",
-                                             "checkpoint_every", "metrics", "accuracy", "out_dir", "image_channels", "num_classes"};
+                                             "checkpoint_every", "metrics", "accuracy", "out_dir", "image_channels", "num_classes",
+                                             "class_names"};
   for (const auto& item : j.items())
     if (!keys.count(item.key())) throw std::invalid_argument("unknown config key '" + item.key() + "'");
   TrainConfig c;
@@ -79,6 +81,7 @@ TrainConfig config_from_json(const json& j) {
     c.out_dir = j.value("out_dir", c.out_dir);
     c.image_channels = j.value("image_channels", 0);
     c.num_classes = j.value("num_classes", 0);
+    c.class_names = j.value("class_names", std::vector<std::string>{});  // absent in older checkpoints
   } catch (const json::exception& e) {
     throw std::invalid_argument(std::string("malformed config: ") + e.what());
   }

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <vector>
 
 #include "engine/dataset.h"
 #include "models/params.h"
@@ -37,6 +38,7 @@ struct TrainConfig {
   // What the data decided, filled in when the run starts (needed to rebuild the networks without it).
   int image_channels = 0;
   int num_classes = 0;
+  std::vector<std::string> class_names;  // the classes' names, so an opened checkpoint can name them
 };
 
 nlohmann::json to_json(const TrainConfig& c);

@@ -79,7 +79,7 @@ bool TrainingSession::open_checkpoint(const std::string& path) {
     info.latent_dim = ck.family->latent_dim();
     info.num_classes = ck.config.num_classes;
     info.conditional = fam.caps.conditional;
-    if (ck.config.data.source == "fashion-mnist") info.class_names = kFashionMnistClasses;
+    info.class_names = ck.config.class_names;
     info.truncation = fam.caps.truncation;
     info.series = fam.caps.series;
     for (const auto& c : fam.caps.classifiers) info.series.push_back(c);
@@ -261,16 +261,16 @@ void TrainingSession::drain_metrics(Trainer& t, RunLog& log) {
   }
 }
 
-void TrainingSession::publish(Trainer& t) {
-  if (explorer_) explorer_->set_generator(t.family().snapshot(), t.step_count());
+void TrainingSession::publish(Trainer& t, std::shared_ptr<GeneratorSnapshot> g) {
+  if (explorer_) explorer_->set_generator(g ? std::move(g) : t.family().snapshot(), t.step_count());
 }
 
-void TrainingSession::write_samples(Trainer& t) {
+void TrainingSession::write_samples(Trainer& t, GeneratorSnapshot& g) {
   try {
     RenderRequest r;  // the GUI's grid: its fixed latents, one row per class for conditional models
     r.kind = RenderKind::Grid;
     if (t.family().info().caps.conditional) r.num_classes = t.config().num_classes;
-    auto result = render_now(*t.family().snapshot(), r);
+    auto result = render_now(g, r);
     if (!result.error.empty()) throw std::runtime_error(result.error);
     char name[64];
     std::snprintf(name, sizeof name, "/samples/step_%07lld.png", t.step_count());
@@ -361,8 +361,9 @@ void TrainingSession::loop(Trainer& t, RunLog& log, MetricWorker* metrics) {
     const auto& c = t.config();
     if (s.step % c.log_every == 0 || s.step == 1 || s.measured) log.step(s);
     if (s.step % c.sample_every == 0) {
-      publish(t);
-      write_samples(t);
+      auto g = t.family().snapshot();  // one copy of G for the explorer and the sample file
+      write_samples(t, *g);
+      publish(t, std::move(g));
     }
     if (metrics && s.step % c.metrics.every == 0) evaluate_metrics(t, *metrics);
     if (t.finished()) {

@@ -95,9 +95,10 @@ class TrainingSession {
   void evaluate_metrics(Trainer& trainer, MetricWorker& metrics);
   void drain_metrics(Trainer& trainer, RunLog& log);
   void set_state(SessionState s, const std::string& message);
-  void publish(Trainer& trainer);
+  // Hands the explorer a snapshot of the generator (`g`, or a new one when null).
+  void publish(Trainer& trainer, std::shared_ptr<GeneratorSnapshot> g = nullptr);
   void save_run_checkpoint(Trainer& trainer, RunLog& log, const char* why);
-  void write_samples(Trainer& trainer);
+  void write_samples(Trainer& trainer, GeneratorSnapshot& g);
   RunInfo info_for(const Trainer& trainer) const;
 
   Registry registry_;

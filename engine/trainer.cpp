@@ -87,6 +87,7 @@ Trainer::Trainer(const Registry& registry, TrainConfig config, std::shared_ptr<c
   if (!data_) throw std::invalid_argument("no dataset");
   config_.image_channels = data_->channels();
   config_.num_classes = data_->num_classes();
+  config_.class_names = data_->class_names();
   family_ = build_family(registry, config_);
   if (family_->resolution() != data_->resolution())
     throw std::invalid_argument("the dataset was prepared at " + std::to_string(data_->resolution()) +

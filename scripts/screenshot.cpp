@@ -59,8 +59,9 @@ int main(int argc, char** argv) {
     });
   };
   QTimer ready;
+  int waited = 0;  // ticks of 3 s; after a minute, go on anyway (the picture then shows what went wrong)
   QObject::connect(&ready, &QTimer::timeout, [&] {
-    if (p.isSet("checkpoint") && w.sampleGrid()->image().isNull()) return;
+    if (p.isSet("checkpoint") && w.sampleGrid()->image().isNull() && ++waited < 20) return;
     ready.stop();
     act();
   });
