@@ -1,0 +1,108 @@
+// models/families: every family of the zoo gives, bit for bit, the losses, accuracies and samples that
+// were recorded before the families were redesigned (tests/fixtures/zoo_losses.json), and checkpoints
+// written before the redesign still open and resume exactly (tests/fixtures/checkpoints/).
+//
+// The fixture was recorded with Debian's LibTorch 1.13 on x86-64 (one intra-op thread); another
+// LibTorch build may round differently, so the exact comparison is made only where the recording's
+// LibTorch version matches. GAN_RECORD_FIXTURE=1 writes the fixture instead of checking it.
+#include <QtTest>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "engine/hash.h"
+#include "engine/threads.h"
+#include "engine/trainer.h"
+#include "tests/support/zoo_cases.h"
+
+using namespace gan;
+using nlohmann::json;
+
+class TestZooFixture : public QObject {
+  Q_OBJECT
+  QTemporaryDir tmp_;
+  Registry registry_ = Registry::builtin();
+  const std::string fixtures_ = GAN_FIXTURES;
+  bool record_ = std::getenv("GAN_RECORD_FIXTURE") != nullptr;
+
+  json load_fixture() {
+    std::ifstream in(fixtures_ + "/zoo_losses.json");
+    if (!in) return json();
+    return json::parse(in);
+  }
+
+  static bool same_torch(const json& fixture) {
+    return fixture.value("torch", std::string()) == TORCH_VERSION;
+  }
+
+ private slots:
+  void initTestCase() { init_torch_thread(); }
+
+  // 20 seeded steps of every case: the same scalars, bit for bit, and the same 8-bit samples.
+  void everyFamilyRepeatsItsRecordedRun() {
+    json fixture = load_fixture();
+    json out = {{"torch", TORCH_VERSION}, {"steps", zootest::kSteps}, {"cases", json::object()}};
+    if (!record_) {
+      QVERIFY2(!fixture.is_null(), "tests/fixtures/zoo_losses.json is missing");
+      if (!same_torch(fixture)) QSKIP("the fixture was recorded with another LibTorch version");
+    }
+    for (const auto& c : zootest::cases()) {
+      json got = zootest::run_case(registry_, c, tmp_.path().toStdString());
+      if (record_) {
+        out["cases"][c.name] = got;
+        continue;
+      }
+      QVERIFY2(fixture["cases"].contains(c.name), c.name.c_str());
+      const json& want = fixture["cases"][c.name];
+      const json& ws = want["steps"];
+      const json& gs = got["steps"];
+      QCOMPARE(gs.size(), ws.size());
+      for (size_t i = 0; i < ws.size(); ++i)
+        for (const auto& item : ws[i].items()) {
+          const std::string where = c.name + " step " + std::to_string(i + 1) + " " + item.key();
+          QVERIFY2(gs[i].contains(item.key()), where.c_str());
+          const double w = item.value().get<double>(), g = gs[i][item.key()].get<double>();
+          if (w != g) QFAIL(qPrintable(QString::fromStdString(where) + QString(": %1, recorded %2").arg(g, 0, 'g', 17).arg(w, 0, 'g', 17)));
+        }
+      QCOMPARE(QString::fromStdString(got["samples"].get<std::string>()),
+               QString::fromStdString(want["samples"].get<std::string>()));
+    }
+    if (record_) {
+      std::ofstream(fixtures_ + "/zoo_losses.json") << out.dump(1) << "\n";
+      std::filesystem::create_directories(fixtures_ + "/checkpoints");
+      for (const auto& c : zootest::cases())
+        if (c.checkpoint) zootest::write_checkpoint(registry_, c, fixtures_ + "/checkpoints/" + c.name + ".pt");
+    }
+  }
+
+  // Checkpoints written before the redesign open, and continue with the recorded losses.
+  void oldCheckpointsResumeExactly() {
+    if (record_) QSKIP("recording");
+    json fixture = load_fixture();
+    if (!same_torch(fixture)) QSKIP("the fixture was recorded with another LibTorch version");
+    int checked = 0;
+    for (const auto& c : zootest::cases()) {
+      if (!c.checkpoint) continue;
+      const std::string path = fixtures_ + "/checkpoints/" + c.name + ".pt";
+      Checkpoint ck = read_checkpoint(path, registry_);
+      QCOMPARE(ck.step, zootest::kCheckpointStep);
+      Trainer t(std::move(ck), zootest::data_for(c));
+      if (c.accuracy) t.set_accuracy_data(zootest::data_for(c));
+      const json& ws = fixture["cases"][c.name]["steps"];
+      for (long long s = zootest::kCheckpointStep; s < zootest::kSteps; ++s) {
+        const StepStats st = t.step();
+        for (const auto& [k, v] : st.scalars) {
+          const std::string where = c.name + " resumed, step " + std::to_string(s + 1) + " " + k;
+          QVERIFY2(ws[size_t(s)].contains(k), where.c_str());
+          if (ws[size_t(s)][k].get<double>() != v) QFAIL(where.c_str());
+        }
+      }
+      ++checked;
+    }
+    QVERIFY(checked >= 2);
+  }
+};
+
+QTEST_GUILESS_MAIN(TestZooFixture)
+#include "test_zoo_fixture.moc"

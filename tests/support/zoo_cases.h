@@ -1,0 +1,35 @@
+#pragma once
+// The zoo's reference runs: every family (and its techniques) for a few seeded steps on tiny networks,
+// the runs tests/fixtures/zoo_losses.json was recorded from.
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/dataset.h"
+#include "models/registry.h"
+
+namespace zootest {
+
+constexpr long long kSteps = 20;
+constexpr long long kCheckpointStep = 10;
+
+struct ZooCase {
+  std::string name;
+  std::string model;
+  std::map<std::string, std::string> params;  // beyond the tiny defaults
+  bool accuracy = false;    // measure the family's classifiers every 10 steps on the training data
+  bool checkpoint = false;  // a checkpoint at step 10 is kept as a fixture
+};
+
+const std::vector<ZooCase>& cases();
+// The labelled 16 px data every case trains on.
+std::shared_ptr<const gan::Dataset> data_for(const ZooCase& c);
+// Runs the case: {"steps": [{scalar: value}...], "samples": fnv-1a of 16 metric samples as 8-bit}.
+nlohmann::json run_case(const gan::Registry& registry, const ZooCase& c, const std::string& tmp);
+// Trains the case to kCheckpointStep and writes its checkpoint to `path`.
+void write_checkpoint(const gan::Registry& registry, const ZooCase& c, const std::string& path);
+
+}  // namespace zootest
