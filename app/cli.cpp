@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <filesystem>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -18,6 +20,7 @@
 #include "engine/classifier_cache.h"
 #include "engine/metric_eval.h"
 #include "engine/explorer.h"
+#include "engine/image.h"
 #include "engine/session.h"
 #include "engine/threads.h"
 #include "engine/trainer.h"
@@ -28,17 +31,21 @@ namespace {
 const char* kUsage =
     "usage: gan-explorer [COMMAND] [OPTIONS]\n"
     "With no command the GUI starts.\n\n"
-    "  train --model NAME --data fashion-mnist|PATH --steps N --out DIR [--batch B] [--lr X] [--seed S]\n"
+    "  train --model NAME --data fashion-mnist|PATH[:CLASS] --steps N --out DIR [--batch B] [--lr X] [--seed S]\n"
     "        [--device cpu|cuda] [--config FILE] [--resume CKPT] [--split train|test]\n"
+    "        [--data-STREAM SOURCE]   families with several streams: --data-A, --data-B (see `models`)\n"
     "        [--log-every N] [--sample-every N] [--checkpoint-every N] [--PARAM VALUE ...]\n"
     "        [--metrics-every N] [--metrics-samples M] [--inception FILE]   live FID / KID / IS\n"
     "        [--accuracy-every N] [--accuracy-samples M]   test accuracy of SGAN / ACGAN classifiers\n"
-    "  sample --checkpoint CKPT --out grid.png [--n 64] [--seed S] [--truncation T]\n"
-    "        [--class all|K]   conditional models: one row per class (all), or class K only\n"
+    "  sample --checkpoint CKPT --out grid.png [--n 64] [--seed S] [--OPTION VALUE ...]\n"
+    "        the family's sample options (see `models`): --truncation T, --class all|K, ...\n"
     "  interpolate --checkpoint CKPT --from-seed A --to-seed B --frames K --out strip.png\n"
     "        [--mode lerp|slerp] [--truncation T]\n"
+    "  translate --checkpoint CKPT --input PATH... --out DIR [--direction AtoB|BtoA]\n"
+    "        image-to-image families: every image given (a folder: every image in it), translated\n"
     "  metrics --checkpoint CKPT [--data fashion-mnist|PATH] [--split train|test] [--n 10000]\n"
-    "        [--inception FILE] [--json]   FID, KID and IS of a checkpoint, with how they were measured\n"
+    "        [--inception FILE] [--json]   FID, KID and IS of a checkpoint, with how they were measured;\n"
+    "        for image-to-image families, how their translations are classified (and FID) per direction\n"
     "  classifier train [--data fashion-mnist|PATH] [--epochs E] [--retrain]\n"
     "        the offline metric classifier (trained once per dataset and cached)\n"
     "  models [--json]       the families and their capabilities and hyper-parameters\n"
@@ -55,7 +62,8 @@ struct UsageError : std::runtime_error {
 // --key value pairs and bare --flags after the subcommand.
 class Args {
  public:
-  Args(const std::vector<std::string>& a, const std::set<std::string>& flags) {
+  // `lists`: options that take every value up to the next --option (translate --input a.png b.png).
+  Args(const std::vector<std::string>& a, const std::set<std::string>& flags, const std::set<std::string>& lists = {}) {
     for (size_t i = 1; i < a.size(); ++i) {
       const std::string& s = a[i];
       if (s.rfind("--", 0) != 0 || s.size() < 3) throw UsageError("unexpected argument '" + s + "'");
@@ -63,6 +71,11 @@ class Args {
       const auto eq = key.find('=');
       if (eq != std::string::npos) value = key.substr(eq + 1), key = key.substr(0, eq);
       else if (flags.count(key)) value = "1";
+      else if (lists.count(key)) {
+        while (i + 1 < a.size() && a[i + 1].rfind("--", 0) != 0) lists_[key].push_back(a[++i]);
+        if (lists_[key].empty()) throw UsageError("--" + key + " needs at least one value");
+        value = lists_[key].front();
+      }
       else if (i + 1 < a.size()) value = a[++i];
       else throw UsageError("--" + key + " needs a value");
       if (values_.count(key)) throw UsageError("--" + key + " was given twice");
@@ -97,6 +110,18 @@ class Args {
     if (!parse_number(s, v)) throw UsageError("--" + k + " needs a number, not '" + s + "'");
     return v;
   }
+  // The keys given that start with `prefix` (--data-A, --data-B), marked used.
+  std::vector<std::string> with_prefix(const std::string& prefix) const {
+    std::vector<std::string> out;
+    for (const auto& k : order_)
+      if (k.rfind(prefix, 0) == 0 && k.size() > prefix.size()) out.push_back(k), used_.insert(k);
+    return out;
+  }
+  std::vector<std::string> list(const std::string& k) const {
+    used_.insert(k);
+    auto it = lists_.find(k);
+    return it == lists_.end() ? std::vector<std::string>{} : it->second;
+  }
   std::vector<std::string> unused() const {
     std::vector<std::string> out;
     for (const auto& k : order_)
@@ -106,6 +131,7 @@ class Args {
 
  private:
   std::map<std::string, std::string> values_;
+  std::map<std::string, std::vector<std::string>> lists_;
   std::vector<std::string> order_;
   mutable std::set<std::string> used_;
 };
@@ -131,13 +157,20 @@ std::string clock_text(double seconds) {
 class TerminalProgress : public SessionListener {
  public:
   explicit TerminalProgress(long long total) : total_(total), tty_(::isatty(STDERR_FILENO)) {}
-  void on_state(SessionState s, const std::string& message) override {
+  void on_state(SessionState s, const std::string& status) override {
     std::lock_guard<std::mutex> lock(m_);
-    if (s == SessionState::Failed) failed_ = message;
-    if (s == SessionState::Paused && message.find("became") != std::string::npos) diverged_ = message;
-    if (s == SessionState::Running || message.rfind("paused at", 0) == 0) return;
+    if (s == SessionState::Failed) failed_ = status;
+    if (s == SessionState::Loading && !status.empty()) {
+      end_line();
+      std::cerr << status << "\n";
+    }
+  }
+  void on_message(const Message& m) override {
+    std::lock_guard<std::mutex> lock(m_);
+    if (m.diverged) diverged_ = m.text;
     end_line();
-    std::cerr << message << "\n";
+    std::cerr << (m.severity == Severity::Error ? "error: " : m.severity == Severity::Warning ? "warning: " : "")
+              << m.text << "\n";
   }
   void on_run(const RunInfo& info) override {
     std::lock_guard<std::mutex> lock(m_);
@@ -175,14 +208,17 @@ class TerminalProgress : public SessionListener {
     end_line();
     std::cerr << "step " << p.step << ": " << describe(p) << "\n";
   }
-  void on_metric_status(const std::string& message, bool error) override {
+  void on_metric_status(Severity severity, const std::string& message) override {
     std::lock_guard<std::mutex> lock(m_);
     const auto now = std::chrono::steady_clock::now();
-    // Progress of the classifier's training is frequent: at most one line every 2 s off a TTY.
-    if (!error && !message.empty() && message.back() == '%' && now - last_status_ < std::chrono::seconds(2)) return;
+    // Progress ("...: 40%") is frequent while the classifier trains: at most one line every 2 s.
+    if (severity == Severity::Info && !message.empty() && message.back() == '%' &&
+        now - last_status_ < std::chrono::seconds(2))
+      return;
     last_status_ = now;
     end_line();
-    std::cerr << (error ? "metrics: error: " : "metrics: ") << message << "\n";
+    std::cerr << (severity == Severity::Error ? "metrics: error: " : severity == Severity::Warning ? "metrics: warning: " : "metrics: ")
+              << message << "\n";
   }
   std::string failed() const {
     std::lock_guard<std::mutex> lock(m_);
@@ -210,8 +246,13 @@ int cmd_train(const Args& a) {
   TrainConfig c;
   if (a.has("config")) c = load_config_file(a.get("config"));
   if (a.has("model")) c.model = a.get("model");
-  if (a.has("data")) c.data.source = a.get("data");
-  if (a.has("split")) c.data.split = a.get("split");
+  // --data for a family's one stream ("images"); --data-NAME for each of several (--data-A, --data-B).
+  const std::string split = a.get("split", "train");
+  DataSpecs given;
+  if (a.has("data")) given["images"] = parse_dataset(a.get("data"), split);
+  for (const auto& key : a.with_prefix("data-")) given[key.substr(5)] = parse_dataset(a.get(key), split);
+  if (a.has("split"))
+    for (auto& [name, spec] : c.data) spec.split = split;
   if (a.has("out")) c.out_dir = a.get("out");
   const std::string resume = a.get("resume");
   c.steps = a.integer("steps", resume.empty() ? c.steps : 0);
@@ -226,7 +267,11 @@ int cmd_train(const Args& a) {
   c.accuracy.every = static_cast<int>(a.integer("accuracy-every", c.accuracy.every));
   c.accuracy.samples = a.integer("accuracy-samples", c.accuracy.samples);
   const FamilyInfo& info = registry.at(c.model);
-  if (a.has("lr")) c.params.set("lr_g", a.get("lr")), c.params.set("lr_d", a.get("lr"));
+  if (given.count("images") && !info.caps.find_stream("images") && info.caps.streams.size() == 1)
+    given[info.caps.streams.front().name] = given["images"], given.erase("images");
+  for (const auto& [name, spec] : given) c.data[name] = spec;
+  const bool own_lr = std::any_of(info.params.begin(), info.params.end(), [](const HyperParam& p) { return p.name == "lr"; });
+  if (!own_lr && a.has("lr")) c.params.set("lr_g", a.get("lr")), c.params.set("lr_d", a.get("lr"));  // both players
   for (const auto& p : info.params)
     if (a.has(p.name)) c.params.set(p.name, a.get(p.name));
   reject_unused(a);
@@ -237,8 +282,7 @@ int cmd_train(const Args& a) {
     req.config = validate(c, registry);  // bad values: a message and exit 2 before anything starts
   } else {
     req.config.model = a.has("model") ? c.model : "";
-    req.config.data.source = a.has("data") ? c.data.source : "";
-    req.config.data.split = c.data.split;
+    req.config.data = given;
     req.config.out_dir = a.has("out") ? c.out_dir : "";
     req.config.steps = c.steps;
     req.config.log_every = a.has("log-every") ? c.log_every : 0;  // 0: keep the checkpoint's
@@ -275,65 +319,168 @@ Checkpoint open_for_sampling(const Args& a) {
   return read_checkpoint(a.need("checkpoint"), Registry::builtin());
 }
 
+// "--to-seed" for the option "to_seed".
+std::string flag_of(const std::string& id) {
+  std::string f = id;
+  std::replace(f.begin(), f.end(), '_', '-');
+  return f;
+}
+
+// The sample options given on the command line (--truncation, --class, ...), checked against the family's.
+Values sample_options(const Args& a, const Capabilities& caps) {
+  Values v;
+  for (const auto& o : caps.sample_options)
+    if (a.has(flag_of(o.id))) v.set(o.id, a.get(flag_of(o.id)));
+  auto errors = check_values(caps.sample_options, v);
+  if (!errors.empty()) throw UsageError(errors.front());
+  return v;
+}
+
 int cmd_sample(const Args& a) {
   Checkpoint ck = open_for_sampling(a);
-  const long long n = a.integer("n", 64);
-  const long long seed = a.integer("seed", 20161119);
-  const double trunc = a.number("truncation", 0.0);
+  const auto& caps = ck.family->info().caps;
+  SampleRequest r;
+  r.n = a.integer("n", 64);
+  r.seed = a.integer("seed", 20161119);
   const std::string out = a.need("out");
-  const std::string cls = a.get("class", "all");
+  r.options = sample_options(a, caps);
   reject_unused(a);
-  if (n < 1 || n > 4096) throw UsageError("--n must be between 1 and 4096");
-  if (trunc != 0.0 && trunc < kMinTruncation) throw UsageError("--truncation must be 0 (off) or at least 0.05");
-  RenderRequest r;
-  if (ck.family->info().caps.conditional) {
-    r.num_classes = ck.config.num_classes;
-    if (cls != "all") {
-      double k = -1;
-      if (!parse_number(cls, k) || k != std::floor(k) || k < 0 || k >= r.num_classes)
-        throw UsageError("--class must be all or a class number from 0 to " + std::to_string(r.num_classes - 1));
-      r.label = static_cast<int>(k);
-    }
-  } else if (a.has("class")) {
-    throw UsageError(ck.config.model + " is not conditional: it has no --class");
+  if (r.n < 1 || r.n > 4096) throw UsageError("--n must be between 1 and 4096");
+  Samples samples = ck.family->snapshot()->sample(r);
+  const Image8 grid = grid_image(samples);
+  write_png(out, grid);
+  std::cout << "wrote " << out << ": " << samples.images.size(0) << " samples of " << ck.config.model << " at step "
+            << ck.step << " (" << grid.width << "x" << grid.height << ")";
+  if (!samples.row_labels.empty()) {
+    std::cout << "; rows:";
+    for (size_t i = 0; i < samples.row_labels.size(); ++i) std::cout << (i ? ", " : " ") << samples.row_labels[i];
   }
-  r.kind = RenderKind::Grid;
-  r.grid_count = static_cast<int>(n);
-  r.grid_seed = seed;
-  r.truncation = trunc;
-  auto result = render_now(*ck.family->snapshot(), r);
-  if (!result.error.empty()) throw std::runtime_error(result.error);
-  write_png(out, result.image);
-  std::cout << "wrote " << out << ": " << n << " samples of " << ck.config.model << " at step " << ck.step << " ("
-            << result.image.width << "x" << result.image.height << ")\n";
+  std::cout << "\n";
   return 0;
 }
 
 int cmd_interpolate(const Args& a) {
   Checkpoint ck = open_for_sampling(a);
-  const long long from = a.integer("from-seed", 1), to = a.integer("to-seed", 2);
+  const auto& caps = ck.family->info().caps;
+  if (!caps.find_sample_option("to_seed"))
+    throw UsageError(ck.family->info().name + " has no latent to interpolate in");
   if (!a.has("from-seed") || !a.has("to-seed")) throw UsageError("--from-seed and --to-seed are required");
-  const long long frames = a.integer("frames", 8);
-  InterpMode mode = InterpMode::Slerp;
-  if (!parse_interp_mode(a.get("mode", "slerp"), mode)) throw UsageError("--mode must be lerp or slerp");
-  const double trunc = a.number("truncation", 0.0);
+  SampleRequest r;
+  r.seed = a.integer("from-seed", 1);
+  r.n = a.integer("frames", 8);
+  const std::string out = a.need("out");
+  Values given = sample_options(a, caps);  // --to-seed, --mode, --truncation, ...
+  reject_unused(a);
+  if (r.n < 2 || r.n > 256) throw UsageError("--frames must be between 2 and 256");
+  r.options = given;
+  Samples samples = ck.family->snapshot()->sample(r);
+  write_png(out, grid_image(samples));
+  std::cout << "wrote " << out << ": " << r.n << " frames from seed " << r.seed << " to seed " << given.text("to_seed")
+            << " (" << given.text("mode", "slerp") << ")\n";
+  return 0;
+}
+
+int cmd_translate(const Args& a) {
+  Checkpoint ck = open_for_sampling(a);
+  const auto& caps = ck.family->info().caps;
+  if (caps.translations.empty())
+    throw UsageError(ck.family->info().name + " generates from noise: it does not translate images (try sample)");
+  const std::string direction = a.get("direction", caps.translations.front().id);
+  const auto inputs = a.list("input");
   const std::string out = a.need("out");
   reject_unused(a);
-  if (frames < 2 || frames > 256) throw UsageError("--frames must be between 2 and 256");
-  auto g = ck.family->snapshot();
-  const long long dim = g->latent_dim();
-  auto za = latent_for_seed(from, dim, trunc), zb = latent_for_seed(to, dim, trunc);
-  std::vector<torch::Tensor> zs;
-  for (long long i = 0; i < frames; ++i) zs.push_back(interpolate(za, zb, static_cast<double>(i) / (frames - 1), mode));
-  auto images = g->generate(torch::cat(zs), {});
-  write_png(out, make_grid(images, static_cast<int>(frames)));
-  std::cout << "wrote " << out << ": " << frames << " frames from seed " << from << " to seed " << to << " ("
-            << to_string(mode) << ")\n";
-  return 0;
+  if (!caps.find_translation(direction)) {
+    std::string known;
+    for (const auto& t : caps.translations) known += (known.empty() ? "" : ", ") + t.id;
+    throw UsageError("--direction must be one of " + known + ", not '" + direction + "'");
+  }
+  if (inputs.empty()) throw UsageError("--input is required: image files, or folders of them");
+  std::vector<std::string> files;
+  for (const auto& in : inputs) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(in, ec)) {
+      std::vector<std::string> found;
+      for (const auto& e : std::filesystem::directory_iterator(in, ec))
+        if (e.is_regular_file() && is_image_name(e.path().string())) found.push_back(e.path().string());
+      std::sort(found.begin(), found.end());
+      if (found.empty()) throw std::runtime_error("the folder " + in + " has no images");
+      files.insert(files.end(), found.begin(), found.end());
+    } else {
+      files.push_back(in);
+    }
+  }
+  std::filesystem::create_directories(out);
+  auto snapshot = ck.family->snapshot();
+  const int res = ck.family->resolution(), channels = ck.family->image_channels();
+  int failed = 0, written = 0;
+  for (size_t i = 0; i < files.size(); i += 64) {
+    std::vector<torch::Tensor> batch;
+    std::vector<std::string> names;
+    for (size_t j = i; j < std::min(files.size(), i + 64); ++j) {
+      try {
+        batch.push_back(prepare_image(read_image(files[j]), res, channels));
+        names.push_back(files[j]);
+      } catch (const std::exception& e) {
+        std::cerr << "gan-explorer translate: " << e.what() << "\n";
+        ++failed;
+      }
+    }
+    if (batch.empty()) continue;
+    SampleRequest r;
+    r.inputs = torch::stack(batch);
+    r.options.set("direction", direction);
+    auto y = snapshot->sample(r).images;
+    for (size_t k = 0; k < names.size(); ++k) {
+      const std::string path =
+          out + "/" + std::filesystem::path(names[k]).stem().string() + "_" + direction + ".png";
+      write_png(path, to_image8(from_uint8(y[static_cast<int64_t>(k)])));
+      ++written;
+    }
+  }
+  std::cout << "translated " << written << " image(s) " << direction << " with " << ck.config.model << " at step "
+            << ck.step << " into " << out;
+  if (failed) std::cout << "; " << failed << " input(s) could not be read";
+  std::cout << "\n";
+  return failed ? 1 : 0;
 }
 
 const char* type_name(ParamType t) {
   return t == ParamType::Int ? "int" : t == ParamType::Float ? "float" : "choice";
+}
+
+nlohmann::json controls_json(const std::vector<ControlSpec>& controls) {
+  nlohmann::json arr = nlohmann::json::array();
+  for (const auto& c : controls) {
+    nlohmann::json j = {{"id", c.id}, {"label", c.label}, {"help", c.help}, {"kind", to_string(c.kind)},
+                        {"default", c.default_value}};
+    if (c.kind == ControlKind::Slider || c.kind == ControlKind::LayerRange) j["min"] = c.min, j["max"] = c.max;
+    if (c.kind == ControlKind::Slider) j["optional"] = c.optional;
+    if (!c.choices.empty()) j["choices"] = c.choices;
+    if (c.kind == ControlKind::Class) j["all_option"] = c.all_option;
+    arr.push_back(j);
+  }
+  return arr;
+}
+
+nlohmann::json caps_json(const Capabilities& caps) {
+  nlohmann::json streams = nlohmann::json::array(), series = nlohmann::json::array(), views = nlohmann::json::array(),
+                 translations = nlohmann::json::array();
+  for (const auto& s : caps.streams)
+    streams.push_back({{"name", s.name}, {"label", s.label}, {"help", s.help}, {"needs_labels", s.needs_labels},
+                       {"default_data", s.default_data}});
+  for (const auto& s : caps.series)
+    series.push_back({{"id", s.id}, {"label", s.label}, {"axis", to_string(s.axis)},
+                      {"measured", s.kind == SeriesKind::Measured}, {"help", s.help}});
+  for (const auto& v : caps.views) {
+    nlohmann::json outputs = nlohmann::json::array();
+    for (const auto& o : v.outputs) outputs.push_back({{"id", o.id}, {"label", o.label}, {"kind", to_string(o.kind)}});
+    views.push_back({{"id", v.id}, {"title", v.title}, {"controls", controls_json(v.controls)}, {"outputs", outputs}});
+  }
+  for (const auto& t : caps.translations) translations.push_back({{"id", t.id}, {"from", t.from}, {"to", t.to}});
+  return {{"streams", streams},       {"series", series},
+          {"sample_options", controls_json(caps.sample_options)},
+          {"views", views},           {"translations", translations},
+          {"noise_metrics", caps.noise_metrics}};
 }
 
 int cmd_models(const Args& a) {
@@ -351,25 +498,30 @@ int cmd_models(const Args& a) {
                      {"name", f.name},
                      {"summary", f.summary},
                      {"paper", f.paper},
-                     {"capabilities",
-                      {{"latent_dim", f.caps.latent_dim},
-                       {"conditional", f.caps.conditional},
-                       {"classifiers", f.caps.classifiers},
-                       {"truncation", to_string(f.caps.truncation)},
-                       {"progressive_stages", f.caps.progressive_stages},
-                       {"translation_domains", f.caps.translation_domains},
-                       {"interpolation", f.caps.interpolation},
-                       {"series", f.caps.series}}},
+                     {"capabilities", caps_json(f.caps)},
                      {"params", params}});
     }
     std::cout << arr.dump(2) << "\n";
     return 0;
   }
   for (const auto& f : registry.families()) {
-    std::cout << f.id << "  " << f.name << "\n  " << f.paper << "\n  latent " << f.caps.latent_dim << ", classes "
-              << (f.caps.conditional ? "conditional (the dataset's)" : "none (unconditional)") << ", truncation "
-              << to_string(f.caps.truncation) << ", progressive stages " << f.caps.progressive_stages
-              << ", translation " << (f.caps.translation_domains.empty() ? "no" : "yes") << "\n  hyper-parameters:\n";
+    const auto& c = f.caps;
+    std::cout << f.id << "  " << f.name << "\n  " << f.paper << "\n  data:";
+    for (const auto& s : c.streams)
+      std::cout << " " << (c.streams.size() == 1 ? std::string("--data") : "--data-" + s.name) << " (" << s.label
+                << (s.needs_labels ? ", labelled" : "") << ", default " << s.default_data << ")";
+    std::cout << "\n  curves:";
+    for (const auto& s : c.series) std::cout << " " << s.id;
+    std::cout << "\n  sample options:";
+    if (c.sample_options.empty()) std::cout << " none";
+    for (const auto& o : c.sample_options) std::cout << " --" << flag_of(o.id);
+    std::cout << "\n  panels:";
+    for (const auto& v : c.views) std::cout << " " << v.title;
+    if (!c.translations.empty()) {
+      std::cout << "\n  translates:";
+      for (const auto& t : c.translations) std::cout << " " << t.id;
+    }
+    std::cout << "\n  hyper-parameters:\n";
     for (const auto& p : f.params) {
       std::cout << "    --" << p.name << " (" << type_name(p.type) << ", default " << p.default_value;
       if (p.type == ParamType::Choice) {
@@ -387,20 +539,40 @@ int cmd_models(const Args& a) {
 int cmd_metrics(const Args& a) {
   const Registry registry = Registry::builtin();
   Checkpoint ck = read_checkpoint(a.need("checkpoint"), registry);
-  DatasetSpec spec = ck.config.data;
-  if (a.has("data")) spec = {a.get("data"), "train"};
-  if (a.has("split")) spec.split = a.get("split");
+  const auto& caps = ck.family->info().caps;
+  DataSpecs data = ck.config.data;
+  const std::string first = caps.streams.front().name;
+  if (a.has("data")) data[first] = parse_dataset(a.get("data"));
+  for (const auto& key : a.with_prefix("data-")) data[key.substr(5)] = parse_dataset(a.get(key));
+  if (a.has("split"))
+    for (auto& [name, spec] : data) spec.split = a.get("split");
   const long long n = a.integer("n", 10000);
   const std::string inception = a.get("inception");
   const bool as_json = a.has("json");
   reject_unused(a);
   if (n < 10) throw UsageError("--n must be at least 10 (IS uses 10 splits)");
   auto say = [](const std::string& m) { std::cerr << "metrics: " << m << "\n"; };
+  if (!caps.noise_metrics) {
+    if (caps.translations.empty()) throw UsageError(ck.family->info().name + " has no metrics yet");
+    if (!inception.empty()) throw UsageError("translations are judged with the dataset classifier, not Inception");
+    auto snapshot = ck.family->snapshot();
+    auto verdicts = evaluate_translations(*snapshot, ck.family->info(), data, ck.family->resolution(),
+                                          ck.family->image_channels(), n, say);
+    nlohmann::json arr = nlohmann::json::array();
+    if (!as_json) std::cout << a.need("checkpoint") << " at step " << ck.step << ":\n";
+    for (const auto& v : verdicts) {
+      if (as_json) arr.push_back(to_json(v));
+      else std::cout << describe(v) << "\n";
+    }
+    if (as_json) std::cout << nlohmann::json{{"step", ck.step}, {"translations", arr}}.dump(2) << "\n";
+    return 0;
+  }
+  const DatasetSpec spec = data.at(first);
   auto extractor = make_extractor(inception, spec, say);
   auto real = load_dataset(spec, ck.family->resolution());
-  MetricEvaluator evaluator(extractor, real->images(), reference_label(spec), say);
+  MetricEvaluator evaluator(extractor, real->images(), label(spec), say);
   say("generating " + std::to_string(n) + " images");
-  auto fake = generate_uint8(*ck.family, n, ck.config.num_classes);
+  auto fake = metric_samples(*ck.family, n);
   auto p = evaluator.evaluate(fake, ck.step);
   if (as_json) std::cout << to_json(p).dump(2) << "\n";
   else std::cout << a.need("checkpoint") << " at step " << p.step << ":\n" << describe(p) << "\n";
@@ -410,7 +582,7 @@ int cmd_metrics(const Args& a) {
 int cmd_classifier(const std::vector<std::string>& args) {
   if (args.size() < 2 || args[1] != "train") throw UsageError("usage: gan-explorer classifier train [--data D] [--epochs E] [--retrain]");
   Args a(std::vector<std::string>(args.begin() + 1, args.end()), {"retrain"});
-  DatasetSpec spec{a.get("data", "fashion-mnist"), "train"};
+  DatasetSpec spec = parse_dataset(a.get("data", "fashion-mnist"));
   ClassifierOptions o;
   o.epochs = static_cast<int>(a.integer("epochs", o.epochs));
   o.retrain = a.has("retrain");
@@ -446,8 +618,8 @@ int cmd_bench(const Args& a) {
 bool is_cli_invocation(int argc, char** argv) {
   if (argc < 2) return false;
   const std::string s = argv[1];
-  return s == "train" || s == "sample" || s == "interpolate" || s == "models" || s == "bench" || s == "metrics" ||
-         s == "classifier" || s == "help" ||
+  return s == "train" || s == "sample" || s == "interpolate" || s == "translate" || s == "models" || s == "bench" ||
+         s == "metrics" || s == "classifier" || s == "help" ||
          s == "--help" || s == "-h";
 }
 
@@ -462,6 +634,7 @@ int run_cli(const std::vector<std::string>& args) {
     if (cmd == "train") return cmd_train(Args(args, {}));
     if (cmd == "sample") return cmd_sample(Args(args, {}));
     if (cmd == "interpolate") return cmd_interpolate(Args(args, {}));
+    if (cmd == "translate") return cmd_translate(Args(args, {}, {"input"}));
     if (cmd == "models") return cmd_models(Args(args, {"json"}));
     if (cmd == "bench") return cmd_bench(Args(args, {"no-python", "no-fid"}));
     if (cmd == "metrics") return cmd_metrics(Args(args, {"json"}));

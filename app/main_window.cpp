@@ -4,8 +4,8 @@
 #include <QCloseEvent>
 #include <QDateTime>
 #include <QDir>
-#include <QFileInfo>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -18,9 +18,10 @@
 #include <QTabWidget>
 #include <QVBoxLayout>
 
+#include "ui/control_panel.h"
 #include "ui/dataset_picker.h"
+#include "ui/explore_panel.h"
 #include "ui/hyperparam_form.h"
-#include "ui/latent_explorer.h"
 #include "ui/loss_plot.h"
 #include "ui/message_bar.h"
 #include "ui/metric_plot.h"
@@ -28,10 +29,21 @@
 #include "ui/model_picker.h"
 #include "ui/sample_grid.h"
 #include "ui/training_controls.h"
-#include "ui/class_picker.h"
-#include "ui/truncation_control.h"
 
 using ui::UiState;
+
+namespace {
+
+ui::MessageBar::Level barLevel(ui::MessageLevel l) {
+  switch (l) {
+    case ui::MessageLevel::Info: return ui::MessageBar::Level::Info;
+    case ui::MessageLevel::Warning: return ui::MessageBar::Level::Warning;
+    case ui::MessageLevel::Error: return ui::MessageBar::Level::Error;
+  }
+  return ui::MessageBar::Level::Info;
+}
+
+}  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), registry_(gan::Registry::builtin()) {
   setWindowTitle("GAN Explorer");
@@ -39,6 +51,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), registry_(gan::Re
   buildUi();
   buildMenus();
   connect(bridge_, &ui::EngineBridge::stateChanged, this, &MainWindow::onState);
+  connect(bridge_, &ui::EngineBridge::message, this, [this](ui::MessageLevel level, const QString& text) {
+    messages_->showMessage(text, barLevel(level));
+  });
   connect(bridge_, &ui::EngineBridge::runReady, this, &MainWindow::onRun);
   connect(bridge_, &ui::EngineBridge::statsArrived, this, &MainWindow::onStats);
   connect(bridge_, &ui::EngineBridge::rendered, this, &MainWindow::onRendered);
@@ -46,9 +61,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), registry_(gan::Re
     metric_plot_->addSample(s);
     statusBar()->showMessage(tr("Metrics at step %1 computed in %2 s").arg(s.step).arg(s.seconds, 0, 'f', 1), 8000);
   });
-  connect(bridge_, &ui::EngineBridge::metricStatus, this, [this](const QString& m, bool error) {
-    if (error) messages_->showMessage(m, ui::MessageBar::Level::Error);
-    else if (m.contains("skipped")) messages_->showMessage(m, ui::MessageBar::Level::Warning);
+  connect(bridge_, &ui::EngineBridge::metricStatus, this, [this](ui::MessageLevel level, const QString& m) {
+    if (level != ui::MessageLevel::Info) messages_->showMessage(m, barLevel(level));
     statusBar()->showMessage(m, 10000);
   });
   connect(bridge_, &ui::EngineBridge::saved, this, [this](const QString& path, qint64 step) {
@@ -68,26 +82,37 @@ QString MainWindow::runsRoot() {
   return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + "/runs";
 }
 
+ui::DatasetPicker* MainWindow::datasetPicker(const QString& stream) const {
+  for (int i = 0; i < data_pickers_.size(); ++i)
+    if (data_streams_[i] == stream) return data_pickers_[i];
+  return nullptr;
+}
+
+ui::ExplorePanel* MainWindow::explorePanel(const QString& view) const {
+  for (auto* p : panels_)
+    if (p->viewId() == view) return p;
+  return nullptr;
+}
+
 void MainWindow::buildUi() {
   auto* left = new QWidget;
   auto* lv = new QVBoxLayout(left);
   model_picker_ = new ui::ModelPicker;
-  dataset_picker_ = new ui::DatasetPicker;
   form_ = new ui::HyperParamForm;
   controls_ = new ui::TrainingControls;
   auto* model_box = new QGroupBox(tr("Model"));
   (new QVBoxLayout(model_box))->addWidget(model_picker_);
   auto* data_box = new QGroupBox(tr("Data"));
-  (new QVBoxLayout(data_box))->addWidget(dataset_picker_);
+  data_layout_ = new QVBoxLayout(data_box);
   auto* form_box = new QGroupBox(tr("Hyper-parameters"));
   (new QVBoxLayout(form_box))->addWidget(form_);
   metric_settings_ = new ui::MetricSettings;
-  auto* metrics_box = new QGroupBox(tr("Metrics"));
-  (new QVBoxLayout(metrics_box))->addWidget(metric_settings_);
+  metrics_box_ = new QGroupBox(tr("Metrics"));
+  (new QVBoxLayout(metrics_box_))->addWidget(metric_settings_);
   lv->addWidget(model_box);
   lv->addWidget(data_box);
   lv->addWidget(form_box);
-  lv->addWidget(metrics_box);
+  lv->addWidget(metrics_box_);
   lv->addStretch(1);
   auto* scroll = new QScrollArea;
   scroll->setWidget(left);
@@ -106,17 +131,11 @@ void MainWindow::buildUi() {
   loss_plot_ = new ui::LossPlot;
   loss_plot_->smoothingSlider()->setValue(60);  // GAN losses are noisy: start smoothed (raw stays faint)
   grid_ = new ui::SampleGrid;
-  explorer_ = new ui::LatentExplorer;
-  truncation_ = new ui::TruncationControl;
-  auto* explore_box = new QGroupBox(tr("Latent explorer"));
-  auto* ev = new QVBoxLayout(explore_box);
-  ev->addWidget(explorer_, 1);
-  ev->addWidget(truncation_);
-  explore_class_ = new ui::ClassPicker(/*offerAll=*/false);
-  ev->addWidget(explore_class_);
+  panel_tabs_ = new QTabWidget;
+  panel_tabs_->setDocumentMode(true);
   auto* bottom = new QSplitter(Qt::Horizontal);
   bottom->addWidget(grid_);
-  bottom->addWidget(explore_box);
+  bottom->addWidget(panel_tabs_);
   bottom->setStretchFactor(0, 3);
   bottom->setStretchFactor(1, 2);
   metric_plot_ = new ui::MetricPlot;
@@ -145,7 +164,6 @@ void MainWindow::buildUi() {
   statusBar()->addPermanentWidget(run_label_);
 
   grid_->setMessage(tr("Press Start to train, or File > Open checkpoint to explore a saved model."));
-  explorer_->setMessage(tr("No model yet"));
 
   connect(model_picker_, &ui::ModelPicker::modelChanged, this, &MainWindow::onModelChanged);
   connect(controls_, &ui::TrainingControls::startClicked, this, &MainWindow::onStart);
@@ -153,13 +171,7 @@ void MainWindow::buildUi() {
   connect(controls_, &ui::TrainingControls::resumeClicked, bridge_, &ui::EngineBridge::resume);
   connect(controls_, &ui::TrainingControls::stepClicked, bridge_, &ui::EngineBridge::step);
   connect(controls_, &ui::TrainingControls::stopClicked, bridge_, &ui::EngineBridge::stop);
-  connect(explorer_, &ui::LatentExplorer::requestChanged, this, &MainWindow::requestExplore);
-  connect(explore_class_, &ui::ClassPicker::changed, this, &MainWindow::requestExplore);
-  connect(grid_->classPicker(), &ui::ClassPicker::changed, this, &MainWindow::requestGrid);
-  connect(truncation_, &ui::TruncationControl::changed, this, [this] {
-    requestExplore();
-    requestGrid();
-  });
+  connect(grid_, &ui::SampleGrid::requestChanged, this, &MainWindow::requestGrid);
 }
 
 void MainWindow::buildMenus() {
@@ -182,14 +194,56 @@ void MainWindow::buildMenus() {
   file->addAction(tr("&Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
 }
 
+void MainWindow::composeFor(const gan::Capabilities& caps, const QString& model) {
+  if (composed_for_ == model) return;
+  composed_for_ = model;
+  bridge_->clearPanels();
+  // Data: a picker per stream, keeping what a stream of the same name had.
+  QMap<QString, QPair<QString, QString>> kept;
+  for (int i = 0; i < data_pickers_.size(); ++i)
+    kept[data_streams_[i]] = {data_pickers_[i]->spec(), data_pickers_[i]->split()};
+  while (QLayoutItem* item = data_layout_->takeAt(0)) {
+    delete item->widget();
+    delete item;
+  }
+  data_pickers_.clear();
+  data_streams_.clear();
+  for (const auto& st : caps.streams) {
+    const QString name = QString::fromStdString(st.name);
+    auto* picker = new ui::DatasetPicker;
+    picker->setToolTip(QString::fromStdString(st.help));
+    if (kept.contains(name)) picker->setSpec(kept[name].first, kept[name].second);
+    else picker->setSpec(QString::fromStdString(st.default_data), QStringLiteral("train"));
+    if (caps.streams.size() > 1) data_layout_->addWidget(new QLabel(QString::fromStdString(st.label)));
+    data_layout_->addWidget(picker);
+    data_pickers_.append(picker);
+    data_streams_.append(name);
+  }
+  // The sample grid's options, and one panel per view.
+  grid_->setOptions(caps.sample_options);
+  grid_->resetStamp();
+  panel_tabs_->clear();
+  qDeleteAll(panels_);
+  panels_.clear();
+  for (const auto& view : caps.views) {
+    auto* panel = new ui::ExplorePanel(view);
+    panel->setMessage(tr("No model yet"));
+    panel_tabs_->addTab(panel, panel->title());
+    panels_.append(panel);
+    connect(panel, &ui::ExplorePanel::requestChanged, this, [this, panel] { requestPanel(panel); });
+  }
+  panel_tabs_->setVisible(!panels_.isEmpty());
+  loss_plot_->setSeries(caps.series);
+  metrics_box_->setVisible(caps.noise_metrics);
+  if (!caps.noise_metrics) metric_settings_->setValues(false, metric_settings_->every(), metric_settings_->samples(), {});
+}
+
 void MainWindow::onModelChanged(const QString& id) {
   const gan::FamilyInfo* f = registry_.find(id.toStdString());
   if (!f) return;
   if (id != run_.model) opened_checkpoint_.clear();  // another model: Start begins a new run
   form_->setSpecs(f->params);
-  const bool trunc = f->caps.truncation != gan::TruncationKind::None;
-  truncation_->setAvailable(trunc, trunc ? QString() : tr("%1 has no truncation").arg(QString::fromStdString(f->name)));
-  explorer_->setInterpolationAvailable(f->caps.interpolation);
+  composeFor(f->caps, id);
 }
 
 void MainWindow::openCheckpoint(const QString& path) {
@@ -212,8 +266,10 @@ void MainWindow::onStart() {
   ui::StartSpec spec;
   spec.model = model_picker_->currentId();
   spec.params = form_->values();
-  spec.dataSource = dataset_picker_->source();
-  spec.dataSplit = dataset_picker_->split();
+  for (int i = 0; i < data_pickers_.size(); ++i) {
+    spec.dataSources[data_streams_[i]] = data_pickers_[i]->spec();
+    spec.dataSplit = data_pickers_[i]->split();
+  }
   spec.steps = controls_->totalSteps();
   spec.sampleEvery = controls_->sampleEvery();
   spec.logEvery = 10;  // the log and the checkpoint's history; the plot gets every step
@@ -223,6 +279,8 @@ void MainWindow::onStart() {
     spec.inceptionPath = metric_settings_->inceptionPath();
   }
   QStringList all = problems + bridge_->validate(spec);
+  for (int i = 0; i < data_pickers_.size(); ++i)
+    if (data_pickers_[i]->source().isEmpty()) all << tr("Choose the data for %1").arg(data_streams_[i]);
   if (metric_settings_->enabled()) all += metric_settings_->problems();
   all.removeDuplicates();
   if (!all.isEmpty()) {
@@ -243,59 +301,51 @@ void MainWindow::onStart() {
   messages_->hide();
   loss_plot_->clear();
   metric_plot_->clear();
-  shown_stamp_[0] = shown_stamp_[1] = 0;
 }
 
-void MainWindow::onState(UiState state, const QString& message) {
+void MainWindow::onState(UiState state, const QString& status) {
   state_ = state;
   controls_->setState(state);
   const bool live = state == UiState::Running || state == UiState::Paused || state == UiState::Loading;
   form_->setEditable(!live);
   model_picker_->setEnabled(!live);
-  dataset_picker_->setEnabled(!live);
+  for (auto* p : data_pickers_) p->setEnabled(!live);
   metric_settings_->setEditable(!live);
   save_action_->setEnabled(state == UiState::Running || state == UiState::Paused);
   open_action_->setEnabled(!live);
-  if (message.isEmpty()) return;
-  if (state == UiState::Failed) {
-    messages_->showMessage(message, ui::MessageBar::Level::Error);
-  } else if (message.contains("NaN") || message.contains("infinite") || message.startsWith("could not") ||
-             message.startsWith("not saved") || message.contains("skipped")) {
-    messages_->showMessage(message, ui::MessageBar::Level::Warning);
-  } else if (state == UiState::Finished || message.startsWith("opened")) {
-    messages_->showMessage(message, ui::MessageBar::Level::Info);
-  }
-  statusBar()->showMessage(message, 10000);
+  if (!status.isEmpty()) statusBar()->showMessage(status, 10000);
 }
 
 void MainWindow::onRun(const ui::RunSummary& run) {
   run_ = run;
   have_run_ = true;
+  model_picker_->setCurrentId(run.model);  // composes the panels for it, when another family was shown
+  composeFor(run.caps, run.model);
   loss_plot_->clear();
+  loss_plot_->setSeries(run.caps.series);
   for (const auto& p : run.history)  // in the family's series order, which the legend follows
-    for (const QString& name : run.series)
+    for (const auto& s : run.caps.series)
       for (const auto& [n, v] : p.scalars)
-        if (n == name) loss_plot_->addPoint(p.step, name, v);
+        if (n.toStdString() == s.id) loss_plot_->addPoint(p.step, n, v);
   metric_plot_->clear();
   for (const auto& m : run.metrics) metric_plot_->addSample(m);
-  model_picker_->setCurrentId(run.model);
   form_->setValues(run.params);
   metric_settings_->setValues(run.metricsOn, run.metricsOn ? run.metricsEvery : metric_settings_->every(),
                               run.metricsSamples, run.inceptionPath);
   if (!run.trainable) {
-    dataset_picker_->setSource(run.dataSource, run.dataSplit);
+    for (int i = 0; i < data_pickers_.size(); ++i)
+      if (run.dataSources.contains(data_streams_[i]))
+        data_pickers_[i]->setSpec(run.dataSources[data_streams_[i]], run.dataSplit);
     controls_->setTotalSteps(std::max<qint64>(run.totalSteps, run.step + 1000));
   }
   controls_->setProgress(run.step, run.totalSteps, 0);
-  truncation_->setAvailable(run.truncation, run.truncation ? QString() : tr("%1 has no truncation").arg(run.modelName));
-  const int classes = run.conditional ? run.numClasses : 0;
-  explore_class_->setClasses(run.classNames, classes);
-  grid_->classPicker()->setClasses(run.classNames, classes);
+  grid_->options()->setClasses(run.classNames);
+  for (auto* p : panels_) p->controls()->setClasses(run.classNames);
   run_label_->setText(tr("%1 · %2 parameters · %3").arg(run.modelName).arg(run.parameters).arg(run.outDir));
   grid_->setMessage({});
-  explorer_->setMessage({});
+  for (auto* p : panels_) p->setMessage({});
   requestGrid();
-  requestExplore();
+  for (auto* p : panels_) requestPanel(p);
 }
 
 void MainWindow::onStats(const ui::StatsPoint& s) {
@@ -303,41 +353,23 @@ void MainWindow::onStats(const ui::StatsPoint& s) {
   controls_->setProgress(s.step, run_.totalSteps, s.stepsPerSec);
 }
 
-void MainWindow::onRendered(const ui::RenderedImage& img) {
-  // Results of older requests than the one already shown are stale: drop them.
-  quint64& shown = shown_stamp_[img.grid ? 1 : 0];
-  if (img.stamp < shown) return;
-  shown = img.stamp;
-  if (!img.error.isEmpty()) {
-    if (img.grid) grid_->setMessage(img.error);
-    else explorer_->setMessage(img.error);
+void MainWindow::onRendered(const ui::RenderedResult& r) {
+  // Each panel drops results older than the one it shows.
+  if (r.panel == ui::SampleGrid::kPanel) {
+    grid_->setResult(r);
     return;
   }
-  if (img.grid) grid_->setGrid(img.image, img.generatorStep, img.renderMs);
-  else explorer_->setImage(img.image, img.renderMs, img.generatorStep);
+  if (auto* p = explorePanel(r.panel)) p->setResult(r);
 }
 
-void MainWindow::requestExplore() {
+void MainWindow::requestPanel(ui::ExplorePanel* panel) {
   if (!have_run_) return;
-  ui::RenderSpec r;
-  r.seedA = explorer_->seedA();
-  r.seedB = explorer_->seedB();
-  r.t = explorer_->t();
-  r.slerp = explorer_->slerp();
-  r.truncation = truncation_->threshold();
-  r.label = explore_class_->label();
-  r.numClasses = explore_class_->classCount();
-  bridge_->requestRender(r);
+  bridge_->requestRender(panel->request());
 }
 
 void MainWindow::requestGrid() {
   if (!have_run_) return;
-  ui::RenderSpec r;
-  r.grid = true;
-  r.truncation = truncation_->threshold();
-  r.label = grid_->classPicker()->label();
-  r.numClasses = grid_->classPicker()->classCount();
-  bridge_->requestRender(r);
+  bridge_->requestRender(grid_->request());
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

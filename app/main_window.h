@@ -1,21 +1,25 @@
 #pragma once
-// The main window: composes the widgets and wires them to the engine bridge. Which controls are
-// enabled follows the registry's capabilities and the run's state, never a family's name.
+// The main window: composes the widgets and wires them to the engine bridge. Its panels are built from
+// the family's capabilities (a data picker per stream, the sample grid with the family's sample
+// options, one explore panel per view: a latent explorer, a translation panel, ...), and what is
+// enabled follows those capabilities and the run's state, never a family's name.
 #include <QMainWindow>
 #include <QString>
+#include <QVector>
 
-#include "models/registry.h"
+#include "models/core/registry.h"
 #include "ui/engine_bridge.h"
 
 class QAction;
+class QGroupBox;
 class QTabWidget;
 class QLabel;
+class QVBoxLayout;
 
 namespace ui {
-class ClassPicker;
 class DatasetPicker;
+class ExplorePanel;
 class HyperParamForm;
-class LatentExplorer;
 class LossPlot;
 class MetricPlot;
 class MetricSettings;
@@ -23,7 +27,6 @@ class MessageBar;
 class ModelPicker;
 class SampleGrid;
 class TrainingControls;
-class TruncationControl;
 }  // namespace ui
 
 class MainWindow : public QMainWindow {
@@ -39,7 +42,9 @@ class MainWindow : public QMainWindow {
   static QString runsRoot();
 
   ui::ModelPicker* modelPicker() const { return model_picker_; }
-  ui::DatasetPicker* datasetPicker() const { return dataset_picker_; }
+  // The data picker of a stream ("images", "A", ...), or null.
+  ui::DatasetPicker* datasetPicker(const QString& stream = QStringLiteral("images")) const;
+  QVector<ui::DatasetPicker*> datasetPickers() const { return data_pickers_; }
   ui::HyperParamForm* form() const { return form_; }
   ui::TrainingControls* controls() const { return controls_; }
   ui::LossPlot* lossPlot() const { return loss_plot_; }
@@ -47,9 +52,9 @@ class MainWindow : public QMainWindow {
   ui::MetricSettings* metricSettings() const { return metric_settings_; }
   QTabWidget* plotTabs() const { return plot_tabs_; }
   ui::SampleGrid* sampleGrid() const { return grid_; }
-  ui::LatentExplorer* explorer() const { return explorer_; }
-  ui::TruncationControl* truncation() const { return truncation_; }
-  ui::ClassPicker* exploreClass() const { return explore_class_; }
+  // The explore panel of a view ("latent", "translate", ...), or null; and all of them.
+  ui::ExplorePanel* explorePanel(const QString& view) const;
+  QVector<ui::ExplorePanel*> explorePanels() const { return panels_; }
   ui::MessageBar* messageBar() const { return messages_; }
   ui::UiState state() const { return state_; }
   QString runDir() const { return run_.outDir; }
@@ -60,29 +65,33 @@ class MainWindow : public QMainWindow {
  private:
   void buildUi();
   void buildMenus();
+  // Rebuilds the data pickers, the sample grid's options and the explore panels for a family.
+  void composeFor(const gan::Capabilities& caps, const QString& model);
   void onModelChanged(const QString& id);
   void onStart();
-  void onState(ui::UiState state, const QString& message);
+  void onState(ui::UiState state, const QString& status);
   void onRun(const ui::RunSummary& run);
   void onStats(const ui::StatsPoint& stats);
-  void onRendered(const ui::RenderedImage& image);
-  void requestExplore();
+  void onRendered(const ui::RenderedResult& result);
+  void requestPanel(ui::ExplorePanel* panel);
   void requestGrid();
 
   gan::Registry registry_;
   ui::EngineBridge* bridge_ = nullptr;
   ui::ModelPicker* model_picker_ = nullptr;
-  ui::DatasetPicker* dataset_picker_ = nullptr;
+  QVBoxLayout* data_layout_ = nullptr;
+  QVector<ui::DatasetPicker*> data_pickers_;
+  QVector<QString> data_streams_;
   ui::HyperParamForm* form_ = nullptr;
   ui::TrainingControls* controls_ = nullptr;
   ui::LossPlot* loss_plot_ = nullptr;
   ui::MetricPlot* metric_plot_ = nullptr;
   ui::MetricSettings* metric_settings_ = nullptr;
+  QGroupBox* metrics_box_ = nullptr;
   QTabWidget* plot_tabs_ = nullptr;
   ui::SampleGrid* grid_ = nullptr;
-  ui::LatentExplorer* explorer_ = nullptr;
-  ui::TruncationControl* truncation_ = nullptr;
-  ui::ClassPicker* explore_class_ = nullptr;
+  QTabWidget* panel_tabs_ = nullptr;
+  QVector<ui::ExplorePanel*> panels_;
   ui::MessageBar* messages_ = nullptr;
   QLabel* run_label_ = nullptr;
   QAction* save_action_ = nullptr;
@@ -91,6 +100,6 @@ class MainWindow : public QMainWindow {
   ui::UiState state_ = ui::UiState::Idle;
   ui::RunSummary run_;
   bool have_run_ = false;
+  QString composed_for_;       // the family the panels were built for
   QString opened_checkpoint_;  // a checkpoint opened for exploring; Start continues it
-  quint64 shown_stamp_[2] = {0, 0};
 };

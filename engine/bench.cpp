@@ -57,11 +57,11 @@ BenchReport run_bench(const BenchOptions& o, const std::function<void(const std:
   TrainConfig c;
   c.model = "dcgan";
   c.params.set("batch", std::to_string(o.batch));
-  c.data.source = o.data;
+  c.data["images"] = parse_dataset(o.data);
   c.steps = 1000000;
   c = validate(c, registry);
   say("loading " + o.data);
-  auto data = load_dataset(c.data, registry.at(c.model).resolution(c.params));
+  auto data = load_dataset(c.data.at("images"), registry.at(c.model).resolution(c.params));
   Trainer trainer(registry, c, data);
   say("DCGAN training steps at batch " + std::to_string(o.batch));
   std::vector<double> ms;
@@ -81,7 +81,7 @@ BenchReport run_bench(const BenchOptions& o, const std::function<void(const std:
     done = res.stamp;
     cv.notify_all();
   });
-  explorer.set_generator(trainer.family().snapshot(), trainer.step_count());
+  explorer.set_snapshot(trainer.family().snapshot(), trainer.step_count());
   auto timed = [&](const RenderRequest& req) {
     const auto t0 = std::chrono::steady_clock::now();
     const auto stamp = explorer.request(req);
@@ -92,8 +92,10 @@ BenchReport run_bench(const BenchOptions& o, const std::function<void(const std:
   std::vector<double> lat;
   for (int i = 0; i < o.render_requests; ++i) {
     RenderRequest req;
-    req.t = static_cast<double>(i % 100) / 99.0;
-    req.truncation = (i % 2) ? 0.0 : 1.5;
+    req.panel = "latent";
+    req.explore.view = "latent";
+    req.explore.values.set("t", std::to_string(static_cast<double>(i % 100) / 99.0));
+    if (i % 2 == 0) req.explore.values.set("truncation", "1.5");
     lat.push_back(timed(req));
   }
   r.render_median_ms = median(lat);
@@ -101,7 +103,8 @@ BenchReport run_bench(const BenchOptions& o, const std::function<void(const std:
   std::vector<double> grid;
   for (int i = 0; i < 10; ++i) {
     RenderRequest req;
-    req.kind = RenderKind::Grid;
+    req.panel = "grid";
+    req.kind = RenderRequest::Kind::Samples;
     grid.push_back(timed(req));
   }
   r.grid_median_ms = median(grid);
@@ -110,13 +113,13 @@ BenchReport run_bench(const BenchOptions& o, const std::function<void(const std:
     try {
       say("FID-" + std::to_string(o.fid_samples) + " with the dataset classifier");
       const auto t0 = std::chrono::steady_clock::now();
-      auto classifier = classifier_for(c.data, {}, say);
-      MetricEvaluator evaluator(classifier.extractor, data->images(), reference_label(c.data), say);
+      auto classifier = classifier_for(c.data.at("images"), {}, say);
+      MetricEvaluator evaluator(classifier.extractor, data->images(), label(c.data.at("images")), say);
       r.classifier_cached = classifier.from_cache && evaluator.reference_from_cache();
       r.classifier_setup_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       // Timed: generating the images, their features, and the statistics (what a user waits for).
       const auto t1 = std::chrono::steady_clock::now();
-      auto fake = generate_uint8(trainer.family(), o.fid_samples, 0);
+      auto fake = metric_samples(trainer.family(), o.fid_samples);
       const auto t2 = std::chrono::steady_clock::now();
       auto feats = extract_all(evaluator.extractor(), fake).features;
       const auto t3 = std::chrono::steady_clock::now();

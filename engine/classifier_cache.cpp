@@ -9,7 +9,7 @@
 #include "engine/atomic_file.h"
 #include "engine/hash.h"
 #include "engine/image.h"
-#include "models/layers.h"
+#include "models/layers/state.h"
 
 namespace gan {
 namespace fs = std::filesystem;
@@ -22,13 +22,16 @@ struct Split {
   std::string name;
 };
 
-Split split_for(const DatasetSpec& spec) {
+Split split_for(const DatasetSpec& given) {
   const int r = FeatureClassifierImpl::kResolution;
+  DatasetSpec spec = all_classes(given);  // the classifier knows every class of the data
+  spec.split = "train";
   Split s;
-  if (spec.source == "fashion-mnist") {
-    auto train = load_dataset({spec.source, "train"}, r);
-    auto test = load_dataset({spec.source, "test"}, r);
-    s = {train->images(), train->labels(), test->images(), test->labels(), "Fashion-MNIST"};
+  if (auto test = test_split(spec)) {
+    auto train = load_dataset(spec, r);
+    auto held_out = load_dataset(*test, r);
+    const BuiltinDataset* b = find_builtin(spec.source);
+    s = {train->images(), train->labels(), held_out->images(), held_out->labels(), b ? b->title : spec.source};
   } else {
     auto data = load_dataset(spec, r);
     if (data->num_classes() < 2 || !data->labels().defined())

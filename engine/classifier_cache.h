@@ -36,8 +36,8 @@ class Cancelled : public std::runtime_error {
 // $GAN_EXPLORER_CACHE, else $XDG_CACHE_HOME/gan-explorer, else ~/.cache/gan-explorer (created).
 std::string cache_dir();
 
-// The classifier for `spec`'s data. Fashion-MNIST trains on its train split and is tested on its test
-// split; other data hold out every 10th image for the test. Throws std::runtime_error when the data
+// The classifier for `spec`'s data, all its classes (the class filter is ignored). A built-in dataset
+// trains on its train split and is tested on its test split; other data hold out every 10th image. Throws std::runtime_error when the data
 // have no labels, and Cancelled when *cancel becomes true.
 ClassifierResult classifier_for(const DatasetSpec& spec, const ClassifierOptions& options = {},
                                 const std::function<void(const std::string&)>& progress = {},

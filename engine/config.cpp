@@ -14,9 +14,15 @@ json to_json(const TrainConfig& c) {
     double v = 0;
     params[name] = parse_number(value, v) ? json(v) : json(value);
   }
+  json data = json::object();
+  for (const auto& [name, spec] : c.data) {
+    json d = {{"source", spec.source}, {"split", spec.split}};
+    if (!spec.classes.empty()) d["classes"] = spec.classes;
+    data[name] = d;
+  }
   return json{{"model", c.model},
               {"params", params},
-              {"data", {{"source", c.data.source}, {"split", c.data.split}}},
+              {"data", data},
               {"steps", c.steps},
               {"log_every", c.log_every},
               {"sample_every", c.sample_every},
@@ -48,11 +54,27 @@ TrainConfig config_from_json(const json& j) {
       }
     }
     if (j.contains("data")) {
+      // "data": "SOURCE[:CLASS]", or {"source", "split", "classes"} (one stream, "images"; as configs and
+      // checkpoints before streams were named), or {"STREAM": "SOURCE" or {"source", ...}, ...}.
+      auto spec_of = [](const json& d) {
+        if (d.is_string()) return parse_dataset(d.get<std::string>());
+        if (!d.is_object()) throw std::invalid_argument("a dataset must be a string or {source, split, classes}");
+        for (const auto& item : d.items())
+          if (item.key() != "source" && item.key() != "split" && item.key() != "classes")
+            throw std::invalid_argument("unknown dataset key '" + item.key() + "'");
+        DatasetSpec s;
+        s.source = d.value("source", s.source);
+        s.split = d.value("split", s.split);
+        s.classes = d.value("classes", std::vector<std::string>{});
+        return s;
+      };
       const auto& d = j.at("data");
-      if (d.is_string()) c.data.source = d.get<std::string>();
-      else {
-        c.data.source = d.value("source", c.data.source);
-        c.data.split = d.value("split", c.data.split);
+      if (d.is_string() || (d.is_object() && (d.contains("source") || d.contains("split")))) {
+        c.data["images"] = spec_of(d);
+      } else if (d.is_object()) {
+        for (const auto& item : d.items()) c.data[item.key()] = spec_of(item.value());
+      } else {
+        throw std::invalid_argument("'data' must be a dataset or an object of datasets by stream");
       }
     }
     c.steps = j.value("steps", c.steps);
@@ -105,6 +127,15 @@ TrainConfig validate(const TrainConfig& c, const Registry& registry) {
   std::vector<std::string> errors;
   TrainConfig out = c;
   out.params = c.params.validated(info.params, errors);
+  for (const auto& [name, spec] : c.data) {
+    if (!info.caps.find_stream(name)) {
+      std::string streams;
+      for (const auto& st : info.caps.streams) streams += (streams.empty() ? "" : ", ") + st.name;
+      errors.push_back(info.name + " has no data stream '" + name + "' (its streams: " + streams + ")");
+    }
+    if (spec.source.empty()) errors.push_back("no data given for " + name);
+  }
+  out.data = data_for_streams(info.caps, c.data);
   if (c.steps < 1) errors.push_back("steps must be at least 1");
   if (c.log_every < 1) errors.push_back("log_every must be at least 1");
   if (c.sample_every < 1) errors.push_back("sample_every must be at least 1");
@@ -120,6 +151,15 @@ TrainConfig validate(const TrainConfig& c, const Registry& registry) {
     std::string msg = "invalid settings for " + info.name + ":";
     for (const auto& e : errors) msg += "\n  - " + e;
     throw std::invalid_argument(msg);
+  }
+  return out;
+}
+
+DataSpecs data_for_streams(const Capabilities& caps, const DataSpecs& given) {
+  DataSpecs out;
+  for (const auto& st : caps.streams) {
+    auto it = given.find(st.name);
+    out[st.name] = it != given.end() ? it->second : parse_dataset(st.default_data);
   }
   return out;
 }

@@ -2,12 +2,13 @@
 // A run's configuration, and its JSON form (config files, checkpoints, logs).
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <string>
 #include <vector>
 
 #include "engine/dataset.h"
-#include "models/params.h"
-#include "models/registry.h"
+#include "models/core/params.h"
+#include "models/core/registry.h"
 
 namespace gan {
 
@@ -24,10 +25,13 @@ struct AccuracyOptions {
   long long samples = 2000;     // test images per measurement; 0: the whole test set
 };
 
+// The data of each stream a family trains on (Capabilities::streams), by stream name.
+using DataSpecs = std::map<std::string, DatasetSpec>;
+
 struct TrainConfig {
   std::string model = "dcgan";
   ParamSet params;          // the family's hyper-parameters, batch, seed and device included
-  DatasetSpec data;
+  DataSpecs data;           // empty streams get their default (StreamSpec::default_data)
   long long steps = 1000;   // the step count at which the run ends
   int log_every = 10;       // steps between JSONL log lines and history points
   int sample_every = 100;   // steps between sample grids (and explorer generator refreshes)
@@ -46,9 +50,12 @@ nlohmann::json to_json(const TrainConfig& c);
 TrainConfig config_from_json(const nlohmann::json& j);
 TrainConfig load_config_file(const std::string& path);
 
-// Checks the config against the registry: known model, valid hyper-parameters, sane intervals.
-// Returns the config with every hyper-parameter filled in; throws std::invalid_argument listing
-// every problem.
+// Checks the config against the registry: known model, valid hyper-parameters, data for every stream
+// the family trains on (and none for others), sane intervals. Returns the config with every
+// hyper-parameter and stream filled in; throws std::invalid_argument listing every problem.
 TrainConfig validate(const TrainConfig& c, const Registry& registry);
+
+// The data of a family's streams: `given` where set, else each stream's default.
+DataSpecs data_for_streams(const Capabilities& caps, const DataSpecs& given);
 
 }  // namespace gan

@@ -1,10 +1,15 @@
 #include "engine/dataset.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <stdexcept>
+
+#include "engine/image.h"
 
 #ifdef GAN_HAVE_ZLIB
 #include <zlib.h>
@@ -13,8 +18,70 @@
 namespace gan {
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kFashionMnistClasses = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                                                        "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+const std::vector<BuiltinDataset>& builtin_datasets() {
+  static const std::vector<BuiltinDataset> all = {
+      {"fashion-mnist", "Fashion-MNIST", {"train", "test"},
+       {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"}},
+  };
+  return all;
+}
+
+const BuiltinDataset* find_builtin(const std::string& name) {
+  for (const auto& b : builtin_datasets())
+    if (b.name == name) return &b;
+  return nullptr;
+}
+
+DatasetSpec parse_dataset(const std::string& text, const std::string& split) {
+  DatasetSpec spec;
+  spec.split = split;
+  spec.source = text;
+  const auto colon = text.rfind(':');
+  if (colon != std::string::npos && colon > 0) {
+    const std::string head = text.substr(0, colon), tail = text.substr(colon + 1);
+    std::error_code ec;
+    if (find_builtin(head) || (fs::exists(head, ec) && !fs::exists(text, ec))) {
+      spec.source = head;
+      size_t start = 0;
+      while (start <= tail.size()) {
+        const auto comma = tail.find(',', start);
+        const std::string item = tail.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (!item.empty()) spec.classes.push_back(item);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+    }
+  }
+  return spec;
+}
+
+std::string label(const DatasetSpec& spec) {
+  std::string out = find_builtin(spec.source) ? spec.source + " " + spec.split : spec.source;
+  if (!spec.classes.empty()) {
+    out += " [";
+    for (size_t i = 0; i < spec.classes.size(); ++i) out += (i ? ", " : "") + spec.classes[i];
+    out += "]";
+  }
+  return out;
+}
+
+DatasetSpec all_classes(const DatasetSpec& spec) {
+  DatasetSpec out = spec;
+  out.classes.clear();
+  return out;
+}
+
+std::optional<DatasetSpec> test_split(const DatasetSpec& spec) {
+  const BuiltinDataset* b = find_builtin(spec.source);
+  if (!b || spec.split != "train") return std::nullopt;
+  for (const auto& s : b->splits)
+    if (s == "test") {
+      DatasetSpec out = spec;
+      out.split = "test";
+      return out;
+    }
+  return std::nullopt;
+}
 
 Dataset::Dataset(torch::Tensor images, torch::Tensor labels, std::vector<std::string> class_names,
                  std::string description)
@@ -130,8 +197,7 @@ static std::shared_ptr<const Dataset> load_idx_pair(const std::string& images_pa
   return std::make_shared<Dataset>(resize_images(images, resolution), labels, names, desc);
 }
 
-std::shared_ptr<const Dataset> load_dataset(const DatasetSpec& spec, int resolution) {
-  if (resolution < 4 || resolution > 1024) throw std::invalid_argument("resolution out of range");
+static std::shared_ptr<const Dataset> load_all_classes(const DatasetSpec& spec, int resolution) {
   if (spec.source == "fashion-mnist") {
     if (spec.split != "train" && spec.split != "test")
       throw std::runtime_error("Fashion-MNIST has the splits 'train' and 'test', not '" + spec.split + "'");
@@ -140,8 +206,8 @@ std::shared_ptr<const Dataset> load_dataset(const DatasetSpec& spec, int resolut
     if (!fs::exists(stem + "-images-idx3-ubyte.gz"))
       throw std::runtime_error("Fashion-MNIST was not found in " + dir +
                                ". Install it with: sudo apt-get install dataset-fashion-mnist");
-    return load_idx_pair(stem + "-images-idx3-ubyte.gz", stem + "-labels-idx1-ubyte.gz", kFashionMnistClasses,
-                         "Fashion-MNIST " + spec.split, resolution);
+    return load_idx_pair(stem + "-images-idx3-ubyte.gz", stem + "-labels-idx1-ubyte.gz",
+                         find_builtin("fashion-mnist")->class_names, "Fashion-MNIST " + spec.split, resolution);
   }
   const fs::path p(spec.source);
   if (!fs::exists(p)) throw std::runtime_error("dataset not found: " + spec.source);
@@ -153,10 +219,76 @@ std::shared_ptr<const Dataset> load_dataset(const DatasetSpec& spec, int resolut
   return load_idx_pair(spec.source, labels, {}, p.filename().string(), resolution);
 }
 
+std::shared_ptr<const Dataset> load_dataset(const DatasetSpec& spec, int resolution) {
+  if (resolution < 4 || resolution > 1024) throw std::invalid_argument("resolution out of range");
+  if (find_builtin(spec.source) == nullptr && spec.source.empty()) throw std::runtime_error("no dataset was given");
+  auto data = load_all_classes(spec, resolution);
+  return spec.classes.empty() ? data : select_classes(data, spec.classes);
+}
+
+std::shared_ptr<const Dataset> select_classes(const std::shared_ptr<const Dataset>& data,
+                                              const std::vector<std::string>& classes) {
+  if (!data->labels().defined() || data->num_classes() == 0)
+    throw std::runtime_error(data->description() + " has no classes to pick from");
+  const auto& names = data->class_names();
+  std::string known;
+  for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
+  auto lower = [](std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+  };
+  auto keep = torch::zeros({data->size()}, torch::kBool);
+  std::string picked;
+  for (const auto& c : classes) {
+    int64_t index = -1;
+    for (size_t k = 0; k < names.size(); ++k)
+      if (lower(names[k]) == lower(c)) index = static_cast<int64_t>(k);
+    if (index < 0 && !c.empty() && std::all_of(c.begin(), c.end(), ::isdigit) && std::stoll(c) < static_cast<long long>(names.size()))
+      index = std::stoll(c);
+    if (index < 0) throw std::runtime_error("'" + c + "' is not a class of " + data->description() + " (its classes: " + known + ")");
+    keep.logical_or_(data->labels().eq(index));
+    picked += (picked.empty() ? "" : ", ") + names[static_cast<size_t>(index)];
+  }
+  auto index = keep.nonzero().flatten();
+  if (index.numel() == 0) throw std::runtime_error(data->description() + " has no images of " + picked);
+  auto out = std::make_shared<Dataset>(data->images().index_select(0, index), data->labels().index_select(0, index),
+                                       names, data->description() + "; class " + picked + ": " +
+                                                  std::to_string(index.numel()) + " images");
+  out->set_skipped(data->skipped());
+  return out;
+}
+
+std::shared_ptr<const Dataset> with_channels(const std::shared_ptr<const Dataset>& data, int channels) {
+  if (data->channels() == channels) return data;
+  auto x = data->images();
+  if (channels == 3 && x.size(1) == 1) x = x.repeat({1, 3, 1, 1});
+  else if (channels == 1 && x.size(1) >= 3)
+    x = (0.299 * x.select(1, 0).to(torch::kFloat) + 0.587 * x.select(1, 1).to(torch::kFloat) +
+         0.114 * x.select(1, 2).to(torch::kFloat)).round().clamp(0, 255).to(torch::kUInt8).unsqueeze(1);
+  else throw std::runtime_error("cannot turn " + std::to_string(data->channels()) + "-channel images into " +
+                                std::to_string(channels) + "-channel ones");
+  auto out = std::make_shared<Dataset>(x.contiguous(), data->labels(), data->class_names(),
+                                       data->description() + " (as " + std::to_string(channels) + " channels)");
+  out->set_skipped(data->skipped());
+  return out;
+}
+
+bool is_image_name(const std::string& path) {
+  static const std::set<std::string> exts = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif",
+                                             ".tiff", ".pgm", ".ppm", ".pbm", ".pnm"};
+  std::string e = fs::path(path).extension().string();
+  std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return exts.count(e) != 0;
+}
+
 #ifndef GAN_HAVE_OPENCV
 std::shared_ptr<const Dataset> load_image_folder(const std::string& dir, int) {
   throw std::runtime_error("cannot read the image folder " + dir +
                            ": this build has no OpenCV (the desktop build has it; IDX files work everywhere)");
+}
+
+Image8 read_image(const std::string& path) {
+  throw std::runtime_error("cannot read " + path + ": this build has no OpenCV (the desktop build has it)");
 }
 #endif
 

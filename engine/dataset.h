@@ -3,17 +3,44 @@
 #include <torch/torch.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace gan {
 
-// What the user picked: "fashion-mnist" (the Debian package), an IDX file, or an image folder.
+// What the user picked: a built-in dataset ("fashion-mnist", from a Debian package), an IDX file, or an
+// image folder; optionally only some of its classes.
 struct DatasetSpec {
-  std::string source = "fashion-mnist";  // "fashion-mnist" or a path
-  std::string split = "train";           // for fashion-mnist: train or test
-  bool operator==(const DatasetSpec& o) const { return source == o.source && split == o.split; }
+  std::string source = "fashion-mnist";  // a built-in dataset's name, or a path
+  std::string split = "train";           // for built-in datasets: train or test
+  std::vector<std::string> classes;      // keep only these classes (names or numbers); empty: all
+  bool operator==(const DatasetSpec& o) const {
+    return source == o.source && split == o.split && classes == o.classes;
+  }
 };
+
+// Parses "SOURCE[:CLASS[,CLASS...]]" as the command line and the GUI take it: "fashion-mnist",
+// "fashion-mnist:Sneaker", "photos/:cats". A colon belongs to the path when what precedes it is not
+// an existing path or a built-in name.
+DatasetSpec parse_dataset(const std::string& text, const std::string& split = "train");
+// "fashion-mnist train", "fashion-mnist train [Sneaker]", or the path: how a reference set is named.
+std::string label(const DatasetSpec& spec);
+// The same data without the class filter (the classifier of a class's dataset is the whole dataset's).
+DatasetSpec all_classes(const DatasetSpec& spec);
+// The held-out split of a built-in dataset's training split, with the same class filter; none for
+// files and folders.
+std::optional<DatasetSpec> test_split(const DatasetSpec& spec);
+
+// A dataset that ships with a Debian package and needs no path.
+struct BuiltinDataset {
+  std::string name;                      // "fashion-mnist"
+  std::string title;                     // "Fashion-MNIST"
+  std::vector<std::string> splits;       // "train", "test"
+  std::vector<std::string> class_names;
+};
+const std::vector<BuiltinDataset>& builtin_datasets();
+const BuiltinDataset* find_builtin(const std::string& name);
 
 class Dataset {
  public:
@@ -39,7 +66,6 @@ class Dataset {
 
 // The directory of the Debian package dataset-fashion-mnist, or $GAN_EXPLORER_FASHION_MNIST.
 std::string fashion_mnist_dir();
-extern const std::vector<std::string> kFashionMnistClasses;
 
 // Reads an IDX file (raw, or gzip-compressed when built with zlib). Throws std::runtime_error with
 // the file name and what is wrong. Images come back as N x H x W uint8, labels as N int64.
@@ -50,6 +76,12 @@ torch::Tensor resize_images(const torch::Tensor& images, int resolution);
 
 // Loads what the spec names at `resolution`. Throws std::runtime_error with a message for the user.
 std::shared_ptr<const Dataset> load_dataset(const DatasetSpec& spec, int resolution);
+// Only the images of `classes` (names or numbers); their labels and the class names are kept.
+// Throws std::runtime_error when the data have no labels or a class is unknown.
+std::shared_ptr<const Dataset> select_classes(const std::shared_ptr<const Dataset>& data,
+                                              const std::vector<std::string>& classes);
+// The images with `channels` channels: grey repeated to colour, colour to grey by luma.
+std::shared_ptr<const Dataset> with_channels(const std::shared_ptr<const Dataset>& data, int channels);
 
 // An image folder (OpenCV builds only): every readable image below `dir`, shorter side resized to
 // `resolution` and centre-cropped. Subfolders become classes when every image is in one.

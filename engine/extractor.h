@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "models/classifier.h"
+#include "models/networks/classifier.h"
 
 namespace gan {
 
@@ -29,7 +29,7 @@ class FeatureExtractor {
   virtual Extracted extract(const torch::Tensor& images) = 0;
 };
 
-// The dataset classifier (models/classifier.h): images resized on uint8 to 28 px (area to shrink,
+// The dataset classifier (models/networks/classifier.h): images resized on uint8 to 28 px (area to shrink,
 // bilinear to grow), scaled to [-1, 1], penultimate features and logits.
 class ClassifierExtractor : public FeatureExtractor {
  public:

@@ -1,32 +1,19 @@
 #pragma once
-// 8-bit images: the only form in which pictures leave the engine.
-#include <torch/torch.h>
-
-#include <cstdint>
+// 8-bit images in files: PNGs written, images of any kind read.
 #include <string>
-#include <vector>
+
+#include "models/core/image.h"
 
 namespace gan {
 
-struct Image8 {
-  int width = 0;
-  int height = 0;
-  int channels = 0;              // 1 (grey) or 3 (RGB)
-  std::vector<std::uint8_t> pixels;  // row-major, interleaved, no padding
-  bool empty() const { return pixels.empty(); }
-};
-
-// Images in [-1, 1] (any shape) to uint8, rounding: the 8 bits that are shown, saved and measured.
-torch::Tensor to_uint8(const torch::Tensor& images);
-// uint8 images to float in [-1, 1], the range the networks work in.
-torch::Tensor from_uint8(const torch::Tensor& images);
-
-// One C x H x W tensor in [-1, 1] (C = 1 or 3; a 4th channel is dropped) to 8 bits, rounding.
-Image8 to_image8(const torch::Tensor& chw);
-// N x C x H x W in [-1, 1] laid out `columns` wide with `pad` pixels of `pad_value` between tiles.
-Image8 make_grid(const torch::Tensor& nchw, int columns, int pad = 2, std::uint8_t pad_value = 24);
-
 // Writes a PNG atomically (a temporary file, then a rename). Throws std::runtime_error.
 void write_png(const std::string& path, const Image8& image);
+
+// Reads an image file of any size, depth and channel count (OpenCV builds) as 8-bit grey or RGB.
+// Throws std::runtime_error naming the file when it is not a readable image.
+Image8 read_image(const std::string& path);
+
+// Whether a file name looks like an image (by its extension).
+bool is_image_name(const std::string& path);
 
 }  // namespace gan

@@ -8,20 +8,14 @@
 #include <stdexcept>
 
 #include "engine/dataset.h"
+#include "engine/image.h"
 
 namespace gan {
 namespace fs = std::filesystem;
 
-static bool is_image_name(const fs::path& p) {
-  static const std::set<std::string> exts = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif",
-                                             ".tiff", ".pgm", ".ppm", ".pbm", ".pnm"};
-  std::string e = p.extension().string();
-  std::transform(e.begin(), e.end(), e.begin(), ::tolower);
-  return exts.count(e) != 0;
-}
 
-// Any depth and channel count to 8-bit grey or RGB; the shorter side to `res`, centre-cropped.
-static cv::Mat normalise(const cv::Mat& in, int res, bool& grey) {
+// Any depth and channel count to 8-bit grey or RGB.
+static cv::Mat to_8bit(const cv::Mat& in) {
   cv::Mat m = in;
   if (m.depth() != CV_8U) {
     double lo, hi;
@@ -30,8 +24,31 @@ static cv::Mat normalise(const cv::Mat& in, int res, bool& grey) {
   }
   if (m.channels() == 4) cv::cvtColor(m, m, cv::COLOR_BGRA2BGR);
   if (m.channels() == 2) cv::extractChannel(m, m, 0);
+  if (m.channels() == 3) cv::cvtColor(m, m, cv::COLOR_BGR2RGB);
+  return m;
+}
+
+Image8 read_image(const std::string& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) throw std::runtime_error("file not found: " + path);
+  cv::Mat m = cv::imread(path, cv::IMREAD_UNCHANGED);
+  if (m.empty() || m.cols < 1 || m.rows < 1) throw std::runtime_error(path + " is not an image that can be read");
+  m = to_8bit(m);
+  Image8 img;
+  img.width = m.cols;
+  img.height = m.rows;
+  img.channels = m.channels();
+  img.pixels.resize(static_cast<size_t>(m.cols) * m.rows * m.channels());
+  for (int y = 0; y < m.rows; ++y)
+    std::copy(m.ptr<std::uint8_t>(y), m.ptr<std::uint8_t>(y) + m.cols * m.channels(),
+              img.pixels.begin() + static_cast<size_t>(y) * m.cols * m.channels());
+  return img;
+}
+
+// Any depth and channel count to 8-bit grey or RGB; the shorter side to `res`, centre-cropped.
+static cv::Mat normalise(const cv::Mat& in, int res, bool& grey) {
+  cv::Mat m = to_8bit(in);
   grey = m.channels() == 1;
-  if (!grey) cv::cvtColor(m, m, cv::COLOR_BGR2RGB);
   const double scale = static_cast<double>(res) / std::min(m.cols, m.rows);
   const int w = std::max(res, static_cast<int>(std::lround(m.cols * scale)));
   const int h = std::max(res, static_cast<int>(std::lround(m.rows * scale)));
@@ -45,7 +62,7 @@ std::shared_ptr<const Dataset> load_image_folder(const std::string& dir, int res
   for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
        it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (ec) break;
-    if (it->is_regular_file(ec) && is_image_name(it->path())) files.push_back(it->path());
+    if (it->is_regular_file(ec) && is_image_name(it->path().string())) files.push_back(it->path());
   }
   if (ec) throw std::runtime_error("cannot read the folder " + dir + ": " + ec.message());
   std::sort(files.begin(), files.end());

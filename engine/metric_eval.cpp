@@ -9,7 +9,7 @@
 #include "engine/classifier_cache.h"
 #include "engine/hash.h"
 #include "engine/image.h"
-#include "models/latent.h"
+#include "models/core/random.h"
 
 namespace gan {
 using nlohmann::json;
@@ -68,25 +68,17 @@ std::string describe(const MetricPoint& p) {
   return s;
 }
 
-torch::Tensor generate_uint8(const std::function<torch::Tensor(const torch::Tensor&, const torch::Tensor&)>& generate,
-                             long long n, long long latent_dim, int num_classes, uint64_t seed, long long batch) {
-  torch::NoGradGuard no_grad;
-  auto gen = make_cpu_generator(seed);
-  std::vector<torch::Tensor> out;
-  for (long long i = 0; i < n; i += batch) {
-    const long long b = std::min(batch, n - i);
-    auto z = truncated_normal({b, latent_dim}, 0, gen);
-    torch::Tensor labels;
-    if (num_classes > 0) labels = torch::arange(static_cast<int64_t>(i), static_cast<int64_t>(i + b), torch::kLong).remainder(num_classes);
-    out.push_back(to_uint8(generate(z, labels)));
-  }
-  return torch::cat(out);
+torch::Tensor metric_samples(Snapshot& snapshot, const Capabilities& caps, long long n, long long seed) {
+  SampleRequest r;
+  r.n = n;
+  r.seed = seed;
+  if (caps.find_sample_option("class")) r.options.set("class", "mixed");  // every class in turn
+  return snapshot.sample(r).images;
 }
 
-torch::Tensor generate_uint8(Family& f, long long n, int dataset_classes) {
-  const int classes = f.info().caps.conditional ? dataset_classes : 0;
-  return generate_uint8([&f](const torch::Tensor& z, const torch::Tensor& y) { return f.generate(z, y); }, n,
-                        f.latent_dim(), classes);
+torch::Tensor metric_samples(const Family& family, long long n, long long seed) {
+  auto snapshot = family.snapshot();
+  return metric_samples(*snapshot, family.info().caps, n, seed);
 }
 
 std::shared_ptr<FeatureExtractor> make_extractor(const std::string& inception, const DatasetSpec& data,
@@ -97,10 +89,6 @@ std::shared_ptr<FeatureExtractor> make_extractor(const std::string& inception, c
     return load_inception(inception);
   }
   return classifier_for(data, {}, progress, cancel).extractor;
-}
-
-std::string reference_label(const DatasetSpec& data) {
-  return data.source == "fashion-mnist" ? data.source + " " + data.split : data.source;
 }
 
 MetricEvaluator::MetricEvaluator(std::shared_ptr<FeatureExtractor> extractor, const torch::Tensor& real,
@@ -198,6 +186,79 @@ MetricPoint MetricEvaluator::evaluate(const torch::Tensor& fake, long long step)
                          " samples, not 1000");
   p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return p;
+}
+
+// ---- Translations ---------------------------------------------------------------------------------
+json to_json(const TranslationVerdict& v) {
+  return json{{"direction", v.direction},       {"from", v.from},
+              {"to", v.to},                     {"target_class", v.target_class},
+              {"n", v.n},                       {"source", v.source_split},
+              {"target_share", number_or_null(v.target_share)},
+              {"identity_share", number_or_null(v.identity_share)},
+              {"fid", number_or_null(v.fid)},   {"identity_fid", number_or_null(v.identity_fid)},
+              {"extractor", v.extractor}};
+}
+
+std::string describe(const TranslationVerdict& v) {
+  char buf[512];
+  std::string s = v.direction + ": " + std::to_string(v.n) + " images of " + v.source_split + " translated";
+  if (!v.target_class.empty() && std::isfinite(v.target_share)) {
+    std::snprintf(buf, sizeof buf, "\n  classified as %s: %.1f%% translated, %.1f%% untranslated (identity baseline)",
+                  v.target_class.c_str(), 100 * v.target_share, 100 * v.identity_share);
+    s += buf;
+  }
+  std::snprintf(buf, sizeof buf, "\n  FID against %s: %.4g translated, %.4g untranslated", v.to.c_str(), v.fid,
+                v.identity_fid);
+  s += buf;
+  s += "\n  extractor: " + v.extractor;
+  return s;
+}
+
+std::vector<TranslationVerdict> evaluate_translations(Snapshot& snapshot, const FamilyInfo& family,
+                                                      const std::map<std::string, DatasetSpec>& data, int resolution,
+                                                      int channels, long long n,
+                                                      const std::function<void(const std::string&)>& progress) {
+  auto say = [&](const std::string& m) { if (progress) progress(m); };
+  std::vector<TranslationVerdict> out;
+  for (const auto& t : family.caps.translations) {
+    if (!data.count(t.from) || !data.count(t.to)) throw std::invalid_argument("no data for " + t.from + " or " + t.to);
+    const DatasetSpec& from = data.at(t.from);
+    const DatasetSpec& to = data.at(t.to);
+    TranslationVerdict v;
+    v.direction = t.id;
+    v.from = label(from);
+    v.to = label(to);
+    const DatasetSpec source = test_split(from).value_or(from);
+    v.source_split = label(source);
+    auto source_data = with_channels(load_dataset(source, resolution), channels);
+    auto target_data = with_channels(load_dataset(to, resolution), channels);
+    const long long count = std::min<long long>(n, source_data->size());
+    auto gen = make_cpu_generator(7);
+    auto pick = torch::randperm(source_data->size(), gen, torch::TensorOptions(torch::kLong)).narrow(0, 0, count);
+    auto x = source_data->images().index_select(0, pick);
+    say("translating " + std::to_string(count) + " images " + t.id);
+    SampleRequest r;
+    r.inputs = x;
+    r.options.set("direction", t.id);
+    auto y = snapshot.sample(r).images;
+    v.n = count;
+    // The classifier of the target's whole dataset: it knows every class, the target's among them.
+    auto classifier = classifier_for(all_classes(to), {}, progress).extractor;
+    v.extractor = classifier->label();
+    auto ey = extract_all(*classifier, y), ex = extract_all(*classifier, x);
+    auto et = extract_all(*classifier, target_data->images());
+    const auto target_stats = feature_stats(et.features);
+    v.fid = frechet_distance(target_stats, feature_stats(ey.features));
+    v.identity_fid = frechet_distance(target_stats, feature_stats(ex.features));
+    if (to.classes.size() == 1 && target_data->labels().defined() && target_data->size() > 0) {
+      const int64_t k = target_data->labels()[0].item<int64_t>();
+      v.target_class = target_data->class_names().at(static_cast<size_t>(k));
+      v.target_share = ey.logits.argmax(1).eq(k).to(torch::kDouble).mean().item<double>();
+      v.identity_share = ex.logits.argmax(1).eq(k).to(torch::kDouble).mean().item<double>();
+    }
+    out.push_back(v);
+  }
+  return out;
 }
 
 }  // namespace gan

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <functional>
 #include <limits>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,7 +14,7 @@
 #include "engine/dataset.h"
 #include "engine/extractor.h"
 #include "engine/metrics.h"
-#include "models/family.h"
+#include "models/core/family.h"
 
 namespace gan {
 
@@ -36,15 +37,14 @@ MetricPoint metric_point_from_json(const nlohmann::json& j);
 std::string describe(const MetricPoint& p);
 
 
-// n images from `generate(z, labels)` for the latents of a fixed seed (the same images for the same
-// weights), in batches, as uint8. Labels cycle through the classes when num_classes > 0.
-torch::Tensor generate_uint8(const std::function<torch::Tensor(const torch::Tensor&, const torch::Tensor&)>& generate,
-                             long long n, long long latent_dim, int num_classes, uint64_t seed = 1234567,
-                             long long batch = 250);
+// The seed of the latents every metric evaluation draws its samples from: the same images for the same
+// weights, so a curve shows the generator changing and not the sampling noise.
+constexpr long long kMetricSeed = 1234567;
 
-// The family's own images for the metrics: labels cycle through the dataset's classes when the
-// family is conditional (dataset_classes is ignored otherwise).
-torch::Tensor generate_uint8(Family& family, long long n, int dataset_classes);
+// n samples of the family for the metrics (uint8, through Snapshot::sample): families with a class
+// option draw every class in turn ("mixed").
+torch::Tensor metric_samples(Snapshot& snapshot, const Capabilities& caps, long long n, long long seed = kMetricSeed);
+torch::Tensor metric_samples(const Family& family, long long n, long long seed = kMetricSeed);
 
 // The extractor a run asks for: Inception from `inception` when set, else the classifier of `data`
 // (trained and cached the first time). Throws std::runtime_error with a message for the user.
@@ -52,8 +52,31 @@ std::shared_ptr<FeatureExtractor> make_extractor(const std::string& inception, c
                                                  const std::function<void(const std::string&)>& progress = {},
                                                  const std::atomic<bool>* cancel = nullptr);
 
-// How a reference set is named in labels: "fashion-mnist train", or the path.
-std::string reference_label(const DatasetSpec& data);
+// The verdict on an image-to-image family's translations in one direction: how many translated images
+// the dataset classifier takes for the target class, beside the untranslated ones (the identity
+// baseline), and FID against the target domain's real images, beside the identity's.
+struct TranslationVerdict {
+  std::string direction;                 // "AtoB"
+  std::string from, to;                  // the domains' data, as labels
+  std::string target_class;              // the class the target domain is, or empty when it is not one class
+  long long n = 0;                       // source images translated
+  std::string source_split;              // where they came from ("fashion-mnist test [Sneaker]")
+  double target_share = MetricPoint::kNone;    // translated images classified as the target class
+  double identity_share = MetricPoint::kNone;  // untranslated source images classified as it
+  double fid = MetricPoint::kNone;             // translated vs the target domain
+  double identity_fid = MetricPoint::kNone;    // untranslated source vs the target domain
+  std::string extractor;
+};
+nlohmann::json to_json(const TranslationVerdict& v);
+std::string describe(const TranslationVerdict& v);
+
+// Translates up to n images of each translation's source domain (its test split when the data have
+// one, else its training images) with the family's snapshot and judges them with the dataset
+// classifier of the target's data.
+std::vector<TranslationVerdict> evaluate_translations(Snapshot& snapshot, const FamilyInfo& family,
+                                                      const std::map<std::string, DatasetSpec>& data, int resolution,
+                                                      int channels, long long n,
+                                                      const std::function<void(const std::string&)>& progress = {});
 
 class MetricEvaluator {
  public:

@@ -33,8 +33,7 @@ void MetricWorker::submit(long long step, torch::Tensor fake) {
   }
   wake_.notify_all();
   if (dropped && on_status_)
-    on_status_("metrics for step " + std::to_string(*dropped) + " skipped: the metric worker was still busy (setting up, or with the step before)",
-               false);
+    on_status_(Severity::Warning, "metrics for step " + std::to_string(*dropped) + " skipped: the metric worker was still busy (setting up, or with the step before)");
 }
 
 void MetricWorker::wait_idle() {
@@ -44,7 +43,7 @@ void MetricWorker::wait_idle() {
 
 void MetricWorker::run() {
   init_torch_thread();
-  auto status = [this](const std::string& m) { if (on_status_) on_status_(m, false); };
+  auto status = [this](const std::string& m) { if (on_status_) on_status_(Severity::Info, m); };
   std::unique_ptr<MetricEvaluator> evaluator;
   try {
     auto extractor = make_extractor(setup_.options.inception, setup_.data, status, &cancel_);
@@ -55,7 +54,7 @@ void MetricWorker::run() {
     failed_ = true;
   } catch (const std::exception& e) {
     failed_ = true;
-    if (on_status_) on_status_(std::string("metrics are off for this run: ") + e.what(), true);
+    if (on_status_) on_status_(Severity::Error, std::string("metrics are off for this run: ") + e.what());
   }
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -79,7 +78,7 @@ void MetricWorker::run() {
       auto point = evaluator->evaluate(job.fake, job.step);
       if (on_point_) on_point_(point);
     } catch (const std::exception& e) {
-      if (on_status_) on_status_("metrics at step " + std::to_string(job.step) + " failed: " + e.what(), true);
+      if (on_status_) on_status_(Severity::Error, "metrics at step " + std::to_string(job.step) + " failed: " + e.what());
     }
     {
       std::lock_guard<std::mutex> lock(mutex_);

@@ -16,6 +16,7 @@
 
 #include "engine/dataset.h"
 #include "engine/config.h"
+#include "engine/message.h"
 #include "engine/metric_eval.h"
 
 namespace gan {
@@ -30,7 +31,7 @@ struct MetricWorkerSetup {
 class MetricWorker {
  public:
   using PointFn = std::function<void(const MetricPoint&)>;
-  using StatusFn = std::function<void(const std::string& message, bool error)>;
+  using StatusFn = std::function<void(Severity severity, const std::string& message)>;
   // Both callbacks run on the worker's thread.
   MetricWorker(MetricWorkerSetup setup, PointFn on_point, StatusFn on_status);
   ~MetricWorker();  // cancels whatever runs and joins

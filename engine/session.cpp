@@ -20,7 +20,40 @@ const char* to_string(SessionState s) {
   return "idle";
 }
 
+const char* to_string(Severity s) {
+  switch (s) {
+    case Severity::Info: return "info";
+    case Severity::Warning: return "warning";
+    case Severity::Error: return "error";
+  }
+  return "info";
+}
+
 static std::string first_line(const std::string& s) { return s.substr(0, s.find("\nException raised from")); }
+
+RunInfo describe_run(const Family& family, const TrainConfig& c, long long step, const Trainer* trainer) {
+  const FamilyInfo& fam = family.info();
+  RunInfo info;
+  info.model = fam.id;
+  info.model_name = fam.name;
+  info.caps = fam.caps;
+  for (const auto& st : fam.caps.streams) {
+    StreamInfo si{st.name, st.label, ""};
+    if (trainer && trainer->streams().count(st.name)) si.data = trainer->streams().at(st.name)->description();
+    else if (c.data.count(st.name)) si.data = label(c.data.at(st.name));
+    info.streams.push_back(si);
+  }
+  if (trainer) info.dataset = trainer->data_description();
+  info.out_dir = c.out_dir;
+  info.step = step;
+  info.total_steps = c.steps;
+  info.parameters = family.parameter_count();
+  info.num_classes = c.num_classes;
+  info.class_names = c.class_names;
+  info.config = c;
+  info.trainable = trainer != nullptr;
+  return info;
+}
 
 TrainingSession::TrainingSession(Registry registry, SessionListener& listener, Explorer* explorer)
     : registry_(std::move(registry)), listener_(listener), explorer_(explorer) {}
@@ -51,8 +84,10 @@ bool TrainingSession::launch(std::function<void()> job) {
     try {
       job();
     } catch (const std::exception& e) {  // nothing crosses the thread boundary as an exception
+      say(Severity::Error, first_line(e.what()));
       set_state(SessionState::Failed, first_line(e.what()));
     } catch (...) {
+      say(Severity::Error, "unknown error");
       set_state(SessionState::Failed, "unknown error");
     }
     thread_done_ = true;
@@ -68,29 +103,15 @@ bool TrainingSession::open_checkpoint(const std::string& path) {
   return launch([this, path] {
     set_state(SessionState::Loading, "reading " + path);
     Checkpoint ck = read_checkpoint(path, registry_);
-    const FamilyInfo& fam = registry_.at(ck.config.model);
-    RunInfo info;
-    info.model = ck.config.model;
-    info.model_name = fam.name;
-    info.out_dir = ck.config.out_dir;
-    info.step = ck.step;
-    info.total_steps = ck.config.steps;
-    info.parameters = ck.family->parameter_count();
-    info.latent_dim = ck.family->latent_dim();
-    info.num_classes = ck.config.num_classes;
-    info.conditional = fam.caps.conditional;
-    info.class_names = ck.config.class_names;
-    info.truncation = fam.caps.truncation;
-    info.series = fam.caps.series;
-    for (const auto& c : fam.caps.classifiers) info.series.push_back(c);
+    RunInfo info = describe_run(*ck.family, ck.config, ck.step);
     info.history = ck.history;
     info.metrics = ck.metrics;
-    info.config = ck.config;
-    info.trainable = false;
-    if (explorer_) explorer_->set_generator(ck.family->snapshot(), ck.step);
+    if (explorer_) explorer_->set_snapshot(ck.family->snapshot(), ck.step);
     listener_.on_run(info);
-    set_state(SessionState::Idle, "opened " + path + " (" + fam.name + ", step " + std::to_string(ck.step) +
-                                      "): explore it, or press Start to continue training");
+    const std::string text = "opened " + path + " (" + info.model_name + ", step " + std::to_string(ck.step) +
+                             "): explore it, or press Start to continue training";
+    say(Severity::Info, text);
+    set_state(SessionState::Idle, text);
   });
 }
 
@@ -137,40 +158,19 @@ void TrainingSession::wait() {
   if (thread_.joinable()) thread_.join();
 }
 
-void TrainingSession::set_state(SessionState s, const std::string& message) {
+void TrainingSession::set_state(SessionState s, const std::string& status) {
   state_ = s;
-  listener_.on_state(s, message);
+  listener_.on_state(s, status);
 }
 
-RunInfo TrainingSession::info_for(const Trainer& t) const {
-  const FamilyInfo& fam = t.family().info();
-  RunInfo info;
-  info.model = fam.id;
-  info.model_name = fam.name;
-  info.dataset = t.data().description();
-  info.out_dir = t.config().out_dir;
-  info.step = t.step_count();
-  info.total_steps = t.config().steps;
-  info.parameters = t.family().parameter_count();
-  info.latent_dim = t.family().latent_dim();
-  info.num_classes = t.config().num_classes;
-  info.class_names = t.data().class_names();
-  info.conditional = fam.caps.conditional;
-  info.truncation = fam.caps.truncation;
-  info.series = fam.caps.series;
-  for (const auto& c : fam.caps.classifiers) info.series.push_back(c);
-  info.history = t.history();
-  info.metrics = t.metrics();
-  info.config = t.config();
-  return info;
-}
+void TrainingSession::say(Severity severity, const std::string& text) { listener_.on_message({severity, text, false}); }
 
-// The data a run's classifiers are measured on: Fashion-MNIST's test split for its training split;
-// otherwise (no test split is known) the training data themselves, which the returned note says.
+// The data a run's classifiers are measured on: the held-out split of a built-in dataset's training
+// split; otherwise (no test split is known) the training data themselves, which the returned note says.
 static std::string attach_accuracy_data(Trainer& t) {
-  const DatasetSpec& spec = t.config().data;
-  if (spec.source == "fashion-mnist" && spec.split == "train") {
-    t.set_accuracy_data(load_dataset({spec.source, "test"}, t.data().resolution()));
+  const DatasetSpec& spec = t.config().data.begin()->second;
+  if (auto test = test_split(spec)) {
+    t.set_accuracy_data(load_dataset(*test, t.data().resolution()));
     return "";
   }
   t.set_accuracy_data(t.data_ptr());
@@ -184,47 +184,54 @@ void TrainingSession::run(StartRequest req) {
   if (req.resume_from.empty()) {
     TrainConfig config = validate(req.config, registry_);  // bad values fail before the data is read
     if (config.out_dir.empty()) throw std::invalid_argument("no output folder for the run");
-    const int res = registry_.at(config.model).resolution(config.params);
-    trainer = std::make_unique<Trainer>(registry_, config, load_dataset(config.data, res));
+    trainer = std::make_unique<Trainer>(registry_, config, load_streams(config, registry_));
   } else {
     Checkpoint ck = read_checkpoint(req.resume_from, registry_, req.config.model);
-    const DatasetSpec data = req.config.data.source.empty() ? ck.config.data : req.config.data;
+    for (const auto& [name, spec] : req.config.data)  // the streams given replace the checkpoint's
+      if (!spec.source.empty()) ck.config.data[name] = spec;
     if (!req.config.out_dir.empty()) ck.config.out_dir = req.config.out_dir;
     if (req.config.log_every > 0) ck.config.log_every = req.config.log_every;
     if (req.config.sample_every > 0) ck.config.sample_every = req.config.sample_every;
     if (req.config.checkpoint_every > 0) ck.config.checkpoint_every = req.config.checkpoint_every;
     if (req.override_metrics) ck.config.metrics = req.config.metrics;
     if (req.override_accuracy) ck.config.accuracy = req.config.accuracy;
-    ck.config.data = data;
-    auto dataset = load_dataset(data, ck.family->resolution());
-    trainer = std::make_unique<Trainer>(std::move(ck), dataset, req.config.steps);
+    ck.config = validate(ck.config, registry_);
+    auto data = load_streams(ck.config, registry_);
+    trainer = std::make_unique<Trainer>(std::move(ck), std::move(data), req.config.steps);
   }
   std::string accuracy_note;
-  if (!trainer->family().info().caps.classifiers.empty() && trainer->config().accuracy.every > 0)
+  if (!trainer->family().info().caps.classifiers().empty() && trainer->config().accuracy.every > 0)
     accuracy_note = attach_accuracy_data(*trainer);
   const std::string out = trainer->config().out_dir;
   fs::create_directories(out);
   RunLog log;
   log.open(out + "/log.jsonl");
-  log.start(trainer->config(), trainer->step_count(), trainer->data().description());
-  listener_.on_run(info_for(*trainer));
+  log.start(trainer->config(), trainer->step_count(), trainer->data_description());
+  RunInfo info = describe_run(trainer->family(), trainer->config(), trainer->step_count(), trainer.get());
+  info.history = trainer->history();
+  info.metrics = trainer->metrics();
+  listener_.on_run(info);
   publish(*trainer);
-  if (!accuracy_note.empty()) listener_.on_state(SessionState::Loading, accuracy_note);
-  if (trainer->data().skipped() > 0)
-    listener_.on_state(SessionState::Loading, std::to_string(trainer->data().skipped()) +
-                                                  " unreadable image file(s) were skipped");
+  if (!accuracy_note.empty()) say(Severity::Info, accuracy_note);
+  for (const auto& [name, d] : trainer->streams())
+    if (d->skipped() > 0)
+      say(Severity::Warning, std::to_string(d->skipped()) + " unreadable image file(s) were skipped" +
+                                 (trainer->streams().size() > 1 ? " in " + name : ""));
   {
     std::lock_guard<std::mutex> lock(mutex_);
     running_ = running_ || !req.paused;
   }
   std::unique_ptr<MetricWorker> metrics;
   const auto& mo = trainer->config().metrics;
-  if (mo.every > 0) {
+  if (mo.every > 0 && !trainer->family().info().caps.noise_metrics) {
+    say(Severity::Warning, "live FID / KID / IS are for families that generate from noise; " +
+                               trainer->family().info().name + " is measured with gan-explorer metrics instead");
+  } else if (mo.every > 0) {
     MetricWorkerSetup setup;
     setup.options = mo;
-    setup.data = trainer->config().data;
+    setup.data = trainer->config().data.begin()->second;
     setup.reference = trainer->data_ptr();
-    setup.reference_label = reference_label(setup.data);
+    setup.reference_label = label(setup.data);
     metrics = std::make_unique<MetricWorker>(
         std::move(setup),
         [this](const MetricPoint& p) {
@@ -234,7 +241,7 @@ void TrainingSession::run(StartRequest req) {
           }
           listener_.on_metric(p);
         },
-        [this](const std::string& m, bool error) { listener_.on_metric_status(m, error); });
+        [this](Severity severity, const std::string& m) { listener_.on_metric_status(severity, m); });
   }
   loop(*trainer, log, metrics.get());
 }
@@ -242,10 +249,10 @@ void TrainingSession::run(StartRequest req) {
 void TrainingSession::evaluate_metrics(Trainer& t, MetricWorker& metrics) {
   if (metrics.failed()) return;
   try {
-    auto fake = generate_uint8(t.family(), t.config().metrics.samples, t.config().num_classes);
+    auto fake = metric_samples(t.family(), t.config().metrics.samples);
     metrics.submit(t.step_count(), std::move(fake));
   } catch (const std::exception& e) {
-    listener_.on_metric_status("could not generate images for the metrics: " + first_line(e.what()), true);
+    listener_.on_metric_status(Severity::Error, "could not generate images for the metrics: " + first_line(e.what()));
   }
 }
 
@@ -261,29 +268,25 @@ void TrainingSession::drain_metrics(Trainer& t, RunLog& log) {
   }
 }
 
-void TrainingSession::publish(Trainer& t, std::shared_ptr<GeneratorSnapshot> g) {
-  if (explorer_) explorer_->set_generator(g ? std::move(g) : t.family().snapshot(), t.step_count());
+void TrainingSession::publish(Trainer& t, std::shared_ptr<Snapshot> g) {
+  if (explorer_) explorer_->set_snapshot(g ? std::move(g) : t.family().snapshot(), t.step_count());
 }
 
-void TrainingSession::write_samples(Trainer& t, GeneratorSnapshot& g) {
+void TrainingSession::write_samples(Trainer& t, Snapshot& g) {
   try {
-    RenderRequest r;  // the GUI's grid: its fixed latents, one row per class for conditional models
-    r.kind = RenderKind::Grid;
-    if (t.family().info().caps.conditional) r.num_classes = t.config().num_classes;
-    auto result = render_now(g, r);
-    if (!result.error.empty()) throw std::runtime_error(result.error);
+    SampleRequest r;  // the GUI's grid with its default options: the same latents every time
     char name[64];
     std::snprintf(name, sizeof name, "/samples/step_%07lld.png", t.step_count());
-    write_png(t.config().out_dir + name, result.image);
+    write_png(t.config().out_dir + name, grid_image(g.sample(r)));
   } catch (const std::exception& e) {
-    listener_.on_state(state_.load(), std::string("could not write the sample grid: ") + first_line(e.what()));
+    say(Severity::Warning, std::string("could not write the sample grid: ") + first_line(e.what()));
   }
 }
 
 void TrainingSession::save_run_checkpoint(Trainer& t, RunLog& log, const char* why) {
   const std::string path = t.config().out_dir + "/checkpoint.pt";
   if (poisoned_) {
-    listener_.on_state(state_.load(), "not saved: a loss went NaN, so the checkpoint on disk is kept as it was");
+    say(Severity::Warning, "not saved: a loss went NaN, so the checkpoint on disk is kept as it was");
     return;
   }
   t.save_checkpoint(path);
@@ -330,7 +333,7 @@ void TrainingSession::loop(Trainer& t, RunLog& log, MetricWorker* metrics) {
         t.save_checkpoint(path);
         listener_.on_saved(path, t.step_count());
       } catch (const std::exception& e) {
-        listener_.on_state(state_.load(), "could not save " + path + ": " + first_line(e.what()));
+        say(Severity::Error, "could not save " + path + ": " + first_line(e.what()));
       }
     }
     if (metrics) drain_metrics(t, log);
@@ -351,9 +354,11 @@ void TrainingSession::loop(Trainer& t, RunLog& log, MetricWorker* metrics) {
         steps_pending_ = 0;
       }
       log.event("non-finite-loss", e.step, e.what());
-      set_state(SessionState::Paused, std::string(e.what()) +
-                                          ". Training paused; the checkpoint already on disk is kept. Lower the "
-                                          "learning rate and start again, or resume from that checkpoint.");
+      const std::string text = std::string(e.what()) +
+                               ". Training paused; the checkpoint already on disk is kept. Lower the learning rate "
+                               "and start again, or resume from that checkpoint.";
+      listener_.on_message({Severity::Warning, text, /*diverged=*/true});
+      set_state(SessionState::Paused, text);
       announced_pause = true;
       continue;
     }
@@ -371,8 +376,10 @@ void TrainingSession::loop(Trainer& t, RunLog& log, MetricWorker* metrics) {
       save_run_checkpoint(t, log, "finished");
       publish(t);
       log.event("finished", t.step_count(), "");
-      set_state(SessionState::Finished, "finished at step " + std::to_string(t.step_count()) + "; saved to " +
-                                            c.out_dir + "/checkpoint.pt");
+      const std::string text =
+          "finished at step " + std::to_string(t.step_count()) + "; saved to " + c.out_dir + "/checkpoint.pt";
+      say(Severity::Info, text);
+      set_state(SessionState::Finished, text);
       return;
     }
     if (s.step % c.checkpoint_every == 0) save_run_checkpoint(t, log, "periodic");
@@ -381,8 +388,10 @@ void TrainingSession::loop(Trainer& t, RunLog& log, MetricWorker* metrics) {
   save_run_checkpoint(t, log, "stopped");
   publish(t);
   log.event("stopped", t.step_count(), "");
-  set_state(SessionState::Finished, "stopped at step " + std::to_string(t.step_count()) +
-                                        (poisoned_ ? "" : "; saved to " + t.config().out_dir + "/checkpoint.pt"));
+  const std::string text = "stopped at step " + std::to_string(t.step_count()) +
+                           (poisoned_ ? "" : "; saved to " + t.config().out_dir + "/checkpoint.pt");
+  say(Severity::Info, text);
+  set_state(SessionState::Finished, text);
 }
 
 }  // namespace gan

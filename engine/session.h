@@ -13,6 +13,7 @@
 
 #include "engine/config.h"
 #include "engine/explorer.h"
+#include "engine/message.h"
 #include "engine/metric_worker.h"
 #include "engine/run_log.h"
 #include "engine/trainer.h"
@@ -22,42 +23,55 @@ namespace gan {
 enum class SessionState { Idle, Loading, Running, Paused, Finished, Failed };
 const char* to_string(SessionState s);
 
-// What a run is, sent once it is ready (new, resumed or opened for exploring).
+// A stream of the run and what it holds.
+struct StreamInfo {
+  std::string name;   // "images", "A"
+  std::string label;  // "Images", "Domain A"
+  std::string data;   // the dataset's description (or its spec when explored without data)
+};
+
+// What a run is, sent once it is ready (new, resumed or opened for exploring). One builder,
+// describe_run, makes it, so the capabilities arrive whole.
 struct RunInfo {
   std::string model;          // family id
   std::string model_name;
-  std::string dataset;        // description, or empty when a checkpoint is only explored
+  Capabilities caps;          // the family's, whole
+  std::vector<StreamInfo> streams;
+  std::string dataset;        // all streams' data described, or empty when a checkpoint is only explored
   std::string out_dir;
   long long step = 0;         // where it starts
   long long total_steps = 0;
   long long parameters = 0;
-  long long latent_dim = 0;
   int num_classes = 0;
   std::vector<std::string> class_names;
-  bool conditional = false;   // the generator takes a class: the explorer offers a class picker
-  TruncationKind truncation = TruncationKind::None;
-  std::vector<std::string> series;
   std::vector<HistoryPoint> history;  // what a checkpoint brought along
   std::vector<MetricPoint> metrics;   // the metric history, likewise
   TrainConfig config;
   bool trainable = true;      // false for a checkpoint opened without data
 };
 
+// The RunInfo of a family at `step` with `config`; `trainer` (when given) adds the data's descriptions.
+RunInfo describe_run(const Family& family, const TrainConfig& config, long long step, const Trainer* trainer = nullptr);
+
 class SessionListener {
  public:
   virtual ~SessionListener() = default;
-  virtual void on_state(SessionState, const std::string& /*message*/) {}
+  // The session's state changed, with a line for a status bar.
+  virtual void on_state(SessionState, const std::string& /*status*/) {}
+  // Something the user should read: the GUI's message bar, the terminal.
+  virtual void on_message(const Message&) {}
   virtual void on_run(const RunInfo&) {}
   virtual void on_stats(const StepStats&) {}
   virtual void on_saved(const std::string& /*path*/, long long /*step*/) {}
   // From the metric worker's thread: a new FID / KID / IS point, and what the worker is doing.
   virtual void on_metric(const MetricPoint&) {}
-  virtual void on_metric_status(const std::string& /*message*/, bool /*error*/) {}
+  virtual void on_metric_status(Severity, const std::string& /*message*/) {}
 };
 
 struct StartRequest {
   // For a new run, the whole config. When resuming, only what is set overrides the checkpoint's:
-  // model (checked against it), data.source, out_dir, and steps and intervals when above 0.
+  // model (checked against it), the data of the streams given, out_dir, and steps and intervals when
+  // above 0.
   TrainConfig config;
   std::string resume_from;   // a checkpoint to continue, or empty for a new run
   bool paused = false;       // build everything, then wait for resume() or step()
@@ -94,12 +108,12 @@ class TrainingSession {
   void loop(Trainer& trainer, RunLog& log, MetricWorker* metrics);
   void evaluate_metrics(Trainer& trainer, MetricWorker& metrics);
   void drain_metrics(Trainer& trainer, RunLog& log);
-  void set_state(SessionState s, const std::string& message);
-  // Hands the explorer a snapshot of the generator (`g`, or a new one when null).
-  void publish(Trainer& trainer, std::shared_ptr<GeneratorSnapshot> g = nullptr);
+  void set_state(SessionState s, const std::string& status);
+  void say(Severity severity, const std::string& text);
+  // Hands the explorer a snapshot of the family (`g`, or a new one when null).
+  void publish(Trainer& trainer, std::shared_ptr<Snapshot> g = nullptr);
   void save_run_checkpoint(Trainer& trainer, RunLog& log, const char* why);
-  void write_samples(Trainer& trainer, GeneratorSnapshot& g);
-  RunInfo info_for(const Trainer& trainer) const;
+  void write_samples(Trainer& trainer, Snapshot& g);
 
   Registry registry_;
   SessionListener& listener_;

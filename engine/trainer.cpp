@@ -9,7 +9,7 @@
 
 #include "engine/atomic_file.h"
 #include "engine/image.h"
-#include "models/latent.h"
+#include "models/core/random.h"
 
 namespace gan {
 using nlohmann::json;
@@ -18,9 +18,8 @@ static constexpr const char* kFormat = "gan-explorer-checkpoint";
 static constexpr int64_t kFormatVersion = 1;
 
 // ---------------------------------------------------------------------------------------------
-DataLoader::DataLoader(std::shared_ptr<const Dataset> data, long long batch, unsigned long long seed,
-                       torch::Device device)
-    : data_(std::move(data)), batch_(batch), device_(device), rng_(seed) {
+DataLoader::DataLoader(std::shared_ptr<const Dataset> data, unsigned long long seed, torch::Device device)
+    : data_(std::move(data)), device_(device), rng_(seed) {
   reshuffle();
 }
 
@@ -31,14 +30,15 @@ void DataLoader::reshuffle() {
   cursor_ = 0;
 }
 
-Batch DataLoader::next() {
+Batch DataLoader::next(long long n) {
+  if (n < 1) throw std::invalid_argument("a stream was asked for " + std::to_string(n) + " items");
   std::vector<int64_t> idx;
-  idx.reserve(static_cast<size_t>(batch_));
-  while (static_cast<long long>(idx.size()) < batch_) {
+  idx.reserve(static_cast<size_t>(n));
+  while (static_cast<long long>(idx.size()) < n) {
     if (cursor_ >= static_cast<long long>(order_.size())) reshuffle();
     idx.push_back(order_[static_cast<size_t>(cursor_++)]);
   }
-  auto index = torch::from_blob(idx.data(), {batch_}, torch::kLong).clone();
+  auto index = torch::from_blob(idx.data(), {n}, torch::kLong).clone();
   Batch b;
   b.images = from_uint8(data_->images().index_select(0, index).to(device_));
   if (data_->labels().defined()) b.labels = data_->labels().index_select(0, index).to(device_);
@@ -68,60 +68,177 @@ void DataLoader::load(torch::serialize::InputArchive& a) {
   order_.assign(order.data_ptr<int64_t>(), order.data_ptr<int64_t>() + order.numel());
 }
 
+// The run's streams, one loader each. The first stream's loader state is stored as checkpoints held the
+// single loader before streams were named; the others' under loader_NAME.
+class Trainer::Loaders : public Streams {
+ public:
+  Loaders(const StreamDatasets& data, unsigned long long seed, torch::Device device) {
+    unsigned long long k = 0;
+    for (const auto& [name, d] : data) order_.push_back(name), (void)d;
+    // The family's stream order decides the first; StreamDatasets is sorted by name, so "images"
+    // (or "A") comes first among its streams either way.
+    for (const auto& name : order_) loaders_.emplace(name, DataLoader(data.at(name), seed + 1000003ull * k++, device));
+  }
+  Batch next(const std::string& stream, long long n) override {
+    auto it = loaders_.find(stream);
+    if (it == loaders_.end()) throw std::invalid_argument("this run has no data stream '" + stream + "'");
+    return it->second.next(n);
+  }
+  void save(torch::serialize::OutputArchive& a) const {
+    for (size_t i = 0; i < order_.size(); ++i) {
+      if (i == 0) {
+        loaders_.at(order_[i]).save(a);
+        continue;
+      }
+      torch::serialize::OutputArchive sub;
+      loaders_.at(order_[i]).save(sub);
+      a.write("loader_" + order_[i], sub);
+    }
+  }
+  void load(torch::serialize::InputArchive& a) {
+    for (size_t i = 0; i < order_.size(); ++i) {
+      if (i == 0) {
+        loaders_.at(order_[i]).load(a);
+        continue;
+      }
+      torch::serialize::InputArchive sub;
+      if (!a.try_read("loader_" + order_[i], sub))
+        throw std::runtime_error("the checkpoint has no data position for the stream " + order_[i]);
+      loaders_.at(order_[i]).load(sub);
+    }
+  }
+
+ private:
+  std::vector<std::string> order_;
+  std::map<std::string, DataLoader> loaders_;
+};
+
 // ---------------------------------------------------------------------------------------------
 static torch::Device device_of(const ParamSet& p) {
   return p.text("device") == "cuda" ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
 }
 
-static std::unique_ptr<Family> build_family(const Registry& registry, const TrainConfig& c) {
+static FamilySetup setup_for(const TrainConfig& c) {
   FamilySetup s;
   s.params = c.params;
   s.image_channels = c.image_channels;
   s.num_classes = c.num_classes;
+  s.class_names = c.class_names;
   s.device = device_of(c.params);
-  return create_family(registry.at(c.model), s);
+  return s;
+}
+
+// Brings the streams to one channel count (the largest) and checks that they are there.
+static StreamDatasets prepared(StreamDatasets data, const FamilyInfo& info) {
+  int channels = 0;
+  for (const auto& st : info.caps.streams) {
+    auto it = data.find(st.name);
+    if (it == data.end() || !it->second) throw std::invalid_argument(info.name + " needs data for " + st.label);
+    channels = std::max(channels, it->second->channels());
+  }
+  for (auto& [name, d] : data) d = with_channels(d, channels);
+  return data;
+}
+
+StreamDatasets load_streams(const TrainConfig& c, const Registry& registry) {
+  const FamilyInfo& info = registry.at(c.model);
+  const int res = info.resolution(c.params);
+  StreamDatasets out;
+  for (const auto& st : info.caps.streams) {
+    auto it = c.data.find(st.name);
+    if (it == c.data.end()) throw std::invalid_argument(info.name + " needs data for " + st.label);
+    try {
+      out[st.name] = load_dataset(it->second, res);
+    } catch (const std::exception& e) {
+      if (info.caps.streams.size() == 1) throw;
+      throw std::runtime_error(st.label + ": " + e.what());
+    }
+  }
+  return prepared(std::move(out), info);
+}
+
+void Trainer::start_streams(unsigned long long seed) {
+  loaders_ = std::make_unique<Loaders>(data_, seed, device_of(config_.params));
+}
+
+void Trainer::attach() {
+  std::map<std::string, StreamData> whole;
+  for (const auto& [name, d] : data_) whole[name] = {d->images(), d->labels()};
+  family_->attach_data(whole);
+}
+
+static std::string described(const StreamDatasets& data) {
+  if (data.size() == 1) return data.begin()->second->description();
+  std::string out;
+  for (const auto& [name, d] : data) out += (out.empty() ? "" : "; ") + name + ": " + d->description();
+  return out;
+}
+
+std::string Trainer::data_description() const { return described(data_); }
+
+static StreamDatasets single(const Registry& registry, const std::string& model, std::shared_ptr<const Dataset> data) {
+  const FamilyInfo& info = registry.at(model);
+  if (info.caps.streams.size() != 1)
+    throw std::invalid_argument(info.name + " trains on " + std::to_string(info.caps.streams.size()) + " streams");
+  return {{info.caps.streams.front().name, std::move(data)}};
 }
 
 Trainer::Trainer(const Registry& registry, TrainConfig config, std::shared_ptr<const Dataset> data)
-    : config_(validate(config, registry)), data_(std::move(data)) {
-  if (!data_) throw std::invalid_argument("no dataset");
-  config_.image_channels = data_->channels();
-  config_.num_classes = data_->num_classes();
-  config_.class_names = data_->class_names();
-  family_ = build_family(registry, config_);
-  if (family_->resolution() != data_->resolution())
-    throw std::invalid_argument("the dataset was prepared at " + std::to_string(data_->resolution()) +
-                                " px, the model needs " + std::to_string(family_->resolution()));
+    : Trainer(registry, config, single(registry, config.model, std::move(data))) {}
+
+Trainer::Trainer(const Registry& registry, TrainConfig config, StreamDatasets data)
+    : config_(validate(config, registry)) {
+  const FamilyInfo& info = registry.at(config_.model);
+  data_ = prepared(std::move(data), info);
+  // The classes come from the first stream that has them.
+  const Dataset& first = *data_.at(info.caps.streams.front().name);
+  config_.image_channels = first.channels();
+  config_.num_classes = first.num_classes();
+  config_.class_names = first.class_names();
+  family_ = create_family(info, setup_for(config_));
+  for (const auto& [name, d] : data_)
+    if (family_->resolution() != d->resolution())
+      throw std::invalid_argument("the dataset was prepared at " + std::to_string(d->resolution()) +
+                                  " px, the model needs " + std::to_string(family_->resolution()));
   const auto seed = static_cast<unsigned long long>(config_.params.integer("seed"));
-  loader_ = std::make_unique<DataLoader>(data_, config_.params.integer("batch"), seed, device_of(config_.params));
+  start_streams(seed);
   noise_ = make_cpu_generator(seed + 0x9e3779b97f4a7c15ull);
-  family_->attach_data(data_->images(), data_->labels());
+  attach();
 }
 
 Trainer::Trainer(Checkpoint ck, std::shared_ptr<const Dataset> data, long long steps)
+    : Trainer(std::move(ck), StreamDatasets{{"", std::move(data)}}, steps) {}
+
+Trainer::Trainer(Checkpoint ck, StreamDatasets data, long long steps)
     : config_(std::move(ck.config)),
-      data_(std::move(data)),
       family_(std::move(ck.family)),
       noise_(make_cpu_generator(0)),
       step_(ck.step),
       history_(std::move(ck.history)),
       metrics_(std::move(ck.metrics)) {
-  if (!data_) throw std::invalid_argument("no dataset");
-  if (data_->channels() != config_.image_channels)
-    throw std::runtime_error("the checkpoint's model makes " + std::to_string(config_.image_channels) +
-                             "-channel images; the dataset has " + std::to_string(data_->channels()));
-  if (data_->resolution() != family_->resolution())
-    throw std::runtime_error("the dataset was prepared at the wrong resolution for this checkpoint");
+  const FamilyInfo& info = family_->info();
+  if (data.size() == 1 && data.begin()->first.empty() && info.caps.streams.size() == 1)
+    data = {{info.caps.streams.front().name, data.begin()->second}};  // the one-stream form
+  data_ = prepared(std::move(data), info);
+  for (const auto& [name, d] : data_) {
+    if (d->channels() != config_.image_channels)
+      throw std::runtime_error("the checkpoint's model makes " + std::to_string(config_.image_channels) +
+                               "-channel images; the dataset has " + std::to_string(d->channels()));
+    if (d->resolution() != family_->resolution())
+      throw std::runtime_error("the dataset was prepared at the wrong resolution for this checkpoint");
+  }
   if (steps > 0) config_.steps = steps;
-  loader_ = std::make_unique<DataLoader>(data_, config_.params.integer("batch"), 0, device_of(config_.params));
-  loader_->load(*ck.archive);
+  start_streams(0);
+  loaders_->load(*ck.archive);
   noise_.set_state(ck.noise_state);
-  family_->attach_data(data_->images(), data_->labels());
+  attach();
 }
+
+Trainer::~Trainer() = default;
 
 StepStats Trainer::step() {
   const auto t0 = std::chrono::steady_clock::now();
-  StepScalars scalars = family_->train_step([this] { return loader_->next(); }, noise_);
+  Scalars scalars = family_->train_step(*loaders_, noise_);
   ++step_;
   StepStats s;
   s.step = step_;
@@ -153,9 +270,9 @@ void Trainer::set_accuracy_data(std::shared_ptr<const Dataset> data) {
                                       torch::TensorOptions(torch::kLong));
 }
 
-StepScalars Trainer::measure_accuracy(long long samples) {
-  StepScalars out;
-  const auto& names = family_->info().caps.classifiers;
+Scalars Trainer::measure_accuracy(long long samples) {
+  Scalars out;
+  const auto names = family_->info().caps.classifiers();
   if (!accuracy_data_ || names.empty()) return out;
   const long long n = samples > 0 ? std::min<long long>(samples, accuracy_data_->size()) : accuracy_data_->size();
   std::vector<long long> correct(names.size(), 0);
@@ -214,7 +331,7 @@ void Trainer::save_checkpoint(const std::string& path) const {
   for (const auto& p : metrics_) metrics.push_back(to_json(p));
   a.write("metrics", c10::IValue(metrics.dump()));
   a.write("noise_state", noise_.get_state());
-  loader_->save(a);
+  loaders_->save(a);
   torch::serialize::OutputArchive model;
   family_->save(model);
   a.write("model", model);
@@ -259,11 +376,7 @@ Checkpoint read_checkpoint(const std::string& path, const Registry& registry, co
     if (!registry.find(ck.config.model))
       throw std::runtime_error("it holds a model of the family '" + ck.config.model + "', which this build does not have");
     ck.config = validate(ck.config, registry);
-    FamilySetup s;
-    s.params = ck.config.params;
-    s.image_channels = ck.config.image_channels;
-    s.num_classes = ck.config.num_classes;
-    s.device = device_of(ck.config.params);
+    FamilySetup s = setup_for(ck.config);
     if (s.device.is_cuda() && !torch::cuda::is_available()) {  // explore a GPU run on a CPU machine
       s.device = torch::kCPU;
       ck.config.params.set("device", "cpu");

@@ -1,7 +1,8 @@
 // Takes the README's screenshots of the real main window: optionally opens a checkpoint, presses
 // Start, waits, moves the explorer, and saves a PNG. Run it under xvfb-run (scripts/screenshots.sh).
 //   gan-screenshot --out shot.png [--checkpoint CKPT] [--seconds 60] [--steps N] [--truncation T] [--t 0.4]
-//                  [--tab losses|metrics] [--metrics-every N] [--model ID]
+//                  [--tab losses|metrics] [--metrics-every N] [--model ID] [--images FILE,FILE...]
+//                  [--grid-option ID=VALUE] [--panel-option ID=VALUE]
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QPushButton>
@@ -10,14 +11,13 @@
 #include <QTimer>
 
 #include "app/main_window.h"
-#include "ui/latent_explorer.h"
+#include "ui/control_panel.h"
+#include "ui/explore_panel.h"
+#include "ui/image_input.h"
 #include "ui/metric_settings.h"
 #include "ui/model_picker.h"
 #include "ui/sample_grid.h"
 #include "ui/training_controls.h"
-#include <QCheckBox>
-
-#include "ui/truncation_control.h"
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
@@ -31,6 +31,9 @@ int main(int argc, char** argv) {
                 {"tab", "plot tab to show: losses or metrics", "name", "losses"},
                 {"metrics-every", "turn live metrics on, every N steps", "n", "0"},
                 {"model", "family to pick before starting (a registry id)", "id"},
+                {"images", "images for the explore panels' image inputs, comma-separated", "files"},
+                {"grid-option", "a sample-grid option, ID=VALUE", "option"},
+                {"panel-option", "an explore-panel option, ID=VALUE", "option"},
                 {"no-start", "do not press Start"}});
   p.process(app);
   MainWindow w;
@@ -47,12 +50,18 @@ int main(int argc, char** argv) {
       w.metricSettings()->setValues(true, every, w.metricSettings()->samples(), QString());
     if (p.value("tab") == "metrics") w.plotTabs()->setCurrentIndex(1);
     if (!p.isSet("no-start")) w.controls()->startButton()->click();
-    const double trunc = p.value("truncation").toDouble();
-    if (trunc > 0) {
-      w.truncation()->checkBox()->setChecked(true);
-      w.truncation()->setThresholdValue(trunc);
+    const QString trunc = p.value("truncation");
+    w.sampleGrid()->options()->setValue("truncation", trunc.toDouble() > 0 ? trunc : "off");
+    for (auto* panel : w.explorePanels()) {
+      panel->controls()->setValue("truncation", trunc.toDouble() > 0 ? trunc : "off");
+      panel->controls()->setValue("t", p.value("t"));
+      for (const QString& kv : p.values("panel-option"))
+        panel->controls()->setValue(kv.section('=', 0, 0), kv.section('=', 1));
+      if (p.isSet("images"))
+        for (auto* input : panel->findChildren<ui::ImageInput*>()) input->addFiles(p.value("images").split(','));
     }
-    w.explorer()->slider()->setValue(static_cast<int>(p.value("t").toDouble() * 1000));
+    for (const QString& kv : p.values("grid-option"))
+      w.sampleGrid()->options()->setValue(kv.section('=', 0, 0), kv.section('=', 1));
     QTimer::singleShot(p.value("seconds").toInt() * 1000, [&] {
       w.grab().save(p.value("out"));
       app.quit();

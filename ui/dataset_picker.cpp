@@ -1,10 +1,13 @@
 #include "ui/dataset_picker.h"
 
+#include "ui/engine_bridge.h"
+
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLineEdit>
+#include <QLabel>
 #include <QPushButton>
 #include <QSignalBlocker>
 #include <QVBoxLayout>
@@ -30,18 +33,66 @@ DatasetPicker::DatasetPicker(QWidget* parent) : QWidget(parent) {
   row->addWidget(path_, 1);
   row->addWidget(browse_);
 
+  classes_ = new QComboBox(this);
+  classes_->setEditable(true);
+  classes_->setInsertPolicy(QComboBox::NoInsert);
+  classes_->setToolTip(tr("Only these classes: a built-in dataset's class, or a folder's subfolder names "
+                          "separated by commas; empty for all"));
+  auto* class_row = new QHBoxLayout;
+  class_row->addWidget(new QLabel(tr("Classes"), this));
+  class_row->addWidget(classes_, 1);
+
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(combo_);
   layout->addWidget(path_row_);
+  layout->addLayout(class_row);
 
   connect(combo_, &QComboBox::currentIndexChanged, this, [this] {
     updatePathRow();
+    fillClasses();
     emit changed();
   });
+  connect(classes_, &QComboBox::currentTextChanged, this, &DatasetPicker::changed);
   connect(path_, &QLineEdit::editingFinished, this, &DatasetPicker::changed);
   connect(browse_, &QPushButton::clicked, this, &DatasetPicker::browse);
   updatePathRow();
+  fillClasses();
+}
+
+void DatasetPicker::fillClasses() {
+  const QSignalBlocker block(classes_);
+  const QString before = classes();
+  classes_->clear();
+  classes_->addItem(QString());
+  if (kind() == Kind::FashionTrain || kind() == Kind::FashionTest)
+    for (const auto& d : builtinData())
+      if (d.name == kFashionMnist) classes_->addItems(d.classes);
+  classes_->setCurrentText(before);
+  classes_->lineEdit()->setPlaceholderText(tr("all"));
+}
+
+QString DatasetPicker::classes() const { return classes_->currentText().trimmed(); }
+
+QString DatasetPicker::spec() const {
+  const QString c = classes();
+  return c.isEmpty() ? source() : source() + ":" + c;
+}
+
+void DatasetPicker::setSpec(const QString& spec, const QString& split) {
+  // "SOURCE:CLASSES" when SOURCE is built in or an existing path; else the whole text is the source.
+  const int colon = spec.lastIndexOf(':');
+  QString source = spec, classes;
+  if (colon > 0) {
+    const QString head = spec.left(colon);
+    if (head == kFashionMnist || (QFileInfo::exists(head) && !QFileInfo::exists(spec))) {
+      source = head;
+      classes = spec.mid(colon + 1);
+    }
+  }
+  setSource(source, split);
+  const QSignalBlocker block(classes_);
+  classes_->setCurrentText(classes);
 }
 
 DatasetPicker::Kind DatasetPicker::kind() const { return Kind(std::max(0, combo_->currentIndex())); }

@@ -1,5 +1,6 @@
 #pragma once
-// Chooses the training data: Fashion-MNIST (train or test), an IDX file or a folder of images.
+// Chooses the data of one stream: a built-in dataset (train or test), an IDX file or a folder of images,
+// and optionally only some of its classes (a built-in dataset's by name; a folder's subfolders).
 // Plain values only: the engine's dataset types stay out of the UI.
 #include <QString>
 #include <QWidget>
@@ -21,12 +22,19 @@ class DatasetPicker : public QWidget {
   QString source() const;
   // "train" or "test" (the built-in set's split; "train" for files and folders).
   QString split() const;
+  // The classes picked ("Sneaker", "cats,dogs"), empty for all.
+  QString classes() const;
+  // "SOURCE[:CLASS,...]", as the engine and the command line take it.
+  QString spec() const;
+  // Shows a spec as spec() gives it.
+  void setSpec(const QString& spec, const QString& split);
   // source "fashion-mnist" picks the split; a path to a directory picks "Image folder…", any
   // other path "IDX file…".
   void setSource(const QString& source, const QString& split);
   Kind kind() const;
 
   QComboBox* comboBox() const { return combo_; }
+  QComboBox* classBox() const { return classes_; }
   QLineEdit* pathEdit() const { return path_; }
   QPushButton* browseButton() const { return browse_; }
 
@@ -39,7 +47,10 @@ class DatasetPicker : public QWidget {
   void updatePathRow();
   void browse();
 
+  void fillClasses();
+
   QComboBox* combo_ = nullptr;
+  QComboBox* classes_ = nullptr;
   QLineEdit* path_ = nullptr;
   QPushButton* browse_ = nullptr;
   QWidget* path_row_ = nullptr;

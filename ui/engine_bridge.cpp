@@ -51,7 +51,28 @@ MetricSample to_sample(const gan::MetricPoint& p) {
   return s;
 }
 
-StatsPoint to_point(long long step, const gan::StepScalars& scalars) {
+MessageLevel to_level(gan::Severity s) {
+  switch (s) {
+    case gan::Severity::Info: return MessageLevel::Info;
+    case gan::Severity::Warning: return MessageLevel::Warning;
+    case gan::Severity::Error: return MessageLevel::Error;
+  }
+  return MessageLevel::Info;
+}
+
+gan::Image8 to_image8(const QImage& in) {
+  const QImage img = in.allGray() ? in.convertToFormat(QImage::Format_Grayscale8) : in.convertToFormat(QImage::Format_RGB888);
+  gan::Image8 out;
+  out.width = img.width();
+  out.height = img.height();
+  out.channels = img.format() == QImage::Format_Grayscale8 ? 1 : 3;
+  const int row = out.width * out.channels;
+  out.pixels.resize(size_t(row) * size_t(out.height));
+  for (int y = 0; y < out.height; ++y) std::memcpy(out.pixels.data() + size_t(y) * row, img.constScanLine(y), size_t(row));
+  return out;
+}
+
+StatsPoint to_point(long long step, const gan::Scalars& scalars) {
   StatsPoint p;
   p.step = step;
   for (const auto& [k, v] : scalars) p.scalars.append({QString::fromStdString(k), v});
@@ -72,10 +93,15 @@ struct EngineBridge::Impl : gan::SessionListener {
     QMetaObject::invokeMethod(q, std::forward<F>(f), Qt::QueuedConnection);
   }
 
-  void on_state(gan::SessionState s, const std::string& message) override {
+  void on_state(gan::SessionState s, const std::string& status) override {
     const UiState st = to_ui(s);
-    const QString msg = QString::fromStdString(message);
+    const QString msg = QString::fromStdString(status);
     post([q = q, st, msg] { emit q->stateChanged(st, msg); });
+  }
+  void on_message(const gan::Message& m) override {
+    const MessageLevel level = to_level(m.severity);
+    const QString text = QString::fromStdString(m.text);
+    post([q = q, level, text] { emit q->message(level, text); });
   }
   void on_run(const gan::RunInfo& info) override {
     RunSummary r;
@@ -86,17 +112,21 @@ struct EngineBridge::Impl : gan::SessionListener {
     r.step = info.step;
     r.totalSteps = info.total_steps;
     r.parameters = info.parameters;
-    r.latentDim = info.latent_dim;
-    r.numClasses = info.num_classes;
-    r.conditional = info.conditional;
-    for (const auto& n : info.class_names) r.classNames << QString::fromStdString(n);
-    r.truncation = info.truncation != gan::TruncationKind::None;
+    r.caps = info.caps;
+    for (const auto& st : info.streams)
+      r.streams.append({QString::fromStdString(st.name), QString::fromStdString(st.label), QString::fromStdString(st.data)});
+    const int classes = info.num_classes;
+    for (int k = 0; k < classes; ++k)
+      r.classNames << (k < int(info.class_names.size()) ? QString::fromStdString(info.class_names[size_t(k)]) : QString());
     r.trainable = info.trainable;
-    for (const auto& s : info.series) r.series << QString::fromStdString(s);
     for (const auto& h : info.history) r.history.append(to_point(h.step, h.scalars));
     r.params = info.config.params;
-    r.dataSource = QString::fromStdString(info.config.data.source);
-    r.dataSplit = QString::fromStdString(info.config.data.split);
+    for (const auto& [name, spec] : info.config.data) {
+      QString text = QString::fromStdString(spec.source);
+      for (size_t i = 0; i < spec.classes.size(); ++i) text += (i ? "," : ":") + QString::fromStdString(spec.classes[i]);
+      r.dataSources[QString::fromStdString(name)] = text;
+      r.dataSplit = QString::fromStdString(spec.split);
+    }
     r.sampleEvery = info.config.sample_every;
     for (const auto& m : info.metrics) r.metrics.append(to_sample(m));
     r.metricsOn = info.config.metrics.every > 0;
@@ -119,19 +149,28 @@ struct EngineBridge::Impl : gan::SessionListener {
     MetricSample s = to_sample(p);
     post([q = q, s] { emit q->metricArrived(s); });
   }
-  void on_metric_status(const std::string& message, bool error) override {
+  void on_metric_status(gan::Severity severity, const std::string& message) override {
     const QString m = QString::fromStdString(message);
-    post([q = q, m, error] { emit q->metricStatus(m, error); });
+    const MessageLevel level = to_level(severity);
+    post([q = q, m, level] { emit q->metricStatus(level, m); });
   }
   void onRendered(const gan::RenderResult& r) {
-    RenderedImage img;
-    img.grid = r.kind == gan::RenderKind::Grid;
-    img.stamp = r.stamp;
-    img.image = to_qimage(r.image);
-    img.renderMs = r.render_ms;
-    img.generatorStep = r.generator_step;
-    img.error = QString::fromStdString(r.error);
-    post([q = q, img] { emit q->rendered(img); });
+    RenderedResult out;
+    out.panel = QString::fromStdString(r.panel);
+    out.stamp = r.stamp;
+    for (const auto& o : r.outputs) {
+      RenderedOutput ro;
+      ro.id = QString::fromStdString(o.id);
+      ro.isText = o.kind == gan::OutputKind::Text;
+      ro.text = QString::fromStdString(o.text);
+      if (o.kind == gan::OutputKind::Image) ro.image = to_qimage(o.image);
+      out.outputs.append(ro);
+    }
+    for (const auto& [k, v] : r.scalars) out.scalars.append({QString::fromStdString(k), v});
+    out.renderMs = r.render_ms;
+    out.generatorStep = r.generator_step;
+    out.error = QString::fromStdString(r.error);
+    post([q = q, out] { emit q->rendered(out); });
   }
 
   EngineBridge* q;
@@ -142,7 +181,8 @@ struct EngineBridge::Impl : gan::SessionListener {
 EngineBridge::EngineBridge(QObject* parent) : QObject(parent) {
   qRegisterMetaType<ui::StatsPoint>();
   qRegisterMetaType<ui::RunSummary>();
-  qRegisterMetaType<ui::RenderedImage>();
+  qRegisterMetaType<ui::RenderedResult>();
+  qRegisterMetaType<ui::MessageLevel>();
   qRegisterMetaType<ui::UiState>();
   qRegisterMetaType<ui::MetricSample>();
   impl_ = std::make_unique<Impl>(this);
@@ -154,8 +194,8 @@ static gan::TrainConfig to_config(const StartSpec& s) {
   gan::TrainConfig c;
   c.model = s.model.toStdString();
   c.params = s.params;
-  c.data.source = s.dataSource.toStdString();
-  c.data.split = s.dataSplit.toStdString();
+  for (auto it = s.dataSources.cbegin(); it != s.dataSources.cend(); ++it)
+    c.data[it.key().toStdString()] = gan::parse_dataset(it.value().toStdString(), s.dataSplit.toStdString());
   c.steps = s.steps;
   c.sample_every = s.sampleEvery;
   c.log_every = s.logEvery;
@@ -197,16 +237,31 @@ bool EngineBridge::busy() const { return impl_->session.busy(); }
 
 quint64 EngineBridge::requestRender(const RenderSpec& s) {
   gan::RenderRequest r;
-  r.kind = s.grid ? gan::RenderKind::Grid : gan::RenderKind::Explore;
-  r.seed_a = s.seedA;
-  r.seed_b = s.seedB;
-  r.t = s.t;
-  r.mode = s.slerp ? gan::InterpMode::Slerp : gan::InterpMode::Lerp;
-  r.truncation = s.truncation;
-  r.label = s.label;
-  r.num_classes = s.numClasses;
-  r.grid_count = s.gridCount;
+  r.panel = s.panel.toStdString();
+  r.kind = s.samples ? gan::RenderRequest::Kind::Samples : gan::RenderRequest::Kind::Explore;
+  r.n = s.n;
+  r.seed = s.seed;
+  r.explore.view = s.view.toStdString();
+  for (auto it = s.values.cbegin(); it != s.values.cend(); ++it)
+    r.explore.values.set(it.key().toStdString(), it.value().toStdString());
+  for (auto it = s.images.cbegin(); it != s.images.cend(); ++it) {
+    std::vector<gan::Image8> images;
+    for (const QImage& img : it.value()) images.push_back(to_image8(img));
+    r.explore.values.set_images(it.key().toStdString(), std::move(images));
+  }
   return impl_->explorer.request(r);
+}
+
+void EngineBridge::clearPanels() { impl_->explorer.clear_panels(); }
+
+QVector<BuiltinData> builtinData() {
+  QVector<BuiltinData> out;
+  for (const auto& b : gan::builtin_datasets()) {
+    BuiltinData d{QString::fromStdString(b.name), QString::fromStdString(b.title), {}};
+    for (const auto& c : b.class_names) d.classes << QString::fromStdString(c);
+    out.append(d);
+  }
+  return out;
 }
 
 }  // namespace ui

@@ -2,6 +2,7 @@
 // The one place where the UI meets the engine. The header is free of LibTorch; the engine's
 // callbacks arrive on its threads and are re-emitted here as queued signals carrying Qt values.
 #include <QImage>
+#include <QMap>
 #include <QObject>
 #include <QPair>
 #include <QString>
@@ -9,7 +10,8 @@
 #include <QVector>
 #include <memory>
 
-#include "models/params.h"
+#include "models/core/capabilities.h"
+#include "models/core/params.h"
 #include "ui/metric_plot.h"
 #include "ui/training_controls.h"
 
@@ -22,29 +24,34 @@ struct StatsPoint {
   QVector<QPair<QString, double>> scalars;
 };
 
+// A stream of the run and what it holds.
+struct StreamSummary {
+  QString name, label, data;
+};
+
 struct RunSummary {
   QString model, modelName, dataset, outDir;
-  qint64 step = 0, totalSteps = 0, parameters = 0, latentDim = 0;
-  int numClasses = 0;
-  bool conditional = false;  // the generator takes a class: offer the class pickers
-  QStringList classNames;
-  bool truncation = false;
+  qint64 step = 0, totalSteps = 0, parameters = 0;
+  gan::Capabilities caps;    // the family's capabilities, whole: the panels and plots are built from them
+  QVector<StreamSummary> streams;
+  QStringList classNames;    // the run's classes (empty when unlabelled)
   bool trainable = true;     // false: a checkpoint opened for exploring only
-  QStringList series;
   QVector<StatsPoint> history;
   QVector<MetricSample> metrics;  // the metric history a checkpoint brought along
   bool metricsOn = false;
   int metricsEvery = 0, metricsSamples = 2000;
   QString inceptionPath;
   gan::ParamSet params;
-  QString dataSource, dataSplit;
+  QMap<QString, QString> dataSources;  // stream -> "SOURCE[:CLASS,...]"
+  QString dataSplit;
   int sampleEvery = 0;
 };
 
 struct StartSpec {
   QString model;
   gan::ParamSet params;
-  QString dataSource = "fashion-mnist", dataSplit = "train";
+  QMap<QString, QString> dataSources;  // stream -> "SOURCE[:CLASS,...]" (as the command line takes it)
+  QString dataSplit = "train";
   qint64 steps = 1000;
   int sampleEvery = 50;
   int logEvery = 10;
@@ -56,25 +63,46 @@ struct StartSpec {
   QString inceptionPath;       // empty: the dataset classifier
 };
 
+// A request of one panel: the sample grid (samples = true) or an explore panel (view = its id).
 struct RenderSpec {
-  bool grid = false;
-  qint64 seedA = 1, seedB = 2;
-  double t = 0;
-  bool slerp = true;
-  double truncation = 0;  // 0: off
-  int label = -1;        // the class (-1: none, or for a conditional grid one row per class)
-  int numClasses = 0;    // > 0 for conditional generators
-  int gridCount = 64;
+  QString panel;               // latest wins per panel
+  bool samples = false;
+  QString view;
+  qint64 n = 64, seed = 20161119;  // samples
+  QMap<QString, QString> values;
+  QMap<QString, QVector<QImage>> images;
 };
 
-struct RenderedImage {
-  bool grid = false;
+struct RenderedOutput {
+  QString id;
+  QImage image;   // image outputs
+  QString text;   // text outputs
+  bool isText = false;
+};
+
+struct RenderedResult {
+  QString panel;
   quint64 stamp = 0;
-  QImage image;
+  QVector<RenderedOutput> outputs;
+  QVector<QPair<QString, double>> scalars;
   double renderMs = 0;
   qint64 generatorStep = -1;
   QString error;
+  const RenderedOutput* output(const QString& id) const {
+    for (const auto& o : outputs)
+      if (o.id == id) return &o;
+    return nullptr;
+  }
 };
+
+enum class MessageLevel { Info, Warning, Error };
+
+// The built-in datasets (name, title and class names), for the data pickers.
+struct BuiltinData {
+  QString name, title;
+  QStringList classes;
+};
+QVector<BuiltinData> builtinData();
 
 class EngineBridge : public QObject {
   Q_OBJECT
@@ -89,19 +117,21 @@ class EngineBridge : public QObject {
   void step();
   void stop();
   void save(const QString& path);
-  quint64 requestRender(const RenderSpec& spec);  // latest wins; returns the request's stamp
+  quint64 requestRender(const RenderSpec& spec);  // latest wins per panel; returns the request's stamp
+  void clearPanels();                             // forget the panels' requests (other panels now)
   bool busy() const;
   // Problems with spec.params for spec.model (empty when fine): checked before anything starts.
   QStringList validate(const StartSpec& spec) const;
 
  signals:
-  void stateChanged(ui::UiState state, const QString& message);
+  void stateChanged(ui::UiState state, const QString& status);
+  void message(ui::MessageLevel level, const QString& text);
   void runReady(const ui::RunSummary& run);
   void statsArrived(const ui::StatsPoint& stats);
-  void rendered(const ui::RenderedImage& image);
+  void rendered(const ui::RenderedResult& result);
   void saved(const QString& path, qint64 step);
   void metricArrived(const ui::MetricSample& sample);
-  void metricStatus(const QString& message, bool error);
+  void metricStatus(ui::MessageLevel level, const QString& message);
 
  private:
   struct Impl;
@@ -112,5 +142,6 @@ class EngineBridge : public QObject {
 
 Q_DECLARE_METATYPE(ui::StatsPoint)
 Q_DECLARE_METATYPE(ui::RunSummary)
-Q_DECLARE_METATYPE(ui::RenderedImage)
+Q_DECLARE_METATYPE(ui::RenderedResult)
+Q_DECLARE_METATYPE(ui::MessageLevel)
 Q_DECLARE_METATYPE(ui::MetricSample)

@@ -5,7 +5,7 @@
 #include <QWidget>
 #include <vector>
 
-#include "models/params.h"
+#include "models/core/params.h"
 
 class QFormLayout;
 

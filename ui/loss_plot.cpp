@@ -21,10 +21,15 @@ const QColor kPalette[] = {QColor(31, 119, 180), QColor(255, 127, 14), QColor(44
                            QColor(23, 190, 207)};
 constexpr int kPaletteSize = int(sizeof(kPalette) / sizeof(kPalette[0]));
 
-// D's outputs and the classifiers' accuracies live in 0..1 (LSGAN and hinge scores may leave it; the
-// right axis widens then).
-bool isRightAxisSeries(const QString& name) {
-  return name == "d_real" || name == "d_fake" || name.startsWith("acc_");
+// The right axis's name for a kind of series.
+QString axisName(gan::SeriesAxis a) {
+  switch (a) {
+    case gan::SeriesAxis::Loss: return QObject::tr("loss");
+    case gan::SeriesAxis::Output: return QObject::tr("D output");
+    case gan::SeriesAxis::Accuracy: return QObject::tr("accuracy");
+    case gan::SeriesAxis::Fraction: return QObject::tr("fraction");
+  }
+  return {};
 }
 
 void widen(double v, double& lo, double& hi) {
@@ -57,7 +62,7 @@ LossPlot::LossPlot(QWidget* parent) : QWidget(parent) {
 
   plot_ = new QCustomPlot(this);
   plot_->setMinimumSize(240, 200);
-  setupStepPlot(plot_, tr("loss"), tr("D output"));
+  setupStepPlot(plot_, tr("loss"), QString());
   plot_->setPlottingHint(QCP::phFastPolylines, true);
   plot_->yAxis2->setRange(0.0, 1.0);
   plot_->xAxis->setRange(0.0, 100.0);
@@ -92,27 +97,23 @@ double LossPlot::smoothingWeight() const { return smoothing_slider_->value() / 1
 
 bool LossPlot::autoFollow() const { return auto_follow_->isChecked(); }
 
-QString LossPlot::displayName(const QString& series) {
-  if (series == "loss_d") return tr("D loss");
-  if (series == "loss_g") return tr("G loss");
-  if (series == "d_real") return tr("D(x)");
-  if (series == "d_fake") return tr("D(G(z))");
-  if (series == "wasserstein") return tr("Wasserstein estimate");
-  if (series == "gp") return tr("GP term");
-  if (series == "loss_sup") return tr("Supervised loss");
-  if (series == "acc_sgan") return tr("Test accuracy: SGAN");
-  if (series == "acc_supervised") return tr("Test accuracy: supervised only");
-  if (series == "acc_aux") return tr("Test accuracy: auxiliary classifier");
-  return series;
+void LossPlot::setSeries(const std::vector<gan::SeriesSpec>& specs) {
+  specs_.clear();
+  for (const auto& spec : specs) specs_.insert(QString::fromStdString(spec.id), spec);
 }
 
 LossPlot::Series& LossPlot::seriesFor(const QString& name) {
   auto it = index_.constFind(name);
   if (it != index_.constEnd()) return series_[size_t(*it)];
 
+  // Series the family did not declare (from an older checkpoint) are plain losses named by their id.
+  gan::SeriesSpec spec;
+  spec.id = name.toStdString();
+  spec.label = spec.id;
+  if (auto found = specs_.constFind(name); found != specs_.constEnd()) spec = *found;
   Series s;
   s.name = name;
-  s.right_axis = isRightAxisSeries(name);
+  s.right_axis = spec.axis != gan::SeriesAxis::Loss;
   QCPAxis* value_axis = s.right_axis ? plot_->yAxis2 : plot_->yAxis;
   const QColor colour = kPalette[series_.size() % kPaletteSize];
 
@@ -126,11 +127,12 @@ LossPlot::Series& LossPlot::seriesFor(const QString& name) {
 
   s.smooth_graph = plot_->addGraph(plot_->xAxis, value_axis);
   s.smooth_graph->setPen(QPen(colour, 1.6));
-  s.smooth_graph->setName(displayName(name));
-  s.measured = name.startsWith("acc_");
-  if (s.measured) {
-    s.smooth_graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 5));
-    plot_->yAxis2->setLabel(tr("D output · accuracy"));
+  s.smooth_graph->setName(QString::fromStdString(spec.label));
+  s.measured = spec.kind == gan::SeriesKind::Measured;
+  if (s.measured) s.smooth_graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 5));
+  if (s.right_axis && !right_axes_.contains(axisName(spec.axis))) {
+    right_axes_ << axisName(spec.axis);
+    plot_->yAxis2->setLabel(right_axes_.join(QStringLiteral(" · ")));
   }
 
   index_.insert(name, int(series_.size()));
@@ -177,7 +179,8 @@ void LossPlot::clear() {
   }
   series_.clear();
   index_.clear();
-  plot_->yAxis2->setLabel(tr("D output"));
+  right_axes_.clear();
+  plot_->yAxis2->setLabel(QString());
   applying_range_ = true;
   plot_->xAxis->setRange(0.0, 100.0);
   plot_->yAxis->setRange(0.0, 2.0);

@@ -5,9 +5,12 @@
 // visible range when a series is long, so the plot stays fast after 10^6 steps.
 #include <QHash>
 #include <QString>
+#include <QStringList>
 #include <QVector>
 #include <QWidget>
 #include <vector>
+
+#include "models/core/capabilities.h"
 
 class QCheckBox;
 class QCPAxis;
@@ -24,6 +27,8 @@ class LossPlot : public QWidget {
  public:
   explicit LossPlot(QWidget* parent = nullptr);
 
+  // The family's series: their labels, axes and kinds. Call before the points arrive.
+  void setSeries(const std::vector<gan::SeriesSpec>& specs);
   void addPoint(qint64 step, const QString& series, double value);
   void clear();
   // Raw points received for `series` (0 for an unknown name).
@@ -59,7 +64,6 @@ class LossPlot : public QWidget {
     QCPGraph* smooth_graph = nullptr;
   };
 
-  static QString displayName(const QString& series);
   Series& seriesFor(const QString& name);
   void appendSmoothed(Series& s, double value);
   void recomputeSmoothing();
@@ -77,6 +81,8 @@ class LossPlot : public QWidget {
 
   std::vector<Series> series_;
   QHash<QString, int> index_;
+  QHash<QString, gan::SeriesSpec> specs_;
+  QStringList right_axes_;  // the kinds shown on the right axis, in order of arrival
   bool dirty_ = false;
   bool applying_range_ = false;  // our own setRange calls must not switch auto-follow off
 };

@@ -5,7 +5,7 @@
 #include <QSignalBlocker>
 #include <QVBoxLayout>
 
-#include "models/registry.h"
+#include "models/core/registry.h"
 
 namespace ui {
 

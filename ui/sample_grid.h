@@ -1,37 +1,54 @@
 #pragma once
-// The grid of samples from the fixed latents, with the step and render time it was made at.
+// The grid of samples the family draws for a fixed seed (its training view), with the options it
+// declares for sampling (truncation, class, ...), and the step and render time it was made at.
 #include <QImage>
 #include <QString>
 #include <QWidget>
+#include <vector>
+
+#include "models/core/capabilities.h"
 
 class QLabel;
 
 namespace ui {
 
-class ClassPicker;
+class ControlPanel;
 class ImageView;
+struct RenderedResult;
+struct RenderSpec;
 
 class SampleGrid : public QWidget {
   Q_OBJECT
  public:
   explicit SampleGrid(QWidget* parent = nullptr);
 
-  void setGrid(const QImage& grid, qint64 step, double render_ms);
+  // The family's sample options (those shown with the grid).
+  void setOptions(const std::vector<gan::ControlSpec>& options);
+  ControlPanel* options() const { return options_; }
+  // The request the grid makes (panel "grid").
+  RenderSpec request() const;
+  // A result for the grid; older stamps than the one shown are dropped (false).
+  bool setResult(const RenderedResult& r);
   // Shown over the image ("No model yet", an error). Empty removes it.
   void setMessage(const QString& message);
+  void resetStamp() { shown_ = 0; }
   qint64 step() const { return step_; }
   QImage image() const;
   ImageView* view() const { return view_; }
-  // The class picker beside the title (hidden for unconditional models).
-  ClassPicker* classPicker() const { return class_picker_; }
   QString caption() const;
+
+  static inline const QString kPanel = QStringLiteral("grid");
+
+ signals:
+  void requestChanged();
 
  private:
   QLabel* title_ = nullptr;
   ImageView* view_ = nullptr;
-  ClassPicker* class_picker_ = nullptr;
+  ControlPanel* options_ = nullptr;
   QLabel* caption_ = nullptr;
   qint64 step_ = -1;
+  quint64 shown_ = 0;
 };
 
 }  // namespace ui

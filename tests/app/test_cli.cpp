@@ -71,7 +71,12 @@ class TestCli : public QObject {
     auto j = nlohmann::json::parse(out);
     QVERIFY(j.is_array() && !j.empty());
     QCOMPARE(j[0]["id"].get<std::string>(), std::string("dcgan"));
-    QCOMPARE(j[0]["capabilities"]["truncation"].get<std::string>(), std::string("resample-normal"));
+    const auto& caps = j[0]["capabilities"];
+    QCOMPARE(caps["sample_options"][0]["id"].get<std::string>(), std::string("truncation"));
+    QCOMPARE(caps["sample_options"][0]["kind"].get<std::string>(), std::string("slider"));
+    QCOMPARE(caps["streams"][0]["name"].get<std::string>(), std::string("images"));
+    QCOMPARE(caps["series"][2]["axis"].get<std::string>(), std::string("output"));
+    QCOMPARE(caps["views"][0]["id"].get<std::string>(), std::string("latent"));
     QVERIFY(j[0]["params"].size() >= 10);
     QCOMPARE(cli({"models"}, &out), 0);
     QVERIFY(out.find("--lr_g") != std::string::npos);
@@ -125,13 +130,24 @@ class TestCli : public QObject {
     QTest::newRow("bad checkpoint") << QStringList{"sample", "--checkpoint", "/etc/hostname", "--out", "g.png"} << 1
                                     << "not a GAN Explorer checkpoint";
     QTest::newRow("unknown command") << QStringList{"trian"} << 2 << "unknown command";
+    QTest::newRow("truncation too small") << QStringList{"sample", "--checkpoint", "RUN", "--truncation", "0.01", "--out", "g.png"}
+                                          << 2 << "Truncation (truncation) must be a number from 0.05 to 3";
+    QTest::newRow("class of an unconditional model") << QStringList{"sample", "--checkpoint", "RUN", "--class", "3", "--out", "g.png"}
+                                                     << 2 << "unknown option --class";
+    QTest::newRow("translate with a latent model") << QStringList{"translate", "--checkpoint", "RUN", "--input", "a.png", "--out", "t"}
+                                                   << 2 << "does not translate images";
+    QTest::newRow("stream the family lacks") << QStringList{"train", "--steps", "2", "--out", "x", "--data-A", "fashion-mnist"}
+                                             << 2 << "has no data stream 'A'";
+    QTest::newRow("unknown class") << QStringList{"train", "--steps", "2", "--out", "MISSINGOUT", "--data", "fashion-mnist:Hat"}
+                                   << 1 << "'Hat' is not a class of Fashion-MNIST";
   }
   void badInputGivesAMessageAndANonZeroExit() {
     QFETCH(QStringList, args);
     QFETCH(int, code);
     QFETCH(QString, message);
     std::vector<std::string> a;
-    for (const auto& s : args) a.push_back(s == "MISSINGOUT" ? dir() + "/missing-out" : s.toStdString());
+    for (const auto& s : args)
+      a.push_back(s == "MISSINGOUT" ? dir() + "/missing-out" : s == "RUN" ? dir() + "/run/checkpoint.pt" : s.toStdString());
     std::string err;
     QCOMPARE(cli(a, nullptr, &err), code);
     QVERIFY2(QString::fromStdString(err).contains(message), err.c_str());

@@ -16,6 +16,7 @@
 #include "engine/metrics.h"
 #include "engine/session.h"
 #include "engine/threads.h"
+#include "models/core/random.h"
 #include "tests/support/test_util.h"
 
 using namespace gan;
@@ -262,7 +263,7 @@ class TestMetrics : public QObject {
         std::lock_guard<std::mutex> l(m);
         points.push_back(p);
       }
-      void on_metric_status(const std::string& s, bool) override {
+      void on_metric_status(Severity, const std::string& s) override {
         std::lock_guard<std::mutex> l(m);
         status.push_back(s);
       }
@@ -298,9 +299,9 @@ class TestMetrics : public QObject {
         std::lock_guard<std::mutex> l(m);
         ++points;
       }
-      void on_metric_status(const std::string& s, bool error) override {
+      void on_metric_status(Severity severity, const std::string& s) override {
         std::lock_guard<std::mutex> l(m);
-        if (error) errors.push_back(s);
+        if (severity == Severity::Error) errors.push_back(s);
       }
     } listener;
     const auto d = dir() + "/unlabelled-run-data";

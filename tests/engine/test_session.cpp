@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -19,6 +20,18 @@ namespace {
 struct Recorder : SessionListener {
   std::mutex m;
   std::vector<std::pair<SessionState, std::string>> states;
+  std::vector<Message> messages;
+  void on_message(const Message& msg) override {
+    std::lock_guard<std::mutex> l(m);
+    messages.push_back(msg);
+  }
+  // The last message containing `text`, or a default one (Info, empty).
+  Message message_with(const std::string& text) {
+    std::lock_guard<std::mutex> l(m);
+    for (auto it = messages.rbegin(); it != messages.rend(); ++it)
+      if (it->text.find(text) != std::string::npos) return *it;
+    return {};
+  }
   std::vector<StepStats> stats;
   std::vector<RunInfo> runs;
   void on_state(SessionState s, const std::string& msg) override {
@@ -56,14 +69,12 @@ bool wait_for(const std::function<bool()>& cond, std::chrono::milliseconds limit
 class NanAfter : public Family {
  public:
   NanAfter(const FamilyInfo& info, std::unique_ptr<Family> inner) : Family(info), inner_(std::move(inner)) {}
-  StepScalars train_step(const BatchSource& b, torch::Generator& g) override {
-    auto s = inner_->train_step(b, g);
+  Scalars train_step(Streams& streams, torch::Generator& g) override {
+    auto s = inner_->train_step(streams, g);
     if (++steps_ >= 3) s[0].second = std::nan("");
     return s;
   }
-  torch::Tensor generate(const torch::Tensor& z, const torch::Tensor& l) override { return inner_->generate(z, l); }
-  std::shared_ptr<GeneratorSnapshot> snapshot() const override { return inner_->snapshot(); }
-  long long latent_dim() const override { return inner_->latent_dim(); }
+  std::shared_ptr<Snapshot> snapshot() const override { return inner_->snapshot(); }
   int resolution() const override { return inner_->resolution(); }
   int image_channels() const override { return inner_->image_channels(); }
   long long parameter_count() const override { return inner_->parameter_count(); }
@@ -88,16 +99,34 @@ Registry registry_with_nan_family() {
   return r;
 }
 
-// A generator that takes its time, to see requests coalesce.
-struct SlowSnapshot : GeneratorSnapshot {
+// A snapshot that takes its time, to see requests coalesce; it answers with the request's "value".
+struct SlowSnapshot : Snapshot {
   std::atomic<int> calls{0};
-  torch::Tensor generate(const torch::Tensor& z, const torch::Tensor&) override {
+  Samples sample(const SampleRequest& r) override {
     ++calls;
     std::this_thread::sleep_for(30ms);
-    return torch::zeros({z.size(0), 1, 8, 8});
+    return {torch::zeros({r.n, 1, 8, 8}, torch::kUInt8), 4, {}};
   }
-  long long latent_dim() const override { return 4; }
+  ExploreResult explore(const ExploreRequest& r) override {
+    ++calls;
+    std::this_thread::sleep_for(30ms);
+    ExploreResult out;
+    Output o;
+    o.id = "value";
+    o.kind = OutputKind::Text;
+    o.text = r.view + ":" + r.values.text("value");
+    out.outputs.push_back(o);
+    return out;
+  }
 };
+
+RenderRequest explore_request(const std::string& panel, int value) {
+  RenderRequest r;
+  r.panel = panel;
+  r.explore.view = panel;
+  r.explore.values.set("value", std::to_string(value));
+  return r;
+}
 
 }  // namespace
 
@@ -145,7 +174,11 @@ class TestSession : public QObject {
     QVERIFY(log.find("\"loss_d\"") != std::string::npos);
     QVERIFY(testutil::file_exists(out + "/samples/step_0000005.png"));
     QCOMPARE(rec.runs.size(), size_t(1));
-    QCOMPARE(rec.runs[0].series.size(), size_t(4));
+    QCOMPARE(rec.runs[0].caps.series.size(), size_t(4));  // the capabilities arrive whole
+    QCOMPARE(rec.runs[0].caps.views.front().id, std::string("latent"));
+    QCOMPARE(rec.runs[0].streams.size(), size_t(1));
+    QVERIFY(QString::fromStdString(rec.runs[0].streams[0].data).contains("tiny"));
+    QCOMPARE(rec.message_with("stopped at step").severity, Severity::Info);
   }
 
   void runsToTheEndAndResumes() {
@@ -158,7 +191,7 @@ class TestSession : public QObject {
     // Continue the same run to step 9 from its checkpoint.
     StartRequest more;
     more.config.steps = 9;
-    more.config.data.source = "";  // the data the checkpoint names
+    // No data given: the data the checkpoint names.
     more.config.sample_every = 1;  // overrides the checkpoint's 5
     more.resume_from = out + "/checkpoint.pt";
     QVERIFY(session.start(more));
@@ -186,6 +219,9 @@ class TestSession : public QObject {
     const std::string msg = rec.last_message();
     QVERIFY2(msg.find("loss_d became NaN at step 3") != std::string::npos, msg.c_str());
     QVERIFY(msg.find("Training paused") != std::string::npos);
+    const Message warned = rec.message_with("became NaN");
+    QCOMPARE(warned.severity, Severity::Warning);  // a severity, not text to search
+    QVERIFY(warned.diverged);
     const std::string before = testutil::read_text(out + "/checkpoint.pt");
     QVERIFY(!before.empty());
     session.stop();
@@ -202,6 +238,7 @@ class TestSession : public QObject {
     QVERIFY(session.start({config, "", false}));
     QVERIFY(wait_for([&] { return session.state() == SessionState::Failed; }));
     QVERIFY(QString::fromStdString(rec.last_message()).contains("G learning rate"));
+    QCOMPARE(rec.message_with("G learning rate").severity, Severity::Error);
     // Missing data: also a message, and the session can start again afterwards.
     auto missing = testutil::tiny_config(dir() + "/no-such-file", dir() + "/bad2", 10);
     QVERIFY(wait_for([&] { return !session.busy(); }));
@@ -221,14 +258,15 @@ class TestSession : public QObject {
     });
     TrainingSession session(Registry::builtin(), rec, &explorer);
     QVERIFY(session.open_checkpoint(dir() + "/run2/checkpoint.pt"));
-    QVERIFY(wait_for([&] { return explorer.has_generator() && !session.busy(); }));
+    QVERIFY(wait_for([&] { return explorer.has_snapshot() && !session.busy(); }));
     QCOMPARE(rec.runs.size(), size_t(1));
     QVERIFY(!rec.runs[0].trainable);
     QCOMPARE(rec.runs[0].step, 9LL);
     QVERIFY(!rec.runs[0].history.empty());
     RenderRequest r;
-    r.kind = RenderKind::Grid;
-    r.grid_count = 9;
+    r.panel = "grid";
+    r.kind = RenderRequest::Kind::Samples;
+    r.n = 9;
     const auto stamp = explorer.request(r);
     QVERIFY(wait_for([&] {
       std::lock_guard<std::mutex> l(m);
@@ -236,7 +274,7 @@ class TestSession : public QObject {
     }));
     std::lock_guard<std::mutex> l(m);
     QVERIFY(results.back().error.empty());
-    QCOMPARE(results.back().image.width, 3 * 16 + 4 * 2);  // 3 x 3 tiles of 16 px, 2 px padding
+    QCOMPARE(results.back().outputs.at(0).image.width, 3 * 16 + 4 * 2);  // 3 x 3 tiles of 16 px, 2 px padding
     QCOMPARE(results.back().generator_step, 9LL);
   }
 
@@ -248,12 +286,10 @@ class TestSession : public QObject {
       results.push_back(r);
     });
     auto slow = std::make_shared<SlowSnapshot>();
-    explorer.set_generator(slow, 1);
+    explorer.set_snapshot(slow, 1);
     std::uint64_t last = 0;
     for (int i = 0; i < 60; ++i) {
-      RenderRequest r;
-      r.t = i / 59.0;
-      last = explorer.request(r);
+      last = explorer.request(explore_request("latent", i));
       std::this_thread::sleep_for(1ms);
     }
     QVERIFY(wait_for([&] {
@@ -264,7 +300,48 @@ class TestSession : public QObject {
     std::lock_guard<std::mutex> l(m);
     QVERIFY2(results.size() < 20, qPrintable(QString("%1 renders for 60 requests").arg(results.size())));
     QCOMPARE(results.back().stamp, last);
+    QCOMPARE(results.back().outputs.at(0).text, std::string("latent:59"));  // the latest request's answer
     for (size_t i = 1; i < results.size(); ++i) QVERIFY(results[i].stamp > results[i - 1].stamp);
+  }
+
+  // More than two panels in flight: each one's latest request wins, none starves the others, and a
+  // panel's results arrive in the order of its requests (older ones are never rendered after newer).
+  void manyPanelsEachKeepTheirLatestRequest() {
+    std::mutex m;
+    std::map<std::string, std::vector<RenderResult>> by_panel;
+    Explorer explorer([&](const RenderResult& r) {
+      std::lock_guard<std::mutex> l(m);
+      by_panel[r.panel].push_back(r);
+    });
+    auto slow = std::make_shared<SlowSnapshot>();
+    explorer.set_snapshot(slow, 1);
+    const std::vector<std::string> panels = {"grid", "latent", "translate", "styles"};
+    std::map<std::string, std::uint64_t> last;
+    for (int i = 0; i < 40; ++i) {
+      for (const auto& p : panels) last[p] = explorer.request(explore_request(p, i));
+      std::this_thread::sleep_for(2ms);
+    }
+    QVERIFY(wait_for([&] {
+      std::lock_guard<std::mutex> l(m);
+      for (const auto& p : panels)
+        if (by_panel[p].empty() || by_panel[p].back().stamp != last[p]) return false;
+      return true;
+    }));
+    std::lock_guard<std::mutex> l(m);
+    size_t renders = 0;
+    for (const auto& p : panels) {
+      const auto& rs = by_panel[p];
+      renders += rs.size();
+      QCOMPARE(rs.back().outputs.at(0).text, p + ":39");
+      for (size_t i = 1; i < rs.size(); ++i) QVERIFY(rs[i].stamp > rs[i - 1].stamp);
+    }
+    QVERIFY2(renders < 80, qPrintable(QString("%1 renders for 160 requests").arg(renders)));
+    // A panel cleared away (another family's) is not rendered again with a new snapshot.
+    explorer.clear_panels();
+    const int calls = slow->calls.load();
+    explorer.set_snapshot(slow, 2);
+    std::this_thread::sleep_for(100ms);
+    QCOMPARE(slow->calls.load(), calls);
   }
 
   void aNewGeneratorRerendersTheLatestRequest() {
@@ -274,12 +351,11 @@ class TestSession : public QObject {
       std::lock_guard<std::mutex> l(m);
       results.push_back(r);
     });
-    RenderRequest r;
-    explorer.request(r);  // no generator yet: waits
+    explorer.request(explore_request("latent", 1));  // no snapshot yet: waits
     std::this_thread::sleep_for(50ms);
     QVERIFY(results.empty());
-    explorer.set_generator(std::make_shared<SlowSnapshot>(), 4);
-    explorer.set_generator(std::make_shared<SlowSnapshot>(), 8);
+    explorer.set_snapshot(std::make_shared<SlowSnapshot>(), 4);
+    explorer.set_snapshot(std::make_shared<SlowSnapshot>(), 8);
     QVERIFY(wait_for([&] {
       std::lock_guard<std::mutex> l(m);
       return !results.empty() && results.back().generator_step == 8;

@@ -1,16 +1,20 @@
 // models/: the registry, hyper-parameter validation, latents, and DCGAN's networks and recipe.
 #include <QtTest>
 
-#include "models/blocks.h"
-#include "models/conv_gan.h"
 #include "engine/config.h"
-#include "models/dcgan.h"
-#include "models/spectral_norm.h"
-#include "models/family.h"
-#include "models/gan_mlp.h"
-#include "models/latent.h"
-#include "models/layers.h"
-#include "models/registry.h"
+#include "models/core/family.h"
+#include "models/core/image.h"
+#include "models/core/random.h"
+#include "models/core/registry.h"
+#include "models/families/image_gan.h"
+#include "models/layers/blocks.h"
+#include "models/layers/init.h"
+#include "models/layers/spectral_norm.h"
+#include "models/layers/state.h"
+#include "models/losses/adversarial.h"
+#include "models/networks/dcgan.h"
+#include "models/networks/mlp.h"
+#include "tests/support/family_util.h"
 #include "tests/support/test_util.h"
 
 using namespace gan;
@@ -46,10 +50,10 @@ class TestModels : public QObject {
   static Batch fixed_batch(Family& fam, int res = 16) {
     torch::manual_seed(1);
     Batch b{torch::rand({8, 1, res, res}) * 2 - 1, torch::arange(8, torch::kLong).remainder(4)};
-    fam.attach_data(((b.images + 1) * 127.5).round().to(torch::kUInt8), b.labels);
+    testutil::attach(fam, ((b.images + 1) * 127.5).round().to(torch::kUInt8), b.labels);
     return b;
   }
-  static double get(const StepScalars& s, const char* k) {
+  static double get(const Scalars& s, const char* k) {
     for (const auto& [n, v] : s)
       if (n == k) return v;
     return std::nan("");
@@ -71,9 +75,16 @@ class TestModels : public QObject {
     const Registry r = Registry::builtin();
     const FamilyInfo& f = r.at("dcgan");
     QCOMPARE(QString::fromStdString(f.name), QString("DCGAN"));
-    QCOMPARE(f.caps.latent_dim, 100LL);
-    QCOMPARE(f.caps.truncation, TruncationKind::ResampleNormal);
-    QCOMPARE(f.caps.series, (std::vector<std::string>{"loss_d", "loss_g", "d_real", "d_fake"}));
+    std::vector<std::string> errors;
+    QCOMPARE(ParamSet().validated(f.params, errors).integer("latent_dim"), 100LL);
+    const ControlSpec* trunc = f.caps.find_sample_option("truncation");
+    QVERIFY(trunc && trunc->optional && trunc->kind == ControlKind::Slider);
+    QCOMPARE(testutil::series_ids(f.caps), (std::vector<std::string>{"loss_d", "loss_g", "d_real", "d_fake"}));
+    QCOMPARE(f.caps.streams.size(), size_t(1));
+    QCOMPARE(f.caps.streams.front().name, std::string("images"));
+    QCOMPARE(f.caps.views.size(), size_t(1));
+    QCOMPARE(f.caps.views.front().id, std::string("latent"));
+    QVERIFY(f.caps.noise_metrics && f.caps.translations.empty());
     QVERIFY(r.find("nope") == nullptr);
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, r.at("nope"));
     // Every family exposes the shared parameters the GUI needs.
@@ -168,7 +179,7 @@ class TestModels : public QObject {
   void sameSeedSameWeights() {
     auto a = tiny_dcgan(), b = tiny_dcgan();
     auto z = torch::randn({4, 8});
-    QVERIFY(torch::equal(a->generate(z, {}), b->generate(z, {})));
+    QVERIFY(torch::equal(testutil::generate(*a, z, {}), testutil::generate(*b, z, {})));
   }
 
   // On a fixed batch the recipe must do what the losses say: D learns to tell that batch from the
@@ -179,10 +190,10 @@ class TestModels : public QObject {
     Batch fixed{torch::rand({8, 1, 16, 16}) * 2 - 1, {}};
     torch::Generator noise = make_cpu_generator(5);
     auto source = [&] { return fixed; };
-    auto first = fam->train_step(source, noise);
-    StepScalars last;
-    for (int i = 0; i < 40; ++i) last = fam->train_step(source, noise);
-    auto get = [](const StepScalars& s, const char* k) {
+    auto first = testutil::step(*fam, source, noise);
+    Scalars last;
+    for (int i = 0; i < 40; ++i) last = testutil::step(*fam, source, noise);
+    auto get = [](const Scalars& s, const char* k) {
       for (const auto& [n, v] : s)
         if (n == k) return v;
       return std::nan("");
@@ -202,14 +213,13 @@ class TestModels : public QObject {
   void snapshotIsACopyThatTrainingLeavesAlone() {
     auto fam = tiny_dcgan();
     auto snap_before = fam->snapshot();
-    auto z = torch::randn({2, 8});
-    auto img_before = snap_before->generate(z, {});
+    auto img_before = testutil::sample(*snap_before, 4, 3);
     torch::Generator noise = make_cpu_generator(1);
     Batch fixed{torch::rand({8, 1, 16, 16}) * 2 - 1, {}};
-    fam->train_step([&] { return fixed; }, noise);
-    QVERIFY(!torch::equal(fam->snapshot()->generate(z, {}), img_before));
+    testutil::step(*fam, [&] { return fixed; }, noise);
+    QVERIFY(!torch::equal(testutil::sample(*fam->snapshot(), 4, 3), img_before));
     // The snapshot is a copy: training did not change it.
-    QVERIFY(torch::equal(snap_before->generate(z, {}), img_before));
+    QVERIFY(torch::equal(testutil::sample(*snap_before, 4, 3), img_before));
   }
 
   void zooPart1IsRegisteredWithThePapersDefaults() {
@@ -236,8 +246,8 @@ class TestModels : public QObject {
     QCOMPARE(ls.number("ls_a"), 0.0);
     QCOMPARE(ls.number("ls_b"), 1.0);
     QCOMPARE(ls.number("ls_c"), 1.0);
-    QCOMPARE(r.at("wgan").caps.series, (std::vector<std::string>{"loss_d", "loss_g", "wasserstein"}));
-    QCOMPARE(r.at("wgan-gp").caps.series, (std::vector<std::string>{"loss_d", "loss_g", "wasserstein", "gp"}));
+    QCOMPARE(testutil::series_ids(r.at("wgan").caps), (std::vector<std::string>{"loss_d", "loss_g", "wasserstein"}));
+    QCOMPARE(testutil::series_ids(r.at("wgan-gp").caps), (std::vector<std::string>{"loss_d", "loss_g", "wasserstein", "gp"}));
   }
 
   void everyFamilyTrainsWithFiniteLossesInItsSeriesOrder() {
@@ -247,14 +257,14 @@ class TestModels : public QObject {
       Batch fixed = fixed_batch(*fam);
       torch::Generator noise = make_cpu_generator(2);
       for (int i = 0; i < 3; ++i) {
-        auto s = fam->train_step([&] { return fixed; }, noise);
-        QCOMPARE(s.size(), info.caps.series.size());
+        auto s = testutil::step(*fam, [&] { return fixed; }, noise);
+        QCOMPARE(s.size(), info.caps.series.size() - info.caps.classifiers().size());
         for (size_t k = 0; k < s.size(); ++k) {
-          QCOMPARE(s[k].first, info.caps.series[k]);
+          QCOMPARE(s[k].first, info.caps.series[k].id);
           QVERIFY2(std::isfinite(s[k].second), (info.id + " " + s[k].first).c_str());
         }
       }
-      QCOMPARE(fam->generate(torch::randn({2, 8}), {}).sizes().vec(), (std::vector<int64_t>{2, 1, 16, 16}));
+      QCOMPARE(testutil::generate(*fam, torch::randn({2, 8}), {}).sizes().vec(), (std::vector<int64_t>{2, 1, 16, 16}));
     }
   }
 
@@ -263,9 +273,9 @@ class TestModels : public QObject {
     Batch fixed{torch::rand({8, 1, 16, 16}) * 2 - 1, {}};
     torch::Generator noise = make_cpu_generator(3);
     for (int i = 0; i < 4; ++i) {
-      fam->train_step([&] { return fixed; }, noise);
+      testutil::step(*fam, [&] { return fixed; }, noise);
       double largest = 0;
-      for (const auto& p : fam->discriminator()->parameters()) largest = std::max(largest, p.abs().max().item<double>());
+      for (const auto& p : testutil::discriminator(*fam)->parameters()) largest = std::max(largest, p.abs().max().item<double>());
       QVERIFY2(largest <= 0.01 + 1e-9, qPrintable(QString::number(largest)));
       QVERIFY(largest > 0.005);  // the clip is active, not vacuous: N(0, 0.02) weights exceed it
     }
@@ -316,9 +326,9 @@ class TestModels : public QObject {
     auto fam = tiny("sngan");
     Batch fixed{torch::rand({8, 1, 16, 16}) * 2 - 1, {}};
     torch::Generator noise = make_cpu_generator(4);
-    for (int i = 0; i < 40; ++i) fam->train_step([&] { return fixed; }, noise);
+    for (int i = 0; i < 40; ++i) testutil::step(*fam, [&] { return fixed; }, noise);
     int layers = 0;
-    for (const auto& m : fam->discriminator()->modules(false)) {
+    for (const auto& m : testutil::discriminator(*fam)->modules(false)) {
       QVERIFY2(m->name().find("BatchNorm") == std::string::npos, "SNGAN's D has no batch norm");
       if (auto* sn = dynamic_cast<SNConv2dImpl*>(m.get())) {
         ++layers;
@@ -353,13 +363,13 @@ class TestModels : public QObject {
       auto fam = create_family(r.at("gan"), s);
       {  // zero D's last layer: D(x) = 1/2 everywhere
         torch::NoGradGuard g;
-        auto params = fam->discriminator()->parameters();
+        auto params = testutil::discriminator(*fam)->parameters();
         params[params.size() - 2].zero_();
         params.back().zero_();
       }
       Batch fixed{torch::rand({8, 1, 16, 16}) * 2 - 1, {}};
       torch::Generator noise = make_cpu_generator(6);
-      auto first = fam->train_step([&] { return fixed; }, noise);
+      auto first = testutil::step(*fam, [&] { return fixed; }, noise);
       GAN_COMPARE_NEAR(get(first, "loss_g"), start, 1e-3);
       GAN_COMPARE_NEAR(get(first, "loss_d"), 2 * std::log(2.0), 1e-3);
     }
@@ -409,14 +419,17 @@ class TestModels : public QObject {
     Batch fixed{torch::rand({8, 1, 16, 16}) * 2 - 1, {}};
     torch::Generator n1 = make_cpu_generator(7), n2 = make_cpu_generator(7);
     auto z = torch::randn({2, 8});
-    const auto before = plain_fam->generate(z, {});
-    QVERIFY(torch::equal(before, ema_fam->generate(z, {})));  // the average starts as G
+    const auto before = testutil::generate(*plain_fam, z, {});
+    QVERIFY(torch::equal(before, testutil::generate(*ema_fam, z, {})));  // the average starts as G
     for (int i = 0; i < 3; ++i) {
-      plain_fam->train_step([&] { return fixed; }, n1);
-      for (const auto& [k, v] : ema_fam->train_step([&] { return fixed; }, n2)) QVERIFY2(std::isfinite(v), k.c_str());
+      testutil::step(*plain_fam, [&] { return fixed; }, n1);
+      for (const auto& [k, v] : testutil::step(*ema_fam, [&] { return fixed; }, n2)) QVERIFY2(std::isfinite(v), k.c_str());
     }
-    QVERIFY(!torch::equal(ema_fam->generate(z, {}), plain_fam->generate(z, {})));
-    QVERIFY(torch::equal(ema_fam->snapshot()->generate(z, {}), ema_fam->generate(z, {})));
+    QVERIFY(!torch::equal(testutil::generate(*ema_fam, z, {}), testutil::generate(*plain_fam, z, {})));
+    // Snapshots sample from the EMA too: the seed's latents through the averaged G.
+    torch::Generator seed5 = make_cpu_generator(5);
+    auto z5 = truncated_normal({2, 8}, 0, seed5);
+    QVERIFY(torch::equal(testutil::sample(*ema_fam->snapshot(), 2, 5), to_uint8(testutil::generate(*ema_fam, z5, {}))));
   }
 
   void zooPart1IsComplete() {
@@ -436,10 +449,10 @@ class TestModels : public QObject {
     auto sg = defaults("sgan");
     QCOMPARE(sg.text("labels"), std::string("100"));
     QCOMPARE(sg.text("g_objective"), std::string("feature-matching"));
-    QCOMPARE(r.at("sgan").caps.classifiers, (std::vector<std::string>{"acc_sgan", "acc_supervised"}));
-    QCOMPARE(r.at("acgan").caps.classifiers, (std::vector<std::string>{"acc_aux"}));
-    for (const char* id : {"cgan", "cgan-conv", "acgan"}) QVERIFY2(r.at(id).caps.conditional, id);
-    for (const char* id : {"dcgan", "sgan", "sagan"}) QVERIFY2(!r.at(id).caps.conditional, id);
+    QCOMPARE(r.at("sgan").caps.classifiers(), (std::vector<std::string>{"acc_sgan", "acc_supervised"}));
+    QCOMPARE(r.at("acgan").caps.classifiers(), (std::vector<std::string>{"acc_aux"}));
+    for (const char* id : {"cgan", "cgan-conv", "acgan"}) QVERIFY2(testutil::conditional(r.at(id)), id);
+    for (const char* id : {"dcgan", "sgan", "sagan"}) QVERIFY2(!testutil::conditional(r.at(id)), id);
     // Minibatch discrimination is not offered to critics; virtual batch norm not to MLP generators.
     auto has = [&](const char* id, const char* p) { return defaults(id).has(p); };
     QVERIFY(has("dcgan", "mbd_kernels") && !has("wgan", "mbd_kernels") && !has("wgan-gp", "mbd_kernels"));
@@ -461,19 +474,25 @@ class TestModels : public QObject {
     for (const char* id : {"cgan", "cgan-conv", "acgan"}) {
       auto fam = tiny(id);
       auto z = torch::randn({1, 8}).repeat({4, 1});
-      auto images = fam->generate(z, torch::arange(4, torch::kLong));
+      auto images = testutil::generate(*fam, z, torch::arange(4, torch::kLong));
       for (int k = 1; k < 4; ++k) QVERIFY2(!torch::allclose(images[0], images[k]), id);  // the class matters
-      QVERIFY(torch::equal(fam->generate(z, {}), images));  // without labels: classes 0, 1, 2, 3, 0, ...
-      QVERIFY(torch::equal(fam->snapshot()->generate(z, torch::arange(4, torch::kLong)), images));
+      QVERIFY(torch::equal(testutil::generate(*fam, z, {}), images));  // without labels: classes 0, 1, 2, 3, 0, ...
+      // Snapshots draw the class asked for: "mixed" cycles through them as generate does without labels.
+      torch::Generator seed9 = make_cpu_generator(9);
+      auto z9 = truncated_normal({4, 8}, 0, seed9);
+      QVERIFY(torch::equal(testutil::sample(*fam->snapshot(), 4, 9, {{"class", "mixed"}}),
+                           to_uint8(testutil::generate(*fam, z9, torch::arange(4, torch::kLong)))));
+      QVERIFY(torch::equal(testutil::sample(*fam->snapshot(), 4, 9, {{"class", "2"}}),
+                           to_uint8(testutil::generate(*fam, z9, torch::full({4}, 2, torch::kLong)))));
       // Conditional families refuse unlabelled data with a message.
       Batch unlabelled{torch::rand({8, 1, 16, 16}) * 2 - 1, {}};
       torch::Generator noise = make_cpu_generator(1);
-      QVERIFY_THROWS_EXCEPTION(std::invalid_argument, fam->train_step([&] { return unlabelled; }, noise));
+      QVERIFY_THROWS_EXCEPTION(std::invalid_argument, testutil::step(*fam, [&] { return unlabelled; }, noise));
     }
     // cGAN (conv): the class joins D's input as K planes. ACGAN: D has a K-way head; SGAN: K logits
     // and a supervised-only baseline.
     auto cgan = tiny("cgan-conv");
-    auto first_conv = cgan->discriminator()->named_parameters()["net.0.weight"];
+    auto first_conv = testutil::discriminator(*cgan)->named_parameters()["net.0.weight"];
     QCOMPARE(first_conv.size(1), 1 + 4);
     QCOMPARE(tiny("acgan")->classify(torch::zeros({3, 1, 16, 16})).at(0).sizes().vec(), (std::vector<int64_t>{3, 4}));
     QCOMPARE(tiny("sgan")->classify(torch::zeros({3, 1, 16, 16})).size(), size_t(2));
@@ -505,7 +524,7 @@ class TestModels : public QObject {
     QVERIFY(!torch::allclose(block->forward(x), x));
     // SAGAN puts one block in G and one in D, at the chosen side, and normalises every layer of both.
     auto fam = tiny("sagan", 16, 1, {{"attention_res", "8"}});
-    for (torch::nn::Module* net : {fam->generator(), fam->discriminator()}) {
+    for (torch::nn::Module* net : {testutil::generator(*fam), testutil::discriminator(*fam)}) {
       int blocks = 0, plain = 0;
       for (const auto& m : net->modules(false)) {
         if (dynamic_cast<SelfAttentionImpl*>(m.get())) ++blocks;
@@ -514,7 +533,7 @@ class TestModels : public QObject {
       QCOMPARE(blocks, 1);
       QCOMPARE(plain, 0);
     }
-    for (const auto& p : fam->generator()->named_parameters())
+    for (const auto& p : testutil::generator(*fam)->named_parameters())
       if (p.key().find("gamma") != std::string::npos) QCOMPARE(p.value().item<double>(), 0.0);
   }
 
@@ -543,7 +562,7 @@ class TestModels : public QObject {
     QVERIFY2(torch::allclose(o.view({-1}), expected.to(torch::kFloat), 1e-6, 1e-6), qPrintable(QString::number(o[0][0].item<double>())));
     // In a discriminator, the B features join the last hidden layer before the output.
     auto fam = tiny("dcgan", 16, 1, {{"mbd_kernels", "5"}});
-    auto params = fam->discriminator()->named_parameters();
+    auto params = testutil::discriminator(*fam)->named_parameters();
     QCOMPARE(params["head.weight"].size(1), params["mbd.T"].size(0) + 5);
   }
 
@@ -566,7 +585,7 @@ class TestModels : public QObject {
     QVERIFY(torch::allclose(out2[4], expect[0], 1e-4, 1e-4));
     // In DCGAN's generator: a sample does not depend on the other samples of its batch, in training too.
     auto fam = tiny("dcgan", 16, 1, {{"g_norm", "virtual"}});
-    auto* g = dynamic_cast<DcganGeneratorImpl*>(fam->generator());
+    auto* g = dynamic_cast<DcganGeneratorImpl*>(testutil::generator(*fam));
     QVERIFY(g);
     g->train();
     auto z = torch::randn({3, 8});
@@ -593,19 +612,19 @@ class TestModels : public QObject {
     QVERIFY(torch::allclose(lin->weight.t().mm(lin->weight), torch::eye(3), 1e-5, 1e-5));
     QCOMPARE(conv->bias.abs().sum().item<double>(), 0.0);
     auto fam = tiny("dcgan", 16, 1, {{"init", "orthogonal"}, {"hist_avg", "0.5"}});
-    auto d0 = fam->discriminator()->named_parameters()["net.0.weight"].reshape({8, -1});
+    auto d0 = testutil::discriminator(*fam)->named_parameters()["net.0.weight"].reshape({8, -1});
     QVERIFY(torch::allclose(d0.mm(d0.t()), torch::eye(8), 1e-5, 1e-5));
     Batch fixed = fixed_batch(*fam);
     torch::Generator noise = make_cpu_generator(3);
     for (int i = 0; i < 2; ++i)
-      for (const auto& [k, v] : fam->train_step([&] { return fixed; }, noise)) QVERIFY2(std::isfinite(v), k.c_str());
+      for (const auto& [k, v] : testutil::step(*fam, [&] { return fixed; }, noise)) QVERIFY2(std::isfinite(v), k.c_str());
   }
 
   void featureMatchingReplacesTheAdversarialGLoss() {
     auto fm = tiny("dcgan", 16, 1, {{"g_objective", "feature-matching"}}), ns = tiny("dcgan");
     Batch fixed = fixed_batch(*fm);
     torch::Generator n1 = make_cpu_generator(3), n2 = make_cpu_generator(3);
-    const auto a = fm->train_step([&] { return fixed; }, n1), b = ns->train_step([&] { return fixed; }, n2);
+    const auto a = testutil::step(*fm, [&] { return fixed; }, n1), b = testutil::step(*ns, [&] { return fixed; }, n2);
     QCOMPARE(get(a, "loss_d"), get(b, "loss_d"));  // the same D update
     QVERIFY(get(a, "loss_g") >= 0);                // a squared distance
     QVERIFY(get(a, "loss_g") < 0.5 * get(b, "loss_g"));  // far below the log loss at the start
@@ -625,12 +644,12 @@ class TestModels : public QObject {
   void sganClassifiesAboveChanceAfterAShortRun() {
     auto data = testutil::labelled_dataset(64, 4, 16);
     auto fam = tiny("sgan", 16, 1, {{"labels", "100"}, {"batch", "16"}});  // 100 > 64 images: all labelled
-    fam->attach_data(data->images(), data->labels());
+    testutil::attach(*fam, data->images(), data->labels());
     auto x = data->images().to(torch::kFloat) / 127.5 - 1;
     torch::Generator noise = make_cpu_generator(4), order = make_cpu_generator(5);
     for (int i = 0; i < 40; ++i) {
       auto idx = torch::randint(0, 64, {16}, order, torch::kLong);
-      fam->train_step([&] { return Batch{x.index_select(0, idx), data->labels().index_select(0, idx)}; }, noise);
+      testutil::step(*fam, [&] { return Batch{x.index_select(0, idx), data->labels().index_select(0, idx)}; }, noise);
     }
     auto logits = fam->classify(x);
     const double acc = logits[0].argmax(1).eq(data->labels()).to(torch::kDouble).mean().item<double>();
@@ -643,11 +662,11 @@ class TestModels : public QObject {
     auto fam = tiny("lsgan");
     Batch fixed{torch::rand({8, 1, 16, 16}) * 2 - 1, {}};
     torch::Generator noise = make_cpu_generator(5);
-    auto first = fam->train_step([&] { return fixed; }, noise);
+    auto first = testutil::step(*fam, [&] { return fixed; }, noise);
     GAN_COMPARE_NEAR(get(first, "loss_d"), 0.5, 0.1);
     GAN_COMPARE_NEAR(get(first, "loss_g"), 0.5, 0.1);
-    StepScalars last;
-    for (int i = 0; i < 30; ++i) last = fam->train_step([&] { return fixed; }, noise);
+    Scalars last;
+    for (int i = 0; i < 30; ++i) last = testutil::step(*fam, [&] { return fixed; }, noise);
     QVERIFY(get(last, "d_real") > get(last, "d_fake"));
   }
 

@@ -43,7 +43,7 @@ std::string write_tiny_idx(const std::string& dir, int n, bool gz) {
 gan::TrainConfig tiny_config(const std::string& data, const std::string& out_dir, long long steps) {
   gan::TrainConfig c;
   c.model = "dcgan";
-  c.data.source = data;
+  c.data["images"] = gan::parse_dataset(data);
   c.out_dir = out_dir;
   c.steps = steps;
   c.log_every = 1;

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "engine/dataset.h"
-#include "models/registry.h"
+#include "models/core/registry.h"
 
 namespace zootest {
 

@@ -5,18 +5,18 @@
 
 #include "app/main_window.h"
 #include "tests/support/test_util.h"
-#include "ui/class_picker.h"
+#include "ui/control_panel.h"
 #include "ui/dataset_picker.h"
+#include "ui/explore_panel.h"
+#include "ui/image_input.h"
 #include "ui/model_picker.h"
 #include "ui/hyperparam_form.h"
-#include "ui/latent_explorer.h"
 #include "ui/loss_plot.h"
 #include "ui/message_bar.h"
 #include "ui/metric_plot.h"
 #include "ui/metric_settings.h"
 #include "ui/sample_grid.h"
 #include "ui/training_controls.h"
-#include "ui/truncation_control.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -25,6 +25,12 @@
 
 class TestGui : public QObject {
   Q_OBJECT
+
+  static ui::ExplorePanel* latent(MainWindow& w) { return w.explorePanel("latent"); }
+  static QImage latentImage(MainWindow& w) { return latent(w)->outputImage("image"); }
+  static QSlider* tSlider(MainWindow& w) { return qobject_cast<QSlider*>(latent(w)->controls()->control("t")); }
+  static QComboBox* combo(ui::ControlPanel* p, const char* id) { return qobject_cast<QComboBox*>(p->control(id)); }
+
   QTemporaryDir tmp_;
   QString data_;
 
@@ -58,14 +64,17 @@ class TestGui : public QObject {
     QVERIFY(!first.isNull());
     QTRY_VERIFY_WITH_TIMEOUT(w.sampleGrid()->step() > first_step && w.sampleGrid()->image() != first, 30000);
     QCOMPARE(w.lossPlot()->pointCount("loss_g"), w.lossPlot()->pointCount("loss_d"));
-    QVERIFY(w.sampleGrid()->classPicker()->isHidden() && w.exploreClass()->isHidden());  // DCGAN: no classes
+    // DCGAN: no class controls; one explore panel, the latent explorer, built from its capabilities.
+    QVERIFY(!w.sampleGrid()->options()->control("class"));
+    QCOMPARE(w.explorePanels().size(), 1);
+    QVERIFY(!latent(w)->controls()->control("class"));
 
     // The latent slider moves while training runs, and a new image comes back.
-    QTRY_VERIFY_WITH_TIMEOUT(!w.explorer()->image().isNull(), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(!latentImage(w).isNull(), 30000);
     QCOMPARE(w.state(), ui::UiState::Running);
-    const QImage before = w.explorer()->image();
-    w.explorer()->slider()->setValue(1000);
-    QTRY_VERIFY_WITH_TIMEOUT(w.explorer()->image() != before, 30000);
+    const QImage before = latentImage(w);
+    tSlider(w)->setValue(1000);
+    QTRY_VERIFY_WITH_TIMEOUT(latentImage(w) != before, 30000);
     QCOMPARE(w.state(), ui::UiState::Running);
 
     // Pause, then Stop: the run ends with a checkpoint in its folder.
@@ -85,26 +94,27 @@ class TestGui : public QObject {
     w.show();
     w.modelPicker()->setCurrentId("cgan-conv");
     makeTiny(w);
-    QVERIFY(w.sampleGrid()->classPicker()->isHidden());
     QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(w.sampleGrid()->step() > 0, 30000);
-    ui::ClassPicker* grid_classes = w.sampleGrid()->classPicker();
-    QVERIFY(!grid_classes->isHidden() && !w.exploreClass()->isHidden());
-    QCOMPARE(grid_classes->combo()->count(), 11);  // All classes + the tiny data's 10
-    QCOMPARE(w.exploreClass()->combo()->count(), 10);
-    QCOMPARE(grid_classes->label(), -1);
+    QComboBox* grid_classes = combo(w.sampleGrid()->options(), "class");
+    QComboBox* explore_classes = combo(latent(w)->controls(), "class");
+    QVERIFY(grid_classes && explore_classes);
+    QVERIFY(grid_classes->isVisible() && explore_classes->isVisible());
+    QCOMPARE(grid_classes->count(), 11);  // All classes + the tiny data's 10
+    QCOMPARE(explore_classes->count(), 10);
+    QCOMPARE(w.sampleGrid()->options()->values().value("class"), QString("all"));
     // 64 latents over 10 classes: 7 columns, 10 rows of 16 px tiles with 2 px gaps.
     QTRY_COMPARE_WITH_TIMEOUT(w.sampleGrid()->image().size(), QSize(7 * 18 + 2, 10 * 18 + 2), 30000);
-    QVERIFY(w.sampleGrid()->caption().contains("rows, top to bottom"));
-    grid_classes->combo()->setCurrentIndex(4);  // class 3 only: an 8 x 8 grid
-    QCOMPARE(grid_classes->label(), 3);
+    QTRY_VERIFY_WITH_TIMEOUT(w.sampleGrid()->caption().contains("rows, top to bottom: 0, 1, 2"), 30000);
+    grid_classes->setCurrentIndex(4);  // class 3 only: an 8 x 8 grid
+    QCOMPARE(w.sampleGrid()->options()->values().value("class"), QString("3"));
     QTRY_COMPARE_WITH_TIMEOUT(w.sampleGrid()->image().size(), QSize(8 * 18 + 2, 8 * 18 + 2), 30000);
-    QTRY_VERIFY_WITH_TIMEOUT(!w.explorer()->image().isNull(), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(!latentImage(w).isNull(), 30000);
     QTest::mouseClick(w.controls()->pauseButton(), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Paused, 30000);
-    const QImage before = w.explorer()->image();
-    w.exploreClass()->combo()->setCurrentIndex(5);
-    QTRY_VERIFY_WITH_TIMEOUT(w.explorer()->image() != before, 30000);  // the same latent, another class
+    const QImage before = latentImage(w);
+    explore_classes->setCurrentIndex(5);
+    QTRY_VERIFY_WITH_TIMEOUT(latentImage(w) != before, 30000);  // the same latent, another class
     QTest::mouseClick(w.controls()->stopButton(), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Finished, 30000);
   }
@@ -192,19 +202,22 @@ class TestGui : public QObject {
     w.datasetPicker()->setSource("/no/such/data", "train");  // exploring needs no data
     w.openCheckpoint(dir + "/checkpoint.pt");
     QTRY_VERIFY_WITH_TIMEOUT(!w.sampleGrid()->image().isNull(), 30000);
-    QTRY_VERIFY_WITH_TIMEOUT(!w.explorer()->image().isNull(), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(!latentImage(w).isNull(), 30000);
     QVERIFY(w.lossPlot()->pointCount("loss_d") >= 3);  // the checkpoint's history is plotted
-    const QImage before = w.explorer()->image();
-    w.explorer()->slider()->setValue(700);
-    QTRY_VERIFY_WITH_TIMEOUT(w.explorer()->image() != before, 30000);
+    const QImage before = latentImage(w);
+    tSlider(w)->setValue(700);
+    QTRY_VERIFY_WITH_TIMEOUT(latentImage(w) != before, 30000);
 
-    // Truncation applies to the grid and to the explorer (no training runs: only it can change them).
+    // Truncation, the family's own control, applies to the grid and to the explorer (no training runs:
+    // only it can change them).
     QTest::qWait(300);
-    const QImage grid = w.sampleGrid()->image(), single = w.explorer()->image();
-    w.truncation()->setThresholdValue(0.3);
-    w.truncation()->checkBox()->setChecked(true);
-    QCOMPARE(w.truncation()->threshold(), 0.3);
-    QTRY_VERIFY_WITH_TIMEOUT(w.sampleGrid()->image() != grid && w.explorer()->image() != single, 30000);
+    const QImage grid = w.sampleGrid()->image(), single = latentImage(w);
+    QVERIFY(!w.sampleGrid()->options()->values().contains("truncation"));  // off by default
+    QVERIFY(w.sampleGrid()->options()->setValue("truncation", "0.3"));
+    QVERIFY(latent(w)->controls()->setValue("truncation", "0.3"));
+    QCOMPARE(w.sampleGrid()->options()->values().value("truncation").toDouble(), 0.3);
+    QTRY_VERIFY_WITH_TIMEOUT(w.sampleGrid()->image() != grid && latentImage(w) != single, 30000);
+    QVERIFY(latent(w)->info().contains("|z|"));
   }
 
   void damagedCheckpointGetsAMessage() {

@@ -1,0 +1,119 @@
+#pragma once
+// What a family declares about itself, as plain data (no LibTorch, so the UI can read it): the data
+// streams it trains on, the curves it reports, the options its samples take and the explore panels it
+// offers. The engine, the command line and the UI are built from these declarations; none of them
+// names a family, a series or a control.
+#include <string>
+#include <vector>
+
+namespace gan {
+
+// ---- Data streams ------------------------------------------------------------------------------
+// A named stream of training items ("images"; "A" and "B"). The trainer asks a stream for n items at
+// a time (n may change from step to step) and saves each stream's position in the checkpoint.
+struct StreamSpec {
+  std::string name;              // key in configs and checkpoints; the CLI's --data-NAME (--data for "images")
+  std::string label;             // "Images", "Domain A"
+  std::string help;              // one line
+  bool needs_labels = false;     // the family uses the items' classes
+  std::string default_data = "fashion-mnist";  // what a run trains on when not told ("SOURCE[:CLASS]")
+};
+
+// ---- Curves ------------------------------------------------------------------------------------
+// Where a series is drawn. Loss: the left axis. The others share the right axis, which is labelled
+// with the kinds it shows.
+enum class SeriesAxis {
+  Loss,      // losses and penalty terms
+  Output,    // the discriminator's outputs or scores, and distance estimates
+  Accuracy,  // a classifier's accuracy, 0..1
+  Fraction,  // a schedule in 0..1 (a fade-in alpha, a learning-rate factor)
+};
+const char* to_string(SeriesAxis a);
+
+enum class SeriesKind {
+  PerStep,   // reported by every training step
+  Measured,  // measured now and then (a test accuracy): drawn unsmoothed, with markers
+};
+
+struct SeriesSpec {
+  std::string id;      // the scalar's key in steps, logs and checkpoints
+  std::string label;   // legend text
+  SeriesAxis axis = SeriesAxis::Loss;
+  SeriesKind kind = SeriesKind::PerStep;
+  std::string help;    // tooltip
+};
+
+// ---- Controls ----------------------------------------------------------------------------------
+enum class ControlKind {
+  Seed,        // a whole number naming a random draw (with a "random" button)
+  Slider,      // a number in [min, max]; `optional` adds an on/off switch (off: the value is absent)
+  Choice,      // one of `choices` (shown as `choice_labels` when given)
+  Class,       // one of the run's classes; `all_option` adds "all classes" (value "all")
+  Toggle,      // "on" or "off"
+  Image,       // one or many images given by the user (open, paste, drag and drop)
+  LayerRange,  // a range "lo:hi" of layer indices in [min, max]
+};
+const char* to_string(ControlKind k);
+
+struct ControlSpec {
+  std::string id;
+  std::string label;
+  std::string help;
+  ControlKind kind = ControlKind::Slider;
+  double min = 0, max = 1;
+  int decimals = 2;                       // Slider: digits shown
+  std::string default_value;              // as text; empty for Image
+  std::vector<std::string> choices;
+  std::vector<std::string> choice_labels;  // parallel to choices; empty: the choices themselves
+  bool optional = false;                  // Slider: may be switched off
+  bool all_option = false;                // Class: offers "all classes"
+  bool on_grid = true;                    // a sample option shown with the sample grid (else command line only)
+};
+
+// ---- Outputs and panels ------------------------------------------------------------------------
+enum class OutputKind { Image, Text, Volume };
+const char* to_string(OutputKind k);
+
+struct OutputSpec {
+  std::string id;
+  std::string label;
+  OutputKind kind = OutputKind::Image;
+  std::string help;
+};
+
+// An explore panel: its controls, and the outputs (and scalars) a request renders to.
+struct ViewSpec {
+  std::string id;      // "latent", "translate"
+  std::string title;   // "Latent explorer", "Translation"
+  std::string help;
+  std::vector<ControlSpec> controls;
+  std::vector<OutputSpec> outputs;
+};
+
+// A direction of translation from one stream's domain to another's (image-to-image families).
+struct TranslationSpec {
+  std::string id;     // "AtoB": --direction, the translation panel's choice
+  std::string from;   // stream names
+  std::string to;
+};
+
+struct Capabilities {
+  std::vector<StreamSpec> streams{{"images", "Images", "The images to learn to generate", false, "fashion-mnist"}};
+  std::vector<SeriesSpec> series;
+  // The options `sample` takes (the sample grid's controls, `gan-explorer sample --ID VALUE`).
+  std::vector<ControlSpec> sample_options;
+  std::vector<ViewSpec> views;
+  std::vector<TranslationSpec> translations;
+  // FID / KID / IS of samples drawn from noise, against the "images" stream.
+  bool noise_metrics = true;
+
+  bool needs_labels() const;
+  // The measured accuracy series, in the order Family::classify returns its classifiers' logits.
+  std::vector<std::string> classifiers() const;
+  const SeriesSpec* find_series(const std::string& id) const;
+  const StreamSpec* find_stream(const std::string& name) const;
+  const ControlSpec* find_sample_option(const std::string& id) const;
+  const TranslationSpec* find_translation(const std::string& id) const;
+};
+
+}  // namespace gan

@@ -1,0 +1,86 @@
+#include "models/core/explore.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <stdexcept>
+
+#include "models/core/params.h"
+
+namespace gan {
+
+static bool parse(const std::string& text, double& out) {
+  if (text.empty()) return false;
+  char* end = nullptr;
+  out = std::strtod(text.c_str(), &end);
+  return end && *end == '\0' && std::isfinite(out);
+}
+
+std::string Values::text(const std::string& id, const std::string& fallback) const {
+  auto it = text_.find(id);
+  return it == text_.end() ? fallback : it->second;
+}
+
+double Values::number(const std::string& id, double fallback) const {
+  auto it = text_.find(id);
+  if (it == text_.end()) return fallback;
+  double v = 0;
+  if (!parse(it->second, v)) throw std::invalid_argument(id + " must be a number, not '" + it->second + "'");
+  return v;
+}
+
+long long Values::integer(const std::string& id, long long fallback) const {
+  const double v = number(id, static_cast<double>(fallback));
+  if (v != std::floor(v)) throw std::invalid_argument(id + " must be a whole number, not '" + text(id) + "'");
+  return static_cast<long long>(v);
+}
+
+const std::vector<Image8>& Values::images(const std::string& id) const {
+  static const std::vector<Image8> none;
+  auto it = images_.find(id);
+  return it == images_.end() ? none : it->second;
+}
+
+std::vector<std::string> check_values(const std::vector<ControlSpec>& specs, const Values& values) {
+  std::vector<std::string> errors;
+  for (const auto& [id, value] : values.texts()) {
+    const ControlSpec* spec = nullptr;
+    for (const auto& s : specs)
+      if (s.id == id) spec = &s;
+    if (!spec) {
+      errors.push_back("unknown option '" + id + "'");
+      continue;
+    }
+    double v = 0;
+    switch (spec->kind) {
+      case ControlKind::Seed:
+        if (!parse(value, v) || v != std::floor(v) || v < 0 || v > 2147483647.0)
+          errors.push_back(spec->label + " (" + id + ") must be a whole number from 0 to 2147483647, not '" + value + "'");
+        break;
+      case ControlKind::Slider:
+        if (!parse(value, v) || ((v < spec->min || v > spec->max) && !(spec->optional && v == 0)))
+          errors.push_back(spec->label + " (" + id + ") must be a number from " + format_number(spec->min) +
+                           " to " + format_number(spec->max) + ", not '" + value + "'");
+        break;
+      case ControlKind::Choice: {
+        bool ok = false;
+        std::string list;
+        for (const auto& c : spec->choices) {
+          ok = ok || c == value;
+          list += (list.empty() ? "" : ", ") + c;
+        }
+        if (!ok) errors.push_back(spec->label + " (" + id + ") must be one of " + list + ", not '" + value + "'");
+        break;
+      }
+      case ControlKind::Toggle:
+        if (value != "on" && value != "off") errors.push_back(spec->label + " (" + id + ") must be on or off");
+        break;
+      case ControlKind::Class:
+      case ControlKind::Image:
+      case ControlKind::LayerRange:
+        break;  // checked by the family, which knows its classes and layers
+    }
+  }
+  return errors;
+}
+
+}  // namespace gan

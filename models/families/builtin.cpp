@@ -1,0 +1,34 @@
+// The families this build has: one line each. The first is the default.
+#include "models/core/registry.h"
+
+namespace gan {
+
+FamilyInfo dcgan_family_info();
+FamilyInfo gan_family_info();
+FamilyInfo lsgan_family_info();
+FamilyInfo wgan_family_info();
+FamilyInfo wgan_gp_family_info();
+FamilyInfo sngan_family_info();
+FamilyInfo sagan_family_info();
+FamilyInfo cgan_family_info();
+FamilyInfo cgan_conv_family_info();
+FamilyInfo acgan_family_info();
+FamilyInfo sgan_family_info();
+
+Registry Registry::builtin() {
+  Registry r;
+  r.add(dcgan_family_info());
+  r.add(gan_family_info());
+  r.add(lsgan_family_info());
+  r.add(wgan_family_info());
+  r.add(wgan_gp_family_info());
+  r.add(sngan_family_info());
+  r.add(sagan_family_info());
+  r.add(cgan_family_info());
+  r.add(cgan_conv_family_info());
+  r.add(acgan_family_info());
+  r.add(sgan_family_info());
+  return r;
+}
+
+}  // namespace gan

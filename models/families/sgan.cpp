@@ -1,0 +1,141 @@
+// Semi-supervised GAN (Odena 2016; Salimans et al. 2016): D's K logits classify a labelled subset, and
+// their log-sum-exp is the real/fake logit; a supervised-only baseline trains beside it.
+#include "models/core/random.h"
+#include "models/families/image_gan.h"
+#include "models/layers/init.h"
+
+namespace gan {
+namespace {
+namespace F = torch::nn::functional;
+
+std::vector<SeriesSpec> sgan_series() {
+  auto s = log_loss_series();
+  s.push_back({"loss_sup", "Supervised loss", SeriesAxis::Loss, SeriesKind::PerStep,
+               "D's cross-entropy on a batch of the labelled subset"});
+  s.push_back({"acc_sgan", "Test accuracy: SGAN", SeriesAxis::Accuracy, SeriesKind::Measured,
+               "D's classifier on held-out labelled images"});
+  s.push_back({"acc_supervised", "Test accuracy: supervised only", SeriesAxis::Accuracy, SeriesKind::Measured,
+               "The same network trained on the labelled subset alone"});
+  return s;
+}
+
+class Sgan : public ImageGan {
+ public:
+  Sgan(const FamilyInfo& info, const FamilySetup& s, ImageGanNets nets)
+      : ImageGan(info, s, nets, log_loss(/*minimax=*/false, real_target(s.params)), adam(s.params)),
+        labelled_(s.params.text("labels")),
+        seed_(static_cast<unsigned long long>(s.params.integer("seed"))),
+        num_classes_(s.num_classes) {
+    if (s.params.text("baseline") != "on") return;
+    baseline_net_ = nets.new_d();
+    baseline_ = std::make_unique<Player>("baseline", baseline_net_);
+    torch::Generator init = make_cpu_generator(seed_ + 17);
+    dcgan_init(*baseline_net_, init);  // initialised as D is
+    if (s.params.text("init") == "orthogonal") orthogonal_init(*baseline_net_, init);
+    baseline_->to(device());
+    baseline_->set_optimizer(adam(s.params)(baseline_net_->parameters(), s.params.number("lr_d")));
+    add_player(*baseline_);
+  }
+
+  void attach_data(const std::map<std::string, StreamData>& data) override {
+    const auto it = data.find("images");
+    if (it == data.end() || !it->second.labels.defined()) throw std::invalid_argument(info().name + " needs labelled data");
+    const auto& d = it->second;
+    auto index = labelled_subset(d.labels, labelled_ == "all" ? -1 : std::stoll(labelled_), num_classes_, seed_);
+    labelled_images_ = d.images.index_select(0, index);
+    labelled_labels_ = d.labels.index_select(0, index);
+  }
+
+  std::vector<torch::Tensor> classify(const torch::Tensor& images) override {
+    torch::NoGradGuard no_grad;
+    auto x = images.to(device());
+    auto logits_of = [&](ImageCritic& net) {
+      const bool was_training = net.is_training();
+      net.eval();
+      auto l = net.judge(x, {}).class_logits.to(torch::kCPU);
+      net.train(was_training);
+      return l;
+    };
+    std::vector<torch::Tensor> out{logits_of(discriminator())};
+    if (baseline_net_) out.push_back(logits_of(*baseline_net_));
+    return out;
+  }
+
+ protected:
+  // D also learns the classes of the labelled few; the baseline, the same network, learns them alone
+  // from the same batch.
+  torch::Tensor add_d_terms(torch::Tensor loss_d, DStep& s) override {
+    auto [xl, yl] = labelled_batch(s.n, s.noise);
+    loss_sup_ = F::cross_entropy(discriminator().judge(xl, {}).class_logits, yl);
+    loss_d = loss_d + loss_sup_;
+    if (baseline_net_) {
+      baseline_net_->train();
+      baseline_->optimizer().zero_grad();
+      auto loss_b = F::cross_entropy(baseline_net_->judge(xl, {}).class_logits, yl);
+      loss_b.backward();
+      baseline_->optimizer().step();
+    }
+    return loss_d;
+  }
+  void report(Scalars& out) override { out.emplace_back("loss_sup", loss_sup_.item<double>()); }
+
+ private:
+  // n labelled images (with replacement) from the labelled subset, as float on the device.
+  std::pair<torch::Tensor, torch::Tensor> labelled_batch(long long n, torch::Generator& noise) {
+    if (!labelled_images_.defined()) throw std::logic_error("no labelled data attached");
+    auto index = torch::randint(0, labelled_images_.size(0), {n}, noise, torch::kLong);
+    auto x = labelled_images_.index_select(0, index).to(device()).to(torch::kFloat).mul_(1.0 / 127.5).sub_(1.0);
+    return {x, labelled_labels_.index_select(0, index).to(device())};
+  }
+
+  std::string labelled_;
+  unsigned long long seed_;
+  int num_classes_;
+  torch::Tensor labelled_images_, labelled_labels_;  // uint8 / int64 on the CPU
+  std::shared_ptr<ImageCritic> baseline_net_;  // null when the baseline is off
+  std::unique_ptr<Player> baseline_;
+  torch::Tensor loss_sup_;
+};
+
+}  // namespace
+
+FamilyInfo sgan_family_info() {
+  FamilyInfo f = image_family_info(
+      "sgan", "SGAN (semi-supervised)",
+      "Semi-supervised GAN: D is a K-class classifier whose logits also say real or fake, D(x) = Z / (Z + 1) with "
+      "Z = sum_k exp(l_k) (Salimans et al.'s form of Odena's K+1 classes). D learns the classes of a small labelled "
+      "subset (100, 1000 or all images, balanced over the classes) and real against generated on everything else; "
+      "G trains by feature matching, which the paper found best for classification. A supervised-only baseline, "
+      "the same network on the same labelled batches, trains beside it; both test accuracies are plotted live. "
+      "D uses layer norm instead of batch norm, so that the classifier measured in eval mode does not "
+      "carry statistics of generated images (Salimans et al. used weight norm). The claim to check: with few "
+      "labels, the GAN's unlabelled data make the better classifier.",
+      "A. Odena. Semi-Supervised Learning with Generative Adversarial Networks. arXiv:1606.01583, 2016; "
+      "T. Salimans, I. Goodfellow, W. Zaremba, V. Cheung, A. Radford, X. Chen. Improved Techniques for Training "
+      "GANs. NeurIPS 2016. arXiv:1606.03498",
+      sgan_series(), /*conditional=*/false, /*uses_classes=*/true);
+  f.params = adam_params("3e-4", "3e-4", "0.5", "0.999", "Momentum of the Adam optimizers (Salimans et al.: 0.5)");
+  f.params.push_back(d_steps_param("1"));
+  f.params.push_back({"labels", "Labelled images", "Size of the labelled subset, balanced over the classes",
+                      ParamType::Choice, 0, 0, "100", {"100", "1000", "all"}, false});
+  f.params.push_back({"baseline", "Supervised baseline",
+                      "Train the same classifier on the labelled subset alone, side by side", ParamType::Choice, 0, 0,
+                      "on", {"on", "off"}, false});
+  TechniqueSet t;
+  t.log_loss = true;
+  t.feature_matching_default = true;
+  finish_conv_params(f, t);
+  f.create = [](const FamilyInfo& info, const FamilySetup& s) -> std::unique_ptr<Family> {
+    require_classes(info, s);
+    auto nets = conv_nets(s, [&](DcganOptions&, CriticOptions& d) {
+      d.class_logits = s.num_classes;
+      // D is also the classifier that is measured, in eval mode: batch norm's running statistics would mix
+      // generated, unlabelled and labelled batches. Layer norm is per image (Salimans et al.: weight norm).
+      d.norm = CriticNorm::Layer;
+    });
+    return std::make_unique<Sgan>(info, s, nets);
+  };
+  return f;
+}
+
+}  // namespace gan

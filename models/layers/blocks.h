@@ -1,0 +1,50 @@
+#pragma once
+// Building blocks the families switch on: SAGAN's self-attention, and from Salimans et al. (2016)
+// minibatch discrimination and virtual batch normalisation.
+#include <torch/torch.h>
+
+namespace gan {
+
+// Self-attention over the positions of a feature map (Zhang et al., 2018):
+//   f = W_f x, g = W_g x, h = W_h x (1x1 convolutions to C/8 channels), beta = softmax_i(f_i^T g_j),
+//   o_j = W_v sum_i beta_ij h_i (a 1x1 convolution back to C), y = gamma * o + x.
+// gamma starts at 0, so the block starts as the identity. With `spectral`, the four convolutions are
+// spectrally normalised, as SAGAN does in both networks.
+struct SelfAttentionImpl : torch::nn::Module {
+  SelfAttentionImpl(long long channels, bool spectral);
+  torch::Tensor forward(const torch::Tensor& x);
+  // The attention map of the last forward pass in eval mode (N x HW x HW; row j: where position j looked).
+  torch::Tensor last_attention;
+  torch::nn::AnyModule f, g, h, v;
+  torch::Tensor gamma;
+};
+TORCH_MODULE(SelfAttention);
+
+// Minibatch discrimination (Salimans et al. 2016, section 3.2): features f (N x A) times a tensor T
+// (A x B x C) give M_i (B x C); c_b(i, j) = exp(-||M_i,b - M_j,b||_1), and o(x_i)_b = sum_j c_b(i, j)
+// over the whole minibatch (j = i included, as in the paper). Returns o: N x B, which the
+// discriminator appends to f.
+struct MinibatchDiscriminationImpl : torch::nn::Module {
+  MinibatchDiscriminationImpl(long long in_features, long long kernels, long long kernel_dim);
+  torch::Tensor forward(const torch::Tensor& f);
+  torch::Tensor T;  // A x (B * C)
+  long long kernels, kernel_dim;
+};
+TORCH_MODULE(MinibatchDiscrimination);
+
+// Virtual batch normalisation (Salimans et al. 2016, section 3.4). The first `reference` rows of the
+// input are a fixed reference batch, normalised by their own statistics; every other example i is
+// normalised by the statistics of the reference batch together with itself:
+//   mean_i = (x_i's mean + R * ref mean) / (R + 1), likewise the mean square,
+// per channel (over height and width too for 4-d inputs). So an example's output never depends on the
+// other examples of its minibatch. Learned scale and shift follow, as in batch norm.
+struct VirtualBatchNormImpl : torch::nn::Module {
+  explicit VirtualBatchNormImpl(long long channels, double eps = 1e-5);
+  torch::Tensor forward(const torch::Tensor& x);
+  long long reference = 0;  // set by the owning network before each forward pass
+  torch::Tensor weight, bias;
+  double eps;
+};
+TORCH_MODULE(VirtualBatchNorm);
+
+}  // namespace gan

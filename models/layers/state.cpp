@@ -1,0 +1,98 @@
+#include "models/layers/state.h"
+
+#include <stdexcept>
+
+namespace gan {
+
+void copy_module_state(const torch::nn::Module& src, torch::nn::Module& dst) {
+  torch::NoGradGuard no_grad;
+  auto sp = src.named_parameters(true), dp = dst.named_parameters(true);
+  auto sb = src.named_buffers(true), db = dst.named_buffers(true);
+  if (sp.size() != dp.size() || sb.size() != db.size())
+    throw std::logic_error("copy_module_state: modules differ");
+  for (const auto& item : sp) dp[item.key()].copy_(item.value());
+  for (const auto& item : sb) db[item.key()].copy_(item.value());
+}
+
+void ema_update(torch::nn::Module& ema, const torch::nn::Module& src, double decay) {
+  torch::NoGradGuard no_grad;
+  auto ep = ema.named_parameters(true);
+  for (const auto& item : src.named_parameters(true)) ep[item.key()].mul_(decay).add_(item.value(), 1.0 - decay);
+  auto eb = ema.named_buffers(true);
+  for (const auto& item : src.named_buffers(true)) eb[item.key()].copy_(item.value());
+}
+
+torch::Tensor HistoricalAverage::penalty(const std::vector<torch::Tensor>& params) const {
+  if (count_ == 0 || params.empty()) return params.empty() ? torch::zeros({}) : torch::zeros({}, params[0].options());
+  torch::Tensor sum;
+  for (size_t i = 0; i < params.size(); ++i) {
+    auto term = (params[i] - mean_[i].to(params[i].device())).pow(2).sum();
+    sum = sum.defined() ? sum + term : term;
+  }
+  return sum;
+}
+
+void HistoricalAverage::update(const std::vector<torch::Tensor>& params) {
+  torch::NoGradGuard no_grad;
+  if (mean_.empty())
+    for (const auto& p : params) mean_.push_back(torch::zeros_like(p));
+  ++count_;
+  for (size_t i = 0; i < params.size(); ++i) {
+    if (mean_[i].device() != params[i].device()) mean_[i] = mean_[i].to(params[i].device());  // after a load
+    mean_[i].add_((params[i] - mean_[i]) / static_cast<double>(count_));
+  }
+}
+
+void HistoricalAverage::save(torch::serialize::OutputArchive& archive, const std::string& key) const {
+  torch::serialize::OutputArchive sub;
+  sub.write("count", torch::tensor(static_cast<int64_t>(count_)));
+  for (size_t i = 0; i < mean_.size(); ++i) sub.write("p" + std::to_string(i), mean_[i]);
+  archive.write(key, sub);
+}
+
+void HistoricalAverage::load(torch::serialize::InputArchive& archive, const std::string& key) {
+  torch::serialize::InputArchive sub;
+  if (!archive.try_read(key, sub)) throw std::runtime_error("the checkpoint has no '" + key + "'");
+  torch::Tensor count;
+  sub.read("count", count);
+  count_ = count.item<int64_t>();
+  mean_.clear();
+  for (size_t i = 0;; ++i) {
+    torch::Tensor t;
+    if (!sub.try_read("p" + std::to_string(i), t)) break;
+    mean_.push_back(t);
+  }
+}
+
+long long count_parameters(const torch::nn::Module& module) {
+  long long n = 0;
+  for (const auto& p : module.parameters(true)) n += p.numel();
+  return n;
+}
+
+void save_nested(torch::serialize::OutputArchive& archive, const std::string& key, const torch::nn::Module& m) {
+  torch::serialize::OutputArchive sub;
+  m.save(sub);
+  archive.write(key, sub);
+}
+
+void load_nested(torch::serialize::InputArchive& archive, const std::string& key, torch::nn::Module& m) {
+  torch::serialize::InputArchive sub;
+  if (!archive.try_read(key, sub)) throw std::runtime_error("the checkpoint has no '" + key + "'");
+  m.load(sub);
+}
+
+void save_nested(torch::serialize::OutputArchive& archive, const std::string& key,
+                 const torch::optim::Optimizer& o) {
+  torch::serialize::OutputArchive sub;
+  o.save(sub);
+  archive.write(key, sub);
+}
+
+void load_nested(torch::serialize::InputArchive& archive, const std::string& key, torch::optim::Optimizer& o) {
+  torch::serialize::InputArchive sub;
+  if (!archive.try_read(key, sub)) throw std::runtime_error("the checkpoint has no '" + key + "'");
+  o.load(sub);
+}
+
+}  // namespace gan

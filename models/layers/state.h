@@ -1,0 +1,42 @@
+#pragma once
+// Module state: copies, moving averages, historical averages, parameter counts and nested archives.
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+namespace gan {
+
+// Copies every parameter and buffer of src into dst (same architecture), without autograd.
+void copy_module_state(const torch::nn::Module& src, torch::nn::Module& dst);
+
+// ema <- decay * ema + (1 - decay) * src for every parameter; buffers (batch-norm statistics) are
+// copied. The two modules have the same architecture.
+void ema_update(torch::nn::Module& ema, const torch::nn::Module& src, double decay);
+
+// Historical averaging (Salimans et al. 2016, section 3.3): the penalty ||theta - mean of past thetas||^2,
+// summed over a network's parameters; update() adds the current parameters to the mean.
+class HistoricalAverage {
+ public:
+  torch::Tensor penalty(const std::vector<torch::Tensor>& params) const;  // 0 before the first update
+  void update(const std::vector<torch::Tensor>& params);
+  long long count() const { return count_; }
+  const std::vector<torch::Tensor>& mean() const { return mean_; }
+  void save(torch::serialize::OutputArchive& archive, const std::string& key) const;
+  void load(torch::serialize::InputArchive& archive, const std::string& key);
+
+ private:
+  std::vector<torch::Tensor> mean_;
+  long long count_ = 0;
+};
+
+long long count_parameters(const torch::nn::Module& module);
+
+// Saves / loads a module or optimizer under `key` as a nested archive; loading throws
+// std::runtime_error naming the key when the archive has none.
+void save_nested(torch::serialize::OutputArchive& archive, const std::string& key, const torch::nn::Module& m);
+void load_nested(torch::serialize::InputArchive& archive, const std::string& key, torch::nn::Module& m);
+void save_nested(torch::serialize::OutputArchive& archive, const std::string& key, const torch::optim::Optimizer& o);
+void load_nested(torch::serialize::InputArchive& archive, const std::string& key, torch::optim::Optimizer& o);
+
+}  // namespace gan

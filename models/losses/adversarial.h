@@ -1,0 +1,58 @@
+#pragma once
+// The adversarial losses as plain functions of the discriminator's outputs, and as named bundles a
+// family (or, later, E-GAN's population) can pick. s_real, s_fake and s_gen are D's logits or critic
+// scores (N) on real images, on generated images in D's step, and on generated images in G's step.
+#include <torch/torch.h>
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace gan {
+
+// The discriminator's log loss with logits: real images to `real_target` (1 - one-sided label smoothing;
+// Salimans et al. smooth only the real side), generated ones to 0.
+torch::Tensor log_loss_d(const torch::Tensor& s_real, const torch::Tensor& s_fake, double real_target = 1.0);
+// G maximises log D(G(z)) (the non-saturating loss of Goodfellow et al. and DCGAN).
+torch::Tensor non_saturating_g(const torch::Tensor& s_gen);
+// G minimises log(1 - D(G(z))) = -softplus(logit): the minimax value function.
+torch::Tensor minimax_g(const torch::Tensor& s_gen);
+// LSGAN (Mao et al. 2017): D regresses real images to b and fakes to a; G pushes fakes to c.
+torch::Tensor least_squares_d(const torch::Tensor& s_real, const torch::Tensor& s_fake, double a, double b);
+torch::Tensor least_squares_g(const torch::Tensor& s_gen, double c);
+// WGAN (Arjovsky et al. 2017): the critic maximises E[D(x)] - E[D(G(z))]; G maximises E[D(G(z))].
+torch::Tensor wasserstein_d(const torch::Tensor& s_real, const torch::Tensor& s_fake);
+torch::Tensor wasserstein_g(const torch::Tensor& s_gen);
+// Hinge loss (Lim & Ye; Miyato et al. 2018): E[relu(1 - D(x))] + E[relu(1 + D(G(z)))]; G: -E[D(G(z))].
+torch::Tensor hinge_d(const torch::Tensor& s_real, const torch::Tensor& s_fake);
+torch::Tensor hinge_g(const torch::Tensor& s_gen);
+
+// Gulrajani et al.'s penalty E[(||grad_x critic(x_hat)||_2 - 1)^2] at x_hat = eps * real + (1 - eps) * fake,
+// eps ~ U(0, 1) per sample (given: N x 1 x 1 x 1). The graph is kept, so it can be back-propagated.
+torch::Tensor gradient_penalty(const std::function<torch::Tensor(const torch::Tensor&)>& critic,
+                               const torch::Tensor& real, const torch::Tensor& fake, const torch::Tensor& eps);
+
+// Feature matching (Salimans et al. 2016): ||mean f(G(z)) - mean f(x)||^2 over D's last hidden layer.
+torch::Tensor feature_matching(const torch::Tensor& gen_features, const torch::Tensor& real_features_mean);
+
+// A named adversarial game: D's loss, G's loss, and what to report about D's outputs.
+struct AdversarialLoss {
+  std::string id;
+  std::function<torch::Tensor(const torch::Tensor& s_real, const torch::Tensor& s_fake)> d;
+  std::function<torch::Tensor(const torch::Tensor& s_gen)> g;
+  // Scalars about D's outputs in its last step (d_real and d_fake, or the Wasserstein estimate).
+  std::function<std::vector<std::pair<std::string, double>>(const torch::Tensor& s_real, const torch::Tensor& s_fake)>
+      report;
+};
+
+// The log loss with G's non-saturating or minimax objective; reports D's mean probabilities.
+AdversarialLoss log_loss(bool minimax, double real_target = 1.0);
+// LSGAN with targets a, b, c; reports D's mean raw outputs.
+AdversarialLoss least_squares_loss(double a, double b, double c);
+// The Wasserstein critic's loss; reports the critic's estimate E[D(x)] - E[D(G(z))].
+AdversarialLoss wasserstein_loss();
+// The hinge loss; reports D's mean raw scores.
+AdversarialLoss hinge_loss();
+
+}  // namespace gan

@@ -1,0 +1,65 @@
+#pragma once
+// The multilayer perceptrons of GAN (Goodfellow et al., 2014; D with maxout units and dropout) and of
+// cGAN (Mirza & Osindero, 2014).
+#include <torch/torch.h>
+
+#include "models/layers/blocks.h"
+#include "models/networks/image_nets.h"
+
+namespace gan {
+
+struct MlpOptions {
+  long long latent_dim = 100;
+  int resolution = 28;
+  int channels = 1;
+  long long g_hidden = 1200;  // two ReLU layers of this width
+  long long d_hidden = 240;   // two maxout layers of this many units
+  int pieces = 5;             // linear pieces per maxout unit
+  int num_classes = 0;        // > 0: the conditional networks of Mirza & Osindero (cGAN)
+  long long mbd_kernels = 0;  // minibatch discrimination before D's output (0: off)
+  long long mbd_dim = 5;
+};
+
+// z -> ReLU(1200) -> ReLU(1200) -> tanh(C*R*R), reshaped to an image (the paper's sigmoid on [0, 1]
+// data, here on [-1, 1]). Conditional (cGAN): z -> ReLU(200) and y -> ReLU(1000), joined ->
+// ReLU(1200) -> tanh(C*R*R), as Mirza & Osindero's MNIST model.
+struct MlpGeneratorImpl : ImageGenerator {
+  explicit MlpGeneratorImpl(const MlpOptions& o);
+  torch::Tensor forward(const torch::Tensor& z, const torch::Tensor& labels = {});
+  torch::Tensor generate(const torch::Tensor& z, const torch::Tensor& labels) override { return forward(z, labels); }
+  long long latent_dim() const override { return options.latent_dim; }
+  int num_classes() const override { return options.num_classes; }
+  int resolution() const override { return options.resolution; }
+  int channels() const override { return options.channels; }
+  MlpOptions options;
+  torch::nn::Sequential net;                 // unconditional: the whole network; conditional: the joint part
+  torch::nn::Linear z_in{nullptr}, y_in{nullptr};  // conditional: the two input branches
+};
+TORCH_MODULE(MlpGenerator);
+
+// A maxout layer: `units` outputs, each the largest of `pieces` affine functions of the input.
+struct MaxoutImpl : torch::nn::Module {
+  MaxoutImpl(long long in, long long units, int pieces);
+  torch::Tensor forward(const torch::Tensor& x);
+  torch::nn::Linear linear{nullptr};
+  long long units;
+  int pieces;
+};
+TORCH_MODULE(Maxout);
+
+// image -> dropout(0.2) -> maxout(240 x 5) -> dropout(0.5) -> maxout(240 x 5) -> dropout(0.5) -> logit.
+// Conditional (cGAN): x -> maxout(240 x 5) and y -> maxout(50 x 5), joined -> maxout(240 x 4) ->
+// dropout(0.5) -> logit, as Mirza & Osindero's.
+struct MlpDiscriminatorImpl : ImageCritic {
+  explicit MlpDiscriminatorImpl(const MlpOptions& o);
+  torch::Tensor forward(const torch::Tensor& x);  // unconditional networks only
+  CriticOutput judge(const torch::Tensor& x, const torch::Tensor& labels = {}) override;
+  MlpOptions options;
+  torch::nn::Sequential net;  // up to the last hidden layer, then the output layer unless mbd is on
+  Maxout x_in{nullptr}, y_in{nullptr};  // conditional: the two input branches; `net` is the joint part
+  torch::nn::Linear head{nullptr};
+  MinibatchDiscrimination mbd{nullptr};
+};
+TORCH_MODULE(MlpDiscriminator);
+
+}  // namespace gan

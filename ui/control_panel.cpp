@@ -1,0 +1,300 @@
+#include "ui/control_panel.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QRandomGenerator>
+#include <QSignalBlocker>
+#include <QSlider>
+#include <QSpinBox>
+#include <cmath>
+#include <limits>
+
+#include "ui/image_input.h"
+
+namespace ui {
+namespace {
+
+constexpr int kSteps = 1000;  // slider positions
+
+QString q(const std::string& s) { return QString::fromStdString(s); }
+
+double sliderValue(const gan::ControlSpec& s, int pos) { return s.min + (s.max - s.min) * pos / double(kSteps); }
+int sliderPos(const gan::ControlSpec& s, double v) {
+  if (s.max <= s.min) return 0;
+  return int(std::lround((v - s.min) / (s.max - s.min) * kSteps));
+}
+
+}  // namespace
+
+ControlPanel::ControlPanel(QWidget* parent) : QWidget(parent) {
+  form_ = new QFormLayout(this);
+  form_->setContentsMargins(0, 0, 0, 0);
+  form_->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+}
+
+void ControlPanel::setControls(const std::vector<gan::ControlSpec>& specs) {
+  while (form_->rowCount() > 0) form_->removeRow(0);
+  entries_.clear();
+  for (const auto& s : specs) {
+    Entry e;
+    e.spec = s;
+    build(e);
+    entries_.push_back(e);
+    form_->addRow(q(s.label), e.row);
+    form_->labelForField(e.row)->setToolTip(q(s.help));
+    if (s.kind == gan::ControlKind::Class) fillClasses(entries_.back());
+  }
+}
+
+void ControlPanel::build(Entry& e) {
+  const gan::ControlSpec& s = e.spec;
+  const QString help = q(s.help);
+  switch (s.kind) {
+    case gan::ControlKind::Seed: {
+      auto* row = new QWidget(this);
+      auto* box = new QSpinBox(row);
+      box->setRange(0, std::numeric_limits<int>::max());
+      box->setValue(q(s.default_value).toInt());
+      box->setToolTip(help);
+      auto* dice = new QPushButton(tr("Random"), row);
+      dice->setToolTip(tr("Draw another seed"));
+      auto* h = new QHBoxLayout(row);
+      h->setContentsMargins(0, 0, 0, 0);
+      h->addWidget(box, 1);
+      h->addWidget(dice);
+      connect(box, &QSpinBox::valueChanged, this, &ControlPanel::changed);
+      connect(dice, &QPushButton::clicked, box,
+              [box] { box->setValue(int(QRandomGenerator::global()->bounded(std::numeric_limits<int>::max()))); });
+      e.row = row;
+      e.main = box;
+      break;
+    }
+    case gan::ControlKind::Slider: {
+      auto* row = new QWidget(this);
+      auto* h = new QHBoxLayout(row);
+      h->setContentsMargins(0, 0, 0, 0);
+      QCheckBox* on = nullptr;
+      if (s.optional) {
+        on = new QCheckBox(row);
+        on->setToolTip(tr("Switch %1 on or off").arg(q(s.label)));
+        h->addWidget(on);
+      }
+      auto* slider = new QSlider(Qt::Horizontal, row);
+      slider->setRange(0, kSteps);
+      slider->setValue(sliderPos(s, q(s.default_value).toDouble()));
+      slider->setToolTip(help);
+      auto* value = new QLabel(row);
+      value->setMinimumWidth(value->fontMetrics().horizontalAdvance("0.0000") + 4);
+      h->addWidget(slider, 1);
+      h->addWidget(value);
+      auto show = [s, slider, value, on] {
+        value->setText(on && !on->isChecked() ? tr("off") : QString::number(sliderValue(s, slider->value()), 'f', s.decimals));
+        slider->setEnabled(!on || on->isChecked());
+      };
+      show();
+      connect(slider, &QSlider::valueChanged, this, [this, show] {
+        show();
+        emit changed();
+      });
+      if (on)
+        connect(on, &QCheckBox::toggled, this, [this, show] {
+          show();
+          emit changed();
+        });
+      e.row = row;
+      e.main = slider;
+      e.extra = on;
+      break;
+    }
+    case gan::ControlKind::Choice: {
+      auto* box = new QComboBox(this);
+      for (size_t i = 0; i < s.choices.size(); ++i)
+        box->addItem(i < s.choice_labels.size() ? q(s.choice_labels[i]) : q(s.choices[i]), q(s.choices[i]));
+      const int at = box->findData(q(s.default_value));
+      if (at >= 0) box->setCurrentIndex(at);
+      box->setToolTip(help);
+      connect(box, &QComboBox::currentIndexChanged, this, &ControlPanel::changed);
+      e.row = e.main = box;
+      break;
+    }
+    case gan::ControlKind::Class: {
+      auto* box = new QComboBox(this);
+      box->setToolTip(help);
+      connect(box, &QComboBox::currentIndexChanged, this, &ControlPanel::changed);
+      e.row = e.main = box;
+      break;
+    }
+    case gan::ControlKind::Toggle: {
+      auto* box = new QCheckBox(this);
+      box->setChecked(s.default_value == "on");
+      box->setToolTip(help);
+      connect(box, &QCheckBox::toggled, this, &ControlPanel::changed);
+      e.row = e.main = box;
+      break;
+    }
+    case gan::ControlKind::Image: {
+      auto* input = new ImageInput(this);
+      input->setToolTip(help);
+      connect(input, &ImageInput::changed, this, &ControlPanel::changed);
+      e.row = e.main = input;
+      break;
+    }
+    case gan::ControlKind::LayerRange: {
+      auto* row = new QWidget(this);
+      auto* lo = new QSpinBox(row);
+      auto* hi = new QSpinBox(row);
+      for (auto* b : {lo, hi}) {
+        b->setRange(int(s.min), int(s.max));
+        b->setToolTip(help);
+        connect(b, &QSpinBox::valueChanged, this, &ControlPanel::changed);
+      }
+      const QStringList d = q(s.default_value).split(':');
+      lo->setValue(d.value(0, QString::number(int(s.min))).toInt());
+      hi->setValue(d.value(1, QString::number(int(s.max))).toInt());
+      auto* h = new QHBoxLayout(row);
+      h->setContentsMargins(0, 0, 0, 0);
+      h->addWidget(lo);
+      h->addWidget(new QLabel(tr("to"), row));
+      h->addWidget(hi);
+      e.row = row;
+      e.main = lo;
+      e.extra = hi;
+      break;
+    }
+  }
+}
+
+void ControlPanel::setClasses(const QStringList& names) {
+  classes_ = names;
+  for (auto& e : entries_)
+    if (e.spec.kind == gan::ControlKind::Class) fillClasses(e);
+}
+
+void ControlPanel::fillClasses(Entry& e) {
+  auto* box = static_cast<QComboBox*>(e.main);
+  const QVariant before = box->currentData();
+  {
+    const QSignalBlocker block(box);
+    box->clear();
+    if (e.spec.all_option && !classes_.isEmpty()) box->addItem(tr("All classes (a row each)"), QStringLiteral("all"));
+    for (int k = 0; k < classes_.size(); ++k)
+      box->addItem(classes_[k].isEmpty() ? tr("Class %1").arg(k) : classes_[k], QString::number(k));
+    int at = box->findData(before);
+    if (at < 0) at = box->findData(q(e.spec.default_value));
+    box->setCurrentIndex(std::max(0, at));
+  }
+  const bool visible = !classes_.isEmpty();
+  box->setVisible(visible);
+  if (QWidget* label = form_->labelForField(e.row)) label->setVisible(visible);
+}
+
+QMap<QString, QString> ControlPanel::values() const {
+  QMap<QString, QString> out;
+  for (const auto& e : entries_) {
+    const QString id = q(e.spec.id);
+    switch (e.spec.kind) {
+      case gan::ControlKind::Seed:
+        out[id] = QString::number(static_cast<QSpinBox*>(e.main)->value());
+        break;
+      case gan::ControlKind::Slider: {
+        auto* on = static_cast<QCheckBox*>(e.extra);
+        if (!on || on->isChecked())
+          // As many digits as the control shows: the slider's positions are a grid over its range.
+          out[id] = QString::number(QString::number(sliderValue(e.spec, static_cast<QSlider*>(e.main)->value()), 'f',
+                                                    e.spec.decimals).toDouble(), 'g', 10);
+        break;
+      }
+      case gan::ControlKind::Choice:
+      case gan::ControlKind::Class: {
+        auto* box = static_cast<QComboBox*>(e.main);
+        if (box->count() > 0) out[id] = box->currentData().toString();
+        break;
+      }
+      case gan::ControlKind::Toggle:
+        out[id] = static_cast<QCheckBox*>(e.main)->isChecked() ? "on" : "off";
+        break;
+      case gan::ControlKind::Image:
+        break;
+      case gan::ControlKind::LayerRange:
+        out[id] = QString("%1:%2").arg(static_cast<QSpinBox*>(e.main)->value()).arg(static_cast<QSpinBox*>(e.extra)->value());
+        break;
+    }
+  }
+  return out;
+}
+
+QMap<QString, QVector<QImage>> ControlPanel::images() const {
+  QMap<QString, QVector<QImage>> out;
+  for (const auto& e : entries_)
+    if (e.spec.kind == gan::ControlKind::Image) out[q(e.spec.id)] = static_cast<ImageInput*>(e.main)->images();
+  return out;
+}
+
+bool ControlPanel::setValue(const QString& id, const QString& value) {
+  const Entry* e = find(id);
+  if (!e) return false;
+  switch (e->spec.kind) {
+    case gan::ControlKind::Seed: {
+      bool ok = false;
+      const int v = value.toInt(&ok);
+      if (ok) static_cast<QSpinBox*>(e->main)->setValue(v);
+      return ok;
+    }
+    case gan::ControlKind::Slider: {
+      auto* on = static_cast<QCheckBox*>(e->extra);
+      if (value == "off") {
+        if (!on) return false;
+        on->setChecked(false);
+        return true;
+      }
+      bool ok = false;
+      const double v = value.toDouble(&ok);
+      if (!ok) return false;
+      if (on) on->setChecked(true);
+      static_cast<QSlider*>(e->main)->setValue(sliderPos(e->spec, v));
+      return true;
+    }
+    case gan::ControlKind::Choice:
+    case gan::ControlKind::Class: {
+      auto* box = static_cast<QComboBox*>(e->main);
+      const int at = box->findData(value);
+      if (at >= 0) box->setCurrentIndex(at);
+      return at >= 0;
+    }
+    case gan::ControlKind::Toggle:
+      static_cast<QCheckBox*>(e->main)->setChecked(value == "on");
+      return value == "on" || value == "off";
+    case gan::ControlKind::Image:
+      return false;
+    case gan::ControlKind::LayerRange: {
+      const QStringList parts = value.split(':');
+      if (parts.size() != 2) return false;
+      static_cast<QSpinBox*>(e->main)->setValue(parts[0].toInt());
+      static_cast<QSpinBox*>(e->extra)->setValue(parts[1].toInt());
+      return true;
+    }
+  }
+  return false;
+}
+
+const ControlPanel::Entry* ControlPanel::find(const QString& id) const {
+  for (const auto& e : entries_)
+    if (q(e.spec.id) == id) return &e;
+  return nullptr;
+}
+
+QWidget* ControlPanel::control(const QString& id) const {
+  const Entry* e = find(id);
+  return e ? e->main : nullptr;
+}
+
+ImageInput* ControlPanel::imageInput(const QString& id) const {
+  const Entry* e = find(id);
+  return e && e->spec.kind == gan::ControlKind::Image ? static_cast<ImageInput*>(e->main) : nullptr;
+}
+
+}  // namespace ui
