@@ -45,6 +45,14 @@ torch::Tensor feature_matching(const torch::Tensor& gen_features, const torch::T
   return (gen_features.mean(0) - real_features_mean).pow(2).mean();
 }
 
+torch::Tensor cycle_loss(const torch::Tensor& x, const torch::Tensor& reconstruction) {
+  return F::l1_loss(reconstruction, x);
+}
+
+torch::Tensor identity_loss(const std::function<torch::Tensor(const torch::Tensor&)>& g, const torch::Tensor& y) {
+  return F::l1_loss(g(y), y);
+}
+
 namespace {
 std::vector<std::pair<std::string, double>> report_means(const torch::Tensor& s_real, const torch::Tensor& s_fake) {
   return {{"d_real", s_real.mean().item<double>()}, {"d_fake", s_fake.mean().item<double>()}};

@@ -36,6 +36,11 @@ torch::Tensor gradient_penalty(const std::function<torch::Tensor(const torch::Te
 // Feature matching (Salimans et al. 2016): ||mean f(G(z)) - mean f(x)||^2 over D's last hidden layer.
 torch::Tensor feature_matching(const torch::Tensor& gen_features, const torch::Tensor& real_features_mean);
 
+// Cycle consistency (Zhu et al. 2017): |F(G(x)) - x|, the L1 mean.
+torch::Tensor cycle_loss(const torch::Tensor& x, const torch::Tensor& reconstruction);
+// The identity loss: |G(y) - y| for images y already of G's target domain, the L1 mean.
+torch::Tensor identity_loss(const std::function<torch::Tensor(const torch::Tensor&)>& g, const torch::Tensor& y);
+
 // A named adversarial game: D's loss, G's loss, and what to report about D's outputs.
 struct AdversarialLoss {
   std::string id;

@@ -1,7 +1,11 @@
 // app/: the command line, run in-process as a user would type it.
 #include <QtTest>
 
+#include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
+
+#include <filesystem>
+#include <fstream>
 
 #include "app/cli.h"
 #include "engine/trainer.h"
@@ -110,6 +114,56 @@ class TestCli : public QObject {
     // --resume continues to a new total.
     QCOMPARE(cli({"train", "--resume", out + "/checkpoint.pt", "--steps", "6"}, nullptr, &err), 0);
     QCOMPARE(gan::read_checkpoint(out + "/checkpoint.pt", gan::Registry::builtin()).step, 6LL);
+  }
+
+  // CycleGAN from the command line: two image folders, then translate a folder and a file (a non-image
+  // gets a message), and the verdict of `metrics` on two classes of labelled data.
+  void cycleGanOnFoldersTranslatesAndIsJudged() {
+    const std::string a = dir() + "/domain-a", b = dir() + "/domain-b";
+    std::filesystem::create_directories(a);
+    std::filesystem::create_directories(b);
+    for (int i = 0; i < 6; ++i) {
+      cv::Mat img(20 + i, 24, CV_8UC3, cv::Scalar(30 * i, 200, 40));
+      cv::imwrite(a + "/a" + std::to_string(i) + ".png", img);
+      cv::imwrite(b + "/b" + std::to_string(i) + ".jpg", cv::Mat(24, 24, CV_8UC1, cv::Scalar(20 * i)));
+    }
+    const std::string out = dir() + "/cyclegan";
+    std::string err, so;
+    const std::vector<std::string> small = {"--resolution", "16", "--ngf", "8", "--ndf", "8", "--g_blocks", "1", "--lr", "1e-3"};
+    auto train = std::vector<std::string>{"train", "--model", "cyclegan", "--data-A", a, "--data-B", b, "--steps", "3",
+                                          "--out", out};
+    train.insert(train.end(), small.begin(), small.end());
+    QCOMPARE(cli(train, nullptr, &err), 0);
+    QVERIFY2(err.find("A: folder") != std::string::npos && err.find("B: folder") != std::string::npos, err.c_str());
+    QVERIFY(testutil::file_exists(out + "/samples/step_0000003.png") || testutil::file_exists(out + "/checkpoint.pt"));
+    std::ofstream(dir() + "/notes.txt") << "not an image";
+    QCOMPARE(cli({"translate", "--checkpoint", out + "/checkpoint.pt", "--input", a, dir() + "/notes.txt", "--out",
+                  dir() + "/translated", "--direction", "AtoB"},
+                 &so, &err),
+             1);  // the images are translated; the text file is named
+    QVERIFY2(err.find("notes.txt is not an image") != std::string::npos, err.c_str());
+    QVERIFY2(so.find("translated 6 image(s) AtoB") != std::string::npos, so.c_str());
+    cv::Mat t = cv::imread(dir() + "/translated/a3_AtoB.png", cv::IMREAD_UNCHANGED);
+    QCOMPARE(t.cols, 16);
+    QCOMPARE(t.channels(), 3);  // the folders differ: grey B was brought to colour
+    QCOMPARE(cli({"translate", "--checkpoint", out + "/checkpoint.pt", "--input", a, "--out", dir() + "/t2",
+                  "--direction", "AtoC"}, nullptr, &err), 2);
+    QVERIFY2(err.find("--direction must be one of AtoB, BtoA") != std::string::npos, err.c_str());
+
+    // Two classes of labelled data: how many translations the classifier takes for the target class.
+    const std::string labelled = out + "-labelled";
+    train = {"train", "--model", "cyclegan", "--data-A", data_ + ":0", "--data-B", data_ + ":1", "--steps", "2", "--out", labelled};
+    train.insert(train.end(), small.begin(), small.end());
+    QCOMPARE(cli(train, nullptr, &err), 0);
+    QCOMPARE(cli({"metrics", "--checkpoint", labelled + "/checkpoint.pt", "--n", "20", "--json"}, &so, &err), 0);
+    auto j = nlohmann::json::parse(so);
+    QCOMPARE(j["translations"].size(), size_t(2));
+    const auto& ab = j["translations"][0];
+    QCOMPARE(ab["direction"].get<std::string>(), std::string("AtoB"));
+    QCOMPARE(ab["target_class"].get<std::string>(), std::string("1"));
+    for (const char* k : {"target_share", "identity_share"})
+      QVERIFY(ab[k].get<double>() >= 0 && ab[k].get<double>() <= 1);
+    QVERIFY(ab["fid"].is_number() && ab["identity_fid"].is_number());
   }
 
   void badInputGivesAMessageAndANonZeroExit_data() {

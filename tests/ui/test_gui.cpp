@@ -19,6 +19,10 @@
 #include "ui/training_controls.h"
 
 #include <QCheckBox>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QMimeData>
+#include <QUrl>
 #include <QComboBox>
 #include <QSpinBox>
 #include <cmath>
@@ -218,6 +222,74 @@ class TestGui : public QObject {
     QCOMPARE(w.sampleGrid()->options()->values().value("truncation").toDouble(), 0.3);
     QTRY_VERIFY_WITH_TIMEOUT(w.sampleGrid()->image() != grid && latentImage(w) != single, 30000);
     QVERIFY(latent(w)->info().contains("|z|"));
+  }
+
+  // CycleGAN: a data picker per domain, its translations as the training view, and images dropped on
+  // the translation panel come back translated, reconstructed and with a heat map of the cycle error.
+  void cycleGanTranslatesDroppedImages() {
+    MainWindow w;
+    w.show();
+    w.modelPicker()->setCurrentId("cyclegan");
+    QVERIFY(w.datasetPicker("A") && w.datasetPicker("B") && !w.datasetPicker("images"));
+    QVERIFY(w.datasetPicker("A")->spec().contains("Sneaker"));  // the family's default pair
+    w.datasetPicker("A")->setSpec(data_ + ":0", "train");
+    w.datasetPicker("B")->setSpec(data_ + ":1", "train");
+    QCOMPARE(w.datasetPicker("B")->classes(), QString("1"));
+    QVERIFY(!w.metricSettings()->isVisibleTo(&w));  // no FID from noise for a translation family
+    gan::ParamSet p;
+    for (auto [k, v] : {std::pair{"resolution", "16"}, {"ngf", "8"}, {"ndf", "8"}, {"g_blocks", "1"}}) p.set(k, v);
+    w.form()->setValues(p);
+    w.controls()->setTotalSteps(1000000);
+    QCOMPARE(w.explorePanels().size(), 1);
+    ui::ExplorePanel* panel = w.explorePanel("translate");
+    QVERIFY(panel);
+    QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(w.lossPlot()->pointCount("loss_cycle") > 0, 30000);
+    QVERIFY(w.lossPlot()->pointCount("loss_identity") > 0);
+    // The training view: A's and B's fixed images, translated and back, a row each (4 images of class 0).
+    QTRY_VERIFY_WITH_TIMEOUT(!w.sampleGrid()->image().isNull(), 30000);
+    QCOMPARE(w.sampleGrid()->image().size(), QSize(4 * 18 + 2, 6 * 18 + 2));
+    QVERIFY(w.sampleGrid()->caption().contains("A → B → A"));
+
+    // Drop a colour PNG of another size, and a file that is not an image, on the panel.
+    const QString png = tmp_.path() + "/drop.png", text = tmp_.path() + "/notes.txt";
+    QImage colour(40, 24, QImage::Format_RGB888);
+    colour.fill(QColor(200, 60, 30));
+    QVERIFY(colour.save(png));
+    QFile f(text);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("hello");
+    f.close();
+    ui::ImageInput* input = panel->controls()->imageInput("images");
+    QVERIFY(input);
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(png), QUrl::fromLocalFile(text)});
+    QDragEnterEvent enter(QPoint(5, 5), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(input, &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(QPointF(5, 5), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(input, &drop);
+    QCOMPARE(input->images().size(), 1);
+    QVERIFY2(input->problems().contains("notes.txt is not an image"), qPrintable(input->problems()));
+    QTRY_VERIFY_WITH_TIMEOUT(!panel->outputImage("error").isNull(), 30000);
+    for (const char* id : {"input", "translation", "reconstruction", "error"})
+      QCOMPARE(panel->outputImage(id).size(), QSize(16 + 4, 16 + 4));
+    QVERIFY(panel->outputImage("error").format() != QImage::Format_Grayscale8);  // a colour heat map
+    QVERIFY(panel->info().contains("mean cycle error"));
+    QVERIFY(panel->outputText("errors").startsWith("1: "));
+    QCOMPARE(w.state(), ui::UiState::Running);  // it answered while training ran
+    QTest::mouseClick(w.controls()->stopButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Finished, 30000);
+
+    // Opened without data, the checkpoint still translates.
+    MainWindow again;
+    again.openCheckpoint(w.runDir() + "/checkpoint.pt");
+    QTRY_VERIFY_WITH_TIMEOUT(!again.sampleGrid()->image().isNull(), 30000);
+    ui::ExplorePanel* opened = again.explorePanel("translate");
+    QVERIFY(opened);
+    opened->controls()->imageInput("images")->addFiles({png, png});
+    QVERIFY(opened->controls()->setValue("direction", "BtoA"));
+    QTRY_COMPARE_WITH_TIMEOUT(opened->outputImage("translation").size(), QSize(16 + 4, 2 * 16 + 6), 30000);
   }
 
   void damagedCheckpointGetsAMessage() {

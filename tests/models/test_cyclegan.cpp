@@ -1,0 +1,243 @@
+// models/families/cyclegan: CycleGAN's networks, losses, history pool, schedule, training, sampling,
+// the translation panel and exact resume.
+#include <QtTest>
+
+#include <cmath>
+
+#include "engine/threads.h"
+#include "engine/trainer.h"
+#include "models/core/family.h"
+#include "models/core/random.h"
+#include "models/layers/image_pool.h"
+#include "models/losses/adversarial.h"
+#include "models/networks/cyclegan.h"
+#include "tests/support/test_util.h"
+
+using namespace gan;
+
+namespace {
+
+// Two unpaired domains of 16 px grey images: A has a bright horizontal band, B a bright vertical one.
+StreamDatasets two_domains(int n = 24) {
+  torch::manual_seed(11);
+  auto a = torch::randint(0, 40, {n, 1, 16, 16}, torch::kLong).to(torch::kUInt8);
+  auto b = torch::randint(0, 40, {n, 1, 16, 16}, torch::kLong).to(torch::kUInt8);
+  for (int i = 0; i < n; ++i) {
+    const int at = 2 + (i % 10);
+    a[i][0].slice(0, at, at + 3).fill_(220);
+    b[i][0].slice(1, at, at + 3).fill_(220);
+  }
+  return {{"A", std::make_shared<Dataset>(a, torch::Tensor(), std::vector<std::string>{}, "bands A")},
+          {"B", std::make_shared<Dataset>(b, torch::Tensor(), std::vector<std::string>{}, "bands B")}};
+}
+
+TrainConfig tiny(long long steps = 100) {
+  TrainConfig c;
+  c.model = "cyclegan";
+  c.steps = steps;
+  c.log_every = 1000;
+  c.out_dir = "/tmp/unused";
+  c.data["A"] = parse_dataset("mem-a");
+  c.data["B"] = parse_dataset("mem-b");
+  for (auto [k, v] : {std::pair{"resolution", "16"}, {"ngf", "8"}, {"ndf", "8"}, {"g_blocks", "1"}, {"batch", "4"},
+                      {"seed", "5"}, {"lr", "1e-3"}})
+    c.params.set(k, v);
+  return c;
+}
+
+double get(const Scalars& s, const char* k) {
+  for (const auto& [n, v] : s)
+    if (n == k) return v;
+  return std::nan("");
+}
+
+Image8 solid(int w, int h, int channels, std::uint8_t v) {
+  Image8 img;
+  img.width = w;
+  img.height = h;
+  img.channels = channels;
+  img.pixels.assign(static_cast<size_t>(w) * h * channels, v);
+  return img;
+}
+
+}  // namespace
+
+class TestCycleGan : public QObject {
+  Q_OBJECT
+  Registry registry_ = Registry::builtin();
+
+ private slots:
+  void initTestCase() { init_torch_thread(); }
+
+  void networksKeepTheImageShapeAndJudgePatches() {
+    ResnetGeneratorOptions o;
+    o.in_channels = o.out_channels = 3;
+    o.ngf = 8;
+    o.blocks = 2;
+    ResnetGenerator g(o);
+    auto y = g->forward(torch::rand({2, 3, 32, 32}) * 2 - 1);
+    QCOMPARE(y.sizes().vec(), (std::vector<int64_t>{2, 3, 32, 32}));
+    QVERIFY(y.abs().max().item<float>() <= 1.0f);
+    // PatchGAN: 1 stride-2 layer at 32 px gives a 14 x 14 map of 16 px patches; 3 layers at 256 px the
+    // paper's 70 px patches (30 x 30).
+    PatchDiscriminator d1(3, 8, 1);
+    QCOMPARE(d1->forward(torch::zeros({2, 3, 32, 32})).sizes().vec(), (std::vector<int64_t>{2, 1, 14, 14}));
+    PatchDiscriminator d3(1, 4, 3);
+    QCOMPARE(d3->forward(torch::zeros({1, 1, 256, 256})).sizes().vec(), (std::vector<int64_t>{1, 1, 30, 30}));
+    QCOMPARE(patch_receptive_field(1), 16);
+    QCOMPARE(patch_receptive_field(2), 34);
+    QCOMPARE(patch_receptive_field(3), 70);
+  }
+
+  void identityAndCycleLossesAreL1() {
+    auto y = torch::rand({3, 1, 8, 8}) * 2 - 1;
+    auto identity = [](const torch::Tensor& x) { return x; };
+    QCOMPARE(identity_loss(identity, y).item<double>(), 0.0);
+    auto shift = [](const torch::Tensor& x) { return x + 0.25; };
+    GAN_COMPARE_NEAR(identity_loss(shift, y).item<double>(), 0.25, 1e-6);
+    QCOMPARE(cycle_loss(y, y).item<double>(), 0.0);
+    GAN_COMPARE_NEAR(cycle_loss(y, -y).item<double>(), (2 * y.abs()).mean().item<double>(), 1e-6);
+  }
+
+  void historyPoolReturnsStoredImagesHalfTheTimeOnceFull() {
+    ImagePool pool(50);
+    auto gen = make_cpu_generator(3);
+    // Image k is filled with k: whatever comes back says where it came from.
+    auto image = [](int k) { return torch::full({1, 1, 2, 2}, static_cast<float>(k)); };
+    for (int k = 0; k < 50; ++k) QCOMPARE(pool.query(image(k), gen)[0][0][0][0].item<float>(), float(k));
+    QCOMPARE(pool.size(), size_t(50));
+    int from_store = 0;
+    const int n = 4000;
+    for (int k = 50; k < 50 + n; ++k) {
+      const float got = pool.query(image(k), gen)[0][0][0][0].item<float>();
+      QVERIFY(got <= float(k));
+      if (got != float(k)) ++from_store;
+    }
+    const double share = double(from_store) / n;
+    QVERIFY2(share > 0.47 && share < 0.53, qPrintable(QString("%1 from the store").arg(share)));
+    QCOMPARE(pool.size(), size_t(50));
+    // A pool of size 0 is no pool.
+    ImagePool none(0);
+    QVERIFY(torch::equal(none.query(image(7), gen), image(7)));
+  }
+
+  void learningRateIsConstantThenFallsLinearlyToZero() {
+    QCOMPARE(linear_decay_factor(0, 100, 100), 1.0);
+    QCOMPARE(linear_decay_factor(99, 100, 100), 1.0);
+    QCOMPARE(linear_decay_factor(100, 100, 100), 1.0);
+    QCOMPARE(linear_decay_factor(150, 100, 100), 0.5);
+    QCOMPARE(linear_decay_factor(200, 100, 100), 0.0);
+    QCOMPARE(linear_decay_factor(250, 100, 100), 0.0);
+    // In training: the reported factor, and every optimizer's rate with it.
+    auto c = tiny();
+    c.params.set("lr_constant_steps", "2");
+    c.params.set("lr_decay_steps", "4");
+    Trainer t(registry_, c, two_domains());
+    std::vector<double> factors;
+    for (int i = 0; i < 5; ++i) factors.push_back(get(t.step().scalars, "lr_factor"));
+    QCOMPARE(factors, (std::vector<double>{1.0, 1.0, 1.0, 0.75, 0.5}));
+    for (auto* p : t.family().players()) {
+      const auto& opt = static_cast<torch::optim::AdamOptions&>(p->optimizer().param_groups()[0].options());
+      GAN_COMPARE_NEAR(opt.lr(), 1e-3 * 0.5, 1e-12);
+    }
+    QCOMPARE(t.family().players().size(), size_t(4));  // G_AB, G_BA, D_A, D_B
+  }
+
+  void cycleLossFallsOnATinySet() {
+    Trainer t(registry_, tiny(), two_domains());
+    double first = 0, last = 0;
+    const int steps = 40;
+    for (int i = 0; i < steps; ++i) {
+      const auto s = t.step().scalars;
+      for (const char* k : {"loss_d_a", "loss_d_b", "loss_g_ab", "loss_g_ba", "loss_cycle", "loss_identity"})
+        QVERIFY2(std::isfinite(get(s, k)), k);
+      if (i < 5) first += get(s, "loss_cycle") / 5;
+      if (i >= steps - 5) last += get(s, "loss_cycle") / 5;
+    }
+    QVERIFY2(last < 0.7 * first, qPrintable(QString("cycle loss %1 -> %2").arg(first).arg(last)));
+  }
+
+  void samplesAreThePreviewTranslationsOrTheInputsTranslated() {
+    Trainer t(registry_, tiny(), two_domains());
+    t.step();
+    auto snap = t.family().snapshot();
+    SampleRequest r;
+    Samples preview = snap->sample(r);
+    QCOMPARE(preview.images.sizes().vec(), (std::vector<int64_t>{6 * 8, 1, 16, 16}));
+    QCOMPARE(preview.columns, 8);
+    QCOMPARE(preview.row_labels.size(), size_t(6));
+    // The first row is A's fixed preview batch itself.
+    QVERIFY(preview.images.narrow(0, 0, 8).max().item<int>() >= 200);
+    r.inputs = t.streams().at("B")->images().narrow(0, 0, 5);
+    r.options.set("direction", "BtoA");
+    QCOMPARE(snap->sample(r).images.sizes().vec(), (std::vector<int64_t>{5, 1, 16, 16}));
+    r.options.set("direction", "sideways");
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, snap->sample(r));
+    r.options.set("direction", "AtoB");
+    r.inputs = torch::zeros({2, 3, 16, 16}, torch::kUInt8);  // the wrong channel count
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, snap->sample(r));
+  }
+
+  void translationPanelShowsInputTranslationReconstructionAndError() {
+    Trainer t(registry_, tiny(), two_domains());
+    t.step();
+    auto snap = t.family().snapshot();
+    ExploreRequest r;
+    r.view = "translate";
+    // Any size and channel count: a wide colour image and a small grey one.
+    r.values.set_images("images", {solid(40, 20, 3, 200), solid(8, 8, 1, 30)});
+    r.values.set("direction", "AtoB");
+    ExploreResult out = snap->explore(r);
+    auto find = [&](const char* id) -> const Output& {
+      for (const auto& o : out.outputs)
+        if (o.id == id) return o;
+      throw std::logic_error(std::string("no output ") + id);
+    };
+    for (const char* id : {"input", "translation", "reconstruction", "error"}) {
+      const Image8& img = find(id).image;
+      QCOMPARE(img.width, 16 + 2 * 2);           // one column of 16 px tiles
+      QCOMPARE(img.height, 2 * 16 + 3 * 2);      // a row per image
+    }
+    QCOMPARE(find("error").image.channels, 3);  // a colour heat map
+    QCOMPARE(find("input").image.channels, 1);  // as the model sees it: grey
+    QCOMPARE(find("errors").kind, OutputKind::Text);
+    QCOMPARE(out.scalars.size(), size_t(1));
+    QVERIFY(out.scalars[0].second >= 0 && out.scalars[0].second <= 255);
+    // The input tile of the wide image is its centre crop, resized: all 200 (grey of a solid colour).
+    QCOMPARE(int(find("input").image.pixels[size_t(2 * 20 + 2)]), 200);
+    // No images: nothing to show, and no error.
+    r.values.set_images("images", {});
+    QVERIFY(snap->explore(r).outputs.empty());
+  }
+
+  void resumesExactly() {
+    auto data = two_domains(10);  // 10 images, batch 4: the resume falls mid-epoch
+    QTemporaryDir tmp;
+    const std::string path = tmp.path().toStdString() + "/cyclegan.pt";
+    Trainer straight(registry_, tiny(), data);
+    std::vector<Scalars> expected;
+    for (int i = 0; i < 8; ++i) expected.push_back(straight.step().scalars);
+    Trainer first(registry_, tiny(), data);
+    for (int i = 0; i < 4; ++i) first.step();
+    first.save_checkpoint(path);
+    Trainer resumed(read_checkpoint(path, registry_), data);
+    for (int i = 4; i < 8; ++i) {
+      const auto s = resumed.step().scalars;
+      QCOMPARE(s.size(), expected[size_t(i)].size());
+      for (size_t k = 0; k < s.size(); ++k) QCOMPARE(s[k].second, expected[size_t(i)][k].second);
+    }
+    // An opened checkpoint shows its preview without any data.
+    Checkpoint ck = read_checkpoint(path, registry_);
+    QCOMPARE(ck.family->snapshot()->sample({}).images.size(0), 6 * 8LL);
+  }
+
+  void needsBothDomains() {
+    auto data = two_domains();
+    data.erase("B");
+    const QString err = testutil::error_of([&] { Trainer(registry_, tiny(), data); });
+    QVERIFY2(err.contains("needs data for Domain B"), qPrintable(err));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCycleGan)
+#include "test_cyclegan.moc"
