@@ -12,6 +12,7 @@
 
 #include "app/main_window.h"
 #include "ui/control_panel.h"
+#include "ui/dataset_picker.h"
 #include "ui/explore_panel.h"
 #include "ui/image_input.h"
 #include "ui/metric_settings.h"
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
                 {"model", "family to pick before starting (a registry id)", "id"},
                 {"images", "images for the explore panels' image inputs, comma-separated", "files"},
                 {"grid-option", "a sample-grid option, ID=VALUE", "option"},
+                {"data", "a stream's data, STREAM=SOURCE[:CLASS]", "spec"},
                 {"panel-option", "an explore-panel option, ID=VALUE", "option"},
                 {"no-start", "do not press Start"}});
   p.process(app);
@@ -40,6 +42,8 @@ int main(int argc, char** argv) {
   w.resize(1440, 900);
   w.show();
   if (p.isSet("model")) w.modelPicker()->setCurrentId(p.value("model"));
+  for (const QString& kv : p.values("data"))
+    if (auto* picker = w.datasetPicker(kv.section('=', 0, 0))) picker->setSpec(kv.section('=', 1), "train");
   if (p.isSet("checkpoint")) w.openCheckpoint(p.value("checkpoint"));
   const qint64 steps = p.value("steps").toLongLong();
   // Act once the window is ready: 3 s, or, with a checkpoint, once it has been opened and drawn

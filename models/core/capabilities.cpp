@@ -1,5 +1,7 @@
 #include "models/core/capabilities.h"
 
+#include <cstdio>
+
 namespace gan {
 
 const char* to_string(SeriesAxis a) {
@@ -32,6 +34,59 @@ const char* to_string(OutputKind k) {
     case OutputKind::Volume: return "volume";
   }
   return "image";
+}
+
+static ControlSpec control(std::string id, std::string label, std::string help, ControlKind kind) {
+  ControlSpec c;
+  c.id = std::move(id);
+  c.label = std::move(label);
+  c.help = std::move(help);
+  c.kind = kind;
+  return c;
+}
+
+ControlSpec seed_control(std::string id, std::string label, std::string help, long long default_seed) {
+  ControlSpec c = control(std::move(id), std::move(label), std::move(help), ControlKind::Seed);
+  c.default_value = std::to_string(default_seed);
+  return c;
+}
+
+ControlSpec slider_control(std::string id, std::string label, std::string help, double min, double max,
+                           double default_value, int decimals, bool optional) {
+  ControlSpec c = control(std::move(id), std::move(label), std::move(help), ControlKind::Slider);
+  c.min = min;
+  c.max = max;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", default_value);
+  c.default_value = buf;
+  c.decimals = decimals;
+  c.optional = optional;
+  return c;
+}
+
+ControlSpec choice_control(std::string id, std::string label, std::string help, std::vector<std::string> choices,
+                           std::string default_value, std::vector<std::string> choice_labels) {
+  ControlSpec c = control(std::move(id), std::move(label), std::move(help), ControlKind::Choice);
+  c.choices = std::move(choices);
+  c.default_value = std::move(default_value);
+  c.choice_labels = std::move(choice_labels);
+  return c;
+}
+
+ControlSpec class_control(std::string id, std::string label, std::string help, bool all_option) {
+  ControlSpec c = control(std::move(id), std::move(label), std::move(help), ControlKind::Class);
+  c.all_option = all_option;
+  c.default_value = all_option ? "all" : "0";
+  return c;
+}
+
+ControlSpec image_control(std::string id, std::string label, std::string help) {
+  return control(std::move(id), std::move(label), std::move(help), ControlKind::Image);
+}
+
+ControlSpec command_line_only(ControlSpec c) {
+  c.on_grid = false;
+  return c;
 }
 
 bool Capabilities::needs_labels() const {

@@ -70,6 +70,17 @@ struct ControlSpec {
   bool on_grid = true;                    // a sample option shown with the sample grid (else command line only)
 };
 
+// Controls in one line each.
+ControlSpec seed_control(std::string id, std::string label, std::string help, long long default_seed);
+ControlSpec slider_control(std::string id, std::string label, std::string help, double min, double max,
+                           double default_value, int decimals = 2, bool optional = false);
+ControlSpec choice_control(std::string id, std::string label, std::string help, std::vector<std::string> choices,
+                           std::string default_value, std::vector<std::string> choice_labels = {});
+ControlSpec class_control(std::string id, std::string label, std::string help, bool all_option);
+ControlSpec image_control(std::string id, std::string label, std::string help);
+// The same control kept off the sample grid (a command-line option of `sample`).
+ControlSpec command_line_only(ControlSpec c);
+
 // ---- Outputs and panels ------------------------------------------------------------------------
 enum class OutputKind { Image, Text, Volume };
 const char* to_string(OutputKind k);

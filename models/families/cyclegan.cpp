@@ -298,19 +298,10 @@ ViewSpec translate_view() {
   v.title = "Translation";
   v.help = "Open, paste or drop images of any size: each is resized and centre-cropped as the model expects, "
            "translated, and translated back";
-  ControlSpec images;
-  images.id = "images";
-  images.label = "Images";
-  images.help = "One or many images to translate";
-  images.kind = ControlKind::Image;
-  ControlSpec dir;
-  dir.id = "direction";
-  dir.label = "Direction";
-  dir.help = "A to B uses G_AB and brings the result back with G_BA; B to A the other way round";
-  dir.kind = ControlKind::Choice;
-  dir.choices = {"AtoB", "BtoA"};
-  dir.choice_labels = {"A \u2192 B", "B \u2192 A"};
-  dir.default_value = "AtoB";
+  const auto images = image_control("images", "Images", "One or many images to translate");
+  const auto dir = choice_control("direction", "Direction",
+                                  "A to B uses G_AB and brings the result back with G_BA; B to A the other way round",
+                                  {"AtoB", "BtoA"}, "AtoB", {"A \u2192 B", "B \u2192 A"});
   v.controls = {images, dir};
   v.outputs = {{"input", "Input", OutputKind::Image, "The image as the model sees it"},
                {"translation", "Translation", OutputKind::Image, "G(x): the image in the other domain"},
@@ -350,14 +341,8 @@ FamilyInfo cyclegan_family_info() {
        "0.5 lambda (|G(b) - b| + |F(a) - a|), L1"},
       {"lr_factor", "Learning-rate factor", SeriesAxis::Fraction, SeriesKind::PerStep,
        "1 for the constant phase, then down to 0"}};
-  ControlSpec dir;
-  dir.id = "direction";
-  dir.label = "Direction";
-  dir.help = "With input images (gan-explorer translate): AtoB or BtoA";
-  dir.kind = ControlKind::Choice;
-  dir.choices = {"AtoB", "BtoA"};
-  dir.default_value = "AtoB";
-  dir.on_grid = false;
+  const auto dir = command_line_only(choice_control(
+      "direction", "Direction", "With input images (gan-explorer translate): AtoB or BtoA", {"AtoB", "BtoA"}, "AtoB"));
   f.caps.sample_options = {dir};
   f.caps.views = {translate_view()};
   f.caps.translations = {{"AtoB", "A", "B"}, {"BtoA", "B", "A"}};

@@ -374,45 +374,25 @@ ImageGanNets mlp_nets(const FamilySetup& s, bool conditional) {
 // ---- Registry helpers ------------------------------------------------------------------------------
 namespace {
 
+ControlSpec truncation_control() {
+  return slider_control("truncation", "Truncation",
+                        "Components of z beyond this threshold are resampled (the truncation trick): less variety, "
+                        "more typical images. Off: z ~ N(0, I)",
+                        kMinTruncation, 3.0, 1.0, 2, /*optional=*/true);
+}
+
 std::vector<ControlSpec> latent_sample_options(bool conditional) {
-  std::vector<ControlSpec> c;
-  ControlSpec trunc;
-  trunc.id = "truncation";
-  trunc.label = "Truncation";
-  trunc.help = "Components of z beyond this threshold are resampled (the truncation trick): less variety, more "
-               "typical images. Off: z ~ N(0, I)";
-  trunc.kind = ControlKind::Slider;
-  trunc.min = kMinTruncation;
-  trunc.max = 3.0;
-  trunc.default_value = "1";
-  trunc.optional = true;
-  c.push_back(trunc);
-  if (conditional) {
-    ControlSpec cls;
-    cls.id = "class";
-    cls.label = "Class";
-    cls.help = "The class drawn; all classes: one row each, the same latents down each column";
-    cls.kind = ControlKind::Class;
-    cls.all_option = true;
-    cls.default_value = "all";
-    c.push_back(cls);
-  }
-  ControlSpec to;
-  to.id = "to_seed";
-  to.label = "Interpolate to seed";
-  to.help = "Frames from the latent of the seed to the latent of this one (gan-explorer interpolate)";
-  to.kind = ControlKind::Seed;
-  to.on_grid = false;
-  c.push_back(to);
-  ControlSpec mode;
-  mode.id = "mode";
-  mode.label = "Interpolation";
-  mode.help = "slerp: along the great circle, as the latents' norms suggest; lerp: along the line";
-  mode.kind = ControlKind::Choice;
-  mode.choices = {"slerp", "lerp"};
-  mode.default_value = "slerp";
-  mode.on_grid = false;
-  c.push_back(mode);
+  std::vector<ControlSpec> c = {truncation_control()};
+  if (conditional)
+    c.push_back(class_control("class", "Class",
+                              "The class drawn; all classes: one row each, the same latents down each column",
+                              /*all_option=*/true));
+  c.push_back(command_line_only(seed_control(
+      "to_seed", "Interpolate to seed", "Frames from the latent of the seed to the latent of this one", 2)));
+  c.push_back(command_line_only(choice_control("mode", "Interpolation",
+                                               "slerp: along the great circle, as the latents' norms suggest; lerp: "
+                                               "along the line",
+                                               {"slerp", "lerp"}, "slerp")));
   return c;
 }
 
@@ -421,43 +401,13 @@ ViewSpec latent_view(bool conditional) {
   v.id = "latent";
   v.title = "Latent explorer";
   v.help = "The image between the latents of two seeds; it answers as the slider moves, also while training runs";
-  ControlSpec a;
-  a.id = "seed_a";
-  a.label = "Seed A";
-  a.help = "The latent at t = 0";
-  a.kind = ControlKind::Seed;
-  a.default_value = "1";
-  ControlSpec b = a;
-  b.id = "seed_b";
-  b.label = "Seed B";
-  b.help = "The latent at t = 1";
-  b.default_value = "2";
-  ControlSpec t;
-  t.id = "t";
-  t.label = "t";
-  t.help = "Position between A (0) and B (1)";
-  t.kind = ControlKind::Slider;
-  t.min = 0;
-  t.max = 1;
-  t.decimals = 3;
-  t.default_value = "0";
-  ControlSpec mode;
-  mode.id = "mode";
-  mode.label = "Path";
-  mode.help = "slerp: along the great circle; lerp: along the line";
-  mode.kind = ControlKind::Choice;
-  mode.choices = {"slerp", "lerp"};
-  mode.default_value = "slerp";
-  v.controls = {a, b, t, mode, latent_sample_options(false).front()};
-  if (conditional) {
-    ControlSpec cls;
-    cls.id = "class";
-    cls.label = "Class";
-    cls.help = "The class the generator draws";
-    cls.kind = ControlKind::Class;
-    cls.default_value = "0";
-    v.controls.push_back(cls);
-  }
+  v.controls = {seed_control("seed_a", "Seed A", "The latent at t = 0", 1),
+                seed_control("seed_b", "Seed B", "The latent at t = 1", 2),
+                slider_control("t", "t", "Position between A (0) and B (1)", 0, 1, 0, 3),
+                choice_control("mode", "Path", "slerp: along the great circle; lerp: along the line", {"slerp", "lerp"},
+                               "slerp"),
+                truncation_control()};
+  if (conditional) v.controls.push_back(class_control("class", "Class", "The class the generator draws", false));
   v.outputs = {{"image", "Image", OutputKind::Image, "G(z) for the latent between A and B"}};
   return v;
 }
