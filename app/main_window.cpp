@@ -235,6 +235,10 @@ void MainWindow::composeFor(const gan::Capabilities& caps, const QString& model)
   panel_tabs_->setVisible(!panels_.isEmpty());
   loss_plot_->setSeries(caps.series);
   metrics_box_->setVisible(caps.noise_metrics);
+  plot_tabs_->setTabEnabled(1, caps.noise_metrics);  // FID / KID / IS of samples drawn from noise
+  plot_tabs_->setTabToolTip(1, caps.noise_metrics ? QString()
+                                                  : tr("Translations are measured with gan-explorer metrics"));
+  if (!caps.noise_metrics) plot_tabs_->setCurrentIndex(0);
   if (!caps.noise_metrics) metric_settings_->setValues(false, metric_settings_->every(), metric_settings_->samples(), {});
 }
 
