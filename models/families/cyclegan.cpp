@@ -361,7 +361,9 @@ FamilyInfo cyclegan_family_info() {
        ParamType::Int, 0, 1000, "50", {}, false},
       {"lr_constant_steps", "Constant-rate steps", "Steps at the full learning rate", ParamType::Int, 0, 1e9, "2000",
        {}, false},
-      {"lr_decay_steps", "Decay steps", "Steps over which the learning rate then falls linearly to 0", ParamType::Int,
+      {"lr_decay_steps", "Decay steps",
+       "Steps over which the learning rate then falls linearly to 0 (and stays there: cover the run with both)",
+       ParamType::Int,
        0, 1e9, "2000", {}, false},
       {"resolution", "Resolution", "Side of the images; data are resized and centre-cropped to it", ParamType::Choice,
        0, 0, "32", {"16", "32", "64", "128", "256"}, false},
@@ -378,6 +380,15 @@ FamilyInfo cyclegan_family_info() {
   };
   for (auto& p : shared_params(1)) f.params.push_back(p);
   f.resolution = [](const ParamSet& p) { return static_cast<int>(p.integer("resolution")); };
+  f.check = [](const ParamSet& p) {
+    std::vector<std::string> errors;
+    const std::string layers = p.text("d_layers");
+    // Each stride-2 layer halves the side and the two stride-1 layers take 2 px off: at least 1 must be left.
+    if (layers != "auto" && (p.integer("resolution") >> std::stoi(layers)) < 3)
+      errors.push_back("a PatchGAN of " + layers + " layers needs images of at least " +
+                       std::to_string(3 << std::stoi(layers)) + " px, not " + p.text("resolution"));
+    return errors;
+  };
   f.create = [](const FamilyInfo& info, const FamilySetup& s) -> std::unique_ptr<Family> {
     return std::make_unique<CycleGan>(info, s);
   };

@@ -236,6 +236,13 @@ class TestCycleGan : public QObject {
     data.erase("B");
     const QString err = testutil::error_of([&] { Trainer(registry_, tiny(), data); });
     QVERIFY2(err.contains("needs data for Domain B"), qPrintable(err));
+    // A PatchGAN deeper than the images allow is refused before anything is built.
+    auto deep = tiny();
+    deep.params.set("d_layers", "3");
+    const QString too_deep = testutil::error_of([&] { validate(deep, registry_); });
+    QVERIFY2(too_deep.contains("a PatchGAN of 3 layers needs images of at least 24 px, not 16"), qPrintable(too_deep));
+    deep.params.set("d_layers", "2");
+    validate(deep, registry_);
   }
 };
 
