@@ -221,7 +221,6 @@ void MainWindow::composeFor(const gan::Capabilities& caps, const QString& model)
   }
   // The sample grid's options, and one panel per view.
   grid_->setOptions(caps.sample_options);
-  grid_->resetStamp();
   panel_tabs_->clear();
   qDeleteAll(panels_);
   panels_.clear();

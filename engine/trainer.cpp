@@ -73,11 +73,13 @@ void DataLoader::load(torch::serialize::InputArchive& a) {
 class Trainer::Loaders : public Streams {
  public:
   Loaders(const StreamDatasets& data, unsigned long long seed, torch::Device device) {
+    // In name order (StreamDatasets is a map): the first, "images" or "A", is seeded as the one loader
+    // of runs before streams were named.
     unsigned long long k = 0;
-    for (const auto& [name, d] : data) order_.push_back(name), (void)d;
-    // The family's stream order decides the first; StreamDatasets is sorted by name, so "images"
-    // (or "A") comes first among its streams either way.
-    for (const auto& name : order_) loaders_.emplace(name, DataLoader(data.at(name), seed + 1000003ull * k++, device));
+    for (const auto& [name, d] : data) {
+      order_.push_back(name);
+      loaders_.emplace(name, DataLoader(d, seed + 1000003ull * k++, device));
+    }
   }
   Batch next(const std::string& stream, long long n) override {
     auto it = loaders_.find(stream);

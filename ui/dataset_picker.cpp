@@ -80,16 +80,7 @@ QString DatasetPicker::spec() const {
 }
 
 void DatasetPicker::setSpec(const QString& spec, const QString& split) {
-  // "SOURCE:CLASSES" when SOURCE is built in or an existing path; else the whole text is the source.
-  const int colon = spec.lastIndexOf(':');
-  QString source = spec, classes;
-  if (colon > 0) {
-    const QString head = spec.left(colon);
-    if (head == kFashionMnist || (QFileInfo::exists(head) && !QFileInfo::exists(spec))) {
-      source = head;
-      classes = spec.mid(colon + 1);
-    }
-  }
+  const auto [source, classes] = splitDataSpec(spec);  // as the engine reads it
   setSource(source, split);
   const QSignalBlocker block(classes_);
   classes_->setCurrentText(classes);

@@ -254,6 +254,13 @@ quint64 EngineBridge::requestRender(const RenderSpec& s) {
 
 void EngineBridge::clearPanels() { impl_->explorer.clear_panels(); }
 
+QPair<QString, QString> splitDataSpec(const QString& spec) {
+  const gan::DatasetSpec d = gan::parse_dataset(spec.toStdString());
+  QStringList classes;
+  for (const auto& c : d.classes) classes << QString::fromStdString(c);
+  return {QString::fromStdString(d.source), classes.join(',')};
+}
+
 QVector<BuiltinData> builtinData() {
   QVector<BuiltinData> out;
   for (const auto& b : gan::builtin_datasets()) {

@@ -103,6 +103,8 @@ struct BuiltinData {
   QStringList classes;
 };
 QVector<BuiltinData> builtinData();
+// "SOURCE[:CLASS,...]" split as the engine reads it: the source, and the classes ("" for all).
+QPair<QString, QString> splitDataSpec(const QString& spec);
 
 class EngineBridge : public QObject {
   Q_OBJECT

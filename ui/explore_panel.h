@@ -35,8 +35,6 @@ class ExplorePanel : public QWidget {
   QString outputText(const QString& id) const;
   QString info() const;
   qint64 step() const { return step_; }
-  // Forgets the stamp shown (a new run starts its stamps afresh... they only grow, but a new panel does not know).
-  void resetStamp() { shown_ = 0; }
 
  signals:
   void requestChanged();

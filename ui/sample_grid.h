@@ -31,7 +31,6 @@ class SampleGrid : public QWidget {
   bool setResult(const RenderedResult& r);
   // Shown over the image ("No model yet", an error). Empty removes it.
   void setMessage(const QString& message);
-  void resetStamp() { shown_ = 0; }
   qint64 step() const { return step_; }
   QImage image() const;
   ImageView* view() const { return view_; }

@@ -1,19 +1,11 @@
 #include "models/core/explore.h"
 
 #include <cmath>
-#include <cstdlib>
 #include <stdexcept>
 
 #include "models/core/params.h"
 
 namespace gan {
-
-static bool parse(const std::string& text, double& out) {
-  if (text.empty()) return false;
-  char* end = nullptr;
-  out = std::strtod(text.c_str(), &end);
-  return end && *end == '\0' && std::isfinite(out);
-}
 
 std::string Values::text(const std::string& id, const std::string& fallback) const {
   auto it = text_.find(id);
@@ -24,7 +16,7 @@ double Values::number(const std::string& id, double fallback) const {
   auto it = text_.find(id);
   if (it == text_.end()) return fallback;
   double v = 0;
-  if (!parse(it->second, v)) throw std::invalid_argument(id + " must be a number, not '" + it->second + "'");
+  if (!parse_number(it->second, v)) throw std::invalid_argument(id + " must be a number, not '" + it->second + "'");
   return v;
 }
 
@@ -53,11 +45,11 @@ std::vector<std::string> check_values(const std::vector<ControlSpec>& specs, con
     double v = 0;
     switch (spec->kind) {
       case ControlKind::Seed:
-        if (!parse(value, v) || v != std::floor(v) || v < 0 || v > 2147483647.0)
+        if (!parse_number(value, v) || v != std::floor(v) || v < 0 || v > 2147483647.0)
           errors.push_back(spec->label + " (" + id + ") must be a whole number from 0 to 2147483647, not '" + value + "'");
         break;
       case ControlKind::Slider:
-        if (!parse(value, v) || ((v < spec->min || v > spec->max) && !(spec->optional && v == 0)))
+        if (!parse_number(value, v) || ((v < spec->min || v > spec->max) && !(spec->optional && v == 0)))
           errors.push_back(spec->label + " (" + id + ") must be a number from " + format_number(spec->min) +
                            " to " + format_number(spec->max) + ", not '" + value + "'");
         break;

@@ -344,6 +344,11 @@ ImageGanNets conv_nets(const FamilySetup& s, const std::function<void(DcganOptio
           [c] { return std::make_shared<ConvCriticImpl>(c); }};
 }
 
+void spectral_critic(DcganOptions&, CriticOptions& d) {
+  d.spectral = true;
+  d.norm = CriticNorm::None;
+}
+
 ImageGanNets mlp_nets(const FamilySetup& s, bool conditional) {
   MlpOptions o;
   o.latent_dim = s.params.integer("latent_dim");

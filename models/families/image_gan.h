@@ -114,6 +114,8 @@ double real_target(const ParamSet& params);
 // the way DCGAN does (N(0, 0.02); orthogonal when init = orthogonal).
 ImageGanNets conv_nets(const FamilySetup& setup,
                        const std::function<void(DcganOptions&, CriticOptions&)>& adjust = {});
+// The adjustment of SNGAN and SAGAN: spectral norm on every D layer, in place of batch norm.
+void spectral_critic(DcganOptions& g, CriticOptions& d);
 // GAN's perceptrons (cGAN's when `conditional`), initialised from the run's seed.
 ImageGanNets mlp_nets(const FamilySetup& setup, bool conditional);
 

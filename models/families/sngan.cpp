@@ -17,11 +17,7 @@ FamilyInfo sngan_family_info() {
   f.params.push_back(d_steps_param("1"));
   finish_conv_params(f, {});
   f.create = [](const FamilyInfo& info, const FamilySetup& s) -> std::unique_ptr<Family> {
-    return std::make_unique<ImageGan>(info, s, conv_nets(s, [](DcganOptions&, CriticOptions& d) {
-                                        d.spectral = true;  // spectral norm replaces batch norm
-                                        d.norm = CriticNorm::None;
-                                      }),
-                                      hinge_loss(), adam_or_sgd(s.params));
+    return std::make_unique<ImageGan>(info, s, conv_nets(s, spectral_critic), hinge_loss(), adam_or_sgd(s.params));
   };
   return f;
 }
