@@ -355,6 +355,7 @@ int cmd_sample(const Args& a) {
     std::cout << "; rows:";
     for (size_t i = 0; i < samples.row_labels.size(); ++i) std::cout << (i ? ", " : " ") << samples.row_labels[i];
   }
+  if (!samples.note.empty()) std::cout << "; " << samples.note;
   std::cout << "\n";
   return 0;
 }

@@ -23,6 +23,7 @@
 #include "ui/explore_panel.h"
 #include "ui/hyperparam_form.h"
 #include "ui/loss_plot.h"
+#include "ui/schedule_plot.h"
 #include "ui/message_bar.h"
 #include "ui/metric_plot.h"
 #include "ui/metric_settings.h"
@@ -142,6 +143,8 @@ void MainWindow::buildUi() {
   plot_tabs_ = new QTabWidget;
   plot_tabs_->addTab(loss_plot_, tr("Losses"));
   plot_tabs_->addTab(metric_plot_, tr("FID · KID · IS"));
+  schedule_plot_ = new ui::SchedulePlot;
+  plot_tabs_->addTab(schedule_plot_, tr("Schedule"));
   auto* right = new QSplitter(Qt::Vertical);
   right->addWidget(plot_tabs_);
   right->addWidget(bottom);
@@ -238,6 +241,13 @@ void MainWindow::composeFor(const gan::Capabilities& caps, const QString& model)
   plot_tabs_->setTabToolTip(1, caps.noise_metrics ? QString()
                                                   : tr("Translations are measured with gan-explorer metrics"));
   if (!caps.noise_metrics) plot_tabs_->setCurrentIndex(0);
+  schedule_plot_->setSeries(caps.series);  // the fade-in alpha and the resolution, a learning-rate factor
+  const int schedule_tab = plot_tabs_->indexOf(schedule_plot_);
+  plot_tabs_->setTabEnabled(schedule_tab, schedule_plot_->hasSchedule());
+  plot_tabs_->setTabToolTip(schedule_tab, schedule_plot_->hasSchedule() ? tr("The family's schedule against %1")
+                                                                                .arg(schedule_plot_->xLabel().toLower())
+                                                                          : tr("This family has no schedule"));
+  if (!schedule_plot_->hasSchedule() && plot_tabs_->currentIndex() == schedule_tab) plot_tabs_->setCurrentIndex(0);
   if (!caps.noise_metrics) metric_settings_->setValues(false, metric_settings_->every(), metric_settings_->samples(), {});
 }
 
@@ -304,6 +314,7 @@ void MainWindow::onStart() {
   messages_->hide();
   loss_plot_->clear();
   metric_plot_->clear();
+  schedule_plot_->clear();
 }
 
 void MainWindow::onState(UiState state, const QString& status) {
@@ -326,10 +337,13 @@ void MainWindow::onRun(const ui::RunSummary& run) {
   composeFor(run.caps, run.model);
   loss_plot_->clear();
   loss_plot_->setSeries(run.caps.series);
-  for (const auto& p : run.history)  // in the family's series order, which the legend follows
+  schedule_plot_->setSeries(run.caps.series);
+  for (const auto& p : run.history) {  // in the family's series order, which the legend follows
     for (const auto& s : run.caps.series)
       for (const auto& [n, v] : p.scalars)
         if (n.toStdString() == s.id) loss_plot_->addPoint(p.step, n, v);
+    schedule_plot_->addStep(p.step, p.scalars);
+  }
   metric_plot_->clear();
   for (const auto& m : run.metrics) metric_plot_->addSample(m);
   form_->setValues(run.params);
@@ -353,6 +367,7 @@ void MainWindow::onRun(const ui::RunSummary& run) {
 
 void MainWindow::onStats(const ui::StatsPoint& s) {
   for (const auto& [name, v] : s.scalars) loss_plot_->addPoint(s.step, name, v);
+  schedule_plot_->addStep(s.step, s.scalars);
   controls_->setProgress(s.step, run_.totalSteps, s.stepsPerSec);
 }
 

@@ -22,6 +22,7 @@ class ExplorePanel;
 class HyperParamForm;
 class LossPlot;
 class MetricPlot;
+class SchedulePlot;
 class MetricSettings;
 class MessageBar;
 class ModelPicker;
@@ -49,6 +50,7 @@ class MainWindow : public QMainWindow {
   ui::TrainingControls* controls() const { return controls_; }
   ui::LossPlot* lossPlot() const { return loss_plot_; }
   ui::MetricPlot* metricPlot() const { return metric_plot_; }
+  ui::SchedulePlot* schedulePlot() const { return schedule_plot_; }
   ui::MetricSettings* metricSettings() const { return metric_settings_; }
   QTabWidget* plotTabs() const { return plot_tabs_; }
   ui::SampleGrid* sampleGrid() const { return grid_; }
@@ -86,6 +88,7 @@ class MainWindow : public QMainWindow {
   ui::TrainingControls* controls_ = nullptr;
   ui::LossPlot* loss_plot_ = nullptr;
   ui::MetricPlot* metric_plot_ = nullptr;
+  ui::SchedulePlot* schedule_plot_ = nullptr;
   ui::MetricSettings* metric_settings_ = nullptr;
   QGroupBox* metrics_box_ = nullptr;
   QTabWidget* plot_tabs_ = nullptr;

@@ -28,6 +28,11 @@ RenderResult render_now(Snapshot& snapshot, const RenderRequest& r) {
       rows.kind = OutputKind::Text;
       for (const auto& l : samples.row_labels) rows.text += (rows.text.empty() ? "" : "\n") + l;
       out.outputs.push_back(std::move(rows));
+      Output note;
+      note.id = "note";
+      note.kind = OutputKind::Text;
+      note.text = samples.note;
+      out.outputs.push_back(std::move(note));
     } else {
       ExploreResult e = snapshot.explore(r.explore);
       out.outputs = std::move(e.outputs);

@@ -1,7 +1,7 @@
 // Takes the README's screenshots of the real main window: optionally opens a checkpoint, presses
 // Start, waits, moves the explorer, and saves a PNG. Run it under xvfb-run (scripts/screenshots.sh).
 //   gan-screenshot --out shot.png [--checkpoint CKPT] [--seconds 60] [--steps N] [--truncation T] [--t 0.4]
-//                  [--tab losses|metrics] [--metrics-every N] [--model ID] [--images FILE,FILE...]
+//                  [--tab losses|metrics|schedule] [--metrics-every N] [--model ID] [--images FILE,FILE...]
 //                  [--grid-option ID=VALUE] [--panel-option ID=VALUE]
 #include <QApplication>
 #include <QCommandLineParser>
@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
                 {"steps", "total steps for the run", "n", "0"},
                 {"truncation", "truncation threshold (0: off)", "t", "0"},
                 {"t", "explorer position 0..1", "t", "0.4"},
-                {"tab", "plot tab to show: losses or metrics", "name", "losses"},
+                {"tab", "plot tab to show: losses, metrics or schedule", "name", "losses"},
                 {"metrics-every", "turn live metrics on, every N steps", "n", "0"},
                 {"model", "family to pick before starting (a registry id)", "id"},
                 {"images", "images for the explore panels' image inputs, comma-separated", "files"},
@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
     if (const int every = p.value("metrics-every").toInt(); every > 0)
       w.metricSettings()->setValues(true, every, w.metricSettings()->samples(), QString());
     if (p.value("tab") == "metrics") w.plotTabs()->setCurrentIndex(1);
+    if (p.value("tab") == "schedule") w.plotTabs()->setCurrentIndex(2);
     if (!p.isSet("no-start")) w.controls()->startButton()->click();
     const QString trunc = p.value("truncation");
     w.sampleGrid()->options()->setValue("truncation", trunc.toDouble() > 0 ? trunc : "off");

@@ -28,6 +28,8 @@ QString axisName(gan::SeriesAxis a) {
     case gan::SeriesAxis::Output: return QObject::tr("D output");
     case gan::SeriesAxis::Accuracy: return QObject::tr("accuracy");
     case gan::SeriesAxis::Fraction: return QObject::tr("fraction");
+    case gan::SeriesAxis::Stage: return QObject::tr("stage");
+    case gan::SeriesAxis::Progress: return QObject::tr("progress");
   }
   return {};
 }
@@ -140,7 +142,43 @@ LossPlot::Series& LossPlot::seriesFor(const QString& name) {
   return series_.back();
 }
 
+bool LossPlot::addStagePoint(const QString& series, qint64 step, double value) {
+  auto found = specs_.constFind(series);
+  if (found == specs_.constEnd()) return false;
+  const gan::SeriesAxis axis = found->axis;
+  if (axis == gan::SeriesAxis::Fraction || axis == gan::SeriesAxis::Progress) return true;  // the schedule plot's
+  if (axis != gan::SeriesAxis::Stage) return false;
+  auto last = last_stage_.constFind(series);
+  const bool changed = last != last_stage_.constEnd() && *last != value;
+  last_stage_.insert(series, value);
+  if (!changed) return true;
+  StageMark m;
+  m.step = double(step);
+  m.text = QStringLiteral("%1 %2").arg(QString::fromStdString(found->label)).arg(value);
+  m.line = new QCPItemStraightLine(plot_);
+  m.line->point1->setCoords(m.step, 0);
+  m.line->point2->setCoords(m.step, 1);
+  m.line->setPen(QPen(QColor(90, 90, 90), 1, Qt::DashLine));
+  m.label = new QCPItemText(plot_);
+  m.label->setPositionAlignment(Qt::AlignTop | Qt::AlignLeft);
+  m.label->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+  m.label->position->setCoords(m.step, 0.02);
+  m.label->setText(m.text);
+  m.label->setColor(QColor(90, 90, 90));
+  m.label->setPadding(QMargins(3, 0, 0, 0));
+  marks_.push_back(m);
+  markDirty();
+  return true;
+}
+
+QStringList LossPlot::stageMarks() const {
+  QStringList out;
+  for (const auto& m : marks_) out << m.text;
+  return out;
+}
+
 void LossPlot::addPoint(qint64 step, const QString& series, double value) {
+  if (addStagePoint(series, step, value)) return;
   Series& s = seriesFor(series);
   s.steps.append(double(step));
   s.values.append(value);
@@ -179,6 +217,12 @@ void LossPlot::clear() {
   }
   series_.clear();
   index_.clear();
+  for (const auto& m : marks_) {
+    plot_->removeItem(m.line);
+    plot_->removeItem(m.label);
+  }
+  marks_.clear();
+  last_stage_.clear();
   right_axes_.clear();
   plot_->yAxis2->setLabel(QString());
   applying_range_ = true;

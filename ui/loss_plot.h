@@ -15,6 +15,8 @@
 class QCheckBox;
 class QCPAxis;
 class QCPGraph;
+class QCPItemStraightLine;
+class QCPItemText;
 class QCustomPlot;
 class QLabel;
 class QSlider;
@@ -31,8 +33,11 @@ class LossPlot : public QWidget {
   void setSeries(const std::vector<gan::SeriesSpec>& specs);
   void addPoint(qint64 step, const QString& series, double value);
   void clear();
-  // Raw points received for `series` (0 for an unknown name).
+  // Raw points received for `series` (0 for an unknown name, and for the schedule's series: the
+  // Fraction and Progress series are not drawn here, a Stage series only marks where it changes).
   int pointCount(const QString& series) const;
+  // The vertical lines that mark where a Stage series changed (ProGAN's resolution), in order.
+  QStringList stageMarks() const;
   QCustomPlot* plot() const { return plot_; }
   QSize sizeHint() const override { return {560, 320}; }
 
@@ -79,7 +84,18 @@ class LossPlot : public QWidget {
   QCheckBox* auto_follow_ = nullptr;
   QTimer* replot_timer_ = nullptr;
 
+  // A Stage series's changes: a labelled vertical line at each.
+  struct StageMark {
+    double step;
+    QString text;
+    QCPItemStraightLine* line;
+    QCPItemText* label;
+  };
+  bool addStagePoint(const QString& series, qint64 step, double value);  // true when not drawn as a curve
+
   std::vector<Series> series_;
+  QHash<QString, double> last_stage_;
+  std::vector<StageMark> marks_;
   QHash<QString, int> index_;
   QHash<QString, gan::SeriesSpec> specs_;
   QStringList right_axes_;  // the kinds shown on the right axis, in order of arrival

@@ -65,6 +65,8 @@ bool SampleGrid::setResult(const RenderedResult& r) {
     const QStringList names = rows->text.split('\n');
     text += "\n" + (names.size() > 1 ? tr("rows, top to bottom: %1").arg(names.join(", ")) : names.front());
   }
+  const RenderedOutput* note = r.output(QStringLiteral("note"));  // what the images are (ProGAN's resolution)
+  if (note && !note->text.isEmpty()) text += "\n" + note->text;
   caption_->setText(text);
   return true;
 }

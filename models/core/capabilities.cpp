@@ -10,6 +10,8 @@ const char* to_string(SeriesAxis a) {
     case SeriesAxis::Output: return "output";
     case SeriesAxis::Accuracy: return "accuracy";
     case SeriesAxis::Fraction: return "fraction";
+    case SeriesAxis::Stage: return "stage";
+    case SeriesAxis::Progress: return "progress";
   }
   return "loss";
 }
@@ -107,6 +109,14 @@ const SeriesSpec* Capabilities::find_series(const std::string& id) const {
     if (s.id == id) return &s;
   return nullptr;
 }
+
+const SeriesSpec* Capabilities::first_on(SeriesAxis axis) const {
+  for (const auto& s : series)
+    if (s.axis == axis) return &s;
+  return nullptr;
+}
+
+bool Capabilities::has_schedule() const { return first_on(SeriesAxis::Fraction) || first_on(SeriesAxis::Stage); }
 
 const StreamSpec* Capabilities::find_stream(const std::string& name) const {
   for (const auto& s : streams)

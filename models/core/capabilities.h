@@ -27,6 +27,10 @@ enum class SeriesAxis {
   Output,    // the discriminator's outputs or scores, and distance estimates
   Accuracy,  // a classifier's accuracy, 0..1
   Fraction,  // a schedule in 0..1 (a fade-in alpha, a learning-rate factor)
+  Stage,     // a stage that changes now and then (ProGAN's resolution): its changes are marked on the
+             // loss plot, and it is drawn as steps beside the Fraction series on the schedule plot
+  Progress,  // the run's progress in the family's own unit (thousands of images shown): the schedule
+             // plot's x axis; not drawn itself
 };
 const char* to_string(SeriesAxis a);
 
@@ -122,6 +126,10 @@ struct Capabilities {
   // The measured accuracy series, in the order Family::classify returns its classifiers' logits.
   std::vector<std::string> classifiers() const;
   const SeriesSpec* find_series(const std::string& id) const;
+  // The first series on `axis`, or null.
+  const SeriesSpec* first_on(SeriesAxis axis) const;
+  // True when there is a schedule to plot (a Fraction or Stage series).
+  bool has_schedule() const;
   const StreamSpec* find_stream(const std::string& name) const;
   const ControlSpec* find_sample_option(const std::string& id) const;
   const TranslationSpec* find_translation(const std::string& id) const;

@@ -62,6 +62,7 @@ struct Samples {
   torch::Tensor images;  // N x C x H x W uint8
   int columns = 8;
   std::vector<std::string> row_labels;
+  std::string note;  // what the images are, when it is not obvious ("8x8, shown at 32x32")
 };
 
 // A frozen copy of what a family renders with, detached from training: safe to use on another thread

@@ -15,6 +15,7 @@ FamilyInfo cgan_conv_family_info();
 FamilyInfo acgan_family_info();
 FamilyInfo sgan_family_info();
 FamilyInfo cyclegan_family_info();
+FamilyInfo progan_family_info();
 
 Registry Registry::builtin() {
   Registry r;
@@ -29,6 +30,7 @@ Registry Registry::builtin() {
   r.add(cgan_conv_family_info());
   r.add(acgan_family_info());
   r.add(sgan_family_info());
+  r.add(progan_family_info());
   r.add(cyclegan_family_info());
   return r;
 }

@@ -167,6 +167,12 @@ class ImageGanSnapshot : public Snapshot {
       : g_(std::move(g)), device_(device), class_names_(std::move(class_names)) {}
 
   Samples sample(const SampleRequest& r) override {
+    Samples out = sample_images(r);
+    out.note = g_->sample_note();
+    return out;
+  }
+
+  Samples sample_images(const SampleRequest& r) {
     if (r.inputs.defined()) throw std::invalid_argument("this model generates from noise: it takes no input images");
     if (r.n < 1) throw std::invalid_argument("the number of samples must be at least 1");
     torch::NoGradGuard no_grad;
@@ -292,8 +298,13 @@ std::shared_ptr<Snapshot> ImageGan::snapshot() const {
   copy->to(setup_.device);
   copy_module_state(ema_net_ ? *ema_net_ : *g_net_, *copy);
   copy->eval();
-  return std::make_shared<ImageGanSnapshot>(copy, setup_.device,
-                                            copy->num_classes() > 0 ? setup_.class_names : std::vector<std::string>{});
+  return latent_snapshot(copy, setup_.device,
+                         copy->num_classes() > 0 ? setup_.class_names : std::vector<std::string>{});
+}
+
+std::shared_ptr<Snapshot> latent_snapshot(std::shared_ptr<ImageGenerator> g, torch::Device device,
+                                          std::vector<std::string> class_names) {
+  return std::make_shared<ImageGanSnapshot>(std::move(g), device, std::move(class_names));
 }
 
 // ---- Networks from the params --------------------------------------------------------------------

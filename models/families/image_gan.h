@@ -108,6 +108,11 @@ double instance_noise_sigma(double sigma0, long long step, long long anneal_step
 // 1 - one-sided label smoothing, for the log loss (1 when the family has no such param).
 double real_target(const ParamSet& params);
 
+// The latent families' sampling and latent explorer for a generator (a frozen copy): the sample options
+// and view that image_family_info declares.
+std::shared_ptr<Snapshot> latent_snapshot(std::shared_ptr<ImageGenerator> g, torch::Device device,
+                                          std::vector<std::string> class_names);
+
 // ---- Networks from the params --------------------------------------------------------------------
 // DCGAN's networks (latent_dim, resolution, ngf, ndf, and the techniques' g_norm, vbn_reference,
 // g_spectral, attention_res, mbd_kernels), adjusted by the family, initialised from the run's seed

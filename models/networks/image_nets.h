@@ -4,6 +4,8 @@
 // networks and GAN's perceptrons both implement these.
 #include <torch/torch.h>
 
+#include <string>
+
 namespace gan {
 
 // What a discriminator says about a batch.
@@ -22,6 +24,9 @@ class ImageGenerator : public torch::nn::Module {
   virtual int num_classes() const = 0;  // 0: unconditional
   virtual int resolution() const = 0;
   virtual int channels() const = 0;
+  // What a user should know about the images it makes now, written beside its samples (ProGAN: the
+  // stage's resolution and how it is shown); empty for most.
+  virtual std::string sample_note() const { return {}; }
 };
 
 class ImageCritic : public torch::nn::Module {

@@ -12,7 +12,9 @@
 #include <cmath>
 #include <qcustomplot.h>
 
+#include "ui/loss_plot.h"
 #include "ui/metric_plot.h"
+#include "ui/schedule_plot.h"
 #include "ui/metric_settings.h"
 
 namespace {
@@ -508,6 +510,47 @@ class TestMetricWidgets : public QObject {
     QVERIFY(m.enableBox()->isEnabled());
     QVERIFY(m.everySpin()->isEnabled());
     QVERIFY(m.inceptionEdit()->isEnabled());
+  }
+
+  // A growing family's schedule: alpha and the resolution against images shown, its stage changes
+  // marked on the loss plot, which draws neither.
+  void scheduleAgainstImagesAndStageMarks() {
+    const std::vector<gan::SeriesSpec> specs = {
+        {"loss_d", "D loss", gan::SeriesAxis::Loss, gan::SeriesKind::PerStep, ""},
+        {"alpha", "Fade-in alpha", gan::SeriesAxis::Fraction, gan::SeriesKind::PerStep, ""},
+        {"resolution", "Resolution", gan::SeriesAxis::Stage, gan::SeriesKind::PerStep, ""},
+        {"kimg", "Images shown (thousands)", gan::SeriesAxis::Progress, gan::SeriesKind::PerStep, ""}};
+    ui::SchedulePlot schedule;
+    ui::LossPlot losses;
+    schedule.setSeries(specs);
+    losses.setSeries(specs);
+    QVERIFY(schedule.hasSchedule());
+    QCOMPARE(schedule.xLabel(), QString("Images shown (thousands)"));
+    const double alpha[] = {1, 1, 0, 0.5, 1, 0, 0.5};
+    const double side[] = {4, 4, 8, 8, 8, 16, 16};
+    for (int i = 0; i < 7; ++i) {
+      QVector<QPair<QString, double>> scalars = {
+          {"loss_d", 0.1 * i}, {"alpha", alpha[i]}, {"resolution", side[i]}, {"kimg", 0.016 * (i + 1)}};
+      schedule.addStep(i + 1, scalars);
+      for (const auto& [n, v] : scalars) losses.addPoint(i + 1, n, v);
+    }
+    QCOMPARE(schedule.pointCount("alpha"), 7);
+    QCOMPARE(schedule.pointCount("resolution"), 7);
+    QCOMPARE(schedule.pointCount("loss_d"), 0);  // not a schedule
+    auto* alpha_graph = schedule.plot()->graph(0);
+    QCOMPARE(alpha_graph->data()->at(3)->key, 0.016 * 4);  // x: images shown, not the step
+    QCOMPARE(alpha_graph->data()->at(3)->value, 0.5);
+    QCOMPARE(losses.pointCount("loss_d"), 7);
+    QCOMPARE(losses.pointCount("alpha"), 0);
+    QCOMPARE(losses.pointCount("kimg"), 0);
+    QCOMPARE(losses.pointCount("resolution"), 0);
+    QCOMPARE(losses.stageMarks(), QStringList({"Resolution 8", "Resolution 16"}));
+    losses.clear();
+    QVERIFY(losses.stageMarks().isEmpty());
+    // A family without a schedule leaves the plot empty.
+    schedule.setSeries({specs[0]});
+    QVERIFY(!schedule.hasSchedule());
+    QCOMPARE(schedule.xLabel(), QString("step"));
   }
 };
 
