@@ -29,14 +29,15 @@ double GrowthSchedule::alpha(int stage, long long shown) const {
   return static_cast<double>(std::max(0LL, shown)) / static_cast<double>(fade_);
 }
 
-bool GrowthSchedule::advance(int& stage, long long& shown, long long n) const {
+GrowthSchedule::Change GrowthSchedule::advance(int& stage, long long& shown, long long n) const {
+  const bool fading = alpha(stage, shown) < 1;
   shown += n;
   if (stage + 1 < stages_ && shown >= stage_length(stage)) {
+    shown -= stage_length(stage);
     ++stage;
-    shown = 0;
-    return true;
+    return Change::NewStage;
   }
-  return false;
+  return fading && alpha(stage, shown) >= 1 ? Change::FadeDone : Change::None;
 }
 
 std::string growth_note(int stage, double alpha, int resolution) {
@@ -65,6 +66,7 @@ ProganOptions progan_options(const FamilySetup& s) {
   o.channels = s.image_channels;
   o.fmap_base = s.params.integer("fmap_base");
   o.fmap_max = s.params.integer("fmap_max");
+  o.mbstd_group = s.params.integer("mbstd_group");
   if (o.channels < 1 || o.channels > 4) throw std::invalid_argument("ProGAN's networks need 1 to 4 image channels");
   return o;
 }
@@ -148,8 +150,9 @@ class Progan : public Family {
 
     images_ += b;
     const int side = stage_side(stage_);
-    // A new stage starts with fresh optimizer moments, as the paper's code does.
-    if (schedule_.advance(stage_, shown_, b)) reset_optimizers();
+    // A fade and the stabilising phase after it start with fresh optimizer moments, as the paper's
+    // code does (it resets Adam whenever the level of detail enters or leaves a transition).
+    if (schedule_.advance(stage_, shown_, b) != GrowthSchedule::Change::None) reset_optimizers();
     apply_growth();
     return {{"loss_d", loss_d.item<double>()},
             {"loss_g", loss_g.item<double>()},
@@ -281,10 +284,14 @@ FamilyInfo progan_family_info() {
                       "128", {}, false});
   f.params.push_back({"resolution", "Resolution", "The final side; training starts at 4x4 and doubles to it",
                       ParamType::Choice, 0, 0, "32", {"8", "16", "32", "64", "128"}, false});
-  f.params.push_back({"fmap_base", "Feature maps base", "Channels at side s are min(max, base / s) (the paper: 8192)",
+  f.params.push_back({"fmap_base", "Feature maps base", "Channels at side s are min(max, base / s) (the paper's networks: 16384)",
                       ParamType::Int, 64, 65536, "1024", {}, false});
   f.params.push_back({"fmap_max", "Feature maps max", "The most channels at any side (the paper: 512)", ParamType::Int,
                       4, 1024, "64", {}, false});
+  f.params.push_back({"mbstd_group", "Minibatch stddev group",
+                      "Images per group of the minibatch standard deviation: 4 as the reference code; 0: the whole "
+                      "minibatch, as the paper's text",
+                      ParamType::Int, 0, 4096, "4", {}, false});
   for (auto& p : shared_params(16)) f.params.push_back(p);
   f.create = [](const FamilyInfo& info, const FamilySetup& s) -> std::unique_ptr<Family> {
     return std::make_unique<Progan>(info, s);

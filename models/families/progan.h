@@ -11,9 +11,10 @@ class GrowthSchedule {
   GrowthSchedule(int stages, long long fade_images, long long stable_images);
   // Alpha after `shown` images of `stage`.
   double alpha(int stage, long long shown) const;
-  // Counts n more images shown; moves to the next stage (shown back to 0) when this one is complete.
-  // True when it moved.
-  bool advance(int& stage, long long& shown, long long n) const;
+  // Counts n more images shown; moves to the next stage when this one is complete, carrying the
+  // images beyond its end into the next. Returns what happened.
+  enum class Change { None, FadeDone, NewStage };
+  Change advance(int& stage, long long& shown, long long n) const;
   long long stage_length(int stage) const;
   int stages() const { return stages_; }
 

@@ -34,10 +34,10 @@ void check_growth(int stage, double alpha, int stages) {
 
 double he_scale(long long fan_in, double gain) { return std::sqrt(gain / static_cast<double>(fan_in)); }
 
-EqualizedConvImpl::EqualizedConvImpl(long long in, long long out, int kernel, int pad, double gain)
+EqualizedConvImpl::EqualizedConvImpl(long long in, long long out, int kernel, int pad, double gain, bool with_bias)
     : scale(he_scale(in * (kernel > 0 ? kernel * kernel : 1), gain)), padding(pad) {
   weight = register_parameter("weight", kernel > 0 ? torch::randn({out, in, kernel, kernel}) : torch::randn({out, in}));
-  bias = register_parameter("bias", torch::zeros({out}));
+  if (with_bias) bias = register_parameter("bias", torch::zeros({out}));
 }
 
 torch::Tensor EqualizedConvImpl::forward(const torch::Tensor& x) {
@@ -49,10 +49,15 @@ torch::Tensor pixel_norm(const torch::Tensor& x, double eps) {
   return x * torch::rsqrt(x.pow(2).mean(1, /*keepdim=*/true) + eps);
 }
 
-torch::Tensor minibatch_stddev(const torch::Tensor& x, double eps) {
-  auto std = torch::sqrt((x - x.mean(0, true)).pow(2).mean(0) + eps);  // C x H x W, over the minibatch
-  auto stat = std.mean().reshape({1, 1, 1, 1}).expand({x.size(0), 1, x.size(2), x.size(3)});
-  return torch::cat({x, stat}, 1);
+torch::Tensor minibatch_stddev(const torch::Tensor& x, long long group, double eps) {
+  const long long n = x.size(0);
+  long long g = group > 0 ? std::min(group, n) : n;
+  if (n % g != 0) g = n;
+  // [G, M, C, H, W]: image i is in group i % M, as the reference code's reshape puts it.
+  auto y = x.reshape({g, n / g, x.size(1), x.size(2), x.size(3)});
+  auto std = torch::sqrt((y - y.mean(0, true)).pow(2).mean(0) + eps);  // M x C x H x W, over each group
+  auto stat = std.mean({1, 2, 3}).reshape({1, n / g, 1, 1, 1}).expand({g, n / g, 1, x.size(2), x.size(3)});
+  return torch::cat({x, stat.reshape({n, 1, x.size(2), x.size(3)})}, 1);
 }
 
 long long progan_channels(int side, long long fmap_base, long long fmap_max) {
@@ -74,7 +79,8 @@ ProganGeneratorImpl::ProganGeneratorImpl(const ProganOptions& o) : options(o) {
   auto ch = [&](int side) { return progan_channels(side, o.fmap_base, o.fmap_max); };
   // The paper's first layer is a 4x4 convolution of the 1x1 latent: a fully connected layer to 16
   // positions, with the gain that makes its outputs match a convolution's (sqrt(2) / 4).
-  project = register_module("project", EqualizedConv(o.latent_dim, ch(4) * 16, 0, 0, 2.0 / 16));
+  project = register_module("project", EqualizedConv(o.latent_dim, ch(4) * 16, 0, 0, 2.0 / 16, /*with_bias=*/false));
+  project_bias = register_parameter("project_bias", torch::zeros({ch(4)}));
   conv4 = register_module("conv4", EqualizedConv(ch(4), ch(4), 3, 1));
   to_rgb.push_back(register_module("to_rgb0", EqualizedConv(ch(4), o.channels, 1, 0, 1.0)));
   for (int s = 1; s < stages; ++s) {
@@ -99,7 +105,7 @@ torch::Tensor ProganGeneratorImpl::forward(const torch::Tensor& z) {
   const int st = stage();
   const double a = alpha();
   const long long c4 = conv4->weight.size(0);
-  auto x = lrelu(project->forward(pixel_norm(z))).view({z.size(0), c4, 4, 4});
+  auto x = lrelu(project->forward(pixel_norm(z)).view({z.size(0), c4, 4, 4}) + project_bias.view({1, c4, 1, 1}));
   x = pixel_norm(lrelu(conv4->forward(pixel_norm(x))));
   torch::Tensor previous;
   for (int s = 1; s <= st; ++s) {
@@ -159,7 +165,7 @@ CriticOutput ProganCriticImpl::judge(const torch::Tensor& x, const torch::Tensor
     h = downsample(lrelu(cb->forward(lrelu(ca->forward(h)))));
     if (s == st && a < 1) h = a * h + (1 - a) * lrelu(from_rgb[static_cast<size_t>(s - 1)]->forward(downsample(x)));
   }
-  h = lrelu(conv4->forward(minibatch_stddev(h)));
+  h = lrelu(conv4->forward(minibatch_stddev(h, options.mbstd_group)));
   auto features = lrelu(conv_full->forward(h)).flatten(1);
   CriticOutput out;
   out.score = dense->forward(features).view({-1});

@@ -16,9 +16,10 @@ namespace gan {
 double he_scale(long long fan_in, double gain = 2.0);
 
 // A convolution (or, with kernel 0, a fully connected layer) with an equalised learning rate: its
-// weights are stored as N(0, 1) and multiplied by he_scale(fan_in) at every call, its bias starts at 0.
+// weights are stored as N(0, 1) and multiplied by he_scale(fan_in) at every call, its bias (unless
+// with_bias is false) starts at 0.
 struct EqualizedConvImpl : torch::nn::Module {
-  EqualizedConvImpl(long long in, long long out, int kernel, int padding, double gain = 2.0);
+  EqualizedConvImpl(long long in, long long out, int kernel, int padding, double gain = 2.0, bool with_bias = true);
   torch::Tensor forward(const torch::Tensor& x);
   torch::Tensor weight, bias;
   double scale;
@@ -29,19 +30,24 @@ TORCH_MODULE(EqualizedConv);
 // Pixelwise feature normalisation: each pixel's feature vector divided by its RMS (eps = 1e-8).
 torch::Tensor pixel_norm(const torch::Tensor& x, double eps = 1e-8);
 
-// Minibatch standard deviation: the standard deviation of each feature at each position over the
-// minibatch, averaged into one value and joined to x as one more constant feature map.
-torch::Tensor minibatch_stddev(const torch::Tensor& x, double eps = 1e-8);
+// Minibatch standard deviation: the standard deviation of each feature at each position over a
+// group of the minibatch, averaged into one value and joined to x as one more constant feature map.
+// group 0: the whole minibatch (the paper's text); group G: groups of min(G, N) images, as the
+// reference code (G = 4), each image getting its group's value (N must then be a multiple of the
+// group; otherwise the whole minibatch is used).
+torch::Tensor minibatch_stddev(const torch::Tensor& x, long long group = 0, double eps = 1e-8);
 
-// Channels at a side: min(fmap_max, fmap_base / side) (the paper: 8192 / side, at most 512).
+// Channels at a side: min(fmap_max, fmap_base / side). The paper's networks are fmap_base 16384 and
+// fmap_max 512 in these terms (the reference code's 8192 counts from the previous side).
 long long progan_channels(int side, long long fmap_base, long long fmap_max);
 
 struct ProganOptions {
   long long latent_dim = 128;
   int resolution = 32;  // the final side, a power of two from 8 to 128
   int channels = 1;
-  long long fmap_base = 2048;
-  long long fmap_max = 128;
+  long long fmap_base = 1024;
+  long long fmap_max = 64;
+  long long mbstd_group = 4;  // minibatch_stddev's group
 };
 
 // The number of stages: 4x4 is stage 0, the final resolution stage log2(resolution) - 2.
@@ -64,7 +70,8 @@ struct ProganGeneratorImpl : ImageGenerator {
   double alpha() const;
 
   ProganOptions options;
-  EqualizedConv project{nullptr};  // z (as 1x1) -> 4x4 by a 4x4 "full" convolution
+  EqualizedConv project{nullptr};  // z (as 1x1) -> 4x4 by a 4x4 "full" convolution (no bias of its own)
+  torch::Tensor project_bias;       // one per channel, added after the reshape to 4x4
   EqualizedConv conv4{nullptr};
   std::vector<std::pair<EqualizedConv, EqualizedConv>> blocks;  // block s: side 4*2^(s-1) -> 4*2^s
   std::vector<EqualizedConv> to_rgb;                              // per stage, 1x1, linear

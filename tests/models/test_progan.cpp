@@ -63,16 +63,21 @@ class TestProgan : public QObject {
     QCOMPARE(s.alpha(1, 140), 1.0);
     QCOMPARE(s.stage_length(0), 50LL);
     QCOMPARE(s.stage_length(1), 150LL);
+    using C = GrowthSchedule::Change;
     int stage = 0;
     long long shown = 0;
-    QVERIFY(!s.advance(stage, shown, 40));
-    QVERIFY(s.advance(stage, shown, 10));  // 50 images complete 4x4
+    QCOMPARE(s.advance(stage, shown, 40), C::None);
+    QCOMPARE(s.advance(stage, shown, 10), C::NewStage);  // 50 images complete 4x4
     QCOMPARE(stage, 1);
     QCOMPARE(shown, 0LL);
-    QVERIFY(!s.advance(stage, shown, 149));
-    QVERIFY(s.advance(stage, shown, 1));
+    QCOMPARE(s.advance(stage, shown, 99), C::None);
+    QCOMPARE(s.advance(stage, shown, 1), C::FadeDone);  // alpha reaches 1: the stabilising phase begins
+    QCOMPARE(s.advance(stage, shown, 49), C::None);
+    QCOMPARE(s.advance(stage, shown, 4), C::NewStage);  // 3 images past the end: carried into the next stage
     QCOMPARE(stage, 2);
-    QVERIFY(!s.advance(stage, shown, 1000000));  // the last stage goes on
+    QCOMPARE(shown, 3LL);
+    QCOMPARE(s.advance(stage, shown, 1000000), C::FadeDone);
+    QCOMPARE(s.advance(stage, shown, 1000000), C::None);  // the last stage goes on
     QCOMPARE(stage, 2);
     QCOMPARE(GrowthSchedule(3, 0, 5).alpha(2, 0), 1.0);  // no fade: a block appears at once
   }
@@ -187,6 +192,17 @@ class TestProgan : public QObject {
     // Two images 0 and 2: every feature's (biased) standard deviation is 1.
     auto pair = torch::cat({torch::zeros({1, 2, 4, 4}), torch::full({1, 2, 4, 4}, 2.0)});
     QVERIFY(torch::allclose(minibatch_stddev(pair).select(1, 2), torch::full({2, 4, 4}, std::sqrt(1 + 1e-8))));
+    // Groups of 2 among 4 images (image i in group i % 2, as the reference's reshape): images 0 and 2
+    // differ by 2 (std 1), images 1 and 3 are equal (std 0, plus eps).
+    auto four = torch::stack({torch::zeros({1, 2, 2}), torch::full({1, 2, 2}, 5.0), torch::full({1, 2, 2}, 2.0),
+                              torch::full({1, 2, 2}, 5.0)});
+    auto grouped = minibatch_stddev(four, 2).select(1, 1);
+    QVERIFY(torch::allclose(grouped[0], torch::full({2, 2}, std::sqrt(1 + 1e-8))));
+    QVERIFY(torch::allclose(grouped[2], grouped[0]));
+    QVERIFY(torch::allclose(grouped[1], torch::full({2, 2}, 1e-4), 1e-6, 1e-9));
+    QVERIFY(torch::allclose(grouped[3], grouped[1]));
+    // A group that does not divide the minibatch falls back to the whole of it.
+    QVERIFY(torch::allclose(minibatch_stddev(four.slice(0, 0, 3), 2), minibatch_stddev(four.slice(0, 0, 3), 0)));
   }
 
   void growthKeepsTheOldBlocks() {
