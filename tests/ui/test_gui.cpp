@@ -12,6 +12,7 @@
 #include "ui/model_picker.h"
 #include "ui/hyperparam_form.h"
 #include "ui/loss_plot.h"
+#include "ui/schedule_plot.h"
 #include "ui/message_bar.h"
 #include "ui/metric_plot.h"
 #include "ui/metric_settings.h"
@@ -89,6 +90,32 @@ class TestGui : public QObject {
     QVERIFY(QFile::exists(w.runDir() + "/checkpoint.pt"));
     QVERIFY(QFile::exists(w.runDir() + "/log.jsonl"));
     QVERIFY(w.controls()->startButton()->isEnabled());
+  }
+
+  // ProGAN: the Schedule tab plots alpha and the resolution against images shown as it trains, the
+  // loss plot marks the growth, and the grid says at which resolution its images were drawn.
+  void growingFamilyShowsItsSchedule() {
+    MainWindow w;
+    w.show();
+    QVERIFY(!w.plotTabs()->isTabEnabled(2));  // DCGAN has no schedule
+    w.modelPicker()->setCurrentId("progan");
+    QVERIFY(w.plotTabs()->isTabEnabled(2));
+    w.datasetPicker()->setSource(data_, "train");
+    gan::ParamSet p;
+    for (auto [k, v] : {std::pair{"resolution", "16"}, {"fmap_base", "64"}, {"fmap_max", "8"}, {"latent_dim", "8"},
+                        {"batch", "8"}, {"fade_images", "32"}, {"stable_images", "16"}})
+      p.set(k, v);
+    w.form()->setValues(p);
+    w.controls()->setTotalSteps(1000000);
+    QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(w.schedulePlot()->pointCount("alpha") > 0, 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(w.sampleGrid()->caption().contains("shown at 16\u00d716"), 30000);
+    // 2 steps at 4x4, then 8x8 fades in: the loss plot marks it.
+    QTRY_VERIFY_WITH_TIMEOUT(w.lossPlot()->stageMarks().contains("Resolution 8"), 30000);
+    QCOMPARE(w.lossPlot()->pointCount("alpha"), 0);
+    QCOMPARE(w.schedulePlot()->xLabel(), QString("Images shown (thousands)"));
+    QTest::mouseClick(w.controls()->stopButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Finished, 30000);
   }
 
   // A conditional model shows class pickers: the grid one row per class (the same latent down each
