@@ -24,11 +24,17 @@ torch::Tensor downsample(const torch::Tensor& x, long long factor = 2) {
 
 torch::Tensor make_growth() { return torch::tensor({0.0, 1.0}, torch::kDouble); }
 
-void check_growth(int stage, double alpha, int stages) {
-  if (stage < 0 || stage >= stages)
-    throw std::invalid_argument("ProGAN stage " + std::to_string(stage) + " is outside 0.." + std::to_string(stages - 1));
+// The [stage, alpha] buffer both networks carry.
+void write_growth(torch::Tensor& growth, int stage, double alpha, size_t stages) {
+  if (stage < 0 || stage >= static_cast<int>(stages))
+    throw std::invalid_argument("ProGAN stage " + std::to_string(stage) + " is outside 0.." +
+                                std::to_string(static_cast<int>(stages) - 1));
   if (!(alpha >= 0 && alpha <= 1)) throw std::invalid_argument("the fade-in alpha must be in [0, 1]");
+  torch::NoGradGuard no_grad;
+  growth.copy_(torch::tensor({static_cast<double>(stage), alpha}, torch::kDouble));
 }
+int growth_stage(const torch::Tensor& growth) { return static_cast<int>(growth[0].item<double>()); }
+double growth_alpha(const torch::Tensor& growth) { return growth[1].item<double>(); }
 
 }  // namespace
 
@@ -93,13 +99,9 @@ ProganGeneratorImpl::ProganGeneratorImpl(const ProganOptions& o) : options(o) {
   growth = register_buffer("growth", make_growth());
 }
 
-void ProganGeneratorImpl::set_growth(int stage, double alpha) {
-  check_growth(stage, alpha, static_cast<int>(to_rgb.size()));
-  torch::NoGradGuard no_grad;
-  growth.copy_(torch::tensor({static_cast<double>(stage), alpha}, torch::kDouble));
-}
-int ProganGeneratorImpl::stage() const { return static_cast<int>(growth[0].item<double>()); }
-double ProganGeneratorImpl::alpha() const { return growth[1].item<double>(); }
+void ProganGeneratorImpl::set_growth(int stage, double alpha) { write_growth(growth, stage, alpha, to_rgb.size()); }
+int ProganGeneratorImpl::stage() const { return growth_stage(growth); }
+double ProganGeneratorImpl::alpha() const { return growth_alpha(growth); }
 
 torch::Tensor ProganGeneratorImpl::forward(const torch::Tensor& z) {
   const int st = stage();
@@ -143,13 +145,9 @@ ProganCriticImpl::ProganCriticImpl(const ProganOptions& o) : options(o) {
   growth = register_buffer("growth", make_growth());
 }
 
-void ProganCriticImpl::set_growth(int stage, double alpha) {
-  check_growth(stage, alpha, static_cast<int>(from_rgb.size()));
-  torch::NoGradGuard no_grad;
-  growth.copy_(torch::tensor({static_cast<double>(stage), alpha}, torch::kDouble));
-}
-int ProganCriticImpl::stage() const { return static_cast<int>(growth[0].item<double>()); }
-double ProganCriticImpl::alpha() const { return growth[1].item<double>(); }
+void ProganCriticImpl::set_growth(int stage, double alpha) { write_growth(growth, stage, alpha, from_rgb.size()); }
+int ProganCriticImpl::stage() const { return growth_stage(growth); }
+double ProganCriticImpl::alpha() const { return growth_alpha(growth); }
 
 torch::Tensor ProganCriticImpl::forward(const torch::Tensor& x) { return judge(x, {}).score; }
 

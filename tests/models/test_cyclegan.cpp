@@ -11,6 +11,7 @@
 #include "models/layers/image_pool.h"
 #include "models/losses/adversarial.h"
 #include "models/networks/cyclegan.h"
+#include "tests/support/resume_util.h"
 #include "tests/support/test_util.h"
 
 using namespace gan;
@@ -214,18 +215,7 @@ class TestCycleGan : public QObject {
     auto data = two_domains(10);  // 10 images, batch 4: the resume falls mid-epoch
     QTemporaryDir tmp;
     const std::string path = tmp.path().toStdString() + "/cyclegan.pt";
-    Trainer straight(registry_, tiny(), data);
-    std::vector<Scalars> expected;
-    for (int i = 0; i < 8; ++i) expected.push_back(straight.step().scalars);
-    Trainer first(registry_, tiny(), data);
-    for (int i = 0; i < 4; ++i) first.step();
-    first.save_checkpoint(path);
-    Trainer resumed(read_checkpoint(path, registry_), data);
-    for (int i = 4; i < 8; ++i) {
-      const auto s = resumed.step().scalars;
-      QCOMPARE(s.size(), expected[size_t(i)].size());
-      for (size_t k = 0; k < s.size(); ++k) QCOMPARE(s[k].second, expected[size_t(i)][k].second);
-    }
+    testutil::check_exact_resume(registry_, tiny(), data, 4, 8, path);
     // An opened checkpoint shows its preview without any data.
     Checkpoint ck = read_checkpoint(path, registry_);
     QCOMPARE(ck.family->snapshot()->sample({}).images.size(0), 6 * 8LL);
