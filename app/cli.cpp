@@ -19,11 +19,13 @@
 #include "engine/bench.h"
 #include "engine/classifier_cache.h"
 #include "engine/metric_eval.h"
+#include "engine/swd.h"
 #include "engine/explorer.h"
 #include "engine/image.h"
 #include "engine/session.h"
 #include "engine/threads.h"
 #include "engine/trainer.h"
+#include "models/core/random.h"
 
 namespace gan {
 namespace {
@@ -575,8 +577,18 @@ int cmd_metrics(const Args& a) {
   say("generating " + std::to_string(n) + " images");
   auto fake = metric_samples(*ck.family, n);
   auto p = evaluator.evaluate(fake, ck.step);
-  if (as_json) std::cout << to_json(p).dump(2) << "\n";
-  else std::cout << a.need("checkpoint") << " at step " << p.step << ":\n" << describe(p) << "\n";
+  // ProGAN's sliced Wasserstein distance, on as many real images (a seeded random subset) as samples.
+  say("sliced Wasserstein distance");
+  const long long m = std::min<long long>(fake.size(0), real->images().size(0));
+  auto pick = torch::randperm(real->images().size(0), make_cpu_generator(kMetricSeed), torch::kLong).slice(0, 0, m);
+  const SwdResult swd = sliced_wasserstein_distance(real->images().index_select(0, pick), fake.slice(0, 0, m));
+  if (as_json) {
+    auto j = to_json(p);
+    j["swd"] = {{"sides", swd.sides}, {"per_level_x1e3", swd.per_level}, {"mean_x1e3", swd.mean}, {"n", swd.n}};
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << a.need("checkpoint") << " at step " << p.step << ":\n" << describe(p) << "\n" << describe(swd) << "\n";
+  }
   return 0;
 }
 
