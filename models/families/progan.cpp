@@ -59,6 +59,10 @@ struct ProganGrowingGenerator : ProganGeneratorImpl {
   std::string sample_note() const override { return growth_note(stage(), alpha(), options.resolution); }
 };
 
+// `grow off`: the same networks at the final side from the start, nothing to fade in (the paper's
+// Figure 4 baseline).
+bool grows(const ParamSet& p) { return p.text("grow") != "off"; }
+
 ProganOptions progan_options(const FamilySetup& s) {
   ProganOptions o;
   o.latent_dim = s.params.integer("latent_dim");
@@ -93,8 +97,7 @@ class Progan : public Family {
         d_net_(std::make_shared<ProganCriticImpl>(options_)),
         g_("G", g_net_),
         d_("D", d_net_),
-        // Without growing there is nothing to fade in.
-        schedule_(progan_stages(options_.resolution), s.params.text("grow") == "off" ? 0 : s.params.integer("fade_images"),
+        schedule_(progan_stages(options_.resolution), grows(s.params) ? s.params.integer("fade_images") : 0,
                   s.params.integer("stable_images")),
         batch_(s.params.integer("batch")),
         shrink_from_(static_cast<int>(s.params.integer("batch_shrink_from"))),
@@ -110,9 +113,7 @@ class Progan : public Family {
       ema_net_->to(s.device);
       g_.set_ema(ema_net_, s.params.number("ema"));
     }
-    // Without growing, the same networks train at the final resolution from the start (the paper's
-    // Figure 4 baseline).
-    if (s.params.text("grow") == "off") stage_ = schedule_.stages() - 1;
+    if (!grows(s.params)) stage_ = schedule_.stages() - 1;
     reset_optimizers();
     apply_growth();
     add_player(g_);
@@ -136,14 +137,14 @@ class Progan : public Family {
     auto eps = torch::rand({b, 1, 1, 1}, noise, torch::kFloat).to(setup_.device);
     auto gp = gradient_penalty([&](const torch::Tensor& x) { return d_net_->forward(x); }, real, fake, eps);
     // The paper's drift term keeps the critic's scores near 0: eps_drift * E[D(x)^2].
-    auto loss_d = wasserstein_d(s_real, s_fake) + lambda_ * gp + drift_ * s_real.pow(2).mean();
+    auto loss_d = loss_.d(s_real, s_fake) + lambda_ * gp + drift_ * s_real.pow(2).mean();
     loss_d.backward();
     d_.optimizer().step();
     d_.after_update();
     // The generator's step, on fresh latents.
     auto z2 = torch::randn({b, options_.latent_dim}, noise, torch::kFloat).to(setup_.device);
     g_.optimizer().zero_grad();
-    auto loss_g = wasserstein_g(d_net_->forward(g_net_->forward(z2)));
+    auto loss_g = loss_.g(d_net_->forward(g_net_->forward(z2)));
     loss_g.backward();
     g_.optimizer().step();
     g_.after_update();
@@ -154,13 +155,13 @@ class Progan : public Family {
     // code does (it resets Adam whenever the level of detail enters or leaves a transition).
     if (schedule_.advance(stage_, shown_, b) != GrowthSchedule::Change::None) reset_optimizers();
     apply_growth();
-    return {{"loss_d", loss_d.item<double>()},
-            {"loss_g", loss_g.item<double>()},
-            {"wasserstein", (s_real.mean() - s_fake.mean()).item<double>()},
-            {"gp", gp.item<double>()},
-            {"alpha", alpha},
-            {"resolution", static_cast<double>(side)},
-            {"kimg", static_cast<double>(images_) / 1000.0}};
+    Scalars out = {{"loss_d", loss_d.item<double>()}, {"loss_g", loss_g.item<double>()}};
+    for (auto& item : loss_.report(s_real, s_fake)) out.push_back(std::move(item));  // the Wasserstein estimate
+    out.emplace_back("gp", gp.item<double>());
+    out.emplace_back("alpha", alpha);
+    out.emplace_back("resolution", static_cast<double>(side));
+    out.emplace_back("kimg", static_cast<double>(images_) / 1000.0);
+    return out;
   }
 
   std::shared_ptr<Snapshot> snapshot() const override {
@@ -209,12 +210,9 @@ class Progan : public Family {
     if (ema_net_) ema_net_->set_growth(stage_, alpha);
   }
   void reset_optimizers() {
-    const auto& p = setup_.params;
-    const auto betas = std::make_tuple(p.number("beta1"), p.number("beta2"));
-    g_.set_optimizer(std::make_unique<torch::optim::Adam>(g_net_->parameters(),
-                                                          torch::optim::AdamOptions(p.number("lr_g")).betas(betas)));
-    d_.set_optimizer(std::make_unique<torch::optim::Adam>(d_net_->parameters(),
-                                                          torch::optim::AdamOptions(p.number("lr_d")).betas(betas)));
+    const MakeOptimizer make = adam(setup_.params);
+    g_.set_optimizer(make(g_net_->parameters(), setup_.params.number("lr_g")));
+    d_.set_optimizer(make(d_net_->parameters(), setup_.params.number("lr_d")));
   }
 
   FamilySetup setup_;
@@ -223,6 +221,7 @@ class Progan : public Family {
   std::shared_ptr<ProganCriticImpl> d_net_;
   std::shared_ptr<ProganGrowingGenerator> ema_net_;
   Player g_, d_;
+  AdversarialLoss loss_ = wasserstein_loss();
   GrowthSchedule schedule_;
   long long batch_;
   int shrink_from_;

@@ -11,6 +11,7 @@
 #include "models/layers/image_pool.h"
 #include "models/losses/adversarial.h"
 #include "models/networks/cyclegan.h"
+#include "tests/support/family_util.h"
 #include "tests/support/resume_util.h"
 #include "tests/support/test_util.h"
 
@@ -44,12 +45,6 @@ TrainConfig tiny(long long steps = 100) {
                       {"seed", "5"}, {"lr", "1e-3"}})
     c.params.set(k, v);
   return c;
-}
-
-double get(const Scalars& s, const char* k) {
-  for (const auto& [n, v] : s)
-    if (n == k) return v;
-  return std::nan("");
 }
 
 Image8 solid(int w, int h, int channels, std::uint8_t v) {
@@ -135,7 +130,7 @@ class TestCycleGan : public QObject {
     c.params.set("lr_decay_steps", "4");
     Trainer t(registry_, c, two_domains());
     std::vector<double> factors;
-    for (int i = 0; i < 5; ++i) factors.push_back(get(t.step().scalars, "lr_factor"));
+    for (int i = 0; i < 5; ++i) factors.push_back(testutil::scalar(t.step().scalars, "lr_factor"));
     QCOMPARE(factors, (std::vector<double>{1.0, 1.0, 1.0, 0.75, 0.5}));
     for (auto* p : t.family().players()) {
       const auto& opt = static_cast<torch::optim::AdamOptions&>(p->optimizer().param_groups()[0].options());
@@ -151,9 +146,9 @@ class TestCycleGan : public QObject {
     for (int i = 0; i < steps; ++i) {
       const auto s = t.step().scalars;
       for (const char* k : {"loss_d_a", "loss_d_b", "loss_g_ab", "loss_g_ba", "loss_cycle", "loss_identity"})
-        QVERIFY2(std::isfinite(get(s, k)), k);
-      if (i < 5) first += get(s, "loss_cycle") / 5;
-      if (i >= steps - 5) last += get(s, "loss_cycle") / 5;
+        QVERIFY2(std::isfinite(testutil::scalar(s, k)), k);
+      if (i < 5) first += testutil::scalar(s, "loss_cycle") / 5;
+      if (i >= steps - 5) last += testutil::scalar(s, "loss_cycle") / 5;
     }
     QVERIFY2(last < 0.7 * first, qPrintable(QString("cycle loss %1 -> %2").arg(first).arg(last)));
   }

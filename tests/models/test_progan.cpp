@@ -32,12 +32,6 @@ TrainConfig tiny(long long steps = 40) {
   return c;
 }
 
-double get(const Scalars& s, const char* k) {
-  for (const auto& [n, v] : s)
-    if (n == k) return v;
-  return std::nan("");
-}
-
 ProganOptions small_options() {
   ProganOptions o;
   o.latent_dim = 8;
@@ -88,9 +82,9 @@ class TestProgan : public QObject {
     std::vector<double> alpha, side, kimg;
     for (int i = 0; i < 18; ++i) {
       const auto s = t.step().scalars;
-      alpha.push_back(get(s, "alpha"));
-      side.push_back(get(s, "resolution"));
-      kimg.push_back(get(s, "kimg"));
+      alpha.push_back(testutil::scalar(s, "alpha"));
+      side.push_back(testutil::scalar(s, "resolution"));
+      kimg.push_back(testutil::scalar(s, "kimg"));
     }
     // 2 steps at 4x4; 4 fading steps at 8x8 (alpha 0, 1/4, 1/2, 3/4) and 2 stable; the same at 16x16.
     const std::vector<double> want_alpha = {1, 1, 0, 0.25, 0.5, 0.75, 1, 1, 0, 0.25, 0.5, 0.75, 1, 1, 1, 1, 1, 1};
@@ -218,7 +212,7 @@ class TestProgan : public QObject {
     auto noise = make_cpu_generator(4);
     testutil::step(*family, [&] { return Batch{from_uint8(data->images().slice(0, 0, 4)), {}}; }, noise);
     auto s2 = testutil::step(*family, [&] { return Batch{from_uint8(data->images().slice(0, 4, 8)), {}}; }, noise);
-    QCOMPARE(get(s2, "resolution"), 4.0);  // 8 images: the 4x4 stage is complete, the next step grows
+    QCOMPARE(testutil::scalar(s2, "resolution"), 4.0);  // 8 images: the 4x4 stage is complete, the next step grows
     // The 4x4 layers trained; the 8x8 block was neither trained nor re-initialised when it was added.
     QVERIFY(!torch::equal(g.named_parameters()["conv4.weight"], initial_conv4));
     QVERIFY(torch::equal(g.named_parameters()["block1_a.weight"], initial_block));
@@ -244,8 +238,8 @@ class TestProgan : public QObject {
     const std::string path = tmp.path().toStdString() + "/progan.pt";
     const auto expected = testutil::check_exact_resume(registry_, tiny(), {{"images", data}}, 4, 10, path);
     // Step 5 was mid-fade: alpha 1/2 at 8x8, continued from where it stopped.
-    QCOMPARE(get(expected[4], "alpha"), 0.5);
-    QCOMPARE(get(expected[4], "resolution"), 8.0);
+    QCOMPARE(testutil::scalar(expected[4], "alpha"), 0.5);
+    QCOMPARE(testutil::scalar(expected[4], "resolution"), 8.0);
     // An opened checkpoint samples at its stage without any data.
     Checkpoint ck = read_checkpoint(path, registry_);
     SampleRequest r;
@@ -259,8 +253,8 @@ class TestProgan : public QObject {
     Trainer t(registry_, c, testutil::tiny_dataset(32, 16));
     for (int i = 0; i < 8; ++i) {
       const auto s = t.step().scalars;
-      QCOMPARE(get(s, "resolution"), 16.0);
-      QCOMPARE(get(s, "alpha"), 1.0);
+      QCOMPARE(testutil::scalar(s, "resolution"), 16.0);
+      QCOMPARE(testutil::scalar(s, "alpha"), 1.0);
     }
   }
 

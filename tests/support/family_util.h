@@ -2,6 +2,7 @@
 // Helpers for tests that drive a family directly: fixed batches as its data streams, and its networks.
 #include <QtTest>
 
+#include <cmath>
 #include <functional>
 #include <string>
 #include <vector>
@@ -39,6 +40,13 @@ inline torch::nn::Module* generator(gan::Family& f) { return &image_gan(f).gener
 // Attaches images (uint8) and labels as the family's "images" stream.
 inline void attach(gan::Family& f, const torch::Tensor& images, const torch::Tensor& labels) {
   f.attach_data({{"images", {images, labels}}});
+}
+
+// The value of scalar `key` in a step's report, NaN when it has none.
+inline double scalar(const gan::Scalars& s, const std::string& key) {
+  for (const auto& [name, v] : s)
+    if (name == key) return v;
+  return std::nan("");
 }
 
 inline std::vector<std::string> series_ids(const gan::Capabilities& caps) {
