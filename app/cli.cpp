@@ -37,7 +37,8 @@ const char* kUsage =
     "        [--device cpu|cuda] [--config FILE] [--resume CKPT] [--split train|test]\n"
     "        [--data-STREAM SOURCE]   families with several streams: --data-A, --data-B (see `models`)\n"
     "        [--log-every N] [--sample-every N] [--checkpoint-every N] [--PARAM VALUE ...]\n"
-    "        [--metrics-every N] [--metrics-samples M] [--inception FILE]   live FID / KID / IS\n"
+    "        [--metrics-every N] [--metrics-samples M] [--metrics-swd K] [--inception FILE]\n"
+    "        live FID / KID / IS and MS-SSIM, and the sliced Wasserstein distance on K images (0: off)\n"
     "        [--accuracy-every N] [--accuracy-samples M]   test accuracy of SGAN / ACGAN classifiers\n"
     "  sample --checkpoint CKPT --out grid.png [--n 64] [--seed S] [--OPTION VALUE ...]\n"
     "        the family's sample options (see `models`): --truncation T, --class all|K, ...\n"
@@ -46,7 +47,9 @@ const char* kUsage =
     "  translate --checkpoint CKPT --input PATH... --out DIR [--direction AtoB|BtoA]\n"
     "        image-to-image families: every image given (a folder: every image in it), translated\n"
     "  metrics --checkpoint CKPT [--data fashion-mnist|PATH] [--split train|test] [--n 10000]\n"
-    "        [--inception FILE] [--json]   FID, KID and IS of a checkpoint, with how they were measured;\n"
+    "        [--swd 2000] [--inception FILE] [--json]   FID, KID, IS, MS-SSIM among samples and the\n"
+    "        sliced Wasserstein distance (--swd images of each set, 0: off) of a checkpoint, with how\n"
+    "        they were measured;\n"
     "        for image-to-image families, how their translations are classified (and FID) per direction\n"
     "  classifier train [--data fashion-mnist|PATH] [--epochs E] [--retrain]\n"
     "        the offline metric classifier (trained once per dataset and cached)\n"
@@ -265,6 +268,7 @@ int cmd_train(const Args& a) {
   c.checkpoint_every = static_cast<int>(a.integer("checkpoint-every", c.checkpoint_every));
   c.metrics.every = static_cast<int>(a.integer("metrics-every", c.metrics.every));
   c.metrics.samples = a.integer("metrics-samples", c.metrics.samples);
+  c.metrics.swd_samples = a.integer("metrics-swd", c.metrics.swd_samples);
   c.metrics.inception = a.get("inception", c.metrics.inception);
   c.accuracy.every = static_cast<int>(a.integer("accuracy-every", c.accuracy.every));
   c.accuracy.samples = a.integer("accuracy-samples", c.accuracy.samples);
@@ -290,7 +294,8 @@ int cmd_train(const Args& a) {
     req.config.log_every = a.has("log-every") ? c.log_every : 0;  // 0: keep the checkpoint's
     req.config.sample_every = a.has("sample-every") ? c.sample_every : 0;
     req.config.checkpoint_every = a.has("checkpoint-every") ? c.checkpoint_every : 0;
-    req.override_metrics = a.has("metrics-every") || a.has("metrics-samples") || a.has("inception");
+    req.override_metrics = a.has("metrics-every") || a.has("metrics-samples") || a.has("metrics-swd") ||
+                           a.has("inception");
     req.config.metrics = c.metrics;
     req.override_accuracy = a.has("accuracy-every") || a.has("accuracy-samples");
     req.config.accuracy = c.accuracy;
@@ -550,10 +555,12 @@ int cmd_metrics(const Args& a) {
   if (a.has("split"))
     for (auto& [name, spec] : data) spec.split = a.get("split");
   const long long n = a.integer("n", 10000);
+  const long long swd = a.integer("swd", std::min<long long>(n, kSwdImagesDefault));
   const std::string inception = a.get("inception");
   const bool as_json = a.has("json");
   reject_unused(a);
   if (n < 10) throw UsageError("--n must be at least 10 (IS uses 10 splits)");
+  if (swd < 0) throw UsageError("--swd must be 0 (off) or a number of images");
   auto say = [](const std::string& m) { std::cerr << "metrics: " << m << "\n"; };
   if (!caps.noise_metrics) {
     if (caps.translations.empty()) throw UsageError(ck.family->info().name + " has no metrics yet");
@@ -576,19 +583,10 @@ int cmd_metrics(const Args& a) {
   MetricEvaluator evaluator(extractor, real->images(), label(spec), say);
   say("generating " + std::to_string(n) + " images");
   auto fake = metric_samples(*ck.family, n);
-  auto p = evaluator.evaluate(fake, ck.step);
-  // ProGAN's sliced Wasserstein distance, on as many real images (a seeded random subset) as samples.
-  say("sliced Wasserstein distance");
-  const long long m = std::min<long long>(fake.size(0), real->images().size(0));
-  auto pick = torch::randperm(real->images().size(0), make_cpu_generator(kMetricSeed), torch::kLong).slice(0, 0, m);
-  const SwdResult swd = sliced_wasserstein_distance(real->images().index_select(0, pick), fake.slice(0, 0, m));
-  if (as_json) {
-    auto j = to_json(p);
-    j["swd"] = {{"sides", swd.sides}, {"per_level_x1e3", swd.per_level}, {"mean_x1e3", swd.mean}, {"n", swd.n}};
-    std::cout << j.dump(2) << "\n";
-  } else {
-    std::cout << a.need("checkpoint") << " at step " << p.step << ":\n" << describe(p) << "\n" << describe(swd) << "\n";
-  }
+  if (swd > 0) say("sliced Wasserstein distance on " + std::to_string(std::min(swd, n)) + " images of each set");
+  auto p = evaluator.evaluate(fake, ck.step, swd);
+  if (as_json) std::cout << to_json(p).dump(2) << "\n";
+  else std::cout << a.need("checkpoint") << " at step " << p.step << ":\n" << describe(p) << "\n";
   return 0;
 }
 

@@ -248,7 +248,9 @@ void MainWindow::composeFor(const gan::Capabilities& caps, const QString& model)
                                                                                 .arg(schedule_plot_->xLabel().toLower())
                                                                           : tr("This family has no schedule"));
   if (!schedule_plot_->hasSchedule() && plot_tabs_->currentIndex() == schedule_tab) plot_tabs_->setCurrentIndex(0);
-  if (!caps.noise_metrics) metric_settings_->setValues(false, metric_settings_->every(), metric_settings_->samples(), {});
+  if (!caps.noise_metrics)
+    metric_settings_->setValues(false, metric_settings_->every(), metric_settings_->samples(), {},
+                                metric_settings_->swdImages());
 }
 
 void MainWindow::onModelChanged(const QString& id) {
@@ -289,6 +291,7 @@ void MainWindow::onStart() {
   if (metric_settings_->enabled()) {
     spec.metricsEvery = metric_settings_->every();
     spec.metricsSamples = metric_settings_->samples();
+    spec.metricsSwd = metric_settings_->swdImages();
     spec.inceptionPath = metric_settings_->inceptionPath();
   }
   QStringList all = problems + bridge_->validate(spec);
@@ -348,7 +351,7 @@ void MainWindow::onRun(const ui::RunSummary& run) {
   for (const auto& m : run.metrics) metric_plot_->addSample(m);
   form_->setValues(run.params);
   metric_settings_->setValues(run.metricsOn, run.metricsOn ? run.metricsEvery : metric_settings_->every(),
-                              run.metricsSamples, run.inceptionPath);
+                              run.metricsSamples, run.inceptionPath, run.metricsSwd);
   if (!run.trainable) {
     for (int i = 0; i < data_pickers_.size(); ++i)
       if (run.dataSources.contains(data_streams_[i]))

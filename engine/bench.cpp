@@ -119,7 +119,7 @@ BenchReport run_bench(const BenchOptions& o, const std::function<void(const std:
       r.classifier_setup_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       // Timed: generating the images, their features, and the statistics (what a user waits for).
       const auto t1 = std::chrono::steady_clock::now();
-      auto fake = metric_samples(trainer.family(), o.fid_samples);
+      auto fake = metric_samples(trainer.family(), o.fid_samples).images;
       const auto t2 = std::chrono::steady_clock::now();
       auto feats = extract_all(evaluator.extractor(), fake).features;
       const auto t3 = std::chrono::steady_clock::now();

@@ -27,7 +27,11 @@ json to_json(const TrainConfig& c) {
               {"log_every", c.log_every},
               {"sample_every", c.sample_every},
               {"checkpoint_every", c.checkpoint_every},
-              {"metrics", {{"every", c.metrics.every}, {"samples", c.metrics.samples}, {"inception", c.metrics.inception}}},
+              {"metrics",
+               {{"every", c.metrics.every},
+                {"samples", c.metrics.samples},
+                {"swd_samples", c.metrics.swd_samples},
+                {"inception", c.metrics.inception}}},
               {"accuracy", {{"every", c.accuracy.every}, {"samples", c.accuracy.samples}}},
               {"out_dir", c.out_dir},
               {"image_channels", c.image_channels},
@@ -83,12 +87,13 @@ TrainConfig config_from_json(const json& j) {
     c.checkpoint_every = j.value("checkpoint_every", c.checkpoint_every);
     if (j.contains("metrics")) {
       const auto& m = j.at("metrics");
-      if (!m.is_object()) throw std::invalid_argument("'metrics' must be an object {every, samples, inception}");
+      if (!m.is_object()) throw std::invalid_argument("'metrics' must be an object {every, samples, swd_samples, inception}");
       for (const auto& item : m.items())
-        if (item.key() != "every" && item.key() != "samples" && item.key() != "inception")
+        if (item.key() != "every" && item.key() != "samples" && item.key() != "swd_samples" && item.key() != "inception")
           throw std::invalid_argument("unknown metrics key '" + item.key() + "'");
       c.metrics.every = m.value("every", c.metrics.every);
       c.metrics.samples = m.value("samples", c.metrics.samples);
+      c.metrics.swd_samples = m.value("swd_samples", c.metrics.swd_samples);
       c.metrics.inception = m.value("inception", c.metrics.inception);
     }
     if (j.contains("accuracy")) {
@@ -143,6 +148,10 @@ TrainConfig validate(const TrainConfig& c, const Registry& registry) {
   if (c.metrics.every < 0) errors.push_back("metrics every must be 0 (off) or a number of steps");
   if (c.metrics.every > 0 && c.metrics.samples < 10)
     errors.push_back("metrics need at least 10 generated samples (IS uses 10 splits)");
+  if (c.metrics.swd_samples < 0) errors.push_back("metrics swd_samples must be 0 (off) or a number of images");
+  if (c.metrics.swd_samples > c.metrics.samples)
+    errors.push_back("metrics swd_samples (" + std::to_string(c.metrics.swd_samples) +
+                     ") cannot be more than the generated samples (" + std::to_string(c.metrics.samples) + ")");
   if (c.accuracy.every < 0) errors.push_back("accuracy every must be 0 (off) or a number of steps");
   if (c.accuracy.samples < 0) errors.push_back("accuracy samples must be 0 (the whole test set) or more");
   if (errors.empty() && info.check)

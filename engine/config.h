@@ -16,6 +16,7 @@ namespace gan {
 struct MetricOptions {
   int every = 0;                // steps between evaluations; 0: off
   long long samples = 2000;     // generated images per evaluation
+  long long swd_samples = 0;    // images of each set for the sliced Wasserstein distance; 0: off
   std::string inception;        // inception-2015-12-05.pt; empty: the dataset classifier
 };
 

@@ -9,6 +9,7 @@
 #include "engine/classifier_cache.h"
 #include "engine/hash.h"
 #include "engine/image.h"
+#include "engine/ms_ssim.h"
 #include "models/core/random.h"
 
 namespace gan {
@@ -32,7 +33,16 @@ json to_json(const MetricPoint& p) {
               {"n_real", p.n_real},
               {"n_fake", p.n_fake},
               {"warnings", p.warnings},
-              {"seconds", p.seconds}};
+              {"seconds", p.seconds},
+              {"ms_ssim", number_or_null(p.ms_ssim)},
+              {"ms_ssim_real", number_or_null(p.ms_ssim_real)},
+              {"swd", p.swd.n > 0 ? json{{"sides", p.swd.sides},
+                                         {"per_level_x1e3", p.swd.per_level},
+                                         {"mean_x1e3", p.swd.mean},
+                                         {"n", p.swd.n}}
+                                  : json(nullptr)},
+              {"drawn", p.drawn},
+              {"real_path", p.real_path}};
 }
 
 MetricPoint metric_point_from_json(const json& j) {
@@ -50,6 +60,18 @@ MetricPoint metric_point_from_json(const json& j) {
   p.n_fake = j.value("n_fake", 0LL);
   if (j.contains("warnings")) p.warnings = j.at("warnings").get<std::vector<std::string>>();
   p.seconds = j.value("seconds", 0.0);
+  p.ms_ssim = number_of(j, "ms_ssim");
+  p.ms_ssim_real = number_of(j, "ms_ssim_real");
+  if (j.contains("swd") && j.at("swd").is_object()) {
+    const json& w = j.at("swd");
+    p.swd.sides = w.value("sides", std::vector<int>{});
+    p.swd.per_level = w.value("per_level_x1e3", std::vector<double>{});
+    p.swd.mean = w.value("mean_x1e3", 0.0);
+    p.swd.n = w.value("n", 0LL);
+    if (p.swd.sides.size() != p.swd.per_level.size()) p.swd = SwdResult{};  // not ours: left out
+  }
+  p.drawn = j.value("drawn", "");
+  p.real_path = j.value("real_path", "");
   return p;
 }
 
@@ -58,25 +80,34 @@ std::string describe(const MetricPoint& p) {
   std::snprintf(buf, sizeof buf, "FID %.4g | KID %.4g ± %.2g | IS %.4g ± %.2g", p.fid, p.kid_mean, p.kid_std, p.is_mean,
                 p.is_std);
   std::string s = buf;
+  if (std::isfinite(p.ms_ssim)) {
+    std::snprintf(buf, sizeof buf, "\nMS-SSIM %.4f among generated pairs, %.4f among real pairs (lower: more diverse)",
+                  p.ms_ssim, p.ms_ssim_real);
+    s += buf;
+  }
+  if (p.swd.n > 0) s += "\n" + describe(p.swd);
   s += "\n  extractor: " + p.extractor;
   s += "\n  reference: " + p.reference + " (" + std::to_string(p.n_real) + " real), " + std::to_string(p.n_fake) +
        " generated";
   s += "\n  resize:    " + p.resize;
   s += "\n  FID: float64 stats, covariance N-1, trace via eigenvalues of S1*S2 (torch-fidelity); "
-       "KID: unbiased MMD^2, cubic kernel, 100 subsets of <=1000; IS: 10 splits";
+       "KID: unbiased MMD^2, cubic kernel, 100 subsets of <=1000; IS: 10 splits; MS-SSIM: consecutive pairs, "
+       "ProGAN's reference code";
+  if (!p.drawn.empty()) s += "\n  samples:   " + p.drawn;
+  if (!p.real_path.empty()) s += "\n  real:      " + p.real_path;
   for (const auto& w : p.warnings) s += "\n  warning:   " + w;
   return s;
 }
 
-torch::Tensor metric_samples(Snapshot& snapshot, const Capabilities& caps, long long n, long long seed) {
+Samples metric_samples(Snapshot& snapshot, const Capabilities& caps, long long n, long long seed) {
   SampleRequest r;
   r.n = n;
   r.seed = seed;
   if (caps.find_sample_option("class")) r.options.set("class", "mixed");  // every class in turn
-  return snapshot.sample(r).images;
+  return snapshot.sample(r);
 }
 
-torch::Tensor metric_samples(const Family& family, long long n, long long seed) {
+Samples metric_samples(const Family& family, long long n, long long seed) {
   auto snapshot = family.snapshot();
   return metric_samples(*snapshot, family.info().caps, n, seed);
 }
@@ -99,49 +130,36 @@ MetricEvaluator::MetricEvaluator(std::shared_ptr<FeatureExtractor> extractor, co
     throw std::invalid_argument("the reference set must be at least 2 uint8 N x C x H x W images");
   channels_ = static_cast<int>(real.size(1));
   resolution_ = static_cast<int>(real.size(2));
-  auto c = real.contiguous();
+  real_ = real.contiguous();
   const std::string path = cache_dir() + "/reference-" + extractor_->key() + "-" +
-                           hex64(fnv1a(c.data_ptr(), static_cast<size_t>(c.numel()))) + "-" +
-                           std::to_string(c.size(0)) + "x" + std::to_string(channels_) + "x" +
+                           hex64(fnv1a(real_.data_ptr(), static_cast<size_t>(real_.numel()))) + "-" +
+                           std::to_string(real_.size(0)) + "x" + std::to_string(channels_) + "x" +
                            std::to_string(resolution_) + ".pt";
   if (std::filesystem::exists(path)) {
     try {
       torch::serialize::InputArchive a;
       a.load_from(path);
-      torch::Tensor count;
-      a.read("mu", real_stats_.mu);
-      a.read("sigma", real_stats_.sigma);
-      a.read("kid_features", real_kid_);
+      torch::Tensor count, ms_ssim;
+      a.read("mu", plain_.stats.mu);
+      a.read("sigma", plain_.stats.sigma);
+      a.read("kid_features", plain_.kid);
       a.read("count", count);
-      real_stats_.count = count.item<int64_t>();
-      from_cache_ = real_stats_.mu.size(0) == extractor_->feature_dim();
+      a.read("ms_ssim", ms_ssim);  // absent from caches written before MS-SSIM: computed again then
+      plain_.stats.count = count.item<int64_t>();
+      plain_.ms_ssim = ms_ssim.item<double>();
+      from_cache_ = plain_.stats.mu.size(0) == extractor_->feature_dim();
     } catch (const std::exception&) {
-      from_cache_ = false;  // damaged: computed again below and written over
+      from_cache_ = false;  // damaged or older: computed again below and written over
     }
   }
   if (from_cache_) return;
-  std::vector<torch::Tensor> feats;
-  const long long n = c.size(0), batch = 100;
-  int last_tenth = -1;
-  for (long long i = 0; i < n; i += batch) {
-    if (cancel && cancel->load()) throw Cancelled();
-    feats.push_back(extractor_->extract(c.slice(0, i, std::min(n, i + batch))).features.to(torch::kFloat32));
-    const int tenth = static_cast<int>(10 * i / n);
-    if (progress && tenth != last_tenth) {
-      last_tenth = tenth;
-      progress("reference features of " + reference_ + ": " + std::to_string(tenth * 10) + "%");
-    }
-  }
-  auto all = torch::cat(feats);
-  real_stats_ = feature_stats(all);
-  auto gen = make_cpu_generator(2020);
-  auto perm = torch::randperm(n, gen, torch::kLong).slice(0, 0, std::min(n, kKidRealMax));
-  real_kid_ = all.index_select(0, perm).contiguous();
+  plain_ = reference_along({}, progress, cancel);
   torch::serialize::OutputArchive a;
-  a.write("mu", real_stats_.mu);
-  a.write("sigma", real_stats_.sigma);
-  a.write("kid_features", real_kid_);
-  a.write("count", torch::tensor(static_cast<int64_t>(real_stats_.count)));
+  a.write("mu", plain_.stats.mu);
+  a.write("sigma", plain_.stats.sigma);
+  a.write("kid_features", plain_.kid);
+  a.write("count", torch::tensor(static_cast<int64_t>(plain_.stats.count)));
+  a.write("ms_ssim", torch::tensor(plain_.ms_ssim, torch::kDouble));
   try {
     write_path_atomically(path, [&](const std::string& tmp) { a.save_to(tmp); });
   } catch (const std::exception& e) {
@@ -149,40 +167,101 @@ MetricEvaluator::MetricEvaluator(std::shared_ptr<FeatureExtractor> extractor, co
   }
 }
 
-double MetricEvaluator::fid_of_features(const torch::Tensor& features) const {
-  return frechet_distance(real_stats_, feature_stats(features));
+torch::Tensor MetricEvaluator::real_subset(long long n, long long seed) const {
+  const long long total = real_.size(0);
+  if (n >= total) return real_;
+  auto gen = make_cpu_generator(static_cast<uint64_t>(seed));
+  return real_.index_select(0, torch::randperm(total, gen, torch::kLong).slice(0, 0, n));
 }
 
-MetricPoint MetricEvaluator::evaluate(const torch::Tensor& fake, long long step) const {
+MetricEvaluator::Reference MetricEvaluator::reference_along(const std::function<torch::Tensor(const torch::Tensor&)>& path,
+                                                            const std::function<void(const std::string&)>& progress,
+                                                            const std::atomic<bool>* cancel) const {
+  // Every real image as it is; a seeded subset along a path (computed again for each path).
+  auto images = path ? path(real_subset(kPathRealMax, 2021)) : real_;
+  const std::string what = path ? reference_ + " along the samples' path" : reference_;
+  Reference r;
+  std::vector<torch::Tensor> feats;
+  const long long n = images.size(0), batch = 100;
+  int last_tenth = -1;
+  for (long long i = 0; i < n; i += batch) {
+    if (cancel && cancel->load()) throw Cancelled();
+    feats.push_back(extractor_->extract(images.slice(0, i, std::min(n, i + batch))).features.to(torch::kFloat32));
+    const int tenth = static_cast<int>(10 * i / n);
+    if (progress && tenth != last_tenth) {
+      last_tenth = tenth;
+      progress("reference features of " + what + ": " + std::to_string(tenth * 10) + "%");
+    }
+  }
+  auto all = torch::cat(feats);
+  r.stats = feature_stats(all);
+  auto gen = make_cpu_generator(2020);
+  auto perm = torch::randperm(n, gen, torch::kLong).slice(0, 0, std::min(n, kKidRealMax));
+  r.kid = all.index_select(0, perm).contiguous();
+  // The data's own diversity, on a seeded subset of pairs, for the samples' MS-SSIM to be read against.
+  auto pick = torch::randperm(n, gen, torch::kLong).slice(0, 0, std::min(n, kMsSsimRealMax));
+  r.ms_ssim = mean_pairwise_ms_ssim(images.index_select(0, pick));
+  return r;
+}
+
+double MetricEvaluator::fid_of_features(const torch::Tensor& features) const {
+  return frechet_distance(plain_.stats, feature_stats(features));
+}
+
+MetricPoint MetricEvaluator::evaluate(const torch::Tensor& fake, long long step, long long swd_images) {
+  Samples s;
+  s.images = fake;
+  return evaluate(s, step, swd_images);
+}
+
+MetricPoint MetricEvaluator::evaluate(const Samples& samples, long long step, long long swd_images) {
+  const torch::Tensor& fake = samples.images;
   if (fake.dim() != 4 || fake.scalar_type() != torch::kUInt8 || fake.size(1) != channels_ ||
       fake.size(2) != resolution_ || fake.size(3) != resolution_)
     throw std::invalid_argument("generated images must be uint8 N x " + std::to_string(channels_) + " x " +
                                 std::to_string(resolution_) + " x " + std::to_string(resolution_));
   const auto t0 = std::chrono::steady_clock::now();
+  const RealPath& path = samples.real_path;
+  if (path && along_path_.key != path.key) {
+    along_path_ = reference_along(path.apply, {}, nullptr);
+    along_path_.key = path.key;
+  }
+  const Reference& ref = path ? along_path_ : plain_;
   MetricPoint p;
   p.step = step;
   p.extractor = extractor_->label();
   p.reference = reference_;
   p.resize = extractor_->resize_method(resolution_);
-  p.n_real = real_stats_.count;
+  p.n_real = ref.stats.count;
   p.n_fake = fake.size(0);
+  p.drawn = samples.note;
+  p.real_path = path ? path.note : "";
   auto ex = extract_all(*extractor_, fake);
   if (fake.size(0) >= 2) {
-    p.fid = frechet_distance(real_stats_, feature_stats(ex.features));
-    auto kid = kernel_inception_distance(real_kid_, ex.features);
+    p.fid = frechet_distance(ref.stats, feature_stats(ex.features));
+    auto kid = kernel_inception_distance(ref.kid, ex.features);
     p.kid_mean = kid.mean;
     p.kid_std = kid.std;
+    p.ms_ssim = mean_pairwise_ms_ssim(fake);
+    p.ms_ssim_real = ref.ms_ssim;
   }
   if (fake.size(0) >= 10) {
     auto is = inception_score(ex.logits);
     p.is_mean = is.mean;
     p.is_std = is.std;
   }
+  if (swd_images > 0) {
+    // As many real images as generated ones, a seeded subset, along the samples' path.
+    const long long m = std::min<long long>({swd_images, fake.size(0), real_.size(0)});
+    auto real = real_subset(m, kMetricSeed);
+    if (path) real = path.apply(real);
+    p.swd = sliced_wasserstein_distance(real, fake.slice(0, 0, m));
+  }
   for (const auto& w : {fid_sample_warning(p.n_fake, extractor_->feature_dim()),
                         fid_sample_warning(p.n_real, extractor_->feature_dim())})
     if (!w.empty()) p.warnings.push_back(w);
   if (p.n_fake < 1000)
-    p.warnings.push_back("KID subsets hold " + std::to_string(std::min<long long>(p.n_fake, real_kid_.size(0))) +
+    p.warnings.push_back("KID subsets hold " + std::to_string(std::min<long long>(p.n_fake, ref.kid.size(0))) +
                          " samples, not 1000");
   p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return p;

@@ -14,6 +14,7 @@
 #include "engine/dataset.h"
 #include "engine/extractor.h"
 #include "engine/metrics.h"
+#include "engine/swd.h"
 #include "models/core/family.h"
 
 namespace gan {
@@ -30,6 +31,11 @@ struct MetricPoint {
   long long n_real = 0, n_fake = 0;
   std::vector<std::string> warnings;
   double seconds = 0;     // extraction and statistics, generation excluded
+  // Odena et al.'s diversity: mean MS-SSIM of pairs of generated images, and of pairs of real images.
+  double ms_ssim = kNone, ms_ssim_real = kNone;
+  SwdResult swd;          // ProGAN's sliced Wasserstein distance; swd.n == 0 when not computed
+  std::string drawn;      // how the samples were drawn, when the family says (ProGAN: "8x8, shown at 32x32")
+  std::string real_path;  // how the real images were brought to match them; empty: used as they are
 };
 nlohmann::json to_json(const MetricPoint& p);
 MetricPoint metric_point_from_json(const nlohmann::json& j);
@@ -41,10 +47,10 @@ std::string describe(const MetricPoint& p);
 // weights, so a curve shows the generator changing and not the sampling noise.
 constexpr long long kMetricSeed = 1234567;
 
-// n samples of the family for the metrics (uint8, through Snapshot::sample): families with a class
-// option draw every class in turn ("mixed").
-torch::Tensor metric_samples(Snapshot& snapshot, const Capabilities& caps, long long n, long long seed = kMetricSeed);
-torch::Tensor metric_samples(const Family& family, long long n, long long seed = kMetricSeed);
+// n samples of the family for the metrics (uint8, through Snapshot::sample, with its note and real
+// path): families with a class option draw every class in turn ("mixed").
+Samples metric_samples(Snapshot& snapshot, const Capabilities& caps, long long n, long long seed = kMetricSeed);
+Samples metric_samples(const Family& family, long long n, long long seed = kMetricSeed);
 
 // The extractor a run asks for: Inception from `inception` when set, else the classifier of `data`
 // (trained and cached the first time). Throws std::runtime_error with a message for the user.
@@ -85,22 +91,41 @@ class MetricEvaluator {
   MetricEvaluator(std::shared_ptr<FeatureExtractor> extractor, const torch::Tensor& real, std::string reference,
                   const std::function<void(const std::string&)>& progress = {},
                   const std::atomic<bool>* cancel = nullptr);
-  // fake: N x C x H x W uint8 at the same resolution as the reference.
-  MetricPoint evaluate(const torch::Tensor& fake, long long step) const;
+  // fake.images: N x C x H x W uint8 at the same resolution as the reference. When fake.real_path is
+  // set, the reference images go through it first: statistics of a seeded subset of at most
+  // kPathRealMax of them, kept for the last path. swd_images > 0 adds the sliced Wasserstein distance
+  // on that many images of each set (real ones a seeded subset).
+  MetricPoint evaluate(const Samples& fake, long long step, long long swd_images = 0);
+  MetricPoint evaluate(const torch::Tensor& fake, long long step, long long swd_images = 0);
   FeatureExtractor& extractor() const { return *extractor_; }
   // FID of already extracted fake features against the reference.
   double fid_of_features(const torch::Tensor& features) const;
-  long long real_count() const { return real_stats_.count; }
+  long long real_count() const { return plain_.stats.count; }
   bool reference_from_cache() const { return from_cache_; }
 
-  static constexpr long long kKidRealMax = 10000;  // real features kept for KID (seeded random subset)
+  static constexpr long long kKidRealMax = 10000;   // real features kept for KID (seeded random subset)
+  static constexpr long long kPathRealMax = 10000;  // real images through a family's real path
+  static constexpr long long kMsSsimRealMax = 2000;  // real images paired for their MS-SSIM (1000 pairs)
 
  private:
+  // What the generated images are compared with: the reference's statistics along one real path.
+  struct Reference {
+    std::string key;  // RealPath::key; empty for the images as they are
+    FeatureStats stats;
+    torch::Tensor kid;  // features kept for KID
+    double ms_ssim = MetricPoint::kNone;
+  };
+  Reference reference_along(const std::function<torch::Tensor(const torch::Tensor&)>& path,
+                            const std::function<void(const std::string&)>& progress,
+                            const std::atomic<bool>* cancel) const;
+  torch::Tensor real_subset(long long n, long long seed) const;
+
   std::shared_ptr<FeatureExtractor> extractor_;
   std::string reference_;
+  torch::Tensor real_;
   int resolution_ = 0, channels_ = 0;
-  FeatureStats real_stats_;
-  torch::Tensor real_kid_;
+  Reference plain_;            // the real images as they are (cached on disk)
+  Reference along_path_;       // the last real path's (in memory)
   bool from_cache_ = false;
 };
 

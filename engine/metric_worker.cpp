@@ -23,7 +23,7 @@ MetricWorker::~MetricWorker() {
   if (thread_.joinable()) thread_.join();
 }
 
-void MetricWorker::submit(long long step, torch::Tensor fake) {
+void MetricWorker::submit(long long step, Samples fake) {
   std::optional<long long> dropped;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -75,7 +75,7 @@ void MetricWorker::run() {
       busy_ = true;
     }
     try {
-      auto point = evaluator->evaluate(job.fake, job.step);
+      auto point = evaluator->evaluate(job.fake, job.step, setup_.options.swd_samples);
       if (on_point_) on_point_(point);
     } catch (const std::exception& e) {
       if (on_status_) on_status_(Severity::Error, "metrics at step " + std::to_string(job.step) + " failed: " + e.what());

@@ -38,8 +38,9 @@ class MetricWorker {
   MetricWorker(const MetricWorker&) = delete;
   MetricWorker& operator=(const MetricWorker&) = delete;
 
-  // fake: N x C x H x W uint8 on the CPU, owned by the worker from now on.
-  void submit(long long step, torch::Tensor fake);
+  // fake.images: N x C x H x W uint8 on the CPU, owned by the worker from now on, with the note and
+  // the real path the family gave them (a value: it holds no reference into the family).
+  void submit(long long step, Samples fake);
   // Blocks until nothing is waiting or running (or the worker failed).
   void wait_idle();
   bool failed() const { return failed_.load(); }
@@ -54,7 +55,7 @@ class MetricWorker {
   std::condition_variable wake_, idle_;
   struct Job {
     long long step;
-    torch::Tensor fake;
+    Samples fake;
   };
   std::optional<Job> pending_;
   bool busy_ = false;

@@ -1,5 +1,8 @@
 #include "engine/swd.h"
 
+#include <ATen/Parallel.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 
@@ -47,6 +50,18 @@ torch::Tensor descriptors(const torch::Tensor& level, torch::Generator& gen) {
   return d.reshape({n * kPerImage, -1});
 }
 
+// Each row sorted ascending. std::sort on contiguous rows: about twice as fast as torch::sort (1.13)
+// here, and sorting is most of SWD's time.
+torch::Tensor sorted_rows(const torch::Tensor& x) {
+  auto out = x.to(torch::kFloat).contiguous().clone();
+  const int64_t rows = out.size(0), cols = out.size(1);
+  float* data = out.data_ptr<float>();
+  at::parallel_for(0, rows, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t r = begin; r < end; ++r) std::sort(data + r * cols, data + (r + 1) * cols);
+  });
+  return out;
+}
+
 }  // namespace
 
 std::vector<torch::Tensor> laplacian_pyramid(const torch::Tensor& x, int min_side) {
@@ -68,8 +83,8 @@ double sliced_wasserstein(const torch::Tensor& a, const torch::Tensor& b, int re
   for (int r = 0; r < repeats; ++r) {
     auto dirs = torch::randn({a.size(1), directions}, gen, torch::kFloat);
     dirs = dirs / dirs.pow(2).sum(0, true).sqrt();
-    auto pa = std::get<0>(a.to(torch::kFloat).matmul(dirs).sort(0));
-    auto pb = std::get<0>(b.to(torch::kFloat).matmul(dirs).sort(0));
+    auto pa = sorted_rows(dirs.t().matmul(a.to(torch::kFloat).t()));
+    auto pb = sorted_rows(dirs.t().matmul(b.to(torch::kFloat).t()));
     total += (pa - pb).abs().to(torch::kDouble).mean().item<double>();
   }
   return total / repeats;

@@ -48,6 +48,16 @@ MetricSample to_sample(const gan::MetricPoint& p) {
   s.nFake = p.n_fake;
   for (const auto& w : p.warnings) s.warnings << QString::fromStdString(w);
   s.seconds = p.seconds;
+  s.msSsim = p.ms_ssim;
+  s.msSsimReal = p.ms_ssim_real;
+  if (p.swd.n > 0) {
+    s.swdMean = p.swd.mean;
+    s.swdSides = QVector<int>(p.swd.sides.begin(), p.swd.sides.end());
+    s.swdLevels = QVector<double>(p.swd.per_level.begin(), p.swd.per_level.end());
+    s.swdImages = p.swd.n;
+  }
+  s.drawn = QString::fromStdString(p.drawn);
+  s.realPath = QString::fromStdString(p.real_path);
   return s;
 }
 
@@ -132,6 +142,7 @@ struct EngineBridge::Impl : gan::SessionListener {
     r.metricsOn = info.config.metrics.every > 0;
     r.metricsEvery = info.config.metrics.every;
     r.metricsSamples = static_cast<int>(info.config.metrics.samples);
+    r.metricsSwd = static_cast<int>(info.config.metrics.swd_samples);
     r.inceptionPath = QString::fromStdString(info.config.metrics.inception);
     post([q = q, r] { emit q->runReady(r); });
   }
@@ -203,6 +214,7 @@ static gan::TrainConfig to_config(const StartSpec& s) {
   c.out_dir = s.outDir.toStdString();
   c.metrics.every = s.metricsEvery;
   c.metrics.samples = s.metricsSamples;
+  c.metrics.swd_samples = s.metricsSwd;
   c.metrics.inception = s.inceptionPath.toStdString();
   return c;
 }

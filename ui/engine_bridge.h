@@ -39,7 +39,7 @@ struct RunSummary {
   QVector<StatsPoint> history;
   QVector<MetricSample> metrics;  // the metric history a checkpoint brought along
   bool metricsOn = false;
-  int metricsEvery = 0, metricsSamples = 2000;
+  int metricsEvery = 0, metricsSamples = 2000, metricsSwd = 0;
   QString inceptionPath;
   gan::ParamSet params;
   QMap<QString, QString> dataSources;  // stream -> "SOURCE[:CLASS,...]"
@@ -60,6 +60,7 @@ struct StartSpec {
   QString resumeFrom;  // continue this checkpoint instead of a new run
   int metricsEvery = 0;        // 0: no live metrics
   int metricsSamples = 2000;
+  int metricsSwd = 0;          // images for the sliced Wasserstein distance; 0: off
   QString inceptionPath;       // empty: the dataset classifier
 };
 

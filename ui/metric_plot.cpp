@@ -4,6 +4,7 @@
 #include <QCheckBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMap>
 #include <QMouseEvent>
 #include <QTimer>
 #include <QToolTip>
@@ -20,6 +21,8 @@ namespace {
 const QColor kFidColour(31, 119, 180);
 const QColor kKidColour(255, 127, 14);
 const QColor kIsColour(44, 160, 44);
+const QColor kSwdColour(148, 103, 189);
+const QColor kMsSsimColour(140, 86, 75);
 
 // A closed interval grown one value at a time; non-finite values do not count.
 struct Extent {
@@ -98,8 +101,16 @@ MetricPlot::MetricPlot(QWidget* parent) : QWidget(parent) {
                           "deviation over subsets."));
   is_box_->setToolTip(tr("Inception Score, on the inner right axis: higher is better. "
                          "Bars are the standard deviation over splits."));
+  swd_box_ = new QCheckBox(tr("SWD"), this);
+  ms_ssim_box_ = new QCheckBox(tr("MS-SSIM"), this);
+  swd_box_->setToolTip(tr("ProGAN's sliced Wasserstein distance between generated and real images on each "
+                          "level of a Laplacian pyramid (x 1000), lower is better: the thick line is the "
+                          "levels' mean, the thin ones the levels. Set its image count under Metrics."));
+  ms_ssim_box_->setToolTip(tr("MS-SSIM among pairs of generated images (solid) and among pairs of real "
+                              "images (dashed), Odena et al.'s diversity measure: samples above the real "
+                              "line are less diverse than the data."));
   auto* toggles = new QHBoxLayout;
-  for (QCheckBox* box : {fid_box_, kid_box_, is_box_}) {
+  for (QCheckBox* box : {fid_box_, kid_box_, is_box_, swd_box_, ms_ssim_box_}) {
     box->setChecked(true);
     toggles->addWidget(box);
   }
@@ -150,12 +161,27 @@ MetricPlot::MetricPlot(QWidget* parent) : QWidget(parent) {
 
   rescale();  // no samples yet: the default ranges
 
+  plot2_ = new QCustomPlot(this);
+  plot2_->setMinimumSize(240, 120);
+  plot2_->setMouseTracking(true);
+  setupStepPlot(plot2_, tr("SWD ×10³"), tr("MS-SSIM"));
+  colourAxis(plot2_->yAxis, kSwdColour);
+  colourAxis(plot2_->yAxis2, kMsSsimColour);
+  swd_graph_ = makeGraph(plot2_, plot2_->yAxis, tr("SWD mean"), kSwdColour, QCPScatterStyle::ssCircle);
+  ms_ssim_graph_ = makeGraph(plot2_, plot2_->yAxis2, tr("MS-SSIM, generated"), kMsSsimColour, QCPScatterStyle::ssDiamond);
+  ms_ssim_real_graph_ = makeGraph(plot2_, plot2_->yAxis2, tr("MS-SSIM, real"), kMsSsimColour, QCPScatterStyle::ssNone);
+  ms_ssim_real_graph_->setPen(QPen(kMsSsimColour, 1.2, Qt::DashLine));
+  plot2_->setVisible(false);  // until a point carries SWD or MS-SSIM
+  swd_box_->setVisible(false);
+  ms_ssim_box_->setVisible(false);
+
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->setSpacing(2);
   layout->addLayout(toggles);
   layout->addWidget(extractor_label_);
-  layout->addWidget(plot_, 1);
+  layout->addWidget(plot_, 3);
+  layout->addWidget(plot2_, 2);
 
   // Single-shot and started on demand: an idle plot does not wake up 30 times a second.
   replot_timer_ = new QTimer(this);
@@ -169,9 +195,23 @@ MetricPlot::MetricPlot(QWidget* parent) : QWidget(parent) {
           [this](bool on) { setSeriesVisible(kid_graph_, kid_err_, on); });
   connect(is_box_, &QCheckBox::toggled, this,
           [this](bool on) { setSeriesVisible(is_graph_, is_err_, on); });
-  connect(plot_, &QCustomPlot::mouseMove, this, &MetricPlot::onMouseMove);
-  // After zooming or dragging, a double-click brings every point back into view.
-  connect(plot_, &QCustomPlot::mouseDoubleClick, this, [this] { scheduleRefresh(true); });
+  connect(swd_box_, &QCheckBox::toggled, this, [this](bool on) {
+    swd_graph_->setVisible(on);
+    for (const auto& level : swd_levels_) level.second->setVisible(on);
+    plot2_->yAxis->setVisible(on);
+    scheduleRefresh(true);
+  });
+  connect(ms_ssim_box_, &QCheckBox::toggled, this, [this](bool on) {
+    ms_ssim_graph_->setVisible(on);
+    ms_ssim_real_graph_->setVisible(on);
+    plot2_->yAxis2->setVisible(on);
+    scheduleRefresh(true);
+  });
+  for (QCustomPlot* p : {plot_, plot2_}) {
+    connect(p, &QCustomPlot::mouseMove, this, [this, p](QMouseEvent* e) { onMouseMove(p, e); });
+    // After zooming or dragging, a double-click brings every point back into view.
+    connect(p, &QCustomPlot::mouseDoubleClick, this, [this] { scheduleRefresh(true); });
+  }
 }
 
 void MetricPlot::addSample(const MetricSample& s) {
@@ -187,6 +227,9 @@ void MetricPlot::addSample(const MetricSample& s) {
 
 void MetricPlot::clear() {
   samples_.clear();
+  // Another run may measure other pyramid levels.
+  for (const auto& level : swd_levels_) plot2_->removeGraph(level.second);
+  swd_levels_.clear();
   hovered_ = -1;
   QToolTip::hideText();
   scheduleRefresh(true);
@@ -226,11 +269,77 @@ void MetricPlot::scheduleRefresh(bool rescale) {
 
 void MetricPlot::refresh() {
   rebuildGraphs();
+  rebuildDiversity();
   updateExtractorLabel();
   empty_text_->setVisible(samples_.isEmpty());
-  if (rescale_pending_) rescale();
+  if (rescale_pending_) {
+    rescale();
+    rescaleDiversity();
+  }
   rescale_pending_ = false;
   plot_->replot(QCustomPlot::rpQueuedReplot);
+  if (!plot2_->isHidden()) plot2_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+QCPGraph* MetricPlot::swdLevelGraph(int side) const {
+  for (const auto& level : swd_levels_)
+    if (level.first == side) return level.second;
+  return nullptr;
+}
+
+void MetricPlot::rebuildDiversity() {
+  QVector<QCPGraphData> swd, ms, ms_real;
+  QMap<int, QVector<QCPGraphData>> levels;
+  for (const MetricSample& s : samples_) {
+    const double x = double(s.step);
+    if (std::isfinite(s.swdMean)) swd.append(QCPGraphData(x, s.swdMean));
+    for (int i = 0; i < std::min(s.swdSides.size(), s.swdLevels.size()); ++i)
+      levels[s.swdSides[i]].append(QCPGraphData(x, s.swdLevels[i]));
+    if (std::isfinite(s.msSsim)) ms.append(QCPGraphData(x, s.msSsim));
+    if (std::isfinite(s.msSsimReal)) ms_real.append(QCPGraphData(x, s.msSsimReal));
+  }
+  // A thin line per level, lighter for the finer ones, made when the level first appears.
+  for (auto it = levels.cbegin(); it != levels.cend(); ++it) {
+    if (swdLevelGraph(it.key())) continue;
+    const QColor colour = kSwdColour.lighter(100 + 25 * int(swd_levels_.size() + 1));
+    QCPGraph* g = makeGraph(plot2_, plot2_->yAxis, tr("SWD %1 px").arg(it.key()), colour, QCPScatterStyle::ssNone);
+    g->setPen(QPen(colour, 1.0));
+    g->setVisible(swd_box_->isChecked());
+    swd_levels_.append({it.key(), g});
+  }
+  for (const auto& level : swd_levels_) level.second->data()->set(levels.value(level.first), true);
+  swd_graph_->data()->set(swd, true);
+  ms_ssim_graph_->data()->set(ms, true);
+  ms_ssim_real_graph_->data()->set(ms_real, true);
+  const bool any_swd = !swd.isEmpty(), any_ms = !ms.isEmpty();
+  swd_box_->setVisible(any_swd);
+  ms_ssim_box_->setVisible(any_ms);
+  plot2_->setVisible(any_swd || any_ms);
+  plot2_->yAxis->setVisible(any_swd && swd_box_->isChecked());
+  plot2_->yAxis2->setVisible(any_ms && ms_ssim_box_->isChecked());
+}
+
+void MetricPlot::rescaleDiversity() {
+  Extent x, swd_y, ms_y;
+  for (const MetricSample& s : samples_) {
+    bool shown = false;
+    if (swd_box_->isChecked()) {
+      swd_y.add(s.swdMean);
+      for (double v : s.swdLevels) swd_y.add(v);
+      shown = shown || std::isfinite(s.swdMean);
+    }
+    if (ms_ssim_box_->isChecked()) {
+      ms_y.add(s.msSsim);
+      ms_y.add(s.msSsimReal);
+      shown = shown || std::isfinite(s.msSsim);
+    }
+    if (shown) x.add(double(s.step));
+  }
+  // The same steps as the plot above, so the two read as one.
+  plot2_->xAxis->setRange(plot_->xAxis->range());
+  if (!x.valid()) return;
+  if (swd_y.valid()) plot2_->yAxis->setRange(swd_y.padded(0.08));
+  if (ms_y.valid()) plot2_->yAxis2->setRange(ms_y.padded(0.08));
 }
 
 void MetricPlot::rebuildGraphs() {
@@ -335,26 +444,42 @@ QString MetricPlot::tooltipFor(int index) const {
   if (!s.extractor.isEmpty()) lines << tr("extractor: %1").arg(s.extractor);
   if (!s.reference.isEmpty()) lines << tr("reference: %1").arg(s.reference);
   if (s.nReal > 0 || s.nFake > 0) lines << tr("real %1, fake %2").arg(s.nReal).arg(s.nFake);
+  if (std::isfinite(s.msSsim))
+    lines << tr("MS-SSIM %1 among generated pairs, %2 among real pairs")
+                 .arg(formatMetric(s.msSsim, 4), formatMetric(s.msSsimReal, 4));
+  if (std::isfinite(s.swdMean)) {
+    QStringList levels;
+    for (int i = 0; i < std::min(s.swdSides.size(), s.swdLevels.size()); ++i)
+      levels << tr("%1 px %2").arg(s.swdSides[i]).arg(formatMetric(s.swdLevels[i], 4));
+    lines << tr("SWD ×10³ %1 (%2; %3 images each)").arg(formatMetric(s.swdMean, 4), levels.join(", ")).arg(s.swdImages);
+  }
+  if (!s.drawn.isEmpty()) lines << tr("samples: %1").arg(s.drawn);
+  if (!s.realPath.isEmpty()) lines << tr("real: %1").arg(s.realPath);
   if (!s.resize.isEmpty()) lines << tr("resize: %1").arg(s.resize);
   if (std::isfinite(s.seconds) && s.seconds > 0.0) lines << tr("took %1").arg(seconds_text(s.seconds));
   for (const QString& w : s.warnings) lines << tr("warning: %1").arg(w);
   return lines.join('\n');
 }
 
-int MetricPlot::sampleNear(const QPointF& pixel) const {
-  if (!plot_->axisRect()->rect().contains(pixel.toPoint())) return -1;
+int MetricPlot::sampleNear(const QPointF& pixel, const QCustomPlot* on) const {
+  const QCustomPlot* plot = on ? on : plot_;
+  if (!plot->axisRect()->rect().contains(pixel.toPoint())) return -1;
   struct Series {
     const QCPGraph* graph;
     double MetricSample::*value;
   };
-  const Series series[] = {{fid_graph_, &MetricSample::fid},
-                           {kid_graph_, &MetricSample::kidMean},
-                           {is_graph_, &MetricSample::isMean}};
+  const QVector<Series> series =
+      plot == plot_ ? QVector<Series>{{fid_graph_, &MetricSample::fid},
+                                      {kid_graph_, &MetricSample::kidMean},
+                                      {is_graph_, &MetricSample::isMean}}
+                    : QVector<Series>{{swd_graph_, &MetricSample::swdMean},
+                                      {ms_ssim_graph_, &MetricSample::msSsim},
+                                      {ms_ssim_real_graph_, &MetricSample::msSsimReal}};
   int best = -1;
   double best_d2 = kHoverRadius_px * kHoverRadius_px;
   for (int i = 0; i < samples_.size(); ++i) {
     const MetricSample& s = samples_[i];
-    const double px = plot_->xAxis->coordToPixel(double(s.step));
+    const double px = plot->xAxis->coordToPixel(double(s.step));
     for (const Series& ser : series) {
       const double v = s.*(ser.value);
       if (!ser.graph->visible() || !std::isfinite(v)) continue;
@@ -369,9 +494,9 @@ int MetricPlot::sampleNear(const QPointF& pixel) const {
   return best;
 }
 
-void MetricPlot::onMouseMove(QMouseEvent* event) {
+void MetricPlot::onMouseMove(QCustomPlot* plot, QMouseEvent* event) {
   if (event->buttons() != Qt::NoButton) return;  // dragging the view, not hovering
-  const int index = sampleNear(event->position());
+  const int index = sampleNear(event->position(), plot);
   if (index < 0) {
     if (hovered_ >= 0) QToolTip::hideText();
     hovered_ = -1;
@@ -380,7 +505,7 @@ void MetricPlot::onMouseMove(QMouseEvent* event) {
   hovered_ = index;
   // Rich text so long extractor names wrap; the plain text is escaped first.
   QToolTip::showText(event->globalPosition().toPoint(),
-                     Qt::convertFromPlainText(tooltipFor(index), Qt::WhiteSpaceNormal), plot_);
+                     Qt::convertFromPlainText(tooltipFor(index), Qt::WhiteSpaceNormal), plot);
 }
 
 }  // namespace ui

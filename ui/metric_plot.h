@@ -1,11 +1,14 @@
 #pragma once
-// FID / KID / IS against training step, with error bars, on a QCustomPlot.
+// FID / KID / IS against training step, with error bars, on a QCustomPlot; below it, when points
+// carry them, ProGAN's sliced Wasserstein distance (its mean and each pyramid level) and Odena's
+// MS-SSIM among generated images beside MS-SSIM among real ones, on a second plot.
 // addSample() only stores; a single-shot timer rebuilds the graphs, rescales and replots, so a burst
 // of samples (a resumed run replaying its log) costs one repaint. Each metric has a value axis of its
 // own, drawn in its series' colour: FID the left one, IS the right one next to the plot, KID a second
 // right-hand axis outside it. KID gets its own axis because its scale depends on the extractor:
 // ~0.001-0.1 with Inception features, but hundreds to thousands with the dataset classifier's
 // unnormalised features, so no fixed factor puts it on FID's axis. A hidden series hides its axis.
+#include <QPair>
 #include <QString>
 #include <QStringList>
 #include <QVector>
@@ -36,6 +39,13 @@ struct MetricSample {
   qint64 nReal = 0, nFake = 0;
   QStringList warnings;  // e.g. "N=100 is below the feature dimension 128: FID is biased upward"
   double seconds = 0;  // how long the evaluation took
+  double msSsim = qQNaN(), msSsimReal = qQNaN();  // among generated pairs, among real pairs
+  double swdMean = qQNaN();  // x 1000
+  QVector<int> swdSides;     // each level's side, largest first
+  QVector<double> swdLevels; // x 1000, one per side
+  qint64 swdImages = 0;
+  QString drawn;     // how the samples were drawn ("8x8 fading in from 4x4 (a = 0.42), shown at 32x32")
+  QString realPath;  // how the real images were brought to match them; empty: as they are
 };
 
 class MetricPlot : public QWidget {
@@ -52,9 +62,10 @@ class MetricPlot : public QWidget {
   // Hover text for samples()[index]; empty for an index out of range. NaN values are left out.
   // Values have 4 significant digits and spreads 2 (see formatMetric), e.g. "KID 4393 ± 120".
   QString tooltipFor(int index) const;
-  // Index into samples() of the point of a visible series nearest to `pixel` (plot coordinates),
-  // within kHoverRadius_px; -1 when none is that close. Uses the axis ranges of the last layout.
-  int sampleNear(const QPointF& pixel) const;
+  // Index into samples() of the point of a visible series nearest to `pixel` (coordinates of `on`,
+  // plot() by default or diversityPlot()), within kHoverRadius_px; -1 when none is that close. Uses
+  // the axis ranges of the last layout.
+  int sampleNear(const QPointF& pixel, const QCustomPlot* on = nullptr) const;
   QCustomPlot* plot() const { return plot_; }
   QSize sizeHint() const override { return {560, 260}; }
 
@@ -70,6 +81,16 @@ class MetricPlot : public QWidget {
   // FID is on plot()->yAxis, IS on plot()->yAxis2; KID on this outer right-hand axis.
   QCPAxis* kidAxis() const { return kid_axis_; }
   QCPItemText* emptyText() const { return empty_text_; }
+  // The second plot: SWD (mean and per level) on the left axis, MS-SSIM on the right. Hidden until a
+  // point carries either.
+  QCustomPlot* diversityPlot() const { return plot2_; }
+  QCheckBox* swdBox() const { return swd_box_; }
+  QCheckBox* msSsimBox() const { return ms_ssim_box_; }
+  QCPGraph* swdGraph() const { return swd_graph_; }
+  QCPGraph* msSsimGraph() const { return ms_ssim_graph_; }
+  QCPGraph* msSsimRealGraph() const { return ms_ssim_real_graph_; }
+  // One graph per pyramid level seen so far, by side ("SWD 32 px"), drawn thin.
+  QCPGraph* swdLevelGraph(int side) const;
   QLabel* extractorLabel() const { return extractor_label_; }
 
   // `value` with `digits` significant digits as printf's %.<digits>g (trailing zeros dropped:
@@ -86,7 +107,9 @@ class MetricPlot : public QWidget {
   void rebuildGraphs();
   void rescale();
   void updateExtractorLabel();
-  void onMouseMove(QMouseEvent* event);
+  void onMouseMove(QCustomPlot* plot, QMouseEvent* event);
+  void rebuildDiversity();
+  void rescaleDiversity();
   void setSeriesVisible(QCPGraph* graph, QCPErrorBars* bars, bool visible);
   void updateValueAxes();  // each axis shown with its series; the grid on the first shown one
 
@@ -103,6 +126,13 @@ class MetricPlot : public QWidget {
   QCPAxis* kid_axis_ = nullptr;
   QCPItemText* empty_text_ = nullptr;
   QTimer* replot_timer_ = nullptr;
+  QCustomPlot* plot2_ = nullptr;
+  QCheckBox* swd_box_ = nullptr;
+  QCheckBox* ms_ssim_box_ = nullptr;
+  QCPGraph* swd_graph_ = nullptr;
+  QCPGraph* ms_ssim_graph_ = nullptr;
+  QCPGraph* ms_ssim_real_graph_ = nullptr;
+  QVector<QPair<int, QCPGraph*>> swd_levels_;  // by side, in the order first seen
 
   QVector<MetricSample> samples_;  // sorted by step, steps unique
   bool rescale_pending_ = false;

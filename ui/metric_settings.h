@@ -1,6 +1,7 @@
 #pragma once
-// When and how FID / KID / IS are computed during training: on/off, period, number of generated
-// samples, and the feature extractor (the offline dataset classifier, or a user-supplied Inception
+// When and how FID / KID / IS (and MS-SSIM among samples) are computed during training: on/off,
+// period, number of generated samples, how many of them the sliced Wasserstein distance uses, and the
+// feature extractor (the offline dataset classifier, or a user-supplied Inception
 // TorchScript file; GAN Explorer never downloads one).
 #include <QString>
 #include <QStringList>
@@ -25,10 +26,11 @@ class MetricSettings : public QWidget {
   bool enabled() const;
   int every() const;
   int samples() const;
+  int swdImages() const;  // 0: no SWD
   // The Inception file's path; empty when the dataset classifier is chosen.
   QString inceptionPath() const;
   // An empty `inceptionPath` selects the classifier. Emits changed() once if anything differs.
-  void setValues(bool enabled, int every, int samples, const QString& inceptionPath);
+  void setValues(bool enabled, int every, int samples, const QString& inceptionPath, int swdImages = 0);
   // False locks the whole form (while a run is active).
   void setEditable(bool editable);
   bool isEditable() const { return editable_; }
@@ -39,6 +41,7 @@ class MetricSettings : public QWidget {
   QCheckBox* enableBox() const { return enable_; }
   QSpinBox* everySpin() const { return every_; }
   QSpinBox* samplesSpin() const { return samples_; }
+  QSpinBox* swdSpin() const { return swd_; }
   QComboBox* extractorCombo() const { return extractor_; }
   QLineEdit* inceptionEdit() const { return inception_; }
   QPushButton* browseButton() const { return browse_; }
@@ -56,6 +59,8 @@ class MetricSettings : public QWidget {
   QCheckBox* enable_ = nullptr;
   QSpinBox* every_ = nullptr;
   QSpinBox* samples_ = nullptr;
+  QSpinBox* swd_ = nullptr;
+  QLabel* swd_label_ = nullptr;
   QComboBox* extractor_ = nullptr;
   QLineEdit* inception_ = nullptr;
   QPushButton* browse_ = nullptr;

@@ -3,6 +3,7 @@
 // samples and renders its explore panels on other threads.
 #include <torch/torch.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -56,6 +57,16 @@ struct SampleRequest {
   torch::Tensor inputs;
 };
 
+// How real images are brought to look like a family's samples when the samples are not plain images at
+// the output resolution (a growing network draws them smaller and scales them up). Metrics pass the
+// real images through it, so that both sides of a comparison went the same way. Empty for most.
+struct RealPath {
+  std::string key;   // names the path exactly (ProGAN: stage and alpha); metrics cache real statistics by it
+  std::string note;  // what it does, for a metric point's label
+  std::function<torch::Tensor(const torch::Tensor&)> apply;  // uint8 N x C x R x R -> the same, a pure function
+  explicit operator bool() const { return static_cast<bool>(apply); }
+};
+
 // N samples as 8-bit images on the CPU, and how to lay them out: `columns` per row, an optional label
 // per row (a class, a direction).
 struct Samples {
@@ -63,6 +74,7 @@ struct Samples {
   int columns = 8;
   std::vector<std::string> row_labels;
   std::string note;  // what the images are, when it is not obvious ("8x8, shown at 32x32")
+  RealPath real_path;  // set when real images need it to be compared with these
 };
 
 // A frozen copy of what a family renders with, detached from training: safe to use on another thread

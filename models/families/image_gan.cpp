@@ -169,6 +169,7 @@ class ImageGanSnapshot : public Snapshot {
   Samples sample(const SampleRequest& r) override {
     Samples out = sample_images(r);
     out.note = g_->sample_note();
+    out.real_path = g_->real_path();
     return out;
   }
 

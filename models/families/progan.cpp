@@ -57,6 +57,25 @@ namespace {
 struct ProganGrowingGenerator : ProganGeneratorImpl {
   using ProganGeneratorImpl::ProganGeneratorImpl;
   std::string sample_note() const override { return growth_note(stage(), alpha(), options.resolution); }
+  RealPath real_path() const override {
+    const int st = stage();
+    const double a = alpha();
+    const int side = stage_side(st);
+    if (side >= options.resolution && (st == 0 || a >= 1)) return {};  // the final images, as they are
+    RealPath path;
+    std::ostringstream key;
+    key.precision(17);
+    key << "progan stage " << st << " alpha " << a;
+    path.key = key.str();
+    std::ostringstream note;
+    note.precision(2);
+    note << std::fixed << "real images average-pooled to " << side << "\u00d7" << side;
+    if (st > 0 && a < 1) note << " and blended with " << side / 2 << "\u00d7" << side / 2 << " (\u03b1 = " << a << ")";
+    if (side < options.resolution) note << ", then scaled up by nearest neighbour, as the samples";
+    path.note = note.str();
+    path.apply = [st, a](const torch::Tensor& x) { return progan_real_shown(x, st, a); };
+    return path;
+  }
 };
 
 // `grow off`: the same networks at the final side from the start, nothing to fade in (the paper's

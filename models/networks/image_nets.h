@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "models/core/family.h"
+
 namespace gan {
 
 // What a discriminator says about a batch.
@@ -27,6 +29,8 @@ class ImageGenerator : public torch::nn::Module {
   // What a user should know about the images it makes now, written beside its samples (ProGAN: the
   // stage's resolution and how it is shown); empty for most.
   virtual std::string sample_note() const { return {}; }
+  // When it draws smaller than resolution() and scales up: how real images are brought to match.
+  virtual RealPath real_path() const { return {}; }
 };
 
 class ImageCritic : public torch::nn::Module {

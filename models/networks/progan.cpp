@@ -179,4 +179,9 @@ torch::Tensor progan_real_at(const torch::Tensor& x, int stage, double alpha) {
   return xs;
 }
 
+torch::Tensor progan_real_shown(const torch::Tensor& x, int stage, double alpha) {
+  auto xs = progan_real_at(x.to(torch::kFloat), stage, alpha);
+  return upsample2(xs, x.size(2) / xs.size(2)).round().clamp(0, 255).to(torch::kUInt8);
+}
+
 }  // namespace gan

@@ -100,5 +100,8 @@ TORCH_MODULE(ProganCritic);
 // Real images (N x C x R x R, the final resolution) as D sees them at a stage and alpha: average-pooled
 // to the stage's side and, during a fade, blended with the previous side upsampled, as G's output is.
 torch::Tensor progan_real_at(const torch::Tensor& x, int stage, double alpha);
+// Real images (uint8, the final resolution) as G's samples are shown at a stage and alpha: as D sees
+// them (progan_real_at), scaled back up by nearest neighbour and rounded to uint8.
+torch::Tensor progan_real_shown(const torch::Tensor& x, int stage, double alpha);
 
 }  // namespace gan

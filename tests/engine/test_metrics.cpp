@@ -14,6 +14,7 @@
 #include "engine/extractor.h"
 #include "engine/metric_eval.h"
 #include "engine/metrics.h"
+#include "engine/ms_ssim.h"
 #include "engine/session.h"
 #include "engine/swd.h"
 #include "engine/threads.h"
@@ -253,6 +254,103 @@ class TestMetrics : public QObject {
     QVERIFY(std::isnan(back.is_mean));
     QCOMPARE(back.warnings, p.warnings);
     QCOMPARE(back.extractor, p.extractor);
+    QCOMPARE(back.ms_ssim, p.ms_ssim);
+    QCOMPARE(back.ms_ssim_real, p.ms_ssim_real);
+    QCOMPARE(back.swd.n, 0LL);
+  }
+
+  // Samples drawn another way than the real images (a growing ProGAN) are compared with real images
+  // brought the same way, and the point says so; SWD is computed on request.
+  void evaluatorSendsRealImagesAlongTheSamplesPath() {
+    const auto data = testutil::write_tiny_idx(dir(), 200);
+    ClassifierOptions o;
+    o.epochs = 1;
+    auto c = classifier_for({data, "train"}, o);
+    auto real = load_dataset({data, "train"}, 16)->images();
+    MetricEvaluator evaluator(c.extractor, real, "tiny train");
+    // The "samples" are real images mirrored; the path mirrors the real ones likewise.
+    Samples mirrored;
+    mirrored.images = real.slice(0, 0, 100).flip(3).contiguous();
+    mirrored.note = "mirrored";
+    const auto plain = evaluator.evaluate(mirrored, 1, 50);
+    QVERIFY(plain.real_path.empty());
+    QCOMPARE(plain.drawn, std::string("mirrored"));
+    mirrored.real_path.key = "mirror";
+    mirrored.real_path.note = "real images mirrored";
+    mirrored.real_path.apply = [](const torch::Tensor& x) { return x.flip(3).contiguous(); };
+    const auto along = evaluator.evaluate(mirrored, 2, 50);
+    QCOMPARE(along.real_path, std::string("real images mirrored"));
+    QCOMPARE(along.n_real, 200LL);  // every real image (fewer than kPathRealMax), mirrored
+    QVERIFY2(along.fid < plain.fid, qPrintable(QString("%1 vs %2").arg(along.fid).arg(plain.fid)));
+    QVERIFY(along.swd.mean < plain.swd.mean);
+    QCOMPARE(along.swd.n, 50LL);
+    QCOMPARE(along.swd.sides, (std::vector<int>{16}));
+    // Mirroring keeps every pair's structure: the real pairs' MS-SSIM is the same either way.
+    GAN_COMPARE_NEAR(along.ms_ssim_real, plain.ms_ssim_real, 1e-6);
+    // The text and the JSON carry it all.
+    const QString text = QString::fromStdString(describe(along));
+    QVERIFY(text.contains("MS-SSIM") && text.contains("SWD x1e3: 16px") && text.contains("real images mirrored"));
+    auto back = metric_point_from_json(nlohmann::json::parse(to_json(along).dump()));
+    QCOMPARE(back.swd.per_level, along.swd.per_level);
+    QCOMPARE(back.swd.n, 50LL);
+    QCOMPARE(back.real_path, along.real_path);
+    QCOMPARE(back.drawn, along.drawn);
+    // Evaluated again along the same path: the same numbers (the path's statistics are kept).
+    QCOMPARE(evaluator.evaluate(mirrored, 3, 50).fid, along.fid);
+  }
+
+  // MS-SSIM as ProGAN's reference code computes it: against a SciPy port of it, and by hand.
+  void msSsimAgreesWithTheReferenceAndHandCases() {
+    std::ifstream in(GAN_FIXTURES "/ms_ssim_reference.json");
+    QVERIFY2(in, "tests/fixtures/ms_ssim_reference.json is missing");
+    nlohmann::json j;
+    in >> j;
+    QCOMPARE(j.at("cases").size(), size_t(3));
+    for (const auto& c : j.at("cases")) {
+      auto images = [](const nlohmann::json& v) {
+        std::vector<int64_t> shape{static_cast<int64_t>(v.size()), static_cast<int64_t>(v[0].size()),
+                                   static_cast<int64_t>(v[0][0].size()), static_cast<int64_t>(v[0][0][0].size())};
+        std::vector<uint8_t> flat;
+        for (const auto& a : v)
+          for (const auto& b : a)
+            for (const auto& row : b)
+              for (const auto& x : row) flat.push_back(x.get<uint8_t>());
+        return torch::tensor(flat, torch::kUInt8).reshape(shape);
+      };
+      auto a = images(c.at("a")), b = images(c.at("b"));
+      auto got = ms_ssim(a, b);
+      const auto want = c.at("ms_ssim").get<std::vector<double>>();
+      QCOMPARE(got.size(0), static_cast<int64_t>(want.size()));
+      for (size_t i = 0; i < want.size(); ++i) GAN_COMPARE_NEAR(got[static_cast<int64_t>(i)].item<double>(), want[i], 2e-5);
+    }
+    // Levels: five from 16 px up, one per halving below.
+    QCOMPARE(ms_ssim_levels(128), 5);
+    QCOMPARE(ms_ssim_levels(32), 5);
+    QCOMPARE(ms_ssim_levels(16), 5);
+    QCOMPARE(ms_ssim_levels(8), 4);
+    QCOMPARE(ms_ssim_levels(1), 1);
+    // The window is MATLAB's fspecial: it sums to 1 and peaks in the middle at 1 / sum exp(-r^2 / 4.5).
+    auto w = ssim_window(11, 1.5);
+    GAN_COMPARE_NEAR(w.sum().item<double>(), 1.0, 1e-12);
+    double norm = 0;
+    for (int y = -5; y <= 5; ++y)
+      for (int x = -5; x <= 5; ++x) norm += std::exp(-(x * x + y * y) / 4.5);
+    GAN_COMPARE_NEAR(w[5][5].item<double>(), 1.0 / norm, 1e-12);
+    // An image against itself: 1.
+    torch::manual_seed(5);
+    auto x = torch::randint(0, 256, {3, 2, 32, 32}, torch::kLong).to(torch::kUInt8);
+    GAN_COMPARE_NEAR(ms_ssim(x, x).min().item<double>(), 1.0, 1e-6);
+    // Two flat images p and q: no variance, so contrast-structure is C2 / C2 = 1 at every level and
+    // only the last level's luminance term is left: ((2pq + C1) / (p^2 + q^2 + C1)) ^ 0.1333.
+    auto p = torch::full({1, 1, 32, 32}, 100, torch::kUInt8), q = torch::full({1, 1, 32, 32}, 180, torch::kUInt8);
+    const double c1 = (0.01 * 255) * (0.01 * 255);
+    const double luminance = (2 * 100.0 * 180 + c1) / (100.0 * 100 + 180.0 * 180 + c1);
+    GAN_COMPARE_NEAR(ms_ssim(p, q).item<double>(), std::pow(luminance, 0.1333), 1e-5);
+    // Among a set: consecutive pairs, (x0, x1), (x2, x3); an odd last image is left out.
+    auto set = torch::cat({p, p, p, q, q});
+    GAN_COMPARE_NEAR(mean_pairwise_ms_ssim(set), (1.0 + std::pow(luminance, 0.1333)) / 2, 1e-5);
+    QVERIFY(!testutil::error_of([&] { mean_pairwise_ms_ssim(p); }).isEmpty());
+    QVERIFY(testutil::error_of([&] { ms_ssim(torch::zeros({1, 1, 24, 24}), torch::zeros({1, 1, 24, 24})); }).contains("divide by 16"));
   }
 
   void sessionComputesMetricsLiveAndKeepsThemInTheCheckpoint() {
@@ -274,15 +372,24 @@ class TestMetrics : public QObject {
     auto config = testutil::tiny_config(data, out, 6);
     config.metrics.every = 3;
     config.metrics.samples = 100;
+    config.metrics.swd_samples = 40;
     QVERIFY(runToTheEnd(config, listener));
     // The last evaluation is waited for before the final save; an earlier one may have been skipped
     // while the classifier was being trained.
     QVERIFY(!listener.points.empty());
     QCOMPARE(listener.points.back().step, 6LL);
     QCOMPARE(listener.points.back().n_fake, 100LL);
+    // MS-SSIM among the samples beside the real images', and SWD on the number of images asked for.
+    QVERIFY(listener.points.back().ms_ssim > 0 && listener.points.back().ms_ssim < 1);
+    QVERIFY(listener.points.back().ms_ssim_real > 0 && listener.points.back().ms_ssim_real < 1);
+    QCOMPARE(listener.points.back().swd.n, 40LL);
+    QVERIFY(listener.points.back().swd.mean > 0);
     Checkpoint ck = read_checkpoint(out + "/checkpoint.pt", Registry::builtin());
     QCOMPARE(ck.metrics.size(), listener.points.size());
     QCOMPARE(ck.metrics.back().fid, listener.points.back().fid);
+    QCOMPARE(ck.metrics.back().swd.per_level, listener.points.back().swd.per_level);
+    QCOMPARE(ck.metrics.back().ms_ssim, listener.points.back().ms_ssim);
+    QCOMPARE(ck.config.metrics.swd_samples, 40LL);
     QCOMPARE(ck.config.metrics.every, 3);
     const auto log = testutil::read_text(out + "/log.jsonl");
     QVERIFY(log.find("\"event\":\"metric\"") != std::string::npos);
@@ -327,6 +434,9 @@ class TestMetrics : public QObject {
     config.metrics.every = 10;
     config.metrics.samples = 5;
     QVERIFY(testutil::error_of([&] { validate(config, Registry::builtin()); }).contains("at least 10"));
+    config.metrics.samples = 100;
+    config.metrics.swd_samples = 200;
+    QVERIFY(testutil::error_of([&] { validate(config, Registry::builtin()); }).contains("swd_samples (200)"));
   }
 
   // ProGAN's sliced Wasserstein distance, on cases worked by hand.

@@ -100,6 +100,41 @@ class TestProgan : public QObject {
     Samples smp = t.family().snapshot()->sample(r);
     QCOMPARE(smp.images.size(2), 16LL);
     QCOMPARE(QString::fromStdString(smp.note), QString("16\u00d716"));
+    QVERIFY(!smp.real_path);  // the final images: real ones are compared as they are
+  }
+
+  // Metrics compare a growing G's samples with real images brought the same way: average-pooled to
+  // the stage, blended during a fade, scaled up by nearest neighbour. The key names stage and alpha.
+  void realImagesFollowTheSamplesPath() {
+    torch::manual_seed(2);
+    auto real = torch::randint(0, 256, {3, 1, 16, 16}, torch::kLong).to(torch::kUInt8);
+    // At the final stage with alpha 1, unchanged; at 4x4 of 16, each 4x4 block its mean, rounded.
+    QVERIFY(torch::equal(progan_real_shown(real, 2, 1.0), real));
+    auto pooled = torch::avg_pool2d(real.to(torch::kFloat), 4).round().to(torch::kUInt8);
+    QVERIFY(torch::equal(progan_real_shown(real, 0, 1.0), pooled.repeat_interleave(4, 2).repeat_interleave(4, 3)));
+    // Mid-fade at 8x8: alpha 8x8 + (1 - alpha) 4x4, then up to 16x16.
+    auto shown = progan_real_shown(real, 1, 0.25);
+    auto f = real.to(torch::kFloat);
+    auto want = 0.25 * torch::avg_pool2d(f, 2) + (1 - 0.25) * torch::avg_pool2d(torch::avg_pool2d(f, 2), 2).repeat_interleave(2, 2).repeat_interleave(2, 3);
+    QVERIFY(torch::equal(shown, want.repeat_interleave(2, 2).repeat_interleave(2, 3).round().to(torch::kUInt8)));
+    // The family hands that path out with its samples, keyed by stage and alpha.
+    Trainer t(registry_, tiny(), testutil::tiny_dataset(32, 16));
+    SampleRequest r;
+    r.n = 2;
+    std::vector<std::string> keys;
+    for (int i = 0; i < 4; ++i) {  // after each step: 4x4, then 8x8 at alpha 0, 1/4 and 1/2
+      t.step();
+      Samples smp = t.family().snapshot()->sample(r);
+      QVERIFY(smp.real_path);
+      keys.push_back(smp.real_path.key);
+    }
+    QCOMPARE(QString::fromStdString(keys[0]), QString("progan stage 0 alpha 1"));
+    QVERIFY(keys[1] != keys[2] && keys[2] != keys[3] && keys[1] != keys[0]);
+    Samples smp = t.family().snapshot()->sample(r);
+    QVERIFY(torch::equal(smp.real_path.apply(real), progan_real_shown(real, 1, 0.5)));
+    QCOMPARE(QString::fromStdString(smp.real_path.note),
+             QString("real images average-pooled to 8\u00d78 and blended with 4\u00d74 (\u03b1 = 0.50), then "
+                     "scaled up by nearest neighbour, as the samples"));
   }
 
   void samplesSayTheStage() {

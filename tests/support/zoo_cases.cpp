@@ -69,7 +69,7 @@ json run_case(const gan::Registry& registry, const ZooCase& c, const std::string
     for (const auto& [k, v] : t->step().scalars) row[k] = v;
     steps.push_back(row);
   }
-  auto samples = gan::metric_samples(t->family(), 16).contiguous();
+  auto samples = gan::metric_samples(t->family(), 16).images.contiguous();
   return {{"steps", steps},
           {"samples", gan::hex64(gan::fnv1a(samples.data_ptr(), static_cast<size_t>(samples.numel())))}};
 }

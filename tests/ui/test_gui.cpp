@@ -2,6 +2,7 @@
 #include <QPushButton>
 #include <QSlider>
 #include <QtTest>
+#include <qcustomplot.h>
 
 #include "app/main_window.h"
 #include "tests/support/test_util.h"
@@ -168,10 +169,11 @@ class TestGui : public QObject {
     MainWindow w;
     w.show();
     makeTiny(w);
-    w.metricSettings()->setValues(true, 4, 100, QString());
+    w.metricSettings()->setValues(true, 4, 100, QString(), 50);
     QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(w.state() == ui::UiState::Running, 30000);
     QVERIFY(!w.metricSettings()->enableBox()->isEnabled());  // locked while the run is live
+    QVERIFY(!w.metricSettings()->swdSpin()->isEnabled());
     // The classifier is trained on the tiny data first, then points arrive while training goes on.
     QTRY_VERIFY_WITH_TIMEOUT(w.metricPlot()->sampleCount() >= 2, 60000);
     QCOMPARE(w.state(), ui::UiState::Running);
@@ -179,6 +181,11 @@ class TestGui : public QObject {
     QCOMPARE(s.step % 4, 0LL);
     QCOMPARE(s.nFake, 100LL);
     QVERIFY(std::isfinite(s.fid) && std::isfinite(s.kidMean) && std::isfinite(s.isMean));
+    // MS-SSIM beside the real images', and SWD, on the lower plot: 50 images were asked for, but the
+    // tiny data hold 40, so it compares 40 of each and says so.
+    QVERIFY(std::isfinite(s.msSsim) && std::isfinite(s.msSsimReal) && std::isfinite(s.swdMean));
+    QCOMPARE(s.swdImages, 40LL);
+    QTRY_VERIFY_WITH_TIMEOUT(w.metricPlot()->diversityPlot()->isVisibleTo(w.metricPlot()), 5000);
     const QString tip = w.metricPlot()->tooltipFor(w.metricPlot()->sampleCount() - 1);
     QVERIFY2(tip.contains("not comparable with Inception FID") && tip.contains("fake 100"), qPrintable(tip));
     QTest::mouseClick(w.controls()->stopButton(), Qt::LeftButton);
@@ -190,6 +197,7 @@ class TestGui : public QObject {
     QTRY_COMPARE_WITH_TIMEOUT(again.metricPlot()->sampleCount(), n, 30000);
     QVERIFY(again.metricSettings()->enabled());
     QCOMPARE(again.metricSettings()->every(), 4);
+    QCOMPARE(again.metricSettings()->swdImages(), 50);
   }
 
   void inceptionWithoutAFileStartsNothing() {

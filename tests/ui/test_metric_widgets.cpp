@@ -237,6 +237,55 @@ class TestMetricWidgets : public QObject {
     QVERIFY(!tip.contains("e+"));
   }
 
+  // SWD and MS-SSIM get a plot of their own under FID / KID / IS, shown once a point carries them; a
+  // growing run's points say how their samples and the real images were drawn.
+  void diversityPlotShowsSwdAndMsSsim() {
+    ui::MetricPlot p;
+    p.resize(600, 500);
+    p.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&p));
+    p.addSample(fullSample(100, 80.0));  // an older point: neither
+    QTest::qWait(2 * ui::MetricPlot::kReplotDelay_ms + 20);
+    QVERIFY(!p.diversityPlot()->isVisible());
+    QVERIFY(!p.swdBox()->isVisible());
+    ui::MetricSample s = fullSample(250, 60.0);
+    s.msSsim = 0.21;
+    s.msSsimReal = 0.18;
+    s.swdMean = 28.5;
+    s.swdSides = {32, 16};
+    s.swdLevels = {31.0, 26.0};
+    s.swdImages = 500;
+    s.drawn = QString::fromUtf8("8×8 fading in from 4×4 (α = 0.42), shown at 32×32 (nearest neighbour)");
+    s.realPath = "real images average-pooled to 8x8";
+    p.addSample(s);
+    QTest::qWait(2 * ui::MetricPlot::kReplotDelay_ms + 20);
+    QVERIFY(p.diversityPlot()->isVisible());
+    QVERIFY(p.swdBox()->isVisible() && p.msSsimBox()->isVisible());
+    QCOMPARE(p.swdGraph()->dataCount(), 1);
+    QCOMPARE(p.swdGraph()->data()->at(0)->value, 28.5);
+    QVERIFY(p.swdLevelGraph(32) && p.swdLevelGraph(16) && !p.swdLevelGraph(8));
+    QCOMPARE(p.swdLevelGraph(16)->data()->at(0)->value, 26.0);
+    QCOMPARE(p.msSsimGraph()->data()->at(0)->value, 0.21);
+    QCOMPARE(p.msSsimRealGraph()->data()->at(0)->value, 0.18);
+    // Both plots show the same steps.
+    QCOMPARE(p.diversityPlot()->xAxis->range().lower, p.plot()->xAxis->range().lower);
+    const QString tip = p.tooltipFor(1);
+    QVERIFY2(tip.contains("MS-SSIM 0.21 among generated pairs, 0.18 among real pairs"), qPrintable(tip));
+    QVERIFY2(tip.contains(QString::fromUtf8("SWD ×10³ 28.5 (32 px 31, 16 px 26; 500 images each)")), qPrintable(tip));
+    QVERIFY2(tip.contains(QString::fromUtf8("samples: 8×8 fading in")), qPrintable(tip));
+    QVERIFY2(tip.contains("real: real images average-pooled to 8x8"), qPrintable(tip));
+    // Hovering the SWD point on the lower plot finds it.
+    const QPointF at(p.diversityPlot()->xAxis->coordToPixel(250), p.diversityPlot()->yAxis->coordToPixel(28.5));
+    QCOMPARE(p.sampleNear(at, p.diversityPlot()), 1);
+    // Hiding SWD hides its levels too; clearing forgets the levels.
+    p.swdBox()->setChecked(false);
+    QVERIFY(!p.swdGraph()->visible() && !p.swdLevelGraph(32)->visible());
+    p.clear();
+    QTest::qWait(2 * ui::MetricPlot::kReplotDelay_ms + 20);
+    QVERIFY(!p.swdLevelGraph(32));
+    QVERIFY(!p.diversityPlot()->isVisible());
+  }
+
   void formatMetricDigits() {
     using ui::MetricPlot;
     QCOMPARE(MetricPlot::formatMetric(23.41, 4), QString("23.41"));
