@@ -105,7 +105,7 @@ MetricPlot::MetricPlot(QWidget* parent) : QWidget(parent) {
   ms_ssim_box_ = new QCheckBox(tr("MS-SSIM"), this);
   swd_box_->setToolTip(tr("ProGAN's sliced Wasserstein distance between generated and real images on each "
                           "level of a Laplacian pyramid (x 1000), lower is better: the thick line is the "
-                          "levels' mean, the thin ones the levels. Set its image count under Metrics."));
+                          "levels' mean, the thin ones each level (lighter: finer). Set its image count under Metrics."));
   ms_ssim_box_->setToolTip(tr("MS-SSIM among pairs of generated images (solid) and among pairs of real "
                               "images (dashed), Odena et al.'s diversity measure: samples above the real "
                               "line are less diverse than the data."));
@@ -167,9 +167,9 @@ MetricPlot::MetricPlot(QWidget* parent) : QWidget(parent) {
   setupStepPlot(plot2_, tr("SWD ×10³"), tr("MS-SSIM"));
   colourAxis(plot2_->yAxis, kSwdColour);
   colourAxis(plot2_->yAxis2, kMsSsimColour);
-  swd_graph_ = makeGraph(plot2_, plot2_->yAxis, tr("SWD mean"), kSwdColour, QCPScatterStyle::ssCircle);
-  ms_ssim_graph_ = makeGraph(plot2_, plot2_->yAxis2, tr("MS-SSIM, generated"), kMsSsimColour, QCPScatterStyle::ssDiamond);
-  ms_ssim_real_graph_ = makeGraph(plot2_, plot2_->yAxis2, tr("MS-SSIM, real"), kMsSsimColour, QCPScatterStyle::ssNone);
+  swd_graph_ = makeGraph(plot2_, plot2_->yAxis, tr("SWD"), kSwdColour, QCPScatterStyle::ssCircle);
+  ms_ssim_graph_ = makeGraph(plot2_, plot2_->yAxis2, tr("MS-SSIM"), kMsSsimColour, QCPScatterStyle::ssDiamond);
+  ms_ssim_real_graph_ = makeGraph(plot2_, plot2_->yAxis2, tr("real pairs"), kMsSsimColour, QCPScatterStyle::ssNone);
   ms_ssim_real_graph_->setPen(QPen(kMsSsimColour, 1.2, Qt::DashLine));
   plot2_->setVisible(false);  // until a point carries SWD or MS-SSIM
   swd_box_->setVisible(false);
@@ -180,8 +180,12 @@ MetricPlot::MetricPlot(QWidget* parent) : QWidget(parent) {
   layout->setSpacing(2);
   layout->addLayout(toggles);
   layout->addWidget(extractor_label_);
-  layout->addWidget(plot_, 3);
-  layout->addWidget(plot2_, 2);
+  // Side by side: the tab is wide and short, and two stacked plots would each be too flat to read.
+  auto* plots = new QHBoxLayout;
+  plots->setContentsMargins(0, 0, 0, 0);
+  plots->addWidget(plot_, 3);
+  plots->addWidget(plot2_, 2);
+  layout->addLayout(plots, 1);
 
   // Single-shot and started on demand: an idle plot does not wake up 30 times a second.
   replot_timer_ = new QTimer(this);
@@ -305,6 +309,7 @@ void MetricPlot::rebuildDiversity() {
     QCPGraph* g = makeGraph(plot2_, plot2_->yAxis, tr("SWD %1 px").arg(it.key()), colour, QCPScatterStyle::ssNone);
     g->setPen(QPen(colour, 1.0));
     g->setVisible(swd_box_->isChecked());
+    g->removeFromLegend();  // the SWD box's tooltip and each point's tooltip name the levels
     swd_levels_.append({it.key(), g});
   }
   for (const auto& level : swd_levels_) level.second->data()->set(levels.value(level.first), true);

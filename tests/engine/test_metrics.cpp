@@ -222,13 +222,19 @@ class TestMetrics : public QObject {
                 .contains("no class labels"));
   }
 
-  void evaluatorLabelsItsPointsAndCachesTheReference() {
+ private:
+  // 200 tiny labelled images at 16 px and their classifier (trained for one epoch, then cached).
+  std::pair<std::shared_ptr<FeatureExtractor>, torch::Tensor> tinyExtractorAndImages() {
     const auto data = testutil::write_tiny_idx(dir(), 200);
     ClassifierOptions o;
     o.epochs = 1;
-    auto c = classifier_for({data, "train"}, o);
-    auto real = load_dataset({data, "train"}, 16)->images();
-    MetricEvaluator first(c.extractor, real, "tiny train");
+    return {classifier_for({data, "train"}, o).extractor, load_dataset({data, "train"}, 16)->images()};
+  }
+
+ private slots:
+  void evaluatorLabelsItsPointsAndCachesTheReference() {
+    const auto [extractor, real] = tinyExtractorAndImages();
+    MetricEvaluator first(extractor, real, "tiny train");
     QVERIFY(!first.reference_from_cache());
     QCOMPARE(first.real_count(), 200LL);
     // Real against real: FID about 0; the point says how it was measured.
@@ -244,7 +250,7 @@ class TestMetrics : public QObject {
     auto noise = torch::randint(0, 255, {100, 1, 16, 16}, torch::kLong).to(torch::kUInt8);
     QVERIFY(first.evaluate(noise, 43).fid > p.fid);
     // A second evaluator reads the reference features back and gives the same numbers.
-    MetricEvaluator second(c.extractor, real, "tiny train");
+    MetricEvaluator second(extractor, real, "tiny train");
     QVERIFY(second.reference_from_cache());
     QCOMPARE(second.evaluate(real.slice(0, 0, 100), 42).fid, p.fid);
     // The JSON form round-trips, NaN included.
@@ -262,12 +268,8 @@ class TestMetrics : public QObject {
   // Samples drawn another way than the real images (a growing ProGAN) are compared with real images
   // brought the same way, and the point says so; SWD is computed on request.
   void evaluatorSendsRealImagesAlongTheSamplesPath() {
-    const auto data = testutil::write_tiny_idx(dir(), 200);
-    ClassifierOptions o;
-    o.epochs = 1;
-    auto c = classifier_for({data, "train"}, o);
-    auto real = load_dataset({data, "train"}, 16)->images();
-    MetricEvaluator evaluator(c.extractor, real, "tiny train");
+    const auto [extractor, real] = tinyExtractorAndImages();
+    MetricEvaluator evaluator(extractor, real, "tiny train");
     // The "samples" are real images mirrored; the path mirrors the real ones likewise.
     Samples mirrored;
     mirrored.images = real.slice(0, 0, 100).flip(3).contiguous();
