@@ -125,7 +125,7 @@ std::shared_ptr<FeatureExtractor> make_extractor(const std::string& inception, c
 MetricEvaluator::MetricEvaluator(std::shared_ptr<FeatureExtractor> extractor, const torch::Tensor& real,
                                  std::string reference, const std::function<void(const std::string&)>& progress,
                                  const std::atomic<bool>* cancel)
-    : extractor_(std::move(extractor)), reference_(std::move(reference)) {
+    : extractor_(std::move(extractor)), reference_(std::move(reference)), cancel_(cancel) {
   if (real.dim() != 4 || real.scalar_type() != torch::kUInt8 || real.size(0) < 2)
     throw std::invalid_argument("the reference set must be at least 2 uint8 N x C x H x W images");
   channels_ = static_cast<int>(real.size(1));
@@ -222,8 +222,9 @@ MetricPoint MetricEvaluator::evaluate(const Samples& samples, long long step, lo
                                 std::to_string(resolution_) + " x " + std::to_string(resolution_));
   const auto t0 = std::chrono::steady_clock::now();
   const RealPath& path = samples.real_path;
-  if (path && along_path_.key != path.key) {
-    along_path_ = reference_along(path.apply, {}, nullptr);
+  // A path without a key cannot be told from another: its statistics are computed every time.
+  if (path && (path.key.empty() || along_path_.key != path.key || !along_path_.stats.mu.defined())) {
+    along_path_ = reference_along(path.apply, {}, cancel_);
     along_path_.key = path.key;
   }
   const Reference& ref = path ? along_path_ : plain_;

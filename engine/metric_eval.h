@@ -87,7 +87,8 @@ std::vector<TranslationVerdict> evaluate_translations(Snapshot& snapshot, const 
 class MetricEvaluator {
  public:
   // real: the reference images as the model sees them (uint8, at its resolution). Their features are
-  // cached under cache_dir() by extractor and content; progress tells what is being computed.
+  // cached under cache_dir() by extractor and content; progress tells what is being computed. `cancel`
+  // (which must outlive the evaluator) also stops the real statistics computed later along a path.
   MetricEvaluator(std::shared_ptr<FeatureExtractor> extractor, const torch::Tensor& real, std::string reference,
                   const std::function<void(const std::string&)>& progress = {},
                   const std::atomic<bool>* cancel = nullptr);
@@ -122,6 +123,7 @@ class MetricEvaluator {
 
   std::shared_ptr<FeatureExtractor> extractor_;
   std::string reference_;
+  const std::atomic<bool>* cancel_ = nullptr;
   torch::Tensor real_;
   int resolution_ = 0, channels_ = 0;
   Reference plain_;            // the real images as they are (cached on disk)

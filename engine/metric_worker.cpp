@@ -77,6 +77,8 @@ void MetricWorker::run() {
     try {
       auto point = evaluator->evaluate(job.fake, job.step, setup_.options.swd_samples);
       if (on_point_) on_point_(point);
+    } catch (const Cancelled&) {
+      return;  // the worker is being destroyed
     } catch (const std::exception& e) {
       if (on_status_) on_status_(Severity::Error, "metrics at step " + std::to_string(job.step) + " failed: " + e.what());
     }
