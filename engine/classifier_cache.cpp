@@ -1,4 +1,5 @@
 #include "engine/classifier_cache.h"
+#include "engine/checkpoint_file.h"
 
 #include <chrono>
 #include <cstdio>
@@ -6,7 +7,7 @@
 #include <filesystem>
 #include <random>
 
-#include "engine/atomic_file.h"
+#include "engine/files.h"
 #include "engine/hash.h"
 #include "engine/image.h"
 #include "models/layers/state.h"
@@ -102,7 +103,7 @@ ClassifierResult classifier_for(const DatasetSpec& spec, const ClassifierOptions
   if (!options.retrain && fs::exists(result.path)) {
     try {
       torch::serialize::InputArchive a;
-      a.load_from(result.path);
+      load_archive_checked(a, read_file_bytes(result.path, "cached classifier"));
       c10::IValue format, acc;
       if (!a.try_read("format", format) || !format.isString() || format.toStringRef() != kFormat)
         throw std::runtime_error("not a classifier file");
@@ -159,7 +160,7 @@ ClassifierResult classifier_for(const DatasetSpec& spec, const ClassifierOptions
     a.write("train_count", c10::IValue(static_cast<int64_t>(result.train_count)));
     a.write("test_count", c10::IValue(static_cast<int64_t>(result.test_count)));
     save_nested(a, "net", *net);
-    write_path_atomically(result.path, [&](const std::string& tmp) { a.save_to(tmp); });
+    write_bytes_atomically(result.path, archive_bytes(a));
     char msg[200];
     std::snprintf(msg, sizeof msg, "metric classifier trained in %.0f s: test accuracy %.1f%% on %lld images",
                   result.seconds, 100 * result.test_accuracy, result.test_count);

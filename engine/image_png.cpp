@@ -5,7 +5,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "engine/atomic_file.h"
+#include "engine/files.h"
 #include "engine/image.h"
 
 #ifdef GAN_HAVE_OPENCV
@@ -77,9 +77,7 @@ static std::vector<std::uint8_t> encode_png(const Image8& img) {
 void write_png(const std::string& path, const Image8& image) {
   if (image.empty() || (image.channels != 1 && image.channels != 3)) throw std::invalid_argument("no image to write");
   const auto bytes = encode_png(image);
-  write_file_atomically(path, [&](std::ostream& out) {
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  });
+  write_bytes_atomically(path, std::string(bytes.begin(), bytes.end()));
 }
 
 }  // namespace gan

@@ -1,11 +1,12 @@
 #include "engine/metric_eval.h"
+#include "engine/checkpoint_file.h"
 
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 
-#include "engine/atomic_file.h"
+#include "engine/files.h"
 #include "engine/classifier_cache.h"
 #include "engine/hash.h"
 #include "engine/image.h"
@@ -138,7 +139,7 @@ MetricEvaluator::MetricEvaluator(std::shared_ptr<FeatureExtractor> extractor, co
   if (std::filesystem::exists(path)) {
     try {
       torch::serialize::InputArchive a;
-      a.load_from(path);
+      load_archive_checked(a, read_file_bytes(path, "cached reference"));
       torch::Tensor count, ms_ssim;
       a.read("mu", plain_.stats.mu);
       a.read("sigma", plain_.stats.sigma);
@@ -147,7 +148,10 @@ MetricEvaluator::MetricEvaluator(std::shared_ptr<FeatureExtractor> extractor, co
       a.read("ms_ssim", ms_ssim);  // absent from caches written before MS-SSIM: computed again then
       plain_.stats.count = count.item<int64_t>();
       plain_.ms_ssim = ms_ssim.item<double>();
-      from_cache_ = plain_.stats.mu.size(0) == extractor_->feature_dim();
+      const int64_t d = extractor_->feature_dim();
+      from_cache_ = plain_.stats.mu.dim() == 1 && plain_.stats.mu.size(0) == d &&
+                    plain_.stats.sigma.sizes() == torch::IntArrayRef({d, d}) && plain_.kid.dim() == 2 &&
+                    plain_.kid.size(1) == d;
     } catch (const std::exception&) {
       from_cache_ = false;  // damaged or older: computed again below and written over
     }
@@ -161,7 +165,7 @@ MetricEvaluator::MetricEvaluator(std::shared_ptr<FeatureExtractor> extractor, co
   a.write("count", torch::tensor(static_cast<int64_t>(plain_.stats.count)));
   a.write("ms_ssim", torch::tensor(plain_.ms_ssim, torch::kDouble));
   try {
-    write_path_atomically(path, [&](const std::string& tmp) { a.save_to(tmp); });
+    write_bytes_atomically(path, archive_bytes(a));
   } catch (const std::exception& e) {
     if (progress) progress(std::string("could not cache the reference features: ") + e.what());
   }

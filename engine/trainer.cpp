@@ -7,7 +7,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "engine/atomic_file.h"
+#include "engine/checkpoint_file.h"
+#include "engine/files.h"
 #include "engine/image.h"
 #include "models/core/random.h"
 
@@ -62,8 +63,20 @@ void DataLoader::load(torch::serialize::InputArchive& a) {
   if (order.numel() != data_->size())
     throw std::runtime_error("the checkpoint was trained on a dataset of " + std::to_string(order.numel()) +
                              " images; this one has " + std::to_string(data_->size()));
+  if (!rng.isString()) throw std::runtime_error("the checkpoint's data position is damaged");
   std::istringstream in(rng.toStringRef());
   in >> rng_;
+  if (!in) throw std::runtime_error("the checkpoint's data shuffle state is damaged");
+  if (!cursor.isInt() || cursor.toInt() < 0 || cursor.toInt() > data_->size() || order.scalar_type() != torch::kLong ||
+      order.dim() != 1)
+    throw std::runtime_error("the checkpoint's data position is damaged");
+  order = order.contiguous();
+  // The order must be a permutation of the images: anything else would index past them.
+  auto seen = torch::zeros({data_->size()}, torch::kBool);
+  if (order.numel() > 0 && (order.min().item<int64_t>() < 0 || order.max().item<int64_t>() >= data_->size()))
+    throw std::runtime_error("the checkpoint's data order names images the dataset does not have");
+  seen.index_fill_(0, order, true);
+  if (!seen.all().item<bool>()) throw std::runtime_error("the checkpoint's data order is not a shuffle of the dataset");
   cursor_ = cursor.toInt();
   order_.assign(order.data_ptr<int64_t>(), order.data_ptr<int64_t>() + order.numel());
 }
@@ -337,39 +350,68 @@ void Trainer::save_checkpoint(const std::string& path) const {
   torch::serialize::OutputArchive model;
   family_->save(model);
   a.write("model", model);
-  write_path_atomically(path, [&](const std::string& tmp) { a.save_to(tmp); });
+  write_bytes_atomically(path, seal_checkpoint(archive_bytes(a)));
+}
+
+void rebuild_family(Checkpoint& ck, const Registry& registry) {
+  FamilySetup s = setup_for(ck.config);
+  if (s.device.is_cuda() && !torch::cuda::is_available()) {  // explore a GPU run on a CPU machine
+    s.device = torch::kCPU;
+    ck.config.params.set("device", "cpu");
+  }
+  auto family = create_family(registry.at(ck.config.model), s);
+  torch::serialize::InputArchive model;
+  if (!ck.archive->try_read("model", model)) throw std::runtime_error("it has no model weights");
+  check_model_archive(model, *family);  // before a single tensor is copied
+  family->load(model);
+  check_optimizer_states(*family);
+  ck.family = std::move(family);
 }
 
 Checkpoint read_checkpoint(const std::string& path, const Registry& registry, const std::string& expected_model) {
   if (path.empty()) throw std::runtime_error("no checkpoint file given");
-  {
-    std::ifstream probe(path, std::ios::binary);
-    if (!probe) throw std::runtime_error("checkpoint not found: " + path);
-  }
   Checkpoint ck;
   ck.archive = std::make_shared<torch::serialize::InputArchive>();
   try {
-    ck.archive->load_from(path);
+    Unsealed file = unseal_checkpoint(read_file_bytes(path, "checkpoint"));
+    load_archive_checked(*ck.archive, file.archive);
+    ck.legacy = file.legacy;
   } catch (const std::exception& e) {
     std::string why = e.what();
     why = why.substr(0, why.find('\n'));
-    throw std::runtime_error(path + " is not a GAN Explorer checkpoint, or it is damaged (" + why + ")");
+    if (why.rfind("checkpoint not found", 0) == 0 || why.rfind("the checkpoint ", 0) == 0 ||
+        why.rfind("cannot read", 0) == 0)
+      throw std::runtime_error(why);
+    throw std::runtime_error(path + " cannot be loaded: " + why);
   }
   c10::IValue format;
   if (!ck.archive->try_read("format", format) || !format.isString() || format.toStringRef() != kFormat)
     throw std::runtime_error(path + " is a LibTorch archive but not a GAN Explorer checkpoint");
   try {
-    c10::IValue version, config, step, history;
-    ck.archive->read("format_version", version);
-    if (version.toInt() > kFormatVersion)
-      throw std::runtime_error("it was written by a newer GAN Explorer (format " + std::to_string(version.toInt()) + ")");
-    ck.archive->read("config", config);
-    ck.archive->read("step", step);
-    ck.archive->read("history", history);
-    ck.archive->read("noise_state", ck.noise_state);
-    ck.config = config_from_json(json::parse(config.toStringRef()));
-    ck.step = step.toInt();
-    ck.history = history_from_json(json::parse(history.toStringRef()));
+    auto value = [&](const char* key) {
+      c10::IValue v;
+      if (!ck.archive->try_read(key, v)) throw std::runtime_error(std::string("it has no '") + key + "' (damaged?)");
+      return v;
+    };
+    auto integer = [&](const char* key) {
+      const c10::IValue v = value(key);
+      if (!v.isInt()) throw std::runtime_error(std::string("its '") + key + "' is not a number (damaged?)");
+      return v.toInt();
+    };
+    auto text = [&](const char* key) {
+      const c10::IValue v = value(key);
+      if (!v.isString()) throw std::runtime_error(std::string("its '") + key + "' is not text (damaged?)");
+      return v.toStringRef();
+    };
+    const int64_t version = integer("format_version");
+    if (version > kFormatVersion)
+      throw std::runtime_error("it was written by a newer GAN Explorer (format " + std::to_string(version) + ")");
+    if (!ck.archive->try_read("noise_state", ck.noise_state)) throw std::runtime_error("it has no noise state (damaged?)");
+    ck.config = config_from_json(json::parse(text("config")));
+    ck.step = integer("step");
+    if (ck.step < 0) throw std::runtime_error("it says it is at step " + std::to_string(ck.step));
+    const std::string history = text("history");
+    ck.history = history_from_json(json::parse(history));
     c10::IValue metrics;
     if (ck.archive->try_read("metrics", metrics) && metrics.isString())
       for (const auto& row : json::parse(metrics.toStringRef())) ck.metrics.push_back(metric_point_from_json(row));
@@ -378,15 +420,7 @@ Checkpoint read_checkpoint(const std::string& path, const Registry& registry, co
     if (!registry.find(ck.config.model))
       throw std::runtime_error("it holds a model of the family '" + ck.config.model + "', which this build does not have");
     ck.config = validate(ck.config, registry);
-    FamilySetup s = setup_for(ck.config);
-    if (s.device.is_cuda() && !torch::cuda::is_available()) {  // explore a GPU run on a CPU machine
-      s.device = torch::kCPU;
-      ck.config.params.set("device", "cpu");
-    }
-    ck.family = create_family(registry.at(ck.config.model), s);
-    torch::serialize::InputArchive model;
-    if (!ck.archive->try_read("model", model)) throw std::runtime_error("it has no model weights");
-    ck.family->load(model);
+    rebuild_family(ck, registry);
   } catch (const std::exception& e) {
     std::string why = e.what();
     throw std::runtime_error("cannot load " + path + ": " + why.substr(0, why.find("\nException raised from")));

@@ -67,11 +67,17 @@ struct Checkpoint {
   std::vector<HistoryPoint> history;
   std::vector<MetricPoint> metrics;         // FID / KID / IS so far (empty in older checkpoints)
   std::shared_ptr<torch::serialize::InputArchive> archive;  // for the loaders' states
+  bool legacy = false;  // written before checkpoints carried a checksum (its zip CRC-32s were checked)
 };
 
 // Reads a checkpoint. Throws std::runtime_error with a message for the user when the file is missing,
 // damaged, not a GAN Explorer checkpoint, or (expected_model not empty) of another family.
 Checkpoint read_checkpoint(const std::string& path, const Registry& registry, const std::string& expected_model = "");
+
+// Builds the family of `ck.config` afresh and loads the checkpoint's state into it (read_checkpoint does
+// this; a resumed run whose resumable hyper-parameters changed does it again). Every tensor is checked
+// against the model first (check_model_archive); nothing changes when it throws std::runtime_error.
+void rebuild_family(Checkpoint& ck, const Registry& registry);
 
 // Loads the data of every stream of `config` (validated) at the family's resolution; streams of
 // different channel counts are brought to the largest (grey repeated to colour).

@@ -45,7 +45,15 @@ void Player::save(torch::serialize::OutputArchive& a) const {
 
 void Player::load(torch::serialize::InputArchive& a) {
   load_nested(a, key_, *net_);
-  if (opt_) load_nested(a, "opt_" + key_, *opt_);
+  if (opt_) {
+    // The optimizer's moments come from the file, its options (learning rate, betas) from the config the
+    // player was built with: a resumed run may change them (HyperParam::resumable).
+    std::vector<std::unique_ptr<torch::optim::OptimizerOptions>> options;
+    for (auto& group : opt_->param_groups()) options.push_back(group.options().clone());
+    load_nested(a, "opt_" + key_, *opt_);
+    auto& groups = opt_->param_groups();
+    for (size_t i = 0; i < groups.size() && i < options.size(); ++i) groups[i].set_options(std::move(options[i]));
+  }
   if (ema_) load_nested(a, key_ + "_ema", *ema_);
   if (hist_weight_ > 0) hist_.load(a, "hist_avg_" + key_);
   to(device_);  // an archive's tensors come back on the device they were saved from

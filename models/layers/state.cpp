@@ -4,14 +4,24 @@
 
 namespace gan {
 
+// dst's tensor of the same name and shape as src's; std::logic_error otherwise (a copy never reads past a tensor).
+static torch::Tensor& matching(torch::OrderedDict<std::string, torch::Tensor>& dst, const std::string& name,
+                               const torch::Tensor& src) {
+  torch::Tensor* d = dst.find(name);
+  if (!d) throw std::logic_error("copy_module_state: the target has no tensor " + name);
+  if (d->sizes() != src.sizes() || d->scalar_type() != src.scalar_type())
+    throw std::logic_error("copy_module_state: " + name + " differs in shape or type");
+  return *d;
+}
+
 void copy_module_state(const torch::nn::Module& src, torch::nn::Module& dst) {
   torch::NoGradGuard no_grad;
   auto sp = src.named_parameters(true), dp = dst.named_parameters(true);
   auto sb = src.named_buffers(true), db = dst.named_buffers(true);
   if (sp.size() != dp.size() || sb.size() != db.size())
     throw std::logic_error("copy_module_state: modules differ");
-  for (const auto& item : sp) dp[item.key()].copy_(item.value());
-  for (const auto& item : sb) db[item.key()].copy_(item.value());
+  for (const auto& item : sp) matching(dp, item.key(), item.value()).copy_(item.value());
+  for (const auto& item : sb) matching(db, item.key(), item.value()).copy_(item.value());
 }
 
 void ema_update(torch::nn::Module& ema, const torch::nn::Module& src, double decay) {

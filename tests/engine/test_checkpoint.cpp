@@ -1,10 +1,14 @@
 // engine/: checkpoints (round trip, exact resume, foreign and damaged files), configs, atomic writes.
 #include <QtTest>
 
+#include <unistd.h>
+
 #include <fstream>
 
-#include "engine/atomic_file.h"
+#include "engine/checkpoint_file.h"
+#include "engine/files.h"
 #include "engine/trainer.h"
+#include "models/core/random.h"
 #include "tests/support/test_util.h"
 
 using namespace gan;
@@ -154,6 +158,160 @@ class TestCheckpoint : public QObject {
     // A checkpoint trained on other data cannot continue on a dataset of another shape.
     QVERIFY(testutil::error_of([&] { Trainer(read_checkpoint(good, registry_), testutil::tiny_dataset(32, 16, 3)); })
                 .contains("channel"));
+  }
+
+  // A flipped bit anywhere, a file cut short, a record emptied or shortened behind right CRC-32s and a
+  // right checksum, a config that disagrees with the weights: each gets a message saying what is wrong,
+  // and none reaches a tensor copy.
+  void damagedCheckpointsAreRefusedClearly() {
+    Trainer t(registry_, testutil::tiny_config("mem", dir() + "/dmg2", 10), testutil::tiny_dataset());
+    t.step();
+    const std::string good = dir() + "/good2.pt";
+    t.save_checkpoint(good);
+    const std::string bytes = read_file_bytes(good, "checkpoint");
+    QCOMPARE(bytes.substr(0, 8), std::string("GANXCKPT"));
+    auto refusal = [&](const std::string& content) {
+      const std::string path = dir() + "/bad.pt";
+      testutil::write_bytes(path, content);
+      return testutil::error_of([&] { read_checkpoint(path, registry_); });
+    };
+    // Bits flipped in the header, in the archive's records and in its directory.
+    for (size_t pos : {size_t(9), size_t(17), size_t(26), size_t(40), bytes.size() / 3, bytes.size() / 2,
+                       bytes.size() - 30, bytes.size() - 1}) {
+      std::string flipped = bytes;
+      flipped[pos] = static_cast<char>(flipped[pos] ^ 0x10);
+      const QString err = refusal(flipped);
+      QVERIFY2(err.contains("damaged") || err.contains("newer GAN Explorer"), qPrintable(QString::number(pos) + ": " + err));
+    }
+    std::string payload_flip = bytes;
+    payload_flip[bytes.size() / 2] = static_cast<char>(payload_flip[bytes.size() / 2] ^ 1);
+    QVERIFY(refusal(payload_flip).contains("checksum does not match"));
+    QVERIFY(refusal(bytes.substr(0, bytes.size() - 100)).contains("cut short"));
+    QVERIFY(refusal(bytes.substr(0, 20)).contains("cut short inside its header"));
+
+    // The same archive without the header (as checkpoints were written before it) still loads, and its
+    // zip CRC-32s guard it: a flipped bit in a tensor record is caught.
+    const std::string archive = testutil::checkpoint_archive(good);
+    const std::string bare = dir() + "/bare.pt";
+    testutil::write_bytes(bare, archive);
+    QVERIFY(read_checkpoint(bare, registry_).legacy);
+    const auto entries = check_zip(archive);
+    const ZipEntry* tensor = nullptr;
+    for (const auto& e : entries)
+      if (e.name.find("/data/") != std::string::npos && e.size >= 64) tensor = &e;
+    QVERIFY(tensor);
+    std::string legacy_flip = archive;
+    legacy_flip[tensor->offset + tensor->size / 2] = static_cast<char>(legacy_flip[tensor->offset + tensor->size / 2] ^ 4);
+    QVERIFY2(refusal(legacy_flip).contains("does not match its CRC-32"), qPrintable(refusal(legacy_flip)));
+
+    // A tensor record emptied or cut to half, in a well-formed zip with a right header: the storage would
+    // be read past its end. Both with the header and without.
+    const std::string record = tensor->name.substr(tensor->name.find("/data/"));
+    const std::string original(archive, tensor->offset, tensor->size);
+    for (const std::string& data : {std::string(), original.substr(0, original.size() / 2)}) {
+      const std::string crafted = testutil::with_record(archive, record, data);
+      QVERIFY(check_zip(crafted).size() == entries.size());  // a valid zip: only the record changed
+      const QString sealed = refusal(seal_checkpoint(crafted));
+      QVERIFY2(sealed.contains("record is shorter or longer than its tensor"), qPrintable(sealed));
+      QVERIFY(refusal(crafted).contains("record is shorter or longer than its tensor"));
+    }
+
+    // A config that disagrees with the weights (G width 16 over weights of width 8) is refused, naming
+    // the first tensor that differs.
+    TrainConfig wider = t.config();
+    wider.params.set("ngf", "16");
+    torch::serialize::OutputArchive a;
+    a.write("format", c10::IValue(std::string("gan-explorer-checkpoint")));
+    a.write("format_version", c10::IValue(int64_t(1)));
+    a.write("config", c10::IValue(to_json(wider).dump()));
+    a.write("step", c10::IValue(int64_t(1)));
+    a.write("history", c10::IValue(std::string("[]")));
+    a.write("noise_state", make_cpu_generator(1).get_state());
+    torch::serialize::OutputArchive model;
+    t.family().save(model);
+    a.write("model", model);
+    const QString mismatch = refusal(seal_checkpoint(archive_bytes(a)));
+    QVERIFY2(mismatch.contains("its tensor G.") && mismatch.contains("the config and the weights disagree"),
+             qPrintable(mismatch));
+  }
+
+  // An optimizer state of another shape than its parameter (a foreign file) is found after loading.
+  void optimizerStateOfAnotherShapeIsRefused() {
+    Trainer t(registry_, testutil::tiny_config("mem", dir() + "/opt", 10), testutil::tiny_dataset());
+    t.step();
+    QVERIFY(testutil::error_of([&] { check_optimizer_states(t.family()); }).isEmpty());
+    auto& state = t.family().player("G")->optimizer().state();
+    QVERIFY(!state.empty());
+    auto* adam = dynamic_cast<torch::optim::AdamParamState*>(state.begin()->second.get());
+    QVERIFY(adam);
+    adam->exp_avg(torch::zeros({3}));
+    QVERIFY(testutil::error_of([&] { check_optimizer_states(t.family()); }).contains("optimizer state of 'G'"));
+  }
+
+  // Numbers in configs are whole where they must be, and fit: no silent truncation or wrap.
+  void configCountsAreWholeAndInRange() {
+    auto err = [](const nlohmann::json& j) { return testutil::error_of([&] { config_from_json(j); }); };
+    QVERIFY(err({{"steps", 3.9}}).contains("steps must be a whole number, not 3.9"));
+    QVERIFY(err({{"steps", "12"}}).contains("steps must be a whole number"));
+    QVERIFY(err({{"metrics", {{"every", 2.5}}}}).contains("metrics every must be a whole number"));
+    QVERIFY(err({{"steps", 12.0}}).isEmpty());
+    QCOMPARE(config_from_json({{"checkpoint_every", 4294967297LL}}).checkpoint_every, 4294967297LL);
+    auto c = testutil::tiny_config("fashion-mnist", "/tmp/x", 10);
+    c.checkpoint_every = 4294967297LL;  // no longer wraps to 1: every 4.3 billion steps
+    QCOMPARE(validate(c, registry_).checkpoint_every, 4294967297LL);
+    c.log_every = kMaxCount + 1;
+    QVERIFY(testutil::error_of([&] { validate(c, registry_); }).contains("log_every must be between 1 and"));
+  }
+
+  // Writes go through the app's own checked calls: a target that is not a regular file is refused, a
+  // folder that cannot be made is named, and nothing is left behind.
+  void writesRefuseWhatIsNotARegularFile() {
+    QVERIFY(testutil::error_of([] { write_bytes_atomically("/dev/null", "x"); }).contains("character device"));
+    QVERIFY(testutil::error_of([&] { write_bytes_atomically(dir(), "x"); }).contains("a folder"));
+    const std::string file = dir() + "/plain.txt";
+    write_bytes_atomically(file, "abc");
+    QVERIFY(testutil::error_of([&] { write_bytes_atomically(file + "/under/it.txt", "x"); }).contains("could not"));
+    // Through a link: the link stays, its target changes.
+    const std::string link = dir() + "/link.txt";
+    std::filesystem::create_symlink(file, link);
+    write_bytes_atomically(link, "def");
+    QVERIFY(std::filesystem::is_symlink(link));
+    QCOMPARE(testutil::read_text(file), std::string("def"));
+    QVERIFY(testutil::error_of([] { read_file_bytes("/dev/zero", "dataset file"); }).contains("character device"));
+  }
+
+  // Temporaries of killed writers are removed; those of running ones (this process) and other files stay.
+  void staleTemporariesAreRemoved() {
+    const std::string d = dir() + "/stale";
+    std::filesystem::create_directories(d);
+    for (const std::string& name : std::vector<std::string>{"checkpoint.pt.tmp-999999999", "checkpoint.pt.tmp-" + std::to_string(::getpid()),
+                                   "notes.tmp-abc", "checkpoint.pt"})
+      std::ofstream(d + "/" + name) << "x";
+    QCOMPARE(remove_stale_temporaries(d), 1);
+    QVERIFY(!testutil::file_exists(d + "/checkpoint.pt.tmp-999999999"));
+    QVERIFY(testutil::file_exists(d + "/checkpoint.pt.tmp-" + std::to_string(::getpid())));
+    QVERIFY(testutil::file_exists(d + "/notes.tmp-abc"));
+  }
+
+  // A full disk: the write fails with a message, the temporary goes, the previous checkpoint is kept
+  // and still loads. Needs root for a small tmpfs.
+  void fullDiskKeepsThePreviousCheckpoint() {
+    testutil::SmallDisk disk(dir(), "4m");
+    if (!disk.ok()) QSKIP(disk.why().c_str());
+    Trainer t(registry_, testutil::tiny_config("mem", disk.path() + "/run", 10), testutil::tiny_dataset());
+    t.step();
+    const std::string path = disk.path() + "/run/checkpoint.pt";
+    t.save_checkpoint(path);
+    t.step();
+    disk.fill(4096);
+    const QString err = testutil::error_of([&] { t.save_checkpoint(path); });
+    QVERIFY2(err.contains("No space left on device (the disk is full)"), qPrintable(err));
+    QCOMPARE(read_checkpoint(path, registry_).step, 1LL);
+    for (const auto& e : std::filesystem::directory_iterator(disk.path() + "/run"))
+      QVERIFY2(e.path().filename() == "checkpoint.pt", e.path().c_str());
+    disk.free_filler();
+    t.save_checkpoint(path);
+    QCOMPARE(read_checkpoint(path, registry_).step, 2LL);
   }
 
   void atomicWritesLeaveTheOldFileOnFailure() {

@@ -1,13 +1,109 @@
 #include "tests/support/test_util.h"
 
+#include <sys/mount.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 #include <zlib.h>
 
+#include <caffe2/serialize/inline_container.h>
+
 #include <filesystem>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <vector>
 
+#include "engine/checkpoint_file.h"
+#include "engine/files.h"
+
 namespace testutil {
+
+std::string checkpoint_archive(const std::string& path) {
+  return gan::unseal_checkpoint(gan::read_file_bytes(path, "checkpoint")).archive;
+}
+
+void write_bytes(const std::string& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+void write_sealed_checkpoint(const std::string& path, const std::string& archive) {
+  write_bytes(path, gan::seal_checkpoint(archive));
+}
+
+std::vector<std::string> tensor_records(const std::string& archive) {
+  std::vector<std::string> out;
+  for (const auto& e : gan::check_zip(archive))
+    if (e.name.find("/data/") != std::string::npos) out.push_back(e.name);
+  return out;
+}
+
+std::string with_record(const std::string& archive, const std::string& suffix, const std::string& data) {
+  std::string out;
+  {
+    caffe2::serialize::PyTorchStreamWriter w([&](const void* p, size_t n) -> size_t {
+      out.append(static_cast<const char*>(p), n);
+      return n;
+    });
+    for (const auto& e : gan::check_zip(archive)) {
+      const std::string name = e.name.substr(e.name.find('/') + 1);  // the writer adds "archive/"
+      if (name == "version" || name == ".data/version") continue;     // written by writeEndOfFile
+      const bool replace = e.name.size() >= suffix.size() && e.name.compare(e.name.size() - suffix.size(), suffix.size(), suffix) == 0;
+      if (replace) {
+        w.writeRecord(name, data.data(), data.size());
+      } else if (e.deflated) {
+        std::string plain(static_cast<size_t>(e.size), '\0');
+        z_stream z{};
+        inflateInit2(&z, -15);
+        z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(archive.data() + e.offset));
+        z.avail_in = static_cast<uInt>(e.stored_size);
+        z.next_out = reinterpret_cast<Bytef*>(plain.data());
+        z.avail_out = static_cast<uInt>(plain.size());
+        inflate(&z, Z_FINISH);
+        inflateEnd(&z);
+        w.writeRecord(name, plain.data(), plain.size(), /*compress=*/true);
+      } else {
+        w.writeRecord(name, archive.data() + e.offset, static_cast<size_t>(e.size));
+      }
+    }
+    w.writeEndOfFile();
+  }
+  return out;
+}
+
+SmallDisk::SmallDisk(const std::string& parent, const std::string& size) {
+  path_ = parent + "/small-disk";
+  std::filesystem::create_directories(path_);
+  if (::geteuid() != 0) {
+    why_ = "mounting a small tmpfs for a full disk needs root";
+    return;
+  }
+  if (::mount("tmpfs", path_.c_str(), "tmpfs", 0, ("size=" + size).c_str()) != 0) {
+    why_ = std::string("could not mount a small tmpfs: ") + std::strerror(errno);
+    return;
+  }
+  ok_ = true;
+}
+
+SmallDisk::~SmallDisk() {
+  if (ok_) ::umount2(path_.c_str(), MNT_DETACH);
+}
+
+void SmallDisk::fill(long long leave) {
+  std::ofstream f(path_ + "/filler", std::ios::binary | std::ios::app);
+  const std::string block(4096, 'x');
+  for (;;) {
+    struct statvfs st {};
+    if (::statvfs(path_.c_str(), &st) != 0) break;
+    const long long free_bytes = static_cast<long long>(st.f_bavail) * static_cast<long long>(st.f_frsize);
+    if (free_bytes <= leave) break;
+    const long long n = std::min<long long>(static_cast<long long>(block.size()), free_bytes - leave);
+    f.write(block.data(), n);
+    f.flush();
+    if (!f) break;
+  }
+}
+
+void SmallDisk::free_filler() { std::filesystem::remove(path_ + "/filler"); }
 
 void write_idx(const std::string& path, const torch::Tensor& values, bool gz) {
   auto v = values.contiguous();

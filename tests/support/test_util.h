@@ -4,6 +4,7 @@
 #include <QtTest>
 
 #include <string>
+#include <vector>
 
 #include "engine/config.h"
 #include "engine/dataset.h"
@@ -23,6 +24,34 @@ std::shared_ptr<const gan::Dataset> tiny_dataset(int n = 32, int resolution = 16
 // 3k..3k+2 on a dark background, with a little noise), labels i % classes.
 std::shared_ptr<const gan::Dataset> labelled_dataset(int n = 40, int classes = 4, int resolution = 16);
 bool file_exists(const std::string& path);
+
+// Checkpoint surgery, as a tester with a zip tool would do it: the LibTorch archive inside a checkpoint
+// file, a checkpoint file sealed around an archive (right header and checksum), and an archive with one
+// record's data replaced (the record whose name ends in `suffix`, e.g. "data/0"; the CRC-32s are right).
+std::string checkpoint_archive(const std::string& path);
+void write_sealed_checkpoint(const std::string& path, const std::string& archive);
+void write_bytes(const std::string& path, const std::string& bytes);
+std::string with_record(const std::string& archive, const std::string& suffix, const std::string& data);
+// The names of an archive's tensor records, in archive order ("archive/data/0", ...).
+std::vector<std::string> tensor_records(const std::string& archive);
+
+// A small tmpfs of `size` ("2m") mounted at a new folder under `parent`, for full-disk tests. Mounting
+// needs root: ok() is false otherwise, and why() says so. Unmounted when it goes.
+class SmallDisk {
+ public:
+  SmallDisk(const std::string& parent, const std::string& size);
+  ~SmallDisk();
+  bool ok() const { return ok_; }
+  const std::string& why() const { return why_; }
+  const std::string& path() const { return path_; }
+  // Fills the disk until no more than `leave` bytes are free (a file "filler"); free_filler() removes it.
+  void fill(long long leave = 0);
+  void free_filler();
+
+ private:
+  std::string path_, why_;
+  bool ok_ = false;
+};
 // The message of the exception f throws, or an empty string when it throws none.
 QString error_of(const std::function<void()>& f);
 std::string read_text(const std::string& path);
