@@ -3,6 +3,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <atomic>
 #include <filesystem>
 #include <chrono>
@@ -101,11 +104,20 @@ class Args {
     if (!has(k)) throw UsageError("--" + k + " is required");
     return get(k);
   }
+  // A whole number: "64", "1e3"; not "3.9", and nothing that does not fit (no silent wrap).
   long long integer(const std::string& k, long long def) const {
     if (!has(k)) return def;
-    double v = 0;
     const std::string s = get(k);
-    if (!parse_number(s, v) || v != static_cast<long long>(v)) throw UsageError("--" + k + " needs a whole number, not '" + s + "'");
+    errno = 0;
+    char* end = nullptr;
+    const long long exact = std::strtoll(s.c_str(), &end, 10);
+    if (!s.empty() && end && *end == '\0') {
+      if (errno == ERANGE) throw UsageError("--" + k + " is out of range: " + s);
+      return exact;
+    }
+    double v = 0;
+    if (!parse_number(s, v) || v != std::floor(v)) throw UsageError("--" + k + " needs a whole number, not '" + s + "'");
+    if (std::fabs(v) > 9.0e15) throw UsageError("--" + k + " is out of range: " + s);
     return static_cast<long long>(v);
   }
   double number(const std::string& k, double def) const {
@@ -146,8 +158,10 @@ void reject_unused(const Args& args) {
   if (!rest.empty()) throw UsageError("unknown option --" + rest.front());
 }
 
-std::atomic<bool> g_interrupted{false};
-extern "C" void on_sigint(int) { g_interrupted = true; }
+// SIGINT (Ctrl-C), SIGTERM (batch schedulers, systemd, kill) and SIGHUP (a closed terminal) save the
+// run and stop it. The handler only records which signal came.
+volatile std::sig_atomic_t g_signal = 0;
+extern "C" void on_stop_signal(int sig) { g_signal = sig; }
 
 std::string clock_text(double seconds) {
   if (!(seconds >= 0) || seconds > 1e7) return "--:--";
@@ -173,6 +187,7 @@ class TerminalProgress : public SessionListener {
   void on_message(const Message& m) override {
     std::lock_guard<std::mutex> lock(m_);
     if (m.diverged) diverged_ = m.text;
+    if (m.save_failed) save_failed_ = true;
     end_line();
     std::cerr << (m.severity == Severity::Error ? "error: " : m.severity == Severity::Warning ? "warning: " : "")
               << m.text << "\n";
@@ -190,7 +205,8 @@ class TerminalProgress : public SessionListener {
     if (tty_ && s.step != total_ && now - last_ < std::chrono::milliseconds(100)) return;
     last_ = now;
     const int width = 30;
-    const int filled = static_cast<int>(width * static_cast<double>(s.step) / std::max(1LL, total_));
+    const int filled =
+        std::clamp(static_cast<int>(width * static_cast<double>(s.step) / std::max(1LL, total_)), 0, width);
     std::ostringstream line;
     line << "[" << std::string(filled, '#') << std::string(width - filled, '.') << "] " << s.step << "/" << total_;
     char buf[64];
@@ -233,6 +249,11 @@ class TerminalProgress : public SessionListener {
     std::lock_guard<std::mutex> lock(m_);
     return diverged_;
   }
+  // A loss went NaN or a checkpoint could not be written: a headless run stops (saving what it can).
+  bool must_stop() const {
+    std::lock_guard<std::mutex> lock(m_);
+    return !diverged_.empty() || save_failed_;
+  }
 
  private:
   void end_line() {
@@ -244,6 +265,7 @@ class TerminalProgress : public SessionListener {
   bool open_ = false;
   std::chrono::steady_clock::time_point last_{}, last_status_{};
   std::string failed_, diverged_;
+  bool save_failed_ = false;
 };
 
 int cmd_train(const Args& a) {
@@ -263,23 +285,27 @@ int cmd_train(const Args& a) {
   c.steps = a.integer("steps", resume.empty() ? c.steps : 0);
   if (resume.empty() && !a.has("steps") && !a.has("config")) throw UsageError("--steps is required");
   if (c.out_dir.empty() && resume.empty()) throw UsageError("--out is required");
-  c.log_every = static_cast<int>(a.integer("log-every", c.log_every));
-  c.sample_every = static_cast<int>(a.integer("sample-every", c.sample_every));
-  c.checkpoint_every = static_cast<int>(a.integer("checkpoint-every", c.checkpoint_every));
-  c.metrics.every = static_cast<int>(a.integer("metrics-every", c.metrics.every));
+  c.log_every = a.integer("log-every", c.log_every);
+  c.sample_every = a.integer("sample-every", c.sample_every);
+  c.checkpoint_every = a.integer("checkpoint-every", c.checkpoint_every);
+  c.metrics.every = a.integer("metrics-every", c.metrics.every);
   c.metrics.samples = a.integer("metrics-samples", c.metrics.samples);
   c.metrics.swd_samples = a.integer("metrics-swd", c.metrics.swd_samples);
   c.metrics.inception = a.get("inception", c.metrics.inception);
-  c.accuracy.every = static_cast<int>(a.integer("accuracy-every", c.accuracy.every));
+  c.accuracy.every = a.integer("accuracy-every", c.accuracy.every);
   c.accuracy.samples = a.integer("accuracy-samples", c.accuracy.samples);
+  // Resuming: the family is the checkpoint's (its hyper-parameters are the ones --PARAM may name).
+  if (!resume.empty() && !a.has("model")) c.model = read_checkpoint(resume, registry).config.model;
   const FamilyInfo& info = registry.at(c.model);
   if (given.count("images") && !info.caps.find_stream("images") && info.caps.streams.size() == 1)
     given[info.caps.streams.front().name] = given["images"], given.erase("images");
   for (const auto& [name, spec] : given) c.data[name] = spec;
   const bool own_lr = std::any_of(info.params.begin(), info.params.end(), [](const HyperParam& p) { return p.name == "lr"; });
-  if (!own_lr && a.has("lr")) c.params.set("lr_g", a.get("lr")), c.params.set("lr_d", a.get("lr"));  // both players
+  ParamSet given_params;  // what the command line names (a resumed run changes only these)
+  if (!own_lr && a.has("lr")) given_params.set("lr_g", a.get("lr")), given_params.set("lr_d", a.get("lr"));  // both players
   for (const auto& p : info.params)
-    if (a.has(p.name)) c.params.set(p.name, a.get(p.name));
+    if (a.has(p.name)) given_params.set(p.name, a.get(p.name));
+  for (const auto& [name, value] : given_params.values()) c.params.set(name, value);
   reject_unused(a);
 
   StartRequest req;
@@ -288,12 +314,15 @@ int cmd_train(const Args& a) {
     req.config = validate(c, registry);  // bad values: a message and exit 2 before anything starts
   } else {
     req.config.model = a.has("model") ? c.model : "";
+    req.config.params = given_params;
     req.config.data = given;
     req.config.out_dir = a.has("out") ? c.out_dir : "";
-    req.config.steps = c.steps;
-    req.config.log_every = a.has("log-every") ? c.log_every : 0;  // 0: keep the checkpoint's
-    req.config.sample_every = a.has("sample-every") ? c.sample_every : 0;
-    req.config.checkpoint_every = a.has("checkpoint-every") ? c.checkpoint_every : 0;
+    // 0: keep the checkpoint's; a value below 1 that was given is passed on as -1, which is refused.
+    auto given_count = [&](const char* key, long long v) { return a.has(key) ? (v < 1 ? -1 : v) : 0; };
+    req.config.steps = given_count("steps", c.steps);
+    req.config.log_every = given_count("log-every", c.log_every);
+    req.config.sample_every = given_count("sample-every", c.sample_every);
+    req.config.checkpoint_every = given_count("checkpoint-every", c.checkpoint_every);
     req.override_metrics = a.has("metrics-every") || a.has("metrics-samples") || a.has("metrics-swd") ||
                            a.has("inception");
     req.config.metrics = c.metrics;
@@ -303,23 +332,31 @@ int cmd_train(const Args& a) {
   }
   TerminalProgress progress(c.steps);
   TrainingSession session(registry, progress);
-  g_interrupted = false;
-  auto old = std::signal(SIGINT, on_sigint);
+  g_signal = 0;
+  struct sigaction action {}, old_int {}, old_term {}, old_hup {};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, &old_int);
+  sigaction(SIGTERM, &action, &old_term);
+  sigaction(SIGHUP, &action, &old_hup);
   session.start(req);
   bool stop_sent = false;
   while (session.busy()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    const bool diverged = !progress.diverged().empty();
-    if ((g_interrupted || diverged) && !stop_sent) {
+    if ((g_signal != 0 || progress.must_stop()) && !stop_sent) {
+      if (g_signal != 0) std::cerr << "\n" << (g_signal == SIGINT ? "interrupted" : g_signal == SIGTERM ? "terminated" : "hung up")
+                                 << ": saving the run and stopping\n";
       session.stop();
       stop_sent = true;
     }
   }
   session.wait();
-  std::signal(SIGINT, old);
+  sigaction(SIGINT, &old_int, nullptr);
+  sigaction(SIGTERM, &old_term, nullptr);
+  sigaction(SIGHUP, &old_hup, nullptr);
   if (!progress.failed().empty()) return 1;
   if (!progress.diverged().empty()) return 3;
-  return g_interrupted ? 130 : 0;
+  return g_signal != 0 ? 128 + g_signal : 0;
 }
 
 Checkpoint open_for_sampling(const Args& a) {
@@ -629,9 +666,9 @@ int cmd_bench(const Args& a) {
 bool is_cli_invocation(int argc, char** argv) {
   if (argc < 2) return false;
   const std::string s = argv[1];
-  return s == "train" || s == "sample" || s == "interpolate" || s == "translate" || s == "models" || s == "bench" ||
-         s == "metrics" || s == "classifier" || s == "help" ||
-         s == "--help" || s == "-h";
+  // Any first word is a command (an unknown one, a typo, is a usage error rather than a GUI that cannot
+  // start); options (Qt's -platform, -style) go to the GUI.
+  return !s.empty() && (s[0] != '-' || s == "--help" || s == "-h");
 }
 
 int run_cli(const std::vector<std::string>& args) {

@@ -1,5 +1,6 @@
 #include "engine/config.h"
 
+#include <cmath>
 #include <fstream>
 #include <set>
 #include <stdexcept>
@@ -39,6 +40,31 @@ json to_json(const TrainConfig& c) {
               {"class_names", c.class_names}};
 }
 
+// A whole number from a JSON value: 3.0 is 3; 3.9, "3", true and numbers past 2^53 are refused.
+static long long whole(const json& v, const std::string& what) {
+  if (v.is_number_integer()) {
+    if (v.is_number_unsigned() && v.get<unsigned long long>() > static_cast<unsigned long long>(kMaxCount) * 1000)
+      throw std::invalid_argument(what + " is too large: " + v.dump());
+    return v.get<long long>();
+  }
+  if (v.is_number_float()) {
+    const double d = v.get<double>();
+    if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) <= 9007199254740992.0) return static_cast<long long>(d);
+    throw std::invalid_argument(what + " must be a whole number, not " + v.dump());
+  }
+  throw std::invalid_argument(what + " must be a whole number, not " + v.dump());
+}
+
+static long long whole_or(const json& j, const char* key, long long def, const std::string& where = "") {
+  return j.contains(key) ? whole(j.at(key), where + key) : def;
+}
+
+static std::string text_or(const json& j, const char* key, const std::string& def) {
+  if (!j.contains(key)) return def;
+  if (!j.at(key).is_string()) throw std::invalid_argument(std::string(key) + " must be text, not " + j.at(key).dump());
+  return j.at(key).get<std::string>();
+}
+
 TrainConfig config_from_json(const json& j) {
   if (!j.is_object()) throw std::invalid_argument("a config must be a JSON object");
   static const std::set<std::string> keys = {"model", "params", "data", "steps", "log_every", "sample_every",
@@ -48,7 +74,7 @@ TrainConfig config_from_json(const json& j) {
     if (!keys.count(item.key())) throw std::invalid_argument("unknown config key '" + item.key() + "'");
   TrainConfig c;
   try {
-    c.model = j.value("model", c.model);
+    c.model = text_or(j, "model", c.model);
     if (j.contains("params")) {
       for (const auto& item : j.at("params").items()) {
         const auto& v = item.value();
@@ -81,20 +107,20 @@ TrainConfig config_from_json(const json& j) {
         throw std::invalid_argument("'data' must be a dataset or an object of datasets by stream");
       }
     }
-    c.steps = j.value("steps", c.steps);
-    c.log_every = j.value("log_every", c.log_every);
-    c.sample_every = j.value("sample_every", c.sample_every);
-    c.checkpoint_every = j.value("checkpoint_every", c.checkpoint_every);
+    c.steps = whole_or(j, "steps", c.steps);
+    c.log_every = whole_or(j, "log_every", c.log_every);
+    c.sample_every = whole_or(j, "sample_every", c.sample_every);
+    c.checkpoint_every = whole_or(j, "checkpoint_every", c.checkpoint_every);
     if (j.contains("metrics")) {
       const auto& m = j.at("metrics");
       if (!m.is_object()) throw std::invalid_argument("'metrics' must be an object {every, samples, swd_samples, inception}");
       for (const auto& item : m.items())
         if (item.key() != "every" && item.key() != "samples" && item.key() != "swd_samples" && item.key() != "inception")
           throw std::invalid_argument("unknown metrics key '" + item.key() + "'");
-      c.metrics.every = m.value("every", c.metrics.every);
-      c.metrics.samples = m.value("samples", c.metrics.samples);
-      c.metrics.swd_samples = m.value("swd_samples", c.metrics.swd_samples);
-      c.metrics.inception = m.value("inception", c.metrics.inception);
+      c.metrics.every = whole_or(m, "every", c.metrics.every, "metrics ");
+      c.metrics.samples = whole_or(m, "samples", c.metrics.samples, "metrics ");
+      c.metrics.swd_samples = whole_or(m, "swd_samples", c.metrics.swd_samples, "metrics ");
+      c.metrics.inception = text_or(m, "inception", c.metrics.inception);
     }
     if (j.contains("accuracy")) {
       const auto& a = j.at("accuracy");
@@ -102,12 +128,15 @@ TrainConfig config_from_json(const json& j) {
       for (const auto& item : a.items())
         if (item.key() != "every" && item.key() != "samples")
           throw std::invalid_argument("unknown accuracy key '" + item.key() + "'");
-      c.accuracy.every = a.value("every", c.accuracy.every);
-      c.accuracy.samples = a.value("samples", c.accuracy.samples);
+      c.accuracy.every = whole_or(a, "every", c.accuracy.every, "accuracy ");
+      c.accuracy.samples = whole_or(a, "samples", c.accuracy.samples, "accuracy ");
     }
-    c.out_dir = j.value("out_dir", c.out_dir);
-    c.image_channels = j.value("image_channels", 0);
-    c.num_classes = j.value("num_classes", 0);
+    c.out_dir = text_or(j, "out_dir", c.out_dir);
+    const long long channels = whole_or(j, "image_channels", 0), classes = whole_or(j, "num_classes", 0);
+    if (channels < 0 || channels > 4) throw std::invalid_argument("image_channels must be 0 to 4, not " + std::to_string(channels));
+    if (classes < 0 || classes > 100000) throw std::invalid_argument("num_classes must be 0 to 100000, not " + std::to_string(classes));
+    c.image_channels = static_cast<int>(channels);
+    c.num_classes = static_cast<int>(classes);
     c.class_names = j.value("class_names", std::vector<std::string>{});  // absent in older checkpoints
   } catch (const json::exception& e) {
     throw std::invalid_argument(std::string("malformed config: ") + e.what());
@@ -141,11 +170,21 @@ TrainConfig validate(const TrainConfig& c, const Registry& registry) {
     if (spec.source.empty()) errors.push_back("no data given for " + name);
   }
   out.data = data_for_streams(info.caps, c.data);
-  if (c.steps < 1) errors.push_back("steps must be at least 1");
-  if (c.log_every < 1) errors.push_back("log_every must be at least 1");
-  if (c.sample_every < 1) errors.push_back("sample_every must be at least 1");
-  if (c.checkpoint_every < 1) errors.push_back("checkpoint_every must be at least 1");
+  const std::string most = std::to_string(kMaxCount);
+  auto count = [&](const char* what, long long v, long long lo) {
+    if (v < lo || v > kMaxCount)
+      errors.push_back(std::string(what) + " must be between " + std::to_string(lo) + " and " + most + ", not " +
+                       std::to_string(v));
+  };
+  count("steps", c.steps, 1);
+  count("log_every", c.log_every, 1);
+  count("sample_every", c.sample_every, 1);
+  count("checkpoint_every", c.checkpoint_every, 1);
   if (c.metrics.every < 0) errors.push_back("metrics every must be 0 (off) or a number of steps");
+  if (c.metrics.every > kMaxCount) errors.push_back("metrics every must be at most " + most);
+  if (c.metrics.samples > 10000000) errors.push_back("metrics samples must be at most 10000000");
+  if (c.accuracy.every > kMaxCount) errors.push_back("accuracy every must be at most " + most);
+  if (c.accuracy.samples > kMaxCount) errors.push_back("accuracy samples must be at most " + most);
   if (c.metrics.every > 0 && c.metrics.samples < 10)
     errors.push_back("metrics need at least 10 generated samples (IS uses 10 splits)");
   if (c.metrics.swd_samples < 0) errors.push_back("metrics swd_samples must be 0 (off) or a number of images");

@@ -14,7 +14,7 @@ namespace gan {
 
 // When and how a run computes FID / KID / IS live.
 struct MetricOptions {
-  int every = 0;                // steps between evaluations; 0: off
+  long long every = 0;          // steps between evaluations; 0: off
   long long samples = 2000;     // generated images per evaluation
   long long swd_samples = 0;    // images of each set for the sliced Wasserstein distance; 0: off
   std::string inception;        // inception-2015-12-05.pt; empty: the dataset classifier
@@ -22,7 +22,7 @@ struct MetricOptions {
 
 // When families that train classifiers (SGAN, ACGAN) measure their test accuracy.
 struct AccuracyOptions {
-  int every = 100;              // steps between measurements (and at the last step); 0: off
+  long long every = 100;        // steps between measurements (and at the last step); 0: off
   long long samples = 2000;     // test images per measurement; 0: the whole test set
 };
 
@@ -34,9 +34,9 @@ struct TrainConfig {
   ParamSet params;          // the family's hyper-parameters, batch, seed and device included
   DataSpecs data;           // empty streams get their default (StreamSpec::default_data)
   long long steps = 1000;   // the step count at which the run ends
-  int log_every = 10;       // steps between JSONL log lines and history points
-  int sample_every = 100;   // steps between sample grids (and explorer generator refreshes)
-  int checkpoint_every = 500;
+  long long log_every = 10;       // steps between JSONL log lines and history points
+  long long sample_every = 100;   // steps between sample grids (and explorer generator refreshes)
+  long long checkpoint_every = 500;
   MetricOptions metrics;
   AccuracyOptions accuracy;
   std::string out_dir;      // checkpoint.pt, log.jsonl and samples/ go here
@@ -47,7 +47,11 @@ struct TrainConfig {
 };
 
 nlohmann::json to_json(const TrainConfig& c);
-// Reads a config; unknown top-level keys and hyper-parameters are errors (a typo must not pass silently).
+// The largest step count, interval or sample count a config may hold (validate() refuses more).
+constexpr long long kMaxCount = 1000000000000LL;  // 10^12
+
+// Reads a config; unknown top-level keys and hyper-parameters are errors (a typo must not pass silently),
+// and so are counts that are not whole numbers ("steps": 3.9) or do not fit.
 TrainConfig config_from_json(const nlohmann::json& j);
 TrainConfig load_config_file(const std::string& path);
 

@@ -11,7 +11,8 @@ const char* to_string(Severity s);
 struct Message {
   Severity severity = Severity::Info;
   std::string text;
-  bool diverged = false;  // a loss became NaN or infinite: training paused (the CLI stops, exit 3)
+  bool diverged = false;     // a loss became NaN or infinite: training paused (the CLI stops, exit 3)
+  bool save_failed = false;  // a checkpoint could not be written: training paused (the CLI stops, exit 1)
 };
 
 }  // namespace gan

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "engine/files.h"
 #include "engine/threads.h"
 
 namespace gan {
@@ -53,6 +54,116 @@ RunInfo describe_run(const Family& family, const TrainConfig& c, long long step,
   info.config = c;
   info.trainable = trainer != nullptr;
   return info;
+}
+
+StartRequest StartRequest::continuing(const std::string& checkpoint) {
+  StartRequest r;
+  r.resume_from = checkpoint;
+  r.config.model.clear();
+  r.config.steps = 0;
+  r.config.log_every = 0;
+  r.config.sample_every = 0;
+  r.config.checkpoint_every = 0;
+  return r;
+}
+
+static std::string number_text(long long v) { return std::to_string(v); }
+
+TrainConfig resumed_config(const TrainConfig& saved, long long at_step, const StartRequest& req,
+                           const Registry& registry, std::vector<std::string>& changes) {
+  const FamilyInfo& info = registry.at(saved.model);
+  const TrainConfig& given = req.config;
+  TrainConfig c = saved;
+  std::vector<std::string> errors;
+  auto change = [&](const std::string& what, const std::string& from, const std::string& to) {
+    if (from != to) changes.push_back(what + " " + (from.empty() ? "(none)" : from) + " -> " + (to.empty() ? "(none)" : to));
+  };
+  if (!given.model.empty() && given.model != saved.model)
+    errors.push_back("the checkpoint holds a " + saved.model + " model, not " + given.model);
+  for (const auto& [name, spec] : given.data) {
+    if (spec.source.empty()) continue;
+    change("data " + name, c.data.count(name) ? label(c.data.at(name)) : "", label(spec));
+    c.data[name] = spec;
+  }
+  if (!given.out_dir.empty()) {
+    change("output folder", c.out_dir, given.out_dir);
+    c.out_dir = given.out_dir;
+  }
+  if (given.steps < 0) errors.push_back("steps must be at least 1");
+  if (given.steps > 0) {
+    if (given.steps <= at_step)
+      errors.push_back("the run is at step " + number_text(at_step) + ": the step total must be above it to train further (" +
+                       number_text(given.steps) + " was given; it is the step at which the run ends, not a number of "
+                       "steps more)");
+    change("steps", number_text(c.steps), number_text(given.steps));
+    c.steps = given.steps;
+  } else if (given.steps == 0 && saved.steps <= at_step) {
+    errors.push_back("the run already reached its " + number_text(saved.steps) +
+                     " steps: give a larger step total to train further (for example " + number_text(2 * at_step) + ")");
+  }
+  auto interval = [&](const char* what, long long value, long long& field) {
+    if (value < 0) errors.push_back(std::string(what) + " must be at least 1");
+    if (value <= 0) return;
+    change(what, number_text(field), number_text(value));
+    field = value;
+  };
+  interval("log_every", given.log_every, c.log_every);
+  interval("sample_every", given.sample_every, c.sample_every);
+  interval("checkpoint_every", given.checkpoint_every, c.checkpoint_every);
+  if (req.override_metrics) {
+    change("metrics every", number_text(c.metrics.every), number_text(given.metrics.every));
+    change("metrics samples", number_text(c.metrics.samples), number_text(given.metrics.samples));
+    change("metrics swd", number_text(c.metrics.swd_samples), number_text(given.metrics.swd_samples));
+    change("inception", c.metrics.inception, given.metrics.inception);
+    c.metrics = given.metrics;
+  }
+  if (req.override_accuracy) {
+    change("accuracy every", number_text(c.accuracy.every), number_text(given.accuracy.every));
+    change("accuracy samples", number_text(c.accuracy.samples), number_text(given.accuracy.samples));
+    c.accuracy = given.accuracy;
+  }
+  // Hyper-parameters: the same value (as a number where it is one) is no change; another is applied
+  // when it is resumable and refused otherwise.
+  for (const auto& [name, value] : given.params.values()) {
+    const HyperParam* spec = nullptr;
+    for (const auto& p : info.params)
+      if (p.name == name) spec = &p;
+    if (!spec) continue;  // validate() names it below
+    const std::string before = c.params.has(name) ? c.params.text(name) : spec->default_value;
+    double a = 0, b = 0;
+    const bool same = before == value || (parse_number(before, a) && parse_number(value, b) && a == b);
+    if (same) continue;
+    if (!spec->resumable) {
+      errors.push_back(spec->label + " (" + name + ") cannot change when a run resumes: it is " + before +
+                       " in the checkpoint and shapes the networks or the data (start a new run to change it)");
+      continue;
+    }
+    change(name, before, value);
+    c.params.set(name, value);
+  }
+  for (const auto& [name, value] : given.params.values())
+    if (!c.params.has(name)) c.params.set(name, value);  // unknown names: validate() refuses them
+  try {
+    c = validate(c, registry);
+  } catch (const std::invalid_argument& e) {
+    std::string text = e.what();
+    const auto nl = text.find('\n');
+    if (nl == std::string::npos) errors.push_back(text);
+    else
+      for (size_t at = nl; at != std::string::npos;) {
+        const auto next = text.find('\n', at + 1);
+        std::string line = text.substr(at + 1, next == std::string::npos ? std::string::npos : next - at - 1);
+        if (line.rfind("  - ", 0) == 0) line = line.substr(4);
+        errors.push_back(line);
+        at = next;
+      }
+  }
+  if (!errors.empty()) {
+    std::string msg = "cannot resume this " + info.name + " run:";
+    for (const auto& e : errors) msg += "\n  - " + e;
+    throw std::invalid_argument(msg);
+  }
+  return c;
 }
 
 TrainingSession::TrainingSession(Registry registry, SessionListener& listener, Explorer* explorer)
@@ -181,42 +292,50 @@ static std::string attach_accuracy_data(Trainer& t) {
 void TrainingSession::run(StartRequest req) {
   set_state(SessionState::Loading, "loading data");
   std::unique_ptr<Trainer> trainer;
+  std::vector<std::string> resume_changes;
   if (req.resume_from.empty()) {
     TrainConfig config = validate(req.config, registry_);  // bad values fail before the data is read
     if (config.out_dir.empty()) throw std::invalid_argument("no output folder for the run");
     trainer = std::make_unique<Trainer>(registry_, config, load_streams(config, registry_));
   } else {
     Checkpoint ck = read_checkpoint(req.resume_from, registry_, req.config.model);
-    for (const auto& [name, spec] : req.config.data)  // the streams given replace the checkpoint's
-      if (!spec.source.empty()) ck.config.data[name] = spec;
-    if (!req.config.out_dir.empty()) ck.config.out_dir = req.config.out_dir;
-    if (req.config.log_every > 0) ck.config.log_every = req.config.log_every;
-    if (req.config.sample_every > 0) ck.config.sample_every = req.config.sample_every;
-    if (req.config.checkpoint_every > 0) ck.config.checkpoint_every = req.config.checkpoint_every;
-    if (req.override_metrics) ck.config.metrics = req.config.metrics;
-    if (req.override_accuracy) ck.config.accuracy = req.config.accuracy;
-    ck.config = validate(ck.config, registry_);
+    const TrainConfig config = resumed_config(ck.config, ck.step, req, registry_, resume_changes);
+    const bool rebuild = !(config.params == ck.config.params);
+    ck.config = config;
+    if (rebuild) rebuild_family(ck, registry_);  // new learning rates and loss weights take effect
     auto data = load_streams(ck.config, registry_);
-    trainer = std::make_unique<Trainer>(std::move(ck), std::move(data), req.config.steps);
+    trainer = std::make_unique<Trainer>(std::move(ck), std::move(data));
   }
   std::string accuracy_note;
   if (!trainer->family().info().caps.classifiers().empty() && trainer->config().accuracy.every > 0)
     accuracy_note = attach_accuracy_data(*trainer);
   const std::string out = trainer->config().out_dir;
   fs::create_directories(out);
+  const int stale = remove_stale_temporaries(out) + remove_stale_temporaries(out + "/samples");
   RunLog log;
   log.open(out + "/log.jsonl");
   log.start(trainer->config(), trainer->step_count(), trainer->data_description());
+  for (const auto& c : resume_changes) log.event("resume-change", trainer->step_count(), c);
+  saved_step_ = req.resume_from.empty() ? -1 : trainer->step_count();
   RunInfo info = describe_run(trainer->family(), trainer->config(), trainer->step_count(), trainer.get());
   info.history = trainer->history();
   info.metrics = trainer->metrics();
   listener_.on_run(info);
   publish(*trainer);
   if (!accuracy_note.empty()) say(Severity::Info, accuracy_note);
-  for (const auto& [name, d] : trainer->streams())
+  if (stale > 0)
+    say(Severity::Info, "removed " + std::to_string(stale) + " temporary file(s) that a killed run left in " + out);
+  if (!resume_changes.empty()) {
+    std::string text = "resumed at step " + std::to_string(trainer->step_count()) + " with changes:";
+    for (size_t i = 0; i < resume_changes.size(); ++i) text += (i ? "; " : " ") + resume_changes[i];
+    say(Severity::Info, text);
+  }
+  for (const auto& [name, d] : trainer->streams()) {
+    const std::string where = trainer->streams().size() > 1 ? " in " + name : "";
     if (d->skipped() > 0)
-      say(Severity::Warning, std::to_string(d->skipped()) + " unreadable image file(s) were skipped" +
-                                 (trainer->streams().size() > 1 ? " in " + name : ""));
+      say(Severity::Warning, std::to_string(d->skipped()) + " unreadable image file(s) were skipped" + where);
+    for (const auto& w : d->warnings()) say(Severity::Warning, w + where);
+  }
   {
     std::lock_guard<std::mutex> lock(mutex_);
     running_ = running_ || !req.paused;
@@ -243,7 +362,7 @@ void TrainingSession::run(StartRequest req) {
         },
         [this](Severity severity, const std::string& m) { listener_.on_metric_status(severity, m); });
   }
-  loop(*trainer, log, metrics.get());
+  loop(*trainer, log, metrics.get(), req.keep_unsaved_run);
 }
 
 void TrainingSession::evaluate_metrics(Trainer& t, MetricWorker& metrics) {
@@ -283,18 +402,32 @@ void TrainingSession::write_samples(Trainer& t, Snapshot& g) {
   }
 }
 
-void TrainingSession::save_run_checkpoint(Trainer& t, RunLog& log, const char* why) {
+bool TrainingSession::save_run_checkpoint(Trainer& t, RunLog& log, const char* why) {
   const std::string path = t.config().out_dir + "/checkpoint.pt";
   if (poisoned_) {
     say(Severity::Warning, "not saved: a loss went NaN, so the checkpoint on disk is kept as it was");
-    return;
+    return true;
   }
-  t.save_checkpoint(path);
+  try {
+    t.save_checkpoint(path);
+  } catch (const std::exception& e) {
+    const std::string kept = saved_step_ >= 0 ? "the checkpoint on disk (step " + std::to_string(saved_step_) + ") is kept"
+                                              : "no checkpoint of this run is on disk yet";
+    log.event("checkpoint-failed", t.step_count(), first_line(e.what()));
+    Message m{Severity::Error,
+              "could not save the checkpoint at step " + std::to_string(t.step_count()) + ": " + first_line(e.what()) +
+                  "; " + kept,
+              false, true};
+    listener_.on_message(m);
+    return false;
+  }
+  saved_step_ = t.step_count();
   log.event("checkpoint", t.step_count(), why);
   listener_.on_saved(path, t.step_count());
+  return true;
 }
 
-void TrainingSession::loop(Trainer& t, RunLog& log, MetricWorker* metrics) {
+void TrainingSession::loop(Trainer& t, RunLog& log, MetricWorker* metrics, bool keep_unsaved) {
   // Before the run's last save: the evaluation in flight belongs in the checkpoint.
   auto finish_metrics = [&] {
     if (!metrics) return;
@@ -305,6 +438,46 @@ void TrainingSession::loop(Trainer& t, RunLog& log, MetricWorker* metrics) {
     }
     if (!aborting) metrics->wait_idle();
     drain_metrics(t, log);
+  };
+  auto hold = [&] {  // stop stepping until told again
+    std::lock_guard<std::mutex> lock(mutex_);
+    running_ = false;
+    steps_pending_ = 0;
+  };
+  // Ends the run with its last save. When the save fails and the run may stay open (the GUI, not while
+  // the session is being destroyed), it stays paused in memory instead: the user frees some space and
+  // stops again, or saves it elsewhere. Returns whether the run ended.
+  auto end_run = [&](bool finished) {
+    finish_metrics();
+    const bool saved = save_run_checkpoint(t, log, finished ? "finished" : "stopped");
+    bool aborting;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      aborting = abort_;
+    }
+    publish(t);
+    const std::string at = (finished ? "finished at step " : "stopped at step ") + std::to_string(t.step_count());
+    if (!saved && keep_unsaved && !aborting) {
+      hold();
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stop_ = false;
+      }
+      set_state(SessionState::Paused, at + ", but the checkpoint could not be saved: free some space and press Stop "
+                                           "to save again, or use Save checkpoint as… to save it elsewhere");
+      return false;
+    }
+    log.event(finished ? "finished" : "stopped", t.step_count(), saved ? "" : "not saved");
+    if (!saved) {
+      const std::string kept = saved_step_ >= 0 ? "the checkpoint on disk is from step " + std::to_string(saved_step_)
+                                                : "no checkpoint of this run was saved";
+      set_state(SessionState::Failed, at + ", but the checkpoint could not be saved; " + kept);
+      return true;
+    }
+    const std::string text = at + (poisoned_ ? "" : "; saved to " + t.config().out_dir + "/checkpoint.pt");
+    say(Severity::Info, text);
+    set_state(SessionState::Finished, text);
+    return true;
   };
   bool announced_pause = false;
   for (;;) {
@@ -337,8 +510,17 @@ void TrainingSession::loop(Trainer& t, RunLog& log, MetricWorker* metrics) {
       }
     }
     if (metrics) drain_metrics(t, log);
-    if (stopping) break;
+    if (stopping) {
+      if (end_run(t.finished())) return;
+      announced_pause = true;
+      continue;
+    }
     if (!do_step) continue;
+    if (t.finished()) {  // a finished run whose last save failed: save again rather than step past the end
+      if (end_run(true)) return;
+      announced_pause = true;
+      continue;
+    }
     if (state_.load() != SessionState::Running) {
       set_state(SessionState::Running, "training");
       announced_pause = false;
@@ -348,11 +530,7 @@ void TrainingSession::loop(Trainer& t, RunLog& log, MetricWorker* metrics) {
       s = t.step();
     } catch (const NonFiniteLoss& e) {
       poisoned_ = true;
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        running_ = false;
-        steps_pending_ = 0;
-      }
+      hold();
       log.event("non-finite-loss", e.step, e.what());
       const std::string text = std::string(e.what()) +
                                ". Training paused; the checkpoint already on disk is kept. Lower the learning rate "
@@ -372,26 +550,17 @@ void TrainingSession::loop(Trainer& t, RunLog& log, MetricWorker* metrics) {
     }
     if (metrics && s.step % c.metrics.every == 0) evaluate_metrics(t, *metrics);
     if (t.finished()) {
-      finish_metrics();
-      save_run_checkpoint(t, log, "finished");
-      publish(t);
-      log.event("finished", t.step_count(), "");
-      const std::string text =
-          "finished at step " + std::to_string(t.step_count()) + "; saved to " + c.out_dir + "/checkpoint.pt";
-      say(Severity::Info, text);
-      set_state(SessionState::Finished, text);
-      return;
+      if (end_run(true)) return;
+      announced_pause = true;
+      continue;
     }
-    if (s.step % c.checkpoint_every == 0) save_run_checkpoint(t, log, "periodic");
+    if (s.step % c.checkpoint_every == 0 && !save_run_checkpoint(t, log, "periodic")) {
+      hold();
+      set_state(SessionState::Paused, "paused at step " + std::to_string(t.step_count()) +
+                                          ": the checkpoint could not be saved. Free some space, then resume (or stop)");
+      announced_pause = true;
+    }
   }
-  finish_metrics();
-  save_run_checkpoint(t, log, "stopped");
-  publish(t);
-  log.event("stopped", t.step_count(), "");
-  const std::string text = "stopped at step " + std::to_string(t.step_count()) +
-                           (poisoned_ ? "" : "; saved to " + t.config().out_dir + "/checkpoint.pt");
-  say(Severity::Info, text);
-  set_state(SessionState::Finished, text);
 }
 
 }  // namespace gan

@@ -70,14 +70,31 @@ class SessionListener {
 
 struct StartRequest {
   // For a new run, the whole config. When resuming, only what is set overrides the checkpoint's:
-  // model (checked against it), the data of the streams given, out_dir, and steps and intervals when
-  // above 0.
+  // model (checked against it), the data of the streams given, out_dir, steps and intervals when above
+  // 0, and the hyper-parameters in config.params (resumed_config says which may change).
   TrainConfig config;
   std::string resume_from;   // a checkpoint to continue, or empty for a new run
   bool paused = false;       // build everything, then wait for resume() or step()
   bool override_metrics = false;  // when resuming: config.metrics replaces the checkpoint's
   bool override_accuracy = false; // when resuming: config.accuracy replaces the checkpoint's
+  // A run whose last save failed (a full disk) stays open, paused, instead of ending (the GUI); the CLI
+  // ends it with an error, keeping the checkpoint already on disk.
+  bool keep_unsaved_run = false;
+
+  // A request to continue `checkpoint` that changes nothing yet: no model, data, output folder or
+  // hyper-parameters given, and steps and intervals at 0 (the checkpoint's). Set what should change.
+  static StartRequest continuing(const std::string& checkpoint);
 };
+
+// The config a resumed run continues with: the checkpoint's (`saved`, at step `at_step`), with what
+// `request` may change applied: the data, the output folder, a step total above `at_step`, the
+// intervals, the metrics and accuracy settings, and the hyper-parameters marked resumable (learning
+// rates, optimizer moments, loss weights). A hyper-parameter given with another value that would
+// change the networks or the data, or a step total at or below `at_step`, is refused: throws
+// std::invalid_argument listing every problem. `changes` gets one line per change
+// ("lr_g 0.0002 -> 0.0001").
+TrainConfig resumed_config(const TrainConfig& saved, long long at_step, const StartRequest& request,
+                           const Registry& registry, std::vector<std::string>& changes);
 
 class TrainingSession {
  public:
@@ -105,14 +122,15 @@ class TrainingSession {
  private:
   bool launch(std::function<void()> job);
   void run(StartRequest request);
-  void loop(Trainer& trainer, RunLog& log, MetricWorker* metrics);
+  void loop(Trainer& trainer, RunLog& log, MetricWorker* metrics, bool keep_unsaved);
   void evaluate_metrics(Trainer& trainer, MetricWorker& metrics);
   void drain_metrics(Trainer& trainer, RunLog& log);
   void set_state(SessionState s, const std::string& status);
   void say(Severity severity, const std::string& text);
   // Hands the explorer a snapshot of the family (`g`, or a new one when null).
   void publish(Trainer& trainer, std::shared_ptr<Snapshot> g = nullptr);
-  void save_run_checkpoint(Trainer& trainer, RunLog& log, const char* why);
+  // Writes the run's checkpoint; false (and the user told, the file on disk kept) when it could not.
+  bool save_run_checkpoint(Trainer& trainer, RunLog& log, const char* why);
   void write_samples(Trainer& trainer, Snapshot& g);
 
   Registry registry_;
@@ -130,6 +148,7 @@ class TrainingSession {
   std::deque<std::string> save_requests_;
   std::vector<MetricPoint> metric_inbox_;  // from the metric worker, recorded between steps
   bool poisoned_ = false;  // a loss went NaN: the weights are not saved over good ones
+  long long saved_step_ = -1;  // the step of the checkpoint on disk (-1: none written by this run yet)
   std::thread thread_;
 };
 

@@ -3,6 +3,8 @@
 #include "engine/session.h"
 // clang-format off
 #include "ui/engine_bridge.h"
+
+#include <algorithm>
 // clang-format on
 
 #include <QMetaObject>
@@ -137,10 +139,10 @@ struct EngineBridge::Impl : gan::SessionListener {
       r.dataSources[QString::fromStdString(name)] = text;
       r.dataSplit = QString::fromStdString(spec.split);
     }
-    r.sampleEvery = info.config.sample_every;
+    r.sampleEvery = static_cast<int>(std::min<long long>(info.config.sample_every, 100000));
     for (const auto& m : info.metrics) r.metrics.append(to_sample(m));
     r.metricsOn = info.config.metrics.every > 0;
-    r.metricsEvery = info.config.metrics.every;
+    r.metricsEvery = static_cast<int>(std::min<long long>(info.config.metrics.every, 1000000));
     r.metricsSamples = static_cast<int>(info.config.metrics.samples);
     r.metricsSwd = static_cast<int>(info.config.metrics.swd_samples);
     r.inceptionPath = QString::fromStdString(info.config.metrics.inception);
@@ -235,7 +237,12 @@ bool EngineBridge::start(const StartSpec& spec) {
   gan::StartRequest req;
   req.config = to_config(spec);
   req.resume_from = spec.resumeFrom.toStdString();
+  if (!req.resume_from.empty()) {  // what the window has no field for stays as the checkpoint has it
+    req.config.log_every = 0;
+    req.config.checkpoint_every = 0;
+  }
   req.override_metrics = true;  // the settings panel is the truth, for a continued run too
+  req.keep_unsaved_run = true;   // a full disk pauses the run instead of ending it
   return impl_->session.start(req);
 }
 

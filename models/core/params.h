@@ -18,6 +18,9 @@ struct HyperParam {
   std::string default_value;         // as text, e.g. "2e-4", "64", "cpu"
   std::vector<std::string> choices;  // for ParamType::Choice
   bool log_scale = false;            // forms use a log-spaced editor (learning rates)
+  // May change when a run resumes (learning rates, optimizer moments, loss weights): it shapes neither
+  // the networks nor the data. Everything else is refused on resume.
+  bool resumable = false;
 };
 
 // Values by name, as text. Validated against the specs with ParamSet::validated().

@@ -348,15 +348,15 @@ FamilyInfo cyclegan_family_info() {
   f.caps.translations = {{"AtoB", "A", "B"}, {"BtoA", "B", "A"}};
   f.caps.noise_metrics = false;
   f.params = {
-      {"lr", "Learning rate", "Adam step size of all four networks", ParamType::Float, 1e-6, 1.0, "2e-4", {}, true},
+      {"lr", "Learning rate", "Adam step size of all four networks", ParamType::Float, 1e-6, 1.0, "2e-4", {}, true, /*resumable=*/true},
       {"beta1", "Adam beta1", "Momentum of the Adam optimizers (the paper: 0.5)", ParamType::Float, 0.0, 0.999, "0.5",
-       {}, false},
+       {}, false, /*resumable=*/true},
       {"beta2", "Adam beta2", "Second-moment decay of the Adam optimizers", ParamType::Float, 0.0, 0.9999, "0.999", {},
-       false},
+       false, /*resumable=*/true},
       {"lambda_cycle", "Cycle weight lambda", "Weight of the cycle-consistency loss", ParamType::Float, 0, 1000, "10",
-       {}, false},
+       {}, false, /*resumable=*/true},
       {"lambda_identity", "Identity weight", "Weight of the identity loss, as a fraction of lambda; 0 = off",
-       ParamType::Float, 0, 10, "0.5", {}, false},
+       ParamType::Float, 0, 10, "0.5", {}, false, /*resumable=*/true},
       {"pool_size", "History pool", "Generated images each discriminator keeps and learns from; 0 = none",
        ParamType::Int, 0, 1000, "50", {}, false},
       {"lr_constant_steps", "Constant-rate steps", "Steps at the full learning rate", ParamType::Int, 0, 1e9, "2000",

@@ -489,7 +489,7 @@ std::vector<HyperParam> technique_params(const TechniqueSet& t) {
   };
   if (t.log_loss)
     p.push_back({"label_smoothing", "Label smoothing", "One-sided: D's target for real images is 1 minus this; fakes stay 0",
-                 ParamType::Float, 0.0, 0.5, "0", {}, false});
+                 ParamType::Float, 0.0, 0.5, "0", {}, false, /*resumable=*/true});
   if (t.minibatch)
     p.push_back({"mbd_kernels", "Minibatch discrimination",
                  "Kernels of minibatch discrimination before D's output (each of dimension 5); 0 = off", ParamType::Int,
@@ -517,13 +517,13 @@ std::vector<HyperParam> mlp_params() {
        ParamType::Choice, 0, 0, "minimax", {"minimax", "non-saturating"}, false},
       {"optimizer", "Optimizer", "Adam, or SGD with momentum (the paper's)", ParamType::Choice, 0, 0, "adam",
        {"sgd", "adam"}, false},
-      {"lr_g", "G learning rate", "Step size of the generator", ParamType::Float, 1e-6, 10.0, "2e-4", {}, true},
-      {"lr_d", "D learning rate", "Step size of the discriminator", ParamType::Float, 1e-6, 10.0, "2e-4", {}, true},
-      {"momentum", "SGD momentum", "Momentum of both SGD optimizers (with optimizer = sgd; the paper's 0.5)", ParamType::Float, 0.0, 0.99, "0.5", {}, false},
+      {"lr_g", "G learning rate", "Step size of the generator", ParamType::Float, 1e-6, 10.0, "2e-4", {}, true, /*resumable=*/true},
+      {"lr_d", "D learning rate", "Step size of the discriminator", ParamType::Float, 1e-6, 10.0, "2e-4", {}, true, /*resumable=*/true},
+      {"momentum", "SGD momentum", "Momentum of both SGD optimizers (with optimizer = sgd; the paper's 0.5)", ParamType::Float, 0.0, 0.99, "0.5", {}, false, /*resumable=*/true},
       {"beta1", "Adam beta1", "Momentum of both Adam optimizers", ParamType::Float, 0.0,
-       0.999, "0.5", {}, false},
+       0.999, "0.5", {}, false, /*resumable=*/true},
       {"beta2", "Adam beta2", "Second-moment decay of both Adam optimizers", ParamType::Float, 0.0, 0.9999, "0.999",
-       {}, false},
+       {}, false, /*resumable=*/true},
       d_steps_param("1"),
       {"latent_dim", "Latent size", "Dimension of z ~ N(0, I)", ParamType::Int, 2, 1024, "100", {}, false},
       {"resolution", "Resolution", "Side of generated images; data are resized to it", ParamType::Choice, 0, 0, "28",
@@ -543,17 +543,17 @@ std::vector<HyperParam> mlp_params() {
 std::vector<HyperParam> adam_params(const std::string& lr_g, const std::string& lr_d, const std::string& beta1,
                                     const std::string& beta2, const std::string& beta1_help) {
   return {
-      {"lr_g", "G learning rate", "Adam step size of the generator", ParamType::Float, 1e-6, 1.0, lr_g, {}, true},
-      {"lr_d", "D learning rate", "Adam step size of the discriminator", ParamType::Float, 1e-6, 1.0, lr_d, {}, true},
-      {"beta1", "Adam beta1", beta1_help, ParamType::Float, 0.0, 0.999, beta1, {}, false},
+      {"lr_g", "G learning rate", "Adam step size of the generator", ParamType::Float, 1e-6, 1.0, lr_g, {}, true, /*resumable=*/true},
+      {"lr_d", "D learning rate", "Adam step size of the discriminator", ParamType::Float, 1e-6, 1.0, lr_d, {}, true, /*resumable=*/true},
+      {"beta1", "Adam beta1", beta1_help, ParamType::Float, 0.0, 0.999, beta1, {}, false, /*resumable=*/true},
       {"beta2", "Adam beta2", "Second-moment decay of both Adam optimizers", ParamType::Float, 0.0, 0.9999, beta2, {},
-       false},
+       false, /*resumable=*/true},
   };
 }
 
 HyperParam d_steps_param(const std::string& default_steps) {
   return {"d_steps", "D steps per G step", "Discriminator (critic) updates before each generator update",
-          ParamType::Int, 1, 20, default_steps, {}, false};
+          ParamType::Int, 1, 20, default_steps, {}, false, /*resumable=*/true};
 }
 
 std::vector<HyperParam> conv_network_params() {

@@ -279,9 +279,9 @@ FamilyInfo progan_family_info() {
       progan_series(), /*conditional=*/false, /*uses_classes=*/false);
   f.params = adam_params("1e-3", "1e-3", "0", "0.99", "Momentum of both Adam optimizers (the paper uses 0)");
   f.params.push_back({"lambda_gp", "GP weight lambda", "Weight of the gradient penalty", ParamType::Float, 0, 1000, "10",
-                      {}, false});
+                      {}, false, /*resumable=*/true});
   f.params.push_back({"drift", "Drift weight", "Weight of E[D(x)^2], which keeps the critic's scores near 0 (the "
-                      "paper's 0.001)", ParamType::Float, 0, 1, "0.001", {}, false});
+                      "paper's 0.001)", ParamType::Float, 0, 1, "0.001", {}, false, /*resumable=*/true});
   f.params.push_back({"fade_images", "Fade-in images",
                       "Real images over which a new block's alpha rises from 0 to 1 (the paper: 800k; scaled here "
                       "to the dataset)",

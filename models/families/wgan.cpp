@@ -34,10 +34,10 @@ FamilyInfo wgan_family_info() {
       "M. Arjovsky, S. Chintala, L. Bottou. Wasserstein GAN. ICML 2017. arXiv:1701.07875",
       wasserstein_series(), /*conditional=*/false, /*uses_classes=*/false);
   f.params = {
-      {"lr_g", "G learning rate", "RMSProp step size of the generator", ParamType::Float, 1e-7, 1.0, "5e-5", {}, true},
-      {"lr_d", "D learning rate", "RMSProp step size of the critic", ParamType::Float, 1e-7, 1.0, "5e-5", {}, true},
+      {"lr_g", "G learning rate", "RMSProp step size of the generator", ParamType::Float, 1e-7, 1.0, "5e-5", {}, true, /*resumable=*/true},
+      {"lr_d", "D learning rate", "RMSProp step size of the critic", ParamType::Float, 1e-7, 1.0, "5e-5", {}, true, /*resumable=*/true},
       {"clip", "Weight clip c", "Critic weights are clipped to [-c, c] after every update", ParamType::Float, 1e-5, 1.0,
-       "0.01", {}, true},
+       "0.01", {}, true, /*resumable=*/true},
   };
   f.params.push_back(d_steps_param("5"));
   finish_conv_params(f, {/*log_loss=*/false, /*minibatch=*/false});

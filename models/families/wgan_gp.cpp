@@ -52,7 +52,7 @@ FamilyInfo wgan_gp_family_info() {
   f.params = adam_params("1e-4", "1e-4", "0", "0.9", "Momentum of both Adam optimizers (the paper uses 0)");
   f.params.push_back(d_steps_param("5"));
   f.params.push_back({"lambda_gp", "GP weight lambda", "Weight of the gradient penalty", ParamType::Float, 0, 1000,
-                      "10", {}, false});
+                      "10", {}, false, /*resumable=*/true});
   f.params.push_back({"critic_norm", "Critic normalisation", "Layer norm (the paper's drop-in) or none; never batch norm",
                       ParamType::Choice, 0, 0, "layer", {"layer", "none"}, false});
   finish_conv_params(f, {/*log_loss=*/false, /*minibatch=*/false});

@@ -111,9 +111,17 @@ class TestCli : public QObject {
     QCOMPARE(strip.cols, 5 * 16 + 6 * 2);
     QCOMPARE(strip.rows, 16 + 2 * 2);
 
-    // --resume continues to a new total.
+    // --resume continues to a new total, and takes a new learning rate (to another folder here).
     QCOMPARE(cli({"train", "--resume", out + "/checkpoint.pt", "--steps", "6"}, nullptr, &err), 0);
     QCOMPARE(gan::read_checkpoint(out + "/checkpoint.pt", gan::Registry::builtin()).step, 6LL);
+    QCOMPARE(cli({"train", "--resume", out + "/checkpoint.pt", "--steps", "7", "--lr", "1e-4", "--out", dir() + "/relr"},
+                 nullptr, &err),
+             0);
+    QVERIFY2(err.find("resumed at step 6 with changes: output folder") != std::string::npos &&
+                 err.find("steps 6 -> 7; lr_d 0.0002 -> 1e-4; lr_g 0.0002 -> 1e-4") != std::string::npos,
+             err.c_str());
+    QCOMPARE(gan::read_checkpoint(dir() + "/relr/checkpoint.pt", gan::Registry::builtin()).config.params.text("lr_g"),
+             std::string("0.0001"));
   }
 
   // CycleGAN from the command line: two image folders, then translate a folder and a file (a non-image
@@ -194,6 +202,26 @@ class TestCli : public QObject {
                                              << 2 << "has no data stream 'A'";
     QTest::newRow("unknown class") << QStringList{"train", "--steps", "2", "--out", "MISSINGOUT", "--data", "fashion-mnist:Hat"}
                                    << 1 << "'Hat' is not a class of Fashion-MNIST";
+    QTest::newRow("interpolate: truncation below range")
+        << QStringList{"interpolate", "--checkpoint", "RUN", "--from-seed", "1", "--to-seed", "2", "--truncation", "-1",
+                       "--out", "s.png"}
+        << 2 << "Truncation (truncation) must be a number from 0.05 to 3";
+    QTest::newRow("endless data") << QStringList{"train", "--steps", "2", "--out", "MISSINGOUT", "--data", "/dev/zero"} << 1
+                                  << "/dev/zero is a character device, not a regular file";
+    QTest::newRow("output is a device") << QStringList{"sample", "--checkpoint", "RUN", "--out", "/dev/null"} << 1
+                                        << "it is a character device, not a regular file";
+    QTest::newRow("steps not whole") << QStringList{"train", "--steps", "3.9", "--out", "x"} << 2
+                                     << "--steps needs a whole number, not '3.9'";
+    QTest::newRow("steps past range") << QStringList{"train", "--steps", "99999999999999999999", "--out", "x"} << 2
+                                      << "--steps is out of range";
+    QTest::newRow("interval past range") << QStringList{"train", "--steps", "2", "--out", "x", "--checkpoint-every", "4e15"}
+                                         << 2 << "checkpoint_every must be between 1 and 1000000000000";
+    QTest::newRow("resume a finished run") << QStringList{"train", "--resume", "RUN"} << 1
+                                           << "the run already reached its 6 steps: give a larger step total";
+    QTest::newRow("resume below the step") << QStringList{"train", "--resume", "RUN", "--steps", "3"} << 1
+                                           << "the run is at step 6: the step total must be above it";
+    QTest::newRow("resume with other widths") << QStringList{"train", "--resume", "RUN", "--steps", "9", "--ngf", "16"} << 1
+                                              << "G width (ngf) cannot change when a run resumes";
   }
   void badInputGivesAMessageAndANonZeroExit() {
     QFETCH(QStringList, args);

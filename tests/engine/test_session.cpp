@@ -2,6 +2,7 @@
 #include <QtTest>
 
 #include <atomic>
+#include <filesystem>
 #include <chrono>
 #include <fstream>
 #include <map>
@@ -228,6 +229,138 @@ class TestSession : public QObject {
     session.wait();
     QCOMPARE(testutil::read_text(out + "/checkpoint.pt"), before);  // not overwritten by NaN weights
     QCOMPARE(read_checkpoint(out + "/checkpoint.pt", registry_with_nan_family()).step, 2LL);
+  }
+
+  // What a resumed run may change: learning rates and intervals are applied and listed; what shapes the
+  // networks is refused, naming it; a step total at or below the current step is explained.
+  void resumeAppliesWhatMayChangeAndRefusesTheRest() {
+    const Registry registry = Registry::builtin();
+    const TrainConfig saved = validate(testutil::tiny_config(data_, dir() + "/rules", 10), registry);
+    auto resume_with = [&](const std::function<void(StartRequest&)>& edit, std::vector<std::string>& changes) {
+      StartRequest r = StartRequest::continuing("x");
+      edit(r);
+      return resumed_config(saved, 6, r, registry, changes);
+    };
+    std::vector<std::string> changes;
+    const TrainConfig c = resume_with(
+        [](StartRequest& r) {
+          r.config.params.set("lr_g", "1e-4");
+          r.config.params.set("lr_d", "0.0002");  // the same value, written otherwise: no change
+          r.config.params.set("ngf", "8");        // the same: allowed
+          r.config.steps = 20;
+          r.config.sample_every = 3;
+        },
+        changes);
+    QCOMPARE(c.params.text("lr_g"), std::string("0.0001"));
+    QCOMPARE(c.steps, 20LL);
+    QCOMPARE(c.sample_every, 3LL);
+    std::string all;
+    for (const auto& line : changes) all += line + "; ";
+    QCOMPARE(QString::fromStdString(all), QString("steps 10 -> 20; sample_every 5 -> 3; lr_g 0.0002 -> 1e-4; "));
+
+    auto refusal = [&](const std::function<void(StartRequest&)>& edit) {
+      std::vector<std::string> ignored;
+      return testutil::error_of([&] { resume_with(edit, ignored); });
+    };
+    const QString widths = refusal([](StartRequest& r) {
+      r.config.params.set("ngf", "16");
+      r.config.params.set("latent_dim", "32");
+    });
+    QVERIFY2(widths.contains("G width (ngf) cannot change when a run resumes: it is 8 in the checkpoint") &&
+                 widths.contains("Latent size (latent_dim) cannot change"),
+             qPrintable(widths));
+    QVERIFY(refusal([](StartRequest& r) { r.config.steps = 6; }).contains("the run is at step 6: the step total must be above it"));
+    QVERIFY(refusal([](StartRequest& r) { r.config.params.set("lr_g", "-1"); }).contains("G learning rate"));
+    QVERIFY(refusal([](StartRequest& r) { r.config.params.set("no_such", "1"); }).contains("unknown hyper-parameter 'no_such'"));
+    QVERIFY(refusal([](StartRequest& r) { r.config.log_every = -1; }).contains("log_every must be at least 1"));
+    std::vector<std::string> none;
+    QVERIFY(testutil::error_of([&] {
+              StartRequest r = StartRequest::continuing("x");
+              resumed_config(saved, 10, r, registry, none);
+            }).contains("the run already reached its 10 steps: give a larger step total"));
+  }
+
+  // Resuming with a lower learning rate (the NaN message's advice) changes the optimizers, and the log
+  // says so.
+  void resumingWithANewLearningRateReachesTheOptimizers() {
+    Recorder rec;
+    const std::string out = dir() + "/relr";
+    TrainingSession session(Registry::builtin(), rec);
+    QVERIFY(session.start({testutil::tiny_config(data_, out, 3), "", false}));
+    QVERIFY(wait_for([&] { return session.state() == SessionState::Finished && !session.busy(); }));
+    StartRequest more = StartRequest::continuing(out + "/checkpoint.pt");
+    more.config.steps = 5;
+    more.config.params.set("lr_d", "5e-5");
+    QVERIFY(session.start(more));
+    QVERIFY(wait_for([&] { return session.state() == SessionState::Finished && !session.busy(); }));
+    QVERIFY(rec.message_with("with changes:").text.find("lr_d 0.0002 -> 5e-5") != std::string::npos);
+    const std::string log = testutil::read_text(out + "/log.jsonl");
+    QVERIFY2(log.find("\"event\":\"resume-change\"") != std::string::npos && log.find("lr_d 0.0002 -> 5e-5") != std::string::npos,
+             log.c_str());
+    Checkpoint ck = read_checkpoint(out + "/checkpoint.pt", Registry::builtin());
+    QCOMPARE(ck.step, 5LL);
+    QCOMPARE(ck.config.params.text("lr_d"), std::string("5e-05"));
+    auto& opt = ck.family->player("D")->optimizer();
+    QCOMPARE(static_cast<torch::optim::AdamOptions&>(opt.param_groups()[0].options()).lr(), 5e-5);
+    auto& g_opt = ck.family->player("G")->optimizer();
+    QCOMPARE(static_cast<torch::optim::AdamOptions&>(g_opt.param_groups()[0].options()).lr(), 2e-4);
+    // A refused change fails the start with the reason, and the checkpoint is untouched.
+    StartRequest wider = more;
+    wider.config.steps = 8;
+    wider.config.params.set("ndf", "16");
+    const std::string before = testutil::read_text(out + "/checkpoint.pt");
+    QVERIFY(session.start(wider));
+    QVERIFY(wait_for([&] { return session.state() == SessionState::Failed && !session.busy(); }));
+    QVERIFY2(rec.last_message().find("D width (ndf) cannot change") != std::string::npos, rec.last_message().c_str());
+    QCOMPARE(testutil::read_text(out + "/checkpoint.pt"), before);
+  }
+
+  // A full disk at a periodic save pauses the run, says why and keeps the last checkpoint; the run stays
+  // open (the GUI's way) until the space is back, then stops with a save. Without keep_unsaved_run (the
+  // CLI's way) it ends as failed, the checkpoint on disk kept. Needs root for a small tmpfs.
+  void fullDiskPausesTheRunAndKeepsTheLastCheckpoint() {
+    testutil::SmallDisk disk(dir(), "4m");
+    if (!disk.ok()) QSKIP(disk.why().c_str());
+    for (const bool keep : {true, false}) {
+      Recorder rec;
+      const std::string out = disk.path() + (keep ? "/gui" : "/cli");
+      auto config = testutil::tiny_config(data_, out, 100);
+      config.checkpoint_every = 2;
+      config.sample_every = 1000;
+      StartRequest req{config, "", true};
+      req.keep_unsaved_run = keep;
+      TrainingSession session(Registry::builtin(), rec);
+      QVERIFY(session.start(req));
+      session.step(2);
+      QVERIFY(wait_for([&] { return rec.count() == 2 && session.state() == SessionState::Paused; }));
+      QCOMPARE(read_checkpoint(out + "/checkpoint.pt", Registry::builtin()).step, 2LL);
+      disk.fill(0);
+      session.step(2);
+      QVERIFY(wait_for([&] { return rec.count() == 4 && session.state() == SessionState::Paused; }));
+      const Message failed = rec.message_with("could not save the checkpoint at step 4");
+      QVERIFY2(failed.save_failed && failed.severity == Severity::Error, failed.text.c_str());
+      QVERIFY(failed.text.find("No space left on device (the disk is full); the checkpoint on disk (step 2) is kept") !=
+              std::string::npos);
+      QVERIFY(rec.last_message().find("the checkpoint could not be saved") != std::string::npos);
+      session.stop();
+      if (keep) {
+        QVERIFY(wait_for([&] { return rec.last_message().find("stopped at step 4, but the checkpoint could not be saved: free some space") != std::string::npos; }));
+        QVERIFY(session.busy());  // still open, in memory
+        disk.free_filler();
+        session.stop();
+        session.wait();
+        QCOMPARE(session.state(), SessionState::Finished);
+        QCOMPARE(read_checkpoint(out + "/checkpoint.pt", Registry::builtin()).step, 4LL);
+      } else {
+        session.wait();
+        QCOMPARE(session.state(), SessionState::Failed);
+        QVERIFY2(rec.last_message().find("the checkpoint on disk is from step 2") != std::string::npos, rec.last_message().c_str());
+        QCOMPARE(read_checkpoint(out + "/checkpoint.pt", Registry::builtin()).step, 2LL);
+        disk.free_filler();
+      }
+      for (const auto& e : std::filesystem::directory_iterator(out))
+        QVERIFY2(e.path().filename().string().find(".tmp-") == std::string::npos, e.path().c_str());
+    }
   }
 
   void badSettingsFailWithAMessage() {
