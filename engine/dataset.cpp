@@ -9,6 +9,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "engine/files.h"
 #include "engine/image.h"
 
 #ifdef GAN_HAVE_ZLIB
@@ -100,53 +101,112 @@ std::string fashion_mnist_dir() {
   return "/usr/share/datasets/fashion-mnist";
 }
 
-static std::vector<std::uint8_t> read_maybe_gzip(const std::string& path) {
-  if (!fs::exists(path)) throw std::runtime_error("file not found: " + path);
-  std::vector<std::uint8_t> data;
+namespace {
+
+// Reads a file, gzip-compressed or not (gzip needs zlib), in pieces: only as much as asked for, so an
+// endless or huge stream never fills the memory.
+class IdxStream {
+ public:
+  explicit IdxStream(const std::string& path) : path_(path) {
+    require_regular_file(path, "dataset file");
 #ifdef GAN_HAVE_ZLIB
-  gzFile f = gzopen(path.c_str(), "rb");  // reads plain files unchanged
-  if (!f) throw std::runtime_error("cannot open " + path);
-  std::uint8_t buf[1 << 16];
-  int n;
-  while ((n = gzread(f, buf, sizeof buf)) > 0) data.insert(data.end(), buf, buf + n);
-  int err = 0;
-  const char* msg = gzerror(f, &err);
-  const bool bad = n < 0 || (err != Z_OK && err != Z_STREAM_END);
-  const std::string what = bad ? std::string(msg ? msg : "read error") : "";
-  gzclose(f);
-  if (bad) throw std::runtime_error(path + " is damaged: " + what);
+    gz_ = gzopen(path.c_str(), "rb");  // reads plain files unchanged
+    if (!gz_) throw std::runtime_error("cannot open " + path);
 #else
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot open " + path);
-  data.assign(std::istreambuf_iterator<char>(in), {});
-  if (data.size() >= 2 && data[0] == 0x1f && data[1] == 0x8b)
-    throw std::runtime_error(path + " is gzip-compressed, and this build has no zlib: gunzip it first");
+    in_.open(path, std::ios::binary);
+    if (!in_) throw std::runtime_error("cannot open " + path);
 #endif
-  return data;
-}
+  }
+  ~IdxStream() {
+#ifdef GAN_HAVE_ZLIB
+    if (gz_) gzclose(gz_);
+#endif
+  }
+  IdxStream(const IdxStream&) = delete;
+  IdxStream& operator=(const IdxStream&) = delete;
+
+  // Up to n bytes into `out`; how many came (fewer only at the end). Throws when the data are damaged.
+  size_t read(std::uint8_t* out, size_t n) {
+    size_t got = 0;
+    while (got < n) {
+#ifdef GAN_HAVE_ZLIB
+      const unsigned chunk = static_cast<unsigned>(std::min<size_t>(n - got, 1u << 30));
+      const int r = gzread(gz_, out + got, chunk);
+      if (r < 0) {
+        int err = 0;
+        const char* msg = gzerror(gz_, &err);
+        throw std::runtime_error(path_ + " is damaged: " + std::string(msg ? msg : "read error"));
+      }
+      if (r == 0) break;
+      got += static_cast<size_t>(r);
+#else
+      in_.read(reinterpret_cast<char*>(out + got), static_cast<std::streamsize>(n - got));
+      const auto r = in_.gcount();
+      if (r <= 0) break;
+      got += static_cast<size_t>(r);
+#endif
+    }
+#ifdef GAN_HAVE_ZLIB
+    if (got < n) {
+      int err = Z_OK;
+      const char* msg = gzerror(gz_, &err);
+      if (err != Z_OK && err != Z_STREAM_END)
+        throw std::runtime_error(path_ + " is truncated or damaged: " + std::string(msg ? msg : "read error"));
+    }
+#else
+    if (got >= 2 && first_ && out[0] == 0x1f && out[1] == 0x8b)
+      throw std::runtime_error(path_ + " is gzip-compressed, and this build has no zlib: gunzip it first");
+#endif
+    first_ = false;
+    return got;
+  }
+
+ private:
+  std::string path_;
+  bool first_ = true;
+#ifdef GAN_HAVE_ZLIB
+  gzFile gz_ = nullptr;
+#else
+  std::ifstream in_;
+#endif
+};
+
+}  // namespace
+
+// The most values an IDX file may hold: 16 GiB of bytes (far beyond any image set that fits in memory).
+static constexpr std::uint64_t kMaxIdxValues = std::uint64_t(1) << 34;
 
 torch::Tensor read_idx(const std::string& path) {
-  const auto data = read_maybe_gzip(path);
-  if (data.size() < 4 || data[0] != 0 || data[1] != 0)
-    throw std::runtime_error(path + " is not an IDX file (bad magic number)");
-  if (data[2] != 0x08) throw std::runtime_error(path + ": only unsigned-byte IDX files are supported");
-  const int dims = data[3];
+  IdxStream in(path);
+  std::uint8_t head[4] = {0, 0, 0, 0};
+  const size_t got = in.read(head, 4);
+  if (got < 4 || head[0] != 0 || head[1] != 0) throw std::runtime_error(path + " is not an IDX file (bad magic number)");
+  if (head[2] != 0x08) throw std::runtime_error(path + ": only unsigned-byte IDX files are supported");
+  const int dims = head[3];
   if (dims < 1 || dims > 4) throw std::runtime_error(path + ": an IDX file needs 1 to 4 dimensions, not " + std::to_string(dims));
-  if (data.size() < 4u + 4u * dims) throw std::runtime_error(path + " is truncated (header)");
+  std::uint8_t sizes[16];
+  if (in.read(sizes, 4u * static_cast<unsigned>(dims)) < 4u * static_cast<unsigned>(dims))
+    throw std::runtime_error(path + " is truncated (header)");
   std::vector<int64_t> shape;
-  size_t count = 1;
+  std::uint64_t count = 1;
   for (int i = 0; i < dims; ++i) {
-    const std::uint8_t* p = data.data() + 4 + 4 * i;
-    const int64_t d = (int64_t(p[0]) << 24) | (int64_t(p[1]) << 16) | (int64_t(p[2]) << 8) | int64_t(p[3]);
-    shape.push_back(d);
-    count *= static_cast<size_t>(d);
+    const std::uint8_t* p = sizes + 4 * i;
+    const std::uint64_t d = (std::uint64_t(p[0]) << 24) | (std::uint64_t(p[1]) << 16) | (std::uint64_t(p[2]) << 8) | p[3];
+    shape.push_back(static_cast<int64_t>(d));
+    count = d == 0 ? 0 : (count > kMaxIdxValues / d ? kMaxIdxValues + 1 : count * d);
   }
-  const size_t offset = 4 + 4 * dims;
-  if (data.size() - offset != count)
-    throw std::runtime_error(path + " is truncated or damaged: the header promises " + std::to_string(count) +
-                             " values, the file holds " + std::to_string(data.size() - offset));
+  if (count > kMaxIdxValues)
+    throw std::runtime_error(path + ": its header promises more than " + std::to_string(kMaxIdxValues) +
+                             " values, more than any dataset this program can hold (damaged?)");
   auto t = torch::empty(shape, torch::kUInt8);
-  std::copy(data.begin() + offset, data.end(), t.data_ptr<std::uint8_t>());
+  const size_t have = in.read(t.data_ptr<std::uint8_t>(), static_cast<size_t>(count));
+  if (have != count)
+    throw std::runtime_error(path + " is truncated or damaged: the header promises " + std::to_string(count) +
+                             " values, the file holds " + std::to_string(have));
+  std::uint8_t extra = 0;
+  if (in.read(&extra, 1) != 0)
+    throw std::runtime_error(path + " is damaged: it holds more data than its header promises (" + std::to_string(count) +
+                             " values)");
   return dims == 1 ? t.to(torch::kLong) : t;
 }
 
@@ -163,6 +223,38 @@ torch::Tensor resize_images(const torch::Tensor& images, int resolution) {
     parts.push_back(x.round().clamp(0, 255).to(torch::kUInt8));
   }
   return torch::cat(parts);
+}
+
+// Labels must name the classes there are: for a dataset whose classes are known (`names`), each label is
+// one of them; otherwise the classes are 0 to the largest label, and each must have images (a stray 255
+// would otherwise make 256 classes). Throws naming the first label that is wrong.
+static void check_labels(const torch::Tensor& labels, const std::vector<std::string>& names, const std::string& path) {
+  if (labels.numel() == 0) return;
+  if (!names.empty()) {
+    const auto bad = labels.ge(static_cast<int64_t>(names.size())).logical_or(labels.lt(0)).nonzero();
+    if (bad.numel() > 0) {
+      const int64_t i = bad[0][0].item<int64_t>();
+      throw std::runtime_error(path + ": label " + std::to_string(labels[i].item<int64_t>()) + " of item " +
+                               std::to_string(i) + " is not one of the " + std::to_string(names.size()) +
+                               " classes (0 to " + std::to_string(names.size() - 1) + ")" +
+                               (bad.size(0) > 1 ? "; " + std::to_string(bad.size(0)) + " labels are out of range" : ""));
+    }
+    return;
+  }
+  const int64_t k = labels.max().item<int64_t>() + 1;
+  const auto counts = torch::bincount(labels, {}, k);
+  const auto empty = counts.eq(0).nonzero();
+  if (empty.numel() > 0) {
+    std::string list;
+    for (int64_t j = 0; j < std::min<int64_t>(empty.size(0), 5); ++j)
+      list += (j ? ", " : "") + std::to_string(empty[j][0].item<int64_t>());
+    if (empty.size(0) > 5) list += ", ... (" + std::to_string(empty.size(0)) + " in all)";
+    const int64_t top = k - 1;
+    const int64_t first = labels.eq(top).nonzero()[0][0].item<int64_t>();
+    throw std::runtime_error(path + ": the labels go up to " + std::to_string(top) + " (item " + std::to_string(first) +
+                             "), but no image has the label(s) " + list +
+                             ": a stray or damaged label? Each class from 0 to the largest label needs images");
+  }
 }
 
 static std::shared_ptr<const Dataset> load_idx_pair(const std::string& images_path, const std::string& labels_path,
@@ -185,6 +277,7 @@ static std::shared_ptr<const Dataset> load_idx_pair(const std::string& images_pa
     if (labels.dim() != 1 || labels.size(0) != images.size(0))
       throw std::runtime_error(labels_path + " does not match " + images_path + ": " + std::to_string(labels.size(0)) +
                                " labels for " + std::to_string(images.size(0)) + " images");
+    check_labels(labels, names, labels_path);
     const int64_t k = labels.max().item<int64_t>() + 1;
     if (names.empty())
       for (int64_t c = 0; c < k; ++c) names.push_back(std::to_string(c));
@@ -254,7 +347,7 @@ std::shared_ptr<const Dataset> select_classes(const std::shared_ptr<const Datase
   auto out = std::make_shared<Dataset>(data->images().index_select(0, index), data->labels().index_select(0, index),
                                        names, data->description() + "; class " + picked + ": " +
                                                   std::to_string(index.numel()) + " images");
-  out->set_skipped(data->skipped());
+  out->keep_notes_of(*data);
   return out;
 }
 
@@ -269,7 +362,7 @@ std::shared_ptr<const Dataset> with_channels(const std::shared_ptr<const Dataset
                                 std::to_string(channels) + "-channel ones");
   auto out = std::make_shared<Dataset>(x.contiguous(), data->labels(), data->class_names(),
                                        data->description() + " (as " + std::to_string(channels) + " channels)");
-  out->set_skipped(data->skipped());
+  out->keep_notes_of(*data);
   return out;
 }
 

@@ -56,12 +56,22 @@ class Dataset {
   const std::string& description() const { return description_; }
   long long skipped() const { return skipped_; }  // unreadable files left out (folders)
   void set_skipped(long long n) { skipped_ = n; }
+  // What the user should know about how the data were read (an empty class folder left out, the
+  // first files that could not be read and why); the run shows each as a warning.
+  const std::vector<std::string>& warnings() const { return warnings_; }
+  void add_warning(std::string w) { warnings_.push_back(std::move(w)); }
+  // Skipped files and warnings of `other` (a dataset this one was made from).
+  void keep_notes_of(const Dataset& other) {
+    skipped_ = other.skipped_;
+    warnings_ = other.warnings_;
+  }
 
  private:
   torch::Tensor images_, labels_;
   std::vector<std::string> class_names_;
   std::string description_;
   long long skipped_ = 0;
+  std::vector<std::string> warnings_;
 };
 
 // The directory of the Debian package dataset-fashion-mnist, or $GAN_EXPLORER_FASHION_MNIST.
@@ -84,7 +94,10 @@ std::shared_ptr<const Dataset> select_classes(const std::shared_ptr<const Datase
 std::shared_ptr<const Dataset> with_channels(const std::shared_ptr<const Dataset>& data, int channels);
 
 // An image folder (OpenCV builds only): every readable image below `dir`, shorter side resized to
-// `resolution` and centre-cropped. Subfolders become classes when every image is in one.
+// `resolution` and centre-cropped. Subfolders become classes when every image is in one; a class folder
+// without readable images is left out with a warning. Files that are cut short (a JPEG without its end
+// marker, a PNG without IEND) count as unreadable, as do files OpenCV cannot decode.
+
 std::shared_ptr<const Dataset> load_image_folder(const std::string& dir, int resolution);
 
 }  // namespace gan

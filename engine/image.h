@@ -13,6 +13,11 @@ void write_png(const std::string& path, const Image8& image);
 // Throws std::runtime_error naming the file when it is not a readable image.
 Image8 read_image(const std::string& path);
 
+// Why an image file's bytes are not a whole image ("it is cut short (the JPEG has no end marker)"), or
+// empty when they may be: a JPEG must reach its end marker after its scan, a PNG its IEND chunk
+// (OpenCV builds; the decoders of other formats judge those).
+std::string incomplete_image(const std::string& bytes);
+
 // Whether a file name looks like an image (by its extension).
 bool is_image_name(const std::string& path);
 

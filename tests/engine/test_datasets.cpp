@@ -2,9 +2,11 @@
 #include <QtTest>
 
 #include <fstream>
+#include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
 #include "engine/dataset.h"
+#include "engine/image.h"
 #include "tests/support/test_util.h"
 
 using namespace gan;
@@ -117,6 +119,70 @@ class TestDatasets : public QObject {
     QVERIFY(blue[2].item<float>() > 250 && blue[0].item<float>() < 5);
     QCOMPARE(ds->images()[3].min().item<int>(), 255);
     QCOMPARE(ds->labels()[3].item<int64_t>(), 1LL);
+  }
+
+  // Labels name the classes there are: a stray 255 among classes 0-9 is refused, naming the item, where
+  // it once made 256 classes; a known dataset's labels must be among its classes.
+  void strayLabelsAreRefused() {
+    const std::string sub = dir() + "/stray";
+    std::filesystem::create_directories(sub);
+    auto labels = torch::arange(12, torch::kLong).remainder(3).to(torch::kUInt8);
+    labels[7] = 255;
+    testutil::write_idx(sub + "/s-images-idx3-ubyte", torch::zeros({12, 28, 28}, torch::kUInt8));
+    testutil::write_idx(sub + "/s-labels-idx1-ubyte", labels);
+    const QString err = testutil::error_of([&] { load_dataset({sub + "/s-images-idx3-ubyte", "train"}, 16); });
+    QVERIFY2(err.contains("the labels go up to 255 (item 7), but no image has the label(s) 3, 4, 5, 6, 7, ... (252 in all)"),
+             qPrintable(err));
+    labels[7] = 2;
+    testutil::write_idx(sub + "/s-labels-idx1-ubyte", labels);
+    QCOMPARE(load_dataset({sub + "/s-images-idx3-ubyte", "train"}, 16)->num_classes(), 3);
+  }
+
+  // Files that stop early or hold more than they say, and what is not a regular file, are refused.
+  void idxFilesMustHoldWhatTheySay() {
+    const std::string extra = dir() + "/extra-images-idx3-ubyte";
+    testutil::write_idx(extra, torch::zeros({2, 4, 4}, torch::kUInt8));
+    std::ofstream(extra, std::ios::app | std::ios::binary) << "trailing";
+    QVERIFY(testutil::error_of([&] { read_idx(extra); }).contains("holds more data than its header promises (32 values)"));
+    QVERIFY(testutil::error_of([] { read_idx("/dev/zero"); }).contains("is a character device, not a regular file"));
+    QVERIFY(testutil::error_of([&] { read_idx(dir()); }).contains("is a folder"));
+    // A header that promises more than any dataset: refused before any allocation.
+    const std::string huge = dir() + "/huge-images-idx3-ubyte";
+    std::ofstream(huge, std::ios::binary).write("\x00\x00\x08\x03\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", 16);
+    QVERIFY(testutil::error_of([&] { read_idx(huge); }).contains("promises more than"));
+  }
+
+  // Images cut short are unreadable (not grey-filled images), and say why; a class folder with no
+  // readable image is reported, not dropped silently.
+  void cutImagesAndEmptyClassesAreReported() {
+    const std::string root = dir() + "/cut";
+    std::filesystem::create_directories(root + "/a");
+    std::filesystem::create_directories(root + "/b");
+    std::filesystem::create_directories(root + "/empty");
+    std::filesystem::create_directories(root + "/.hidden");
+    cv::Mat img(24, 24, CV_8UC3);
+    cv::randu(img, 0, 255);
+    cv::imwrite(root + "/a/whole.jpg", img);
+    cv::imwrite(root + "/b/whole.png", img);
+    std::vector<uchar> jpg, png;
+    cv::imencode(".jpg", img, jpg);
+    cv::imencode(".png", img, png);
+    std::ofstream(root + "/a/cut.jpg", std::ios::binary).write(reinterpret_cast<const char*>(jpg.data()), jpg.size() * 2 / 3);
+    std::ofstream(root + "/b/cut.png", std::ios::binary).write(reinterpret_cast<const char*>(png.data()), png.size() - 20);
+    QCOMPARE(incomplete_image(std::string(jpg.begin(), jpg.end())), std::string());
+    QCOMPARE(incomplete_image(std::string(png.begin(), png.end())), std::string());
+    auto ds = load_dataset({root, "train"}, 16);
+    QCOMPARE(ds->size(), 2LL);
+    QCOMPARE(ds->skipped(), 2LL);
+    QCOMPARE(ds->num_classes(), 2);
+    std::string all;
+    for (const auto& w : ds->warnings()) all += w + "\n";
+    QVERIFY2(all.find("a/cut.jpg (it is cut short (the JPEG has no end marker))") != std::string::npos, all.c_str());
+    QVERIFY2(all.find("b/cut.png (it is cut short (the PNG has no IEND chunk))") != std::string::npos, all.c_str());
+    QVERIFY2(all.find("the class folder 'empty' has no readable images: it is left out (2 classes remain)") != std::string::npos,
+             all.c_str());
+    QVERIFY(all.find("hidden") == std::string::npos);
+    QVERIFY(testutil::error_of([&] { read_image(root + "/a/cut.jpg"); }).contains("cut.jpg is cut short"));
   }
 
   void folderWithoutImages() {
