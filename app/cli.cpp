@@ -249,6 +249,10 @@ class TerminalProgress : public SessionListener {
     std::lock_guard<std::mutex> lock(m_);
     return diverged_;
   }
+  bool save_failed() const {
+    std::lock_guard<std::mutex> lock(m_);
+    return save_failed_;
+  }
   // A loss went NaN or a checkpoint could not be written: a headless run stops (saving what it can).
   bool must_stop() const {
     std::lock_guard<std::mutex> lock(m_);
@@ -295,7 +299,11 @@ int cmd_train(const Args& a) {
   c.accuracy.every = a.integer("accuracy-every", c.accuracy.every);
   c.accuracy.samples = a.integer("accuracy-samples", c.accuracy.samples);
   // Resuming: the family is the checkpoint's (its hyper-parameters are the ones --PARAM may name).
-  if (!resume.empty() && !a.has("model")) c.model = read_checkpoint(resume, registry).config.model;
+  std::unique_ptr<Checkpoint> resumed;
+  if (!resume.empty()) {
+    resumed = std::make_unique<Checkpoint>(read_checkpoint(resume, registry));
+    if (!a.has("model")) c.model = resumed->config.model;
+  }
   const FamilyInfo& info = registry.at(c.model);
   if (given.count("images") && !info.caps.find_stream("images") && info.caps.streams.size() == 1)
     given[info.caps.streams.front().name] = given["images"], given.erase("images");
@@ -329,12 +337,16 @@ int cmd_train(const Args& a) {
     req.override_accuracy = a.has("accuracy-every") || a.has("accuracy-samples");
     req.config.accuracy = c.accuracy;
     if (req.override_metrics && c.metrics.every < 0) throw UsageError("--metrics-every must be 0 (off) or more");
+    std::vector<std::string> changes;  // refusals: a message and exit 2 before anything starts
+    resumed_config(resumed->config, resumed->step, req, registry, changes);
+    resumed.reset();
   }
   TerminalProgress progress(c.steps);
   TrainingSession session(registry, progress);
   g_signal = 0;
   struct sigaction action {}, old_int {}, old_term {}, old_hup {};
   action.sa_handler = on_stop_signal;
+  action.sa_flags = SA_RESTART;  // file reads on the session's threads go on rather than fail with EINTR
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, &old_int);
   sigaction(SIGTERM, &action, &old_term);
@@ -344,9 +356,14 @@ int cmd_train(const Args& a) {
   while (session.busy()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     if ((g_signal != 0 || progress.must_stop()) && !stop_sent) {
-      if (g_signal != 0) std::cerr << "\n" << (g_signal == SIGINT ? "interrupted" : g_signal == SIGTERM ? "terminated" : "hung up")
-                                 << ": saving the run and stopping\n";
-      session.stop();
+      if (g_signal != 0) {
+        std::cerr << "\n" << (g_signal == SIGINT ? "interrupted" : g_signal == SIGTERM ? "terminated" : "hung up")
+                  << ": saving the run and stopping (a second Ctrl-C quits without saving)\n";
+        std::signal(SIGINT, SIG_DFL);
+      }
+      // A signal may be followed by SIGKILL soon (batch schedulers): save at once, without waiting for a
+      // metric evaluation in flight.
+      session.stop(/*urgent=*/g_signal != 0);
       stop_sent = true;
     }
   }
@@ -356,7 +373,8 @@ int cmd_train(const Args& a) {
   sigaction(SIGHUP, &old_hup, nullptr);
   if (!progress.failed().empty()) return 1;
   if (!progress.diverged().empty()) return 3;
-  return g_signal != 0 ? 128 + g_signal : 0;
+  if (g_signal != 0) return 128 + g_signal;
+  return progress.save_failed() ? 1 : 0;  // stopped early because a checkpoint could not be written
 }
 
 Checkpoint open_for_sampling(const Args& a) {

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -29,8 +30,10 @@ static bool have_display(int argc, char** argv) {
 // signal's number to a pipe; the event loop reads it.
 static int g_signal_pipe[2] = {-1, -1};
 extern "C" void on_gui_signal(int sig) {
+  const int saved_errno = errno;
   const unsigned char b = static_cast<unsigned char>(sig);
   [[maybe_unused]] const ssize_t n = ::write(g_signal_pipe[1], &b, 1);
+  errno = saved_errno;
 }
 
 int run_gui(int argc, char** argv) {
@@ -52,11 +55,12 @@ int run_gui(int argc, char** argv) {
       unsigned char b = 0;
       while (::read(g_signal_pipe[0], &b, 1) == 1) quit_signal = b;
       std::fprintf(stderr, "gan-explorer: %s: saving the run and quitting\n", ::strsignal(quit_signal));
-      w.close();
+      w.closeWithoutAsking();
       QApplication::quit();
     });
     struct sigaction action {};
     action.sa_handler = on_gui_signal;
+    action.sa_flags = SA_RESTART;  // reads and writes on other threads go on rather than fail with EINTR
     sigemptyset(&action.sa_mask);
     for (int sig : {SIGTERM, SIGHUP, SIGINT}) sigaction(sig, &action, nullptr);
   }

@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFileDialog>
+#include <QMessageBox>
 #include <QFileInfo>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -68,7 +69,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), registry_(gan::Re
   });
   connect(bridge_, &ui::EngineBridge::saved, this, [this](const QString& path, qint64 step) {
     statusBar()->showMessage(tr("Saved %1 at step %2").arg(path).arg(step), 8000);
+    run_unsaved_ = false;
   });
+  connect(bridge_, &ui::EngineBridge::saveFailed, this, [this] { run_unsaved_ = true; });
   model_picker_->setFamilies(registry_);
   onModelChanged(model_picker_->currentId());
   onState(UiState::Idle, {});
@@ -393,8 +396,27 @@ void MainWindow::requestGrid() {
   bridge_->requestRender(grid_->request());
 }
 
+void MainWindow::closeWithoutAsking() {
+  close_without_asking_ = true;
+  close();
+}
+
 void MainWindow::closeEvent(QCloseEvent* event) {
-  // The bridge's destructor stops the run, which saves its checkpoint, and joins the threads.
-  if (state_ == UiState::Running || state_ == UiState::Paused) statusBar()->showMessage(tr("Saving the run…"));
+  // The bridge's destructor stops the run, which saves its checkpoint, and joins the threads. When the
+  // last save failed (a full disk), that save will likely fail too: ask before the run is lost.
+  const bool live = state_ == UiState::Running || state_ == UiState::Paused;
+  if (live && run_unsaved_ && !close_without_asking_) {
+    const auto answer = QMessageBox::warning(
+        this, tr("The run is not saved"),
+        tr("The last checkpoint of this run could not be written (see the message above), so quitting now may lose "
+           "the steps since the last one on disk.\n\nFree some space and press Stop to save it, or use File › Save "
+           "checkpoint as… to save it elsewhere. Quit anyway?"),
+        QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+    if (answer != QMessageBox::Yes) {
+      event->ignore();
+      return;
+    }
+  }
+  if (live) statusBar()->showMessage(tr("Saving the run…"));
   event->accept();
 }

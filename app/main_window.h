@@ -64,6 +64,12 @@ class MainWindow : public QMainWindow {
  protected:
   void closeEvent(QCloseEvent* event) override;
 
+ public:
+  // Closes without asking (SIGTERM, SIGHUP): the run is saved as on any close, when it can be.
+  void closeWithoutAsking();
+  // The run's last save failed, and nothing has been saved since.
+  bool runUnsaved() const { return run_unsaved_; }
+
  private:
   void buildUi();
   void buildMenus();
@@ -105,4 +111,6 @@ class MainWindow : public QMainWindow {
   bool have_run_ = false;
   QString composed_for_;       // the family the panels were built for
   QString opened_checkpoint_;  // a checkpoint opened for exploring; Start continues it
+  bool run_unsaved_ = false;   // the last checkpoint write failed (a full disk)
+  bool close_without_asking_ = false;
 };

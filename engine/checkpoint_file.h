@@ -46,11 +46,25 @@ std::vector<ZipEntry> check_zip(const std::string& bytes);
 
 std::uint32_t crc32_of(const void* data, std::size_t n, std::uint32_t crc = 0);
 
-// Reads a LibTorch archive from memory, checked: check_zip first, then, once LibTorch has parsed it and
-// before any tensor's data is touched, that every tensor lies inside its storage and every storage is
-// no longer than the record it was read from (LibTorch sizes a storage from the pickle, not from the
-// record: a shortened record would otherwise be read past its end). Throws std::runtime_error.
-void load_archive_checked(torch::serialize::InputArchive& archive, const std::string& bytes);
+// A storage that a LibTorch pickle names: its record key ("0" for <archive>/data/0), its element size
+// and its element count.
+struct PickledStorage {
+  std::string key;
+  std::int64_t element_size = 0;
+  std::int64_t numel = 0;
+};
+// Walks a pickle as LibTorch writes it (protocol 2) and lists the storages it names. Throws
+// std::runtime_error for anything LibTorch does not write, or a persistent id that is not a storage.
+std::vector<PickledStorage> pickled_storages(const std::string& pickle);
+
+// Reads a LibTorch archive from memory, checked. Before LibTorch reads a byte: check_zip, and every
+// storage the archive's pickles name must have its record, of exactly its size (LibTorch sizes a
+// storage from the pickle and reads whatever the record holds: a short record would be read past its
+// end). After LibTorch has parsed it, and before any tensor's data is touched: every tensor lies
+// inside its storage. `device`: where the tensors go (none: where they were saved from).
+// Throws std::runtime_error.
+void load_archive_checked(torch::serialize::InputArchive& archive, const std::string& bytes,
+                          c10::optional<torch::Device> device = torch::Device(torch::kCPU));
 
 // Before a family loads `model` (the archive Family::save wrote): each player's network, EMA and
 // historical average hold exactly the tensors the family built from the config has, with the same

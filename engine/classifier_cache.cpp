@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <mutex>
 #include <random>
 
 #include "engine/files.h"
@@ -83,6 +84,9 @@ std::string cache_dir() {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw std::runtime_error("cannot create the cache folder " + dir + ": " + ec.message());
+  // The temporaries of cache writes that were killed: removed the first time the cache is used.
+  static std::once_flag swept;
+  std::call_once(swept, [&] { remove_stale_temporaries(dir); });
   return dir;
 }
 

@@ -173,6 +173,14 @@ class IdxStream {
 
 }  // namespace
 
+// Whether a file starts with gzip's magic number.
+static bool head_was_gzip(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  unsigned char m[2] = {0, 0};
+  in.read(reinterpret_cast<char*>(m), 2);
+  return in.gcount() == 2 && m[0] == 0x1f && m[1] == 0x8b;
+}
+
 // The most values an IDX file may hold: 16 GiB of bytes (far beyond any image set that fits in memory).
 static constexpr std::uint64_t kMaxIdxValues = std::uint64_t(1) << 34;
 
@@ -198,6 +206,17 @@ torch::Tensor read_idx(const std::string& path) {
   if (count > kMaxIdxValues)
     throw std::runtime_error(path + ": its header promises more than " + std::to_string(kMaxIdxValues) +
                              " values, more than any dataset this program can hold (damaged?)");
+  // Before allocating: a plain file holds exactly what it promises; gzip shrinks data at most ~1032:1.
+  std::error_code ec;
+  const std::uint64_t file_size = fs::file_size(path, ec);
+  const bool gzipped = head_was_gzip(path);
+  const std::uint64_t header = 4 + 4 * static_cast<std::uint64_t>(dims);
+  if (!ec && !gzipped && file_size < header + count)
+    throw std::runtime_error(path + " is truncated or damaged: the header promises " + std::to_string(count) +
+                             " values, the file holds " + std::to_string(file_size - std::min(file_size, header)));
+  if (!ec && gzipped && count / 1100 > file_size)
+    throw std::runtime_error(path + " is damaged: its header promises " + std::to_string(count) +
+                             " values, more than a compressed file of " + std::to_string(file_size) + " bytes can hold");
   auto t = torch::empty(shape, torch::kUInt8);
   const size_t have = in.read(t.data_ptr<std::uint8_t>(), static_cast<size_t>(count));
   if (have != count)

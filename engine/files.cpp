@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -70,8 +71,11 @@ void write_bytes_atomically(const std::string& path_in, const std::string& bytes
     fs::create_directories(target.parent_path(), ec);
     if (ec) throw std::runtime_error("could not create the folder " + dir + ": " + ec.message());
   }
-  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  // PATH.tmp-PID-N: unique per write, so that two threads writing one file never share a temporary;
+  // created afresh (never through a link planted at its name).
+  static std::atomic<unsigned long> writes{0};
+  const std::string tmp = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(++writes);
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (fd < 0) throw write_error(path_in, errno);
   auto fail = [&](int err) {
     ::close(fd);
@@ -167,8 +171,15 @@ int remove_stale_temporaries(const std::string& dir) {
     const std::string name = e.path().filename().string();
     const auto at = name.rfind(".tmp-");
     if (at == std::string::npos || at == 0 || at + 5 >= name.size()) continue;
-    const std::string digits = name.substr(at + 5);
-    if (digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9) continue;
+    // .tmp-PID (older writes) or .tmp-PID-N
+    std::string digits = name.substr(at + 5);
+    const auto dash = digits.find('-');
+    if (dash != std::string::npos) {
+      const std::string n = digits.substr(dash + 1);
+      if (n.empty() || n.find_first_not_of("0123456789") != std::string::npos) continue;
+      digits = digits.substr(0, dash);
+    }
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9) continue;
     const pid_t pid = static_cast<pid_t>(std::stol(digits));
     if (pid == ::getpid()) continue;
     if (pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM)) continue;  // still running: its write is in flight

@@ -10,7 +10,7 @@
 
 namespace gan {
 
-// Writes `bytes` to `path` atomically: a temporary beside it (PATH.tmp-PID) is written, synced and
+// Writes `bytes` to `path` atomically: a temporary beside it (PATH.tmp-PID-N) is written, synced and
 // renamed over `path`, and the folder is synced. Every system call is checked. On failure the
 // temporary is removed, the old file is left as it was, and std::runtime_error says what happened
 // ("could not write run/checkpoint.pt: No space left on device (the disk is full)"). A target that
@@ -32,8 +32,8 @@ void require_regular_file(const std::string& path, const std::string& what);
 std::string read_file_bytes(const std::string& path, const std::string& what,
                             std::uint64_t max_bytes = std::uint64_t(1) << 40);
 
-// Removes the temporaries NAME.tmp-PID in `dir` that this app's atomic writes left when their process
-// was killed (the process PID no longer runs). Returns how many were removed.
+// Removes the temporaries NAME.tmp-PID[-N] in `dir` that this app's atomic writes left when their
+// process was killed (the process PID no longer runs). Returns how many were removed.
 int remove_stale_temporaries(const std::string& dir);
 
 // Whether an errno means that the disk (or the user's quota) is full.

@@ -36,7 +36,7 @@ std::string incomplete_image(const std::string& b) {
   if (b.size() >= 3 && at(0) == 0xFF && at(1) == 0xD8 && at(2) == 0xFF) {  // JPEG: walk the segments to the scan
     size_t i = 2;
     while (i + 4 <= b.size()) {
-      if (at(i) != 0xFF) return "its JPEG segments are garbled";
+      while (i < b.size() && at(i) != 0xFF) ++i;  // stray bytes between segments: libjpeg skips them too
       while (i < b.size() && at(i) == 0xFF) ++i;  // fill bytes
       if (i >= b.size()) break;
       const unsigned m = at(i++);

@@ -134,8 +134,12 @@ TrainConfig resumed_config(const TrainConfig& saved, long long at_step, const St
     const bool same = before == value || (parse_number(before, a) && parse_number(value, b) && a == b);
     if (same) continue;
     if (!spec->resumable) {
+      std::string may;
+      for (const auto& p : info.params)
+        if (p.resumable) may += (may.empty() ? "" : ", ") + p.name;
       errors.push_back(spec->label + " (" + name + ") cannot change when a run resumes: it is " + before +
-                       " in the checkpoint and shapes the networks or the data (start a new run to change it)");
+                       " in the checkpoint (of its hyper-parameters, only " + (may.empty() ? "none" : may) +
+                       " may change; start a new run to change the others)");
       continue;
     }
     change(name, before, value);
@@ -185,7 +189,7 @@ bool TrainingSession::launch(std::function<void()> job) {
   if (thread_.joinable()) thread_.join();  // the last job has ended: this returns at once
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    running_ = stop_ = abort_ = poisoned_ = false;
+    running_ = stop_ = urgent_ = abort_ = poisoned_ = false;
     steps_pending_ = 0;
     save_requests_.clear();
   }
@@ -249,10 +253,11 @@ void TrainingSession::step(int n) {
   wake_.notify_all();
 }
 
-void TrainingSession::stop() {
+void TrainingSession::stop(bool urgent) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stop_ = true;
+    urgent_ = urgent_ || urgent;
   }
   wake_.notify_all();
 }
@@ -316,7 +321,11 @@ void TrainingSession::run(StartRequest req) {
   log.open(out + "/log.jsonl");
   log.start(trainer->config(), trainer->step_count(), trainer->data_description());
   for (const auto& c : resume_changes) log.event("resume-change", trainer->step_count(), c);
-  saved_step_ = req.resume_from.empty() ? -1 : trainer->step_count();
+  {  // the checkpoint on disk is the resumed one only when the run goes on in the same file
+    std::error_code ec;
+    const bool same = !req.resume_from.empty() && fs::equivalent(req.resume_from, out + "/checkpoint.pt", ec);
+    saved_step_ = same ? trainer->step_count() : -1;
+  }
   RunInfo info = describe_run(trainer->family(), trainer->config(), trainer->step_count(), trainer.get());
   info.history = trainer->history();
   info.metrics = trainer->metrics();
@@ -431,12 +440,12 @@ void TrainingSession::loop(Trainer& t, RunLog& log, MetricWorker* metrics, bool 
   // Before the run's last save: the evaluation in flight belongs in the checkpoint.
   auto finish_metrics = [&] {
     if (!metrics) return;
-    bool aborting;
+    bool hurry;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      aborting = abort_;
+      hurry = abort_ || urgent_;
     }
-    if (!aborting) metrics->wait_idle();
+    if (!hurry) metrics->wait_idle();
     drain_metrics(t, log);
   };
   auto hold = [&] {  // stop stepping until told again
@@ -459,10 +468,6 @@ void TrainingSession::loop(Trainer& t, RunLog& log, MetricWorker* metrics, bool 
     const std::string at = (finished ? "finished at step " : "stopped at step ") + std::to_string(t.step_count());
     if (!saved && keep_unsaved && !aborting) {
       hold();
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        stop_ = false;
-      }
       set_state(SessionState::Paused, at + ", but the checkpoint could not be saved: free some space and press Stop "
                                            "to save again, or use Save checkpoint as… to save it elsewhere");
       return false;
@@ -495,6 +500,7 @@ void TrainingSession::loop(Trainer& t, RunLog& log, MetricWorker* metrics, bool 
       wake_.wait(lock, [this] { return abort_ || stop_ || running_ || steps_pending_ > 0 || !save_requests_.empty(); });
       saves.swap(save_requests_);
       stopping = stop_ || abort_;
+      stop_ = false;  // consumed: a Stop pressed while a failed last save keeps the run open is seen again
       if (!stopping && (running_ || steps_pending_ > 0)) {
         do_step = true;
         if (!running_) --steps_pending_;

@@ -112,7 +112,9 @@ class TrainingSession {
   void pause();
   void resume();
   void step(int n = 1);        // n steps, then pause
-  void stop();                 // saves the checkpoint and ends the run
+  // Saves the checkpoint and ends the run. `urgent` (a signal: SIGKILL may follow) saves at once,
+  // without waiting for a metric evaluation in flight (a finished one is still recorded).
+  void stop(bool urgent = false);
   void save(const std::string& path);  // a copy of the run's state, written between steps
   void wait();                 // blocks until the session thread has ended (CLI)
 
@@ -143,6 +145,7 @@ class TrainingSession {
   std::condition_variable wake_;
   bool running_ = false;
   bool stop_ = false;
+  bool urgent_ = false;
   bool abort_ = false;
   int steps_pending_ = 0;
   std::deque<std::string> save_requests_;

@@ -372,9 +372,10 @@ Checkpoint read_checkpoint(const std::string& path, const Registry& registry, co
   if (path.empty()) throw std::runtime_error("no checkpoint file given");
   Checkpoint ck;
   ck.archive = std::make_shared<torch::serialize::InputArchive>();
+  Unsealed file;
   try {
-    Unsealed file = unseal_checkpoint(read_file_bytes(path, "checkpoint"));
-    load_archive_checked(*ck.archive, file.archive);
+    file = unseal_checkpoint(read_file_bytes(path, "checkpoint"));
+    load_archive_checked(*ck.archive, file.archive);  // on the CPU first, to be checked
     ck.legacy = file.legacy;
   } catch (const std::exception& e) {
     std::string why = e.what();
@@ -420,6 +421,12 @@ Checkpoint read_checkpoint(const std::string& path, const Registry& registry, co
     if (!registry.find(ck.config.model))
       throw std::runtime_error("it holds a model of the family '" + ck.config.model + "', which this build does not have");
     ck.config = validate(ck.config, registry);
+    // A CUDA run continues where it was saved, as LibTorch restores it, when this machine has CUDA
+    // (elsewhere rebuild_family falls back to the CPU, which the archive is already on).
+    if (ck.config.params.text("device") == "cuda" && torch::cuda::is_available()) {
+      ck.archive = std::make_shared<torch::serialize::InputArchive>();
+      load_archive_checked(*ck.archive, file.archive, c10::nullopt);
+    }
     rebuild_family(ck, registry);
   } catch (const std::exception& e) {
     std::string why = e.what();

@@ -113,7 +113,11 @@ struct EngineBridge::Impl : gan::SessionListener {
   void on_message(const gan::Message& m) override {
     const MessageLevel level = to_level(m.severity);
     const QString text = QString::fromStdString(m.text);
-    post([q = q, level, text] { emit q->message(level, text); });
+    const bool save_failed = m.save_failed;
+    post([q = q, level, text, save_failed] {
+      emit q->message(level, text);
+      if (save_failed) emit q->saveFailed(text);
+    });
   }
   void on_run(const gan::RunInfo& info) override {
     RunSummary r;

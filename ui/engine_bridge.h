@@ -133,6 +133,8 @@ class EngineBridge : public QObject {
   void statsArrived(const ui::StatsPoint& stats);
   void rendered(const ui::RenderedResult& result);
   void saved(const QString& path, qint64 step);
+  // The run's checkpoint could not be written (a full disk): the run is paused and not saved.
+  void saveFailed(const QString& text);
   void metricArrived(const ui::MetricSample& sample);
   void metricStatus(ui::MessageLevel level, const QString& message);
 

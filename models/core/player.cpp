@@ -57,6 +57,7 @@ void Player::load(torch::serialize::InputArchive& a) {
   if (ema_) load_nested(a, key_ + "_ema", *ema_);
   if (hist_weight_ > 0) hist_.load(a, "hist_avg_" + key_);
   to(device_);  // an archive's tensors come back on the device they were saved from
+  if (opt_) move_optimizer_state(*opt_);  // and the optimizer's moments go where their parameters are
 }
 
 }  // namespace gan

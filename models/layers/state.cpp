@@ -65,12 +65,41 @@ void HistoricalAverage::load(torch::serialize::InputArchive& archive, const std:
   if (!archive.try_read(key, sub)) throw std::runtime_error("the checkpoint has no '" + key + "'");
   torch::Tensor count;
   sub.read("count", count);
+  if (count.numel() != 1) throw std::runtime_error("the checkpoint's '" + key + "' is damaged");
   count_ = count.item<int64_t>();
   mean_.clear();
   for (size_t i = 0;; ++i) {
     torch::Tensor t;
     if (!sub.try_read("p" + std::to_string(i), t)) break;
     mean_.push_back(t);
+  }
+  if (count_ < 0 || (count_ > 0) == mean_.empty())  // a mean without a count, or a count without a mean
+    throw std::runtime_error("the checkpoint's '" + key + "' is damaged (" + std::to_string(count_) + " updates, " +
+                             std::to_string(mean_.size()) + " tensors)");
+}
+
+void move_optimizer_state(torch::optim::Optimizer& optimizer) {
+  torch::NoGradGuard no_grad;
+  auto& state = optimizer.state();
+  for (const auto& group : optimizer.param_groups()) {
+    for (const auto& param : group.params()) {
+      auto it = state.find(c10::guts::to_string(param.unsafeGetTensorImpl()));
+      if (it == state.end() || !it->second) continue;
+      auto to = [&](const torch::Tensor& t) {
+        return t.defined() && t.device() != param.device() ? t.to(param.device()) : t;
+      };
+      if (auto* s = dynamic_cast<torch::optim::AdamParamState*>(it->second.get())) {
+        s->exp_avg(to(s->exp_avg()));
+        s->exp_avg_sq(to(s->exp_avg_sq()));
+        if (s->max_exp_avg_sq().defined()) s->max_exp_avg_sq(to(s->max_exp_avg_sq()));
+      } else if (auto* s = dynamic_cast<torch::optim::RMSpropParamState*>(it->second.get())) {
+        s->square_avg(to(s->square_avg()));
+        if (s->momentum_buffer().defined()) s->momentum_buffer(to(s->momentum_buffer()));
+        if (s->grad_avg().defined()) s->grad_avg(to(s->grad_avg()));
+      } else if (auto* s = dynamic_cast<torch::optim::SGDParamState*>(it->second.get())) {
+        if (s->momentum_buffer().defined()) s->momentum_buffer(to(s->momentum_buffer()));
+      }
+    }
   }
 }
 

@@ -32,6 +32,10 @@ class HistoricalAverage {
 
 long long count_parameters(const torch::nn::Module& module);
 
+// Moves each parameter's optimizer state (Adam's moments, RMSprop's averages, SGD's momentum) to the
+// device and type of its parameter, as PyTorch's load_state_dict does; a no-op where they match.
+void move_optimizer_state(torch::optim::Optimizer& optimizer);
+
 // Saves / loads a module or optimizer under `key` as a nested archive; loading throws
 // std::runtime_error naming the key when the archive has none.
 void save_nested(torch::serialize::OutputArchive& archive, const std::string& key, const torch::nn::Module& m);

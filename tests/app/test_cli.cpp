@@ -216,11 +216,11 @@ class TestCli : public QObject {
                                       << "--steps is out of range";
     QTest::newRow("interval past range") << QStringList{"train", "--steps", "2", "--out", "x", "--checkpoint-every", "4e15"}
                                          << 2 << "checkpoint_every must be between 1 and 1000000000000";
-    QTest::newRow("resume a finished run") << QStringList{"train", "--resume", "RUN"} << 1
+    QTest::newRow("resume a finished run") << QStringList{"train", "--resume", "RUN"} << 2
                                            << "the run already reached its 6 steps: give a larger step total";
-    QTest::newRow("resume below the step") << QStringList{"train", "--resume", "RUN", "--steps", "3"} << 1
+    QTest::newRow("resume below the step") << QStringList{"train", "--resume", "RUN", "--steps", "3"} << 2
                                            << "the run is at step 6: the step total must be above it";
-    QTest::newRow("resume with other widths") << QStringList{"train", "--resume", "RUN", "--steps", "9", "--ngf", "16"} << 1
+    QTest::newRow("resume with other widths") << QStringList{"train", "--resume", "RUN", "--steps", "9", "--ngf", "16"} << 2
                                               << "G width (ngf) cannot change when a run resumes";
   }
   void badInputGivesAMessageAndANonZeroExit() {

@@ -4,10 +4,12 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <map>
 
 #include "engine/checkpoint_file.h"
 #include "engine/files.h"
 #include "engine/trainer.h"
+#include "models/layers/state.h"
 #include "models/core/random.h"
 #include "tests/support/test_util.h"
 
@@ -233,6 +235,55 @@ class TestCheckpoint : public QObject {
     const QString mismatch = refusal(seal_checkpoint(archive_bytes(a)));
     QVERIFY2(mismatch.contains("its tensor G.") && mismatch.contains("the config and the weights disagree"),
              qPrintable(mismatch));
+  }
+
+  // The pickle walker lists the storages LibTorch's pickles name, and refuses what LibTorch never writes.
+  void picklesNameTheirStorages() {
+    auto str = [](const std::string& t) {
+      std::string out = "X";
+      for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((t.size() >> (8 * i)) & 0xff));
+      return out + t;
+    };
+    const std::string id = "(" + str("storage") + "ctorch\nFloatStorage\n" + str("7") + str("cpu") + "K\x03" + "tQ";
+    const auto storages = pickled_storages(std::string("\x80\x02", 2) + id + "q\x01" + "h\x01" + "0.");
+    QCOMPARE(storages.size(), size_t(1));
+    QCOMPARE(storages[0].key, std::string("7"));
+    QCOMPARE(storages[0].element_size, int64_t(4));
+    QCOMPARE(storages[0].numel, int64_t(3));
+    QVERIFY(testutil::error_of([&] { pickled_storages("\x80\x02(" + str("weights") + "tQ."); })
+                .contains("a persistent id that is not a storage"));
+    QVERIFY(testutil::error_of([&] { pickled_storages(std::string("\x80\x02", 2) + "(" + str("storage") +
+                                                     "ctorch\nQuantumStorage\n" + str("0") + str("cpu") + "K\x01tQ."); })
+                .contains("unknown type"));
+    QVERIFY(testutil::error_of([&] { pickled_storages(std::string("\x80\x02", 2) + "h\x05."); }).contains("never stored"));
+    QVERIFY(testutil::error_of([&] { pickled_storages(std::string("\x80\x02", 2) + "\xfe."); }).contains("never writes"));
+    QVERIFY(testutil::error_of([&] { pickled_storages(std::string("\x80\x02", 2) + str("abc").substr(0, 4)); }).contains("cut short"));
+    // A real checkpoint's data.pkl names every tensor record, each of its exact size.
+    Trainer t(registry_, testutil::tiny_config("mem", dir() + "/pkl", 10), testutil::tiny_dataset());
+    t.save_checkpoint(dir() + "/pkl.pt");
+    const std::string archive = testutil::checkpoint_archive(dir() + "/pkl.pt");
+    std::map<std::string, uint64_t> records;
+    std::string pkl;
+    for (const auto& e : check_zip(archive)) {
+      records[e.name] = e.size;
+      if (e.name == "archive/data.pkl") pkl = archive.substr(e.offset, e.size);
+    }
+    const auto named = pickled_storages(pkl);
+    QVERIFY(named.size() > 10);
+    for (const auto& st : named)
+      QCOMPARE(records.at("archive/data/" + st.key), uint64_t(st.numel * st.element_size));
+  }
+
+  // A historical average that counts updates but holds no mean (or the reverse) is refused on load.
+  void historicalAverageMustHoldItsMean() {
+    torch::serialize::OutputArchive out, sub;
+    sub.write("count", torch::tensor(int64_t(5)));
+    out.write("hist_avg_G", sub);
+    const std::string bytes = archive_bytes(out);
+    torch::serialize::InputArchive in;
+    in.load_from(bytes.data(), bytes.size());
+    HistoricalAverage h;
+    QVERIFY(testutil::error_of([&] { h.load(in, "hist_avg_G"); }).contains("5 updates, 0 tensors"));
   }
 
   // An optimizer state of another shape than its parameter (a foreign file) is found after loading.
