@@ -2,7 +2,7 @@
 // Start, waits, moves the explorer, and saves a PNG. Run it under xvfb-run (scripts/screenshots.sh).
 //   gan-screenshot --out shot.png [--checkpoint CKPT] [--seconds 60] [--steps N] [--truncation T] [--t 0.4]
 //                  [--tab losses|metrics|schedule] [--metrics-every N] [--model ID] [--images FILE,FILE...]
-//                  [--grid-option ID=VALUE] [--panel-option ID=VALUE]
+//                  [--grid-option ID=VALUE] [--panel-option ID=VALUE] [--param NAME=VALUE]
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QPushButton>
@@ -14,6 +14,7 @@
 #include "ui/control_panel.h"
 #include "ui/dataset_picker.h"
 #include "ui/explore_panel.h"
+#include "ui/hyperparam_form.h"
 #include "ui/image_input.h"
 #include "ui/metric_settings.h"
 #include "ui/model_picker.h"
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
                 {"grid-option", "a sample-grid option, ID=VALUE", "option"},
                 {"data", "a stream's data, STREAM=SOURCE[:CLASS]", "spec"},
                 {"panel-option", "an explore-panel option, ID=VALUE", "option"},
+                {"param", "a hyper-parameter set in the form before Start, NAME=VALUE", "param"},
                 {"no-start", "do not press Start"}});
   p.process(app);
   MainWindow w;
@@ -54,6 +56,12 @@ int main(int argc, char** argv) {
       w.metricSettings()->setValues(true, every, w.metricSettings()->samples(), QString());
     if (p.value("tab") == "metrics") w.plotTabs()->setCurrentIndex(1);
     if (p.value("tab") == "schedule") w.plotTabs()->setCurrentIndex(2);
+    if (p.isSet("param")) {
+      gan::ParamSet values = w.form()->values();
+      for (const QString& kv : p.values("param"))
+        values.set(kv.section('=', 0, 0).toStdString(), kv.section('=', 1).toStdString());
+      w.form()->setValues(values);
+    }
     if (!p.isSet("no-start")) w.controls()->startButton()->click();
     const QString trunc = p.value("truncation");
     w.sampleGrid()->options()->setValue("truncation", trunc.toDouble() > 0 ? trunc : "off");
