@@ -556,7 +556,8 @@ int cmd_models(const Args& a) {
       nlohmann::json params = nlohmann::json::array();
       for (const auto& p : f.params)
         params.push_back({{"name", p.name}, {"label", p.label}, {"help", p.help}, {"type", type_name(p.type)},
-                          {"min", p.min}, {"max", p.max}, {"default", p.default_value}, {"choices", p.choices}});
+                          {"min", p.min}, {"max", p.max}, {"default", p.default_value}, {"choices", p.choices},
+                          {"resumable", p.resumable}});
       arr.push_back({{"id", f.id},
                      {"name", f.name},
                      {"summary", f.summary},
@@ -593,6 +594,7 @@ int cmd_models(const Args& a) {
       } else {
         std::cout << ", " << format_number(p.min) << ".." << format_number(p.max);
       }
+      if (p.resumable) std::cout << ", may change on resume";
       std::cout << ") " << p.help << "\n";
     }
   }

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "app/cli.h"
 #include "engine/trainer.h"
@@ -82,8 +83,11 @@ class TestCli : public QObject {
     QCOMPARE(caps["series"][2]["axis"].get<std::string>(), std::string("output"));
     QCOMPARE(caps["views"][0]["id"].get<std::string>(), std::string("latent"));
     QVERIFY(j[0]["params"].size() >= 10);
+    std::map<std::string, bool> resumable;
+    for (const auto& p : j[0]["params"]) resumable[p["name"].get<std::string>()] = p["resumable"].get<bool>();
+    QVERIFY(resumable.at("lr_g") && resumable.at("beta1") && !resumable.at("ngf") && !resumable.at("batch"));
     QCOMPARE(cli({"models"}, &out), 0);
-    QVERIFY(out.find("--lr_g") != std::string::npos);
+    QVERIFY(out.find("--lr_g (float, default 2e-4, 1e-06..1, may change on resume)") != std::string::npos);
   }
 
   void trainSampleInterpolate() {
