@@ -316,11 +316,9 @@ void MainWindow::onStart() {
     messages_->showMessage(tr("A run is still going: stop it first."), ui::MessageBar::Level::Warning);
     return;
   }
-  opened_checkpoint_.clear();
+  // The plots are refilled, and an opened checkpoint is let go, once the run is ready (onRun): a start
+  // that fails (a resume refused, data not found) leaves both as they were, so Start can be pressed again.
   messages_->hide();
-  loss_plot_->clear();
-  metric_plot_->clear();
-  schedule_plot_->clear();
 }
 
 void MainWindow::onState(UiState state, const QString& status) {
@@ -339,6 +337,7 @@ void MainWindow::onState(UiState state, const QString& status) {
 void MainWindow::onRun(const ui::RunSummary& run) {
   run_ = run;
   have_run_ = true;
+  if (run.trainable) opened_checkpoint_.clear();  // the run continues it now; a later Start begins anew
   model_picker_->setCurrentId(run.model);  // composes the panels for it, when another family was shown
   composeFor(run.caps, run.model);
   loss_plot_->clear();

@@ -225,6 +225,47 @@ class TestGui : public QObject {
     QCOMPARE(w.messageBar()->level(), ui::MessageBar::Level::Error);
   }
 
+  // Resuming from the window follows the engine's rules. A changed width is refused with the reason,
+  // and the plot and the opened checkpoint stay; with the width put back and a new learning rate,
+  // Start continues the run and says what changed.
+  void resumeRulesInTheWindow() {
+    const QString dir = tmp_.path() + "/gui-resume";
+    {
+      MainWindow w;
+      makeTiny(w);
+      QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);
+      QTRY_VERIFY_WITH_TIMEOUT(w.lossPlot()->pointCount("loss_d") >= 25, 30000);
+      QTest::mouseClick(w.controls()->stopButton(), Qt::LeftButton);
+      QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Finished, 30000);
+      QVERIFY(QDir().rename(w.runDir(), dir));
+    }
+    MainWindow w;
+    w.datasetPicker()->setSource(data_, "train");
+    w.openCheckpoint(dir + "/checkpoint.pt");
+    QTRY_VERIFY_WITH_TIMEOUT(w.lossPlot()->pointCount("loss_d") >= 3, 30000);
+    const int points = w.lossPlot()->pointCount("loss_d");
+    gan::ParamSet values = w.form()->values();
+    values.set("ngf", "16");
+    w.form()->setValues(values);
+    QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(w.messageBar()->text().contains("G width (ngf) cannot change when a run resumes"), 30000);
+    QCOMPARE(w.messageBar()->level(), ui::MessageBar::Level::Error);
+    QCOMPARE(w.lossPlot()->pointCount("loss_d"), points);  // a refused start clears nothing
+    values.set("ngf", "8");
+    values.set("lr_g", "1e-4");
+    w.form()->setValues(values);
+    QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);  // the same checkpoint, resumed
+    QTRY_VERIFY_WITH_TIMEOUT(w.messageBar()->text().contains("with changes:") &&
+                                 w.messageBar()->text().contains("lr_g 0.0002 -> 1e-4"),
+                             30000);
+    QTRY_VERIFY_WITH_TIMEOUT(w.lossPlot()->pointCount("loss_d") > points, 30000);
+    QTest::mouseClick(w.controls()->stopButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Finished, 30000);
+    const std::string log = testutil::read_text((dir + "/log.jsonl").toStdString());
+    QVERIFY2(log.find("\"event\":\"resume-change\"") != std::string::npos && log.find("lr_g 0.0002 -> 1e-4") != std::string::npos,
+             log.c_str());
+  }
+
   void openedCheckpointIsExploredWithoutData() {
     const QString dir = tmp_.path() + "/cli-run";
     {
