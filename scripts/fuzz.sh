@@ -24,6 +24,6 @@ for t in "${targets[@]}"; do
   GAN_EXPLORER_THREADS=1 ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     build-fuzz/fuzz/fuzz_"$t" "$work/corpus" -max_total_time="$seconds" -rss_limit_mb=4096 -timeout=30 \
     -artifact_prefix="$work/crashes/" -print_final_stats=1 > "$work/log" 2>&1 || echo "fuzz_$t stopped: see $work/log"
-  grep -E "stat::number_of_executed_units|stat::peak_rss_mb|ERROR|SUMMARY" "$work/log" || true
+  grep -E "stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|^SUMMARY" "$work/log" || true
   echo "crashes: $(find "$work/crashes" -type f | wc -l)"
 done

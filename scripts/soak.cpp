@@ -10,6 +10,7 @@
 //   - steps and loss-plot points;
 //   - at the end, the loss plot's repaint time (median of 20 full replots) at the points it then holds.
 #include <QApplication>
+#include <unistd.h>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QFile>

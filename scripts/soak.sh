@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 minutes=${1:-60}
 cmake --build build --target gan-soak
 export GAN_EXPLORER_RUNS=${GAN_EXPLORER_RUNS:-/tmp/gan-soak-runs}
-xvfb-run -a -s "-screen 0 1440x900x24" build/gan-soak --minutes "$minutes" --out docs/soak.json --shot docs/gui-soak.png \
+xvfb-run -a -s "-screen 0 1440x900x24" build/app/gan-soak --minutes "$minutes" --out docs/soak.json --shot docs/gui-soak.png \
   --model dcgan --param resolution=16 --param ngf=16 --param ndf=16 --param batch=16 \
   --metrics-every 100 --metrics-samples 500
 cat docs/soak.json
