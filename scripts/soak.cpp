@@ -6,11 +6,12 @@
 // It measures:
 //   - GUI stalls: a 5 ms timer's late firings (the event loop blocked), as the longest one and
 //     percentiles, and how many exceeded 100 ms;
-//   - resident memory (RSS) every 30 s;
+//   - every 30 s: resident memory (all, anonymous, file-backed), the heap in use, the threads;
 //   - steps and loss-plot points;
 //   - at the end, the loss plot's repaint time (median of 20 full replots) at the points it then holds.
+#include <malloc.h>
+
 #include <QApplication>
-#include <unistd.h>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QFile>
@@ -19,7 +20,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <string>
 #include <nlohmann/json.hpp>
 #include <vector>
 
@@ -34,11 +38,24 @@
 #include "ui/training_controls.h"
 #include <qcustomplot.h>
 
-static double rss_mib() {
-  std::ifstream statm("/proc/self/statm");
-  long pages = 0, resident = 0;
-  statm >> pages >> resident;
-  return resident * (sysconf(_SC_PAGESIZE) / 1048576.0);
+// Resident memory from /proc/self/status, in MiB: "VmRSS" (all), "RssAnon" (the heap, stacks and other
+// private memory: what a leak grows) or "RssFile" (pages of the libraries and files mapped in, which grow
+// as new code paths run for the first time).
+static double status_mib(const char* field) {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  const std::string key = std::string(field) + ":";
+  while (std::getline(status, line)) {
+    if (line.rfind(key, 0) == 0) return std::stod(line.substr(key.size())) / 1024.0;  // kB
+  }
+  return 0;
+}
+
+// Bytes malloc has handed out and not had back (arenas plus mmapped blocks): against RSS it tells a leak
+// (both grow) from fragmentation (only RSS grows).
+static double heap_in_use_mib() {
+  const struct mallinfo2 m = mallinfo2();
+  return static_cast<double>(m.uordblks + m.hblkhd) / 1048576.0;
 }
 
 static double percentile(std::vector<double> v, double q) {
@@ -102,7 +119,12 @@ int main(int argc, char** argv) {
   QTimer probe;
   auto record = [&] {
     samples.push_back({{"minute", clock.elapsed() / 60000.0},
-                       {"rss_mib", rss_mib()},
+                       {"rss_mib", status_mib("VmRSS")},
+                       {"rss_anon_mib", status_mib("RssAnon")},
+                       {"rss_file_mib", status_mib("RssFile")},
+                       {"threads", std::distance(std::filesystem::directory_iterator("/proc/self/task"),
+                                                 std::filesystem::directory_iterator())},
+                       {"heap_in_use_mib", heap_in_use_mib()},
                        {"loss_points", w.lossPlot()->pointCount("loss_d")},
                        {"metric_points", w.metricPlot()->sampleCount()}});
   };

@@ -181,7 +181,6 @@ void LossPlot::addPoint(qint64 step, const QString& series, double value) {
   if (addStagePoint(series, step, value)) return;
   Series& s = seriesFor(series);
   s.steps.append(double(step));
-  s.values.append(value);
   const double v = std::isfinite(value) ? value : s.last_finite;
   if (std::isfinite(value)) s.last_finite = value;
   s.raw_prefix.push_back(s.raw_prefix.back() + v);

@@ -57,9 +57,9 @@ class LossPlot : public QWidget {
     QString name;
     bool right_axis = false;
     bool measured = false;  // an occasional measurement (test accuracy): drawn unsmoothed, with markers
+    // Every point is kept (24 bytes a point): the steps, and prefix sums (size n + 1) of the raw and
+    // smoothed values, so that a bucket's mean costs O(1) at any zoom.
     QVector<double> steps;
-    QVector<double> values;
-    // Prefix sums (size n + 1) of raw and smoothed values: a bucket mean costs O(1).
     std::vector<double> raw_prefix{0.0};
     std::vector<double> smooth_prefix{0.0};
     double ema = 0.0;           // running EMA (biased)
