@@ -309,6 +309,10 @@ void MainWindow::onStart() {
   if (!opened_checkpoint_.isEmpty()) {
     spec.resumeFrom = opened_checkpoint_;
     spec.outDir = QFileInfo(opened_checkpoint_).absolutePath();
+    // The intervals the window has no control for stay the run's own, so that a resume changes only
+    // what was changed here (the engine logs every change).
+    if (!run_.trainable && run_.checkpointEvery > 0) spec.checkpointEvery = run_.checkpointEvery;
+    if (!run_.trainable && run_.logEvery > 0) spec.logEvery = run_.logEvery;
   } else {
     spec.outDir = runsRoot() + "/" + spec.model + "-" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss");
   }
@@ -359,6 +363,7 @@ void MainWindow::onRun(const ui::RunSummary& run) {
       if (run.dataSources.contains(data_streams_[i]))
         data_pickers_[i]->setSpec(run.dataSources[data_streams_[i]], run.dataSplit);
     controls_->setTotalSteps(std::max<qint64>(run.totalSteps, run.step + 1000));
+    if (run.sampleEvery > 0) controls_->setSampleEvery(run.sampleEvery);
   }
   controls_->setProgress(run.step, run.totalSteps, 0);
   grid_->options()->setClasses(run.classNames);

@@ -227,12 +227,14 @@ class TestGui : public QObject {
 
   // Resuming from the window follows the engine's rules. A changed width is refused with the reason,
   // and the plot and the opened checkpoint stay; with the width put back and a new learning rate,
-  // Start continues the run and says what changed.
+  // Start continues the run and says what changed, and only that: the opened run's intervals are
+  // kept (its sample interval is shown, not the window's default).
   void resumeRulesInTheWindow() {
     const QString dir = tmp_.path() + "/gui-resume";
     {
       MainWindow w;
       makeTiny(w);
+      w.controls()->setSampleEvery(7);
       QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);
       QTRY_VERIFY_WITH_TIMEOUT(w.lossPlot()->pointCount("loss_d") >= 25, 30000);
       QTest::mouseClick(w.controls()->stopButton(), Qt::LeftButton);
@@ -243,6 +245,7 @@ class TestGui : public QObject {
     w.datasetPicker()->setSource(data_, "train");
     w.openCheckpoint(dir + "/checkpoint.pt");
     QTRY_VERIFY_WITH_TIMEOUT(w.lossPlot()->pointCount("loss_d") >= 3, 30000);
+    QCOMPARE(w.controls()->sampleEvery(), 7);
     const int points = w.lossPlot()->pointCount("loss_d");
     gan::ParamSet values = w.form()->values();
     values.set("ngf", "16");
@@ -264,6 +267,14 @@ class TestGui : public QObject {
     const std::string log = testutil::read_text((dir + "/log.jsonl").toStdString());
     QVERIFY2(log.find("\"event\":\"resume-change\"") != std::string::npos && log.find("lr_g 0.0002 -> 1e-4") != std::string::npos,
              log.c_str());
+    int changes = 0;
+    for (const QString& line : QString::fromStdString(log).split('\n')) {
+      if (!line.contains("\"event\":\"resume-change\"")) continue;
+      if (line.contains("output folder")) continue;  // the folder was renamed above: a true change
+      ++changes;
+      QVERIFY2(line.contains("lr_g"), qPrintable(line));  // the one change made
+    }
+    QCOMPARE(changes, 1);
   }
 
   void openedCheckpointIsExploredWithoutData() {
