@@ -309,10 +309,6 @@ void MainWindow::onStart() {
   if (!opened_checkpoint_.isEmpty()) {
     spec.resumeFrom = opened_checkpoint_;
     spec.outDir = QFileInfo(opened_checkpoint_).absolutePath();
-    // The intervals the window has no control for stay the run's own, so that a resume changes only
-    // what was changed here (the engine logs every change).
-    if (!run_.trainable && run_.checkpointEvery > 0) spec.checkpointEvery = run_.checkpointEvery;
-    if (!run_.trainable && run_.logEvery > 0) spec.logEvery = run_.logEvery;
   } else {
     spec.outDir = runsRoot() + "/" + spec.model + "-" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss");
   }

@@ -5,7 +5,6 @@
 #include "ui/engine_bridge.h"
 
 #include <algorithm>
-#include <climits>
 // clang-format on
 
 #include <QMetaObject>
@@ -145,8 +144,6 @@ struct EngineBridge::Impl : gan::SessionListener {
       r.dataSplit = QString::fromStdString(spec.split);
     }
     r.sampleEvery = static_cast<int>(std::min<long long>(info.config.sample_every, 100000));
-    r.checkpointEvery = static_cast<int>(std::min<long long>(info.config.checkpoint_every, INT_MAX));
-    r.logEvery = static_cast<int>(std::min<long long>(info.config.log_every, INT_MAX));
     for (const auto& m : info.metrics) r.metrics.append(to_sample(m));
     r.metricsOn = info.config.metrics.every > 0;
     r.metricsEvery = static_cast<int>(std::min<long long>(info.config.metrics.every, 1000000));

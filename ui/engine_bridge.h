@@ -44,7 +44,7 @@ struct RunSummary {
   gan::ParamSet params;
   QMap<QString, QString> dataSources;  // stream -> "SOURCE[:CLASS,...]"
   QString dataSplit;
-  int sampleEvery = 0, checkpointEvery = 0, logEvery = 0;  // the run's intervals
+  int sampleEvery = 0;
 };
 
 struct StartSpec {

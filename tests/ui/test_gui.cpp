@@ -49,6 +49,19 @@ class TestGui : public QObject {
     w.controls()->setTotalSteps(1000000);
   }
 
+  // A checkpoint made through the GUI's engine: a tiny run started, stopped after 25 steps (the
+  // checkpoint keeps step 1 and every 10th: 3 points of history) and its folder moved to DIR.
+  void makeStoppedRun(const QString& dir, int sample_every = 0) {
+    MainWindow w;
+    makeTiny(w);
+    if (sample_every > 0) w.controls()->setSampleEvery(sample_every);
+    QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(w.lossPlot()->pointCount("loss_d") >= 25, 30000);
+    QTest::mouseClick(w.controls()->stopButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Finished, 30000);
+    QVERIFY(QDir().rename(w.runDir(), dir));
+  }
+
  private slots:
   void initTestCase() {
     qputenv("GAN_EXPLORER_RUNS", (tmp_.path() + "/runs").toUtf8());
@@ -231,16 +244,8 @@ class TestGui : public QObject {
   // kept (its sample interval is shown, not the window's default).
   void resumeRulesInTheWindow() {
     const QString dir = tmp_.path() + "/gui-resume";
-    {
-      MainWindow w;
-      makeTiny(w);
-      w.controls()->setSampleEvery(7);
-      QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);
-      QTRY_VERIFY_WITH_TIMEOUT(w.lossPlot()->pointCount("loss_d") >= 25, 30000);
-      QTest::mouseClick(w.controls()->stopButton(), Qt::LeftButton);
-      QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Finished, 30000);
-      QVERIFY(QDir().rename(w.runDir(), dir));
-    }
+    makeStoppedRun(dir, 7);
+    if (QTest::currentTestFailed()) return;
     MainWindow w;
     w.datasetPicker()->setSource(data_, "train");
     w.openCheckpoint(dir + "/checkpoint.pt");
@@ -279,16 +284,8 @@ class TestGui : public QObject {
 
   void openedCheckpointIsExploredWithoutData() {
     const QString dir = tmp_.path() + "/cli-run";
-    {
-      MainWindow w;  // make a checkpoint through the GUI's engine: start, then stop
-      makeTiny(w);
-      QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);
-      // The checkpoint keeps step 1 and every 10th: 25 steps give it 3 points of history.
-      QTRY_VERIFY_WITH_TIMEOUT(w.lossPlot()->pointCount("loss_d") >= 25, 30000);
-      QTest::mouseClick(w.controls()->stopButton(), Qt::LeftButton);
-      QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Finished, 30000);
-      QVERIFY(QDir().rename(w.runDir(), dir));
-    }
+    makeStoppedRun(dir);
+    if (QTest::currentTestFailed()) return;
     MainWindow w;
     w.datasetPicker()->setSource("/no/such/data", "train");  // exploring needs no data
     w.openCheckpoint(dir + "/checkpoint.pt");
