@@ -93,7 +93,7 @@ bool Explorer::has_snapshot() const {
 }
 
 void Explorer::run() {
-  init_torch_thread();
+  init_torch_thread(ThreadRole::Helper);
   for (;;) {
     Pending job;
     std::shared_ptr<Snapshot> snapshot;

@@ -23,13 +23,13 @@ MetricWorker::~MetricWorker() {
   if (thread_.joinable()) thread_.join();
 }
 
-void MetricWorker::submit(long long step, Samples fake) {
+void MetricWorker::submit(long long step, std::shared_ptr<Snapshot> generator) {
   std::optional<long long> dropped;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (failed_) return;
     if (pending_) dropped = pending_->step;
-    pending_ = Job{step, std::move(fake)};
+    pending_ = Job{step, std::move(generator)};
   }
   wake_.notify_all();
   if (dropped && on_status_)
@@ -42,7 +42,7 @@ void MetricWorker::wait_idle() {
 }
 
 void MetricWorker::run() {
-  init_torch_thread();
+  init_torch_thread(ThreadRole::Helper);
   auto status = [this](const std::string& m) { if (on_status_) on_status_(Severity::Info, m); };
   std::unique_ptr<MetricEvaluator> evaluator;
   try {
@@ -62,8 +62,6 @@ void MetricWorker::run() {
   }
   idle_.notify_all();
   if (failed_) return;
-  // Evaluations share the CPU with training: one intra-op thread keeps the two from fighting.
-  at::set_num_threads(1);
   for (;;) {
     Job job;
     {
@@ -75,7 +73,9 @@ void MetricWorker::run() {
       busy_ = true;
     }
     try {
-      auto point = evaluator->evaluate(job.fake, job.step, setup_.options.swd_samples);
+      const Samples fake = metric_samples(*job.generator, setup_.caps, setup_.options.samples);
+      job.generator.reset();  // its weights are not needed any more
+      auto point = evaluator->evaluate(fake, job.step, setup_.options.swd_samples);
       if (on_point_) on_point_(point);
     } catch (const Cancelled&) {
       return;  // the worker is being destroyed

@@ -1,6 +1,7 @@
 #pragma once
 // Computes live metrics on a thread of its own, so that neither the GUI nor the training waits for
-// them. The training thread hands over each step's generated images (uint8) and goes on; while one
+// them. The training thread hands over a snapshot of the generator (a copy of its weights) and goes
+// on; the worker draws the samples from it and measures them, on one intra-op thread. While one
 // evaluation runs, a newer submission replaces an older waiting one (the latest wins, and the
 // dropped step is reported). Setting up may train the dataset classifier first (once per data).
 #include <torch/torch.h>
@@ -26,6 +27,7 @@ struct MetricWorkerSetup {
   DatasetSpec data;                         // whose classifier to use (ignored with an Inception file)
   std::shared_ptr<const Dataset> reference;  // the real images, as the model sees them
   std::string reference_label;              // e.g. "fashion-mnist train"
+  Capabilities caps;                        // the family's: how its samples are drawn
 };
 
 class MetricWorker {
@@ -38,9 +40,9 @@ class MetricWorker {
   MetricWorker(const MetricWorker&) = delete;
   MetricWorker& operator=(const MetricWorker&) = delete;
 
-  // fake.images: N x C x H x W uint8 on the CPU, owned by the worker from now on, with the note and
-  // the real path the family gave them (a value: it holds no reference into the family).
-  void submit(long long step, Samples fake);
+  // generator: a frozen copy (Family::snapshot()), which the worker samples options.samples images
+  // from with the metrics' fixed seed.
+  void submit(long long step, std::shared_ptr<Snapshot> generator);
   // Blocks until nothing is waiting or running (or the worker failed).
   void wait_idle();
   bool failed() const { return failed_.load(); }
@@ -55,7 +57,7 @@ class MetricWorker {
   std::condition_variable wake_, idle_;
   struct Job {
     long long step;
-    Samples fake;
+    std::shared_ptr<Snapshot> generator;
   };
   std::optional<Job> pending_;
   bool busy_ = false;

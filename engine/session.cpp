@@ -360,6 +360,7 @@ void TrainingSession::run(StartRequest req) {
     setup.data = trainer->config().data.begin()->second;
     setup.reference = trainer->data_ptr();
     setup.reference_label = label(setup.data);
+    setup.caps = trainer->family().info().caps;
     metrics = std::make_unique<MetricWorker>(
         std::move(setup),
         [this](const MetricPoint& p) {
@@ -377,10 +378,9 @@ void TrainingSession::run(StartRequest req) {
 void TrainingSession::evaluate_metrics(Trainer& t, MetricWorker& metrics) {
   if (metrics.failed()) return;
   try {
-    auto fake = metric_samples(t.family(), t.config().metrics.samples);
-    metrics.submit(t.step_count(), std::move(fake));
+    metrics.submit(t.step_count(), t.family().snapshot());  // the worker draws the samples on its own thread
   } catch (const std::exception& e) {
-    listener_.on_metric_status(Severity::Error, "could not generate images for the metrics: " + first_line(e.what()));
+    listener_.on_metric_status(Severity::Error, "could not copy the generator for the metrics: " + first_line(e.what()));
   }
 }
 

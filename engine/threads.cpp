@@ -2,6 +2,7 @@
 
 #include <ATen/Parallel.h>
 #include <dlfcn.h>
+#include <sched.h>
 
 #include <cstdlib>
 #include <mutex>
@@ -9,22 +10,39 @@
 namespace gan {
 
 // Debian's LibTorch calls BLAS through libblas.so.3, which OpenBLAS provides. OpenBLAS keeps a pool of
-// its own (one thread per CPU) whose idle workers spin in sched_yield between calls; it knows nothing
-// of LibTorch's thread setting. Its size is set to LibTorch's, unless the user chose one.
-static void match_blas_threads(int n) {
+// its own (one thread per CPU) whose idle workers spin in sched_yield between calls, and OpenMP's idle
+// workers spin too; when the two pools alternate (oneDNN's convolutions on OpenMP, the transposed
+// convolutions on OpenBLAS) each spins on the core the other needs. One OpenBLAS thread, unless the
+// user chose otherwise with OPENBLAS_NUM_THREADS.
+static void hold_blas_to_one_thread() {
   if (std::getenv("OPENBLAS_NUM_THREADS")) return;
   using SetThreads = void (*)(int);
-  if (auto set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) set(n);
+  if (auto set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) set(1);
 }
 
-void init_torch_thread() {
-  at::init_num_threads();
+int available_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0) {
+    const int n = CPU_COUNT(&set);
+    if (n > 0) return n;
+  }
+  return 1;
+}
+
+int training_threads() {
   if (const char* env = std::getenv("GAN_EXPLORER_THREADS")) {
     const int n = std::atoi(env);
-    if (n > 0) at::set_num_threads(n);
+    if (n > 0) return n;
   }
+  return available_cpus();
+}
+
+void init_torch_thread(ThreadRole role) {
   static std::once_flag once;
-  std::call_once(once, [] { match_blas_threads(at::get_num_threads()); });
+  std::call_once(once, hold_blas_to_one_thread);
+  at::init_num_threads();
+  at::set_num_threads(role == ThreadRole::Training ? training_threads() : 1);
 }
 
 int torch_threads() { return at::get_num_threads(); }
@@ -33,6 +51,17 @@ int blas_threads() {
   using GetThreads = int (*)();
   auto get = reinterpret_cast<GetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
   return get ? get() : 0;
+}
+
+std::string thread_settings() {
+  const char* wait = std::getenv("OMP_WAIT_POLICY");
+  std::string s = "training " + std::to_string(training_threads()) + " intra-op thread(s) of " +
+                  std::to_string(available_cpus()) + " CPU(s)";
+  if (std::getenv("GAN_EXPLORER_THREADS")) s += " (GAN_EXPLORER_THREADS)";
+  s += "; explorer and metrics 1 each; OpenBLAS " + std::to_string(blas_threads());
+  if (std::getenv("OPENBLAS_NUM_THREADS")) s += " (OPENBLAS_NUM_THREADS)";
+  s += "; OMP_WAIT_POLICY " + std::string(wait ? wait : "unset");
+  return s;
 }
 
 }  // namespace gan

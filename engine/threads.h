@@ -3,16 +3,35 @@
 //
 // OpenMP keeps its thread count per thread. Python calls at::init_num_threads() when torch is
 // imported; a C++ program must do it itself on each thread it starts, or oneDNN's convolutions run
-// with OpenMP's default (every CPU) while ATen uses LibTorch's default. On this project's 2-vCPU
-// machines that mix made a DCGAN step 1.4x slower. OpenBLAS's own pool is sized to match.
+// with OpenMP's default while ATen uses another count.
+//
+// The training thread uses every CPU this process may run on; the threads that serve it (the
+// explorer's renderer, the metric worker) use one each. OpenBLAS, which LibTorch 1.13 calls for its
+// transposed convolutions and matrix products, is held to one thread: its own pool of spinning
+// workers and OpenMP's spinning workers fought over the two cores of this project's machines and
+// made a two-thread DCGAN step 1.5x *slower* than a one-thread step (README, Speed).
+#include <string>
+
 namespace gan {
 
-// Call first thing on each thread that runs tensor code. Applies $GAN_EXPLORER_THREADS when set,
-// else LibTorch's default for this machine.
-void init_torch_thread();
+enum class ThreadRole {
+  Training,  // the training step, and the command line's own work: training_threads()
+  Helper,    // a thread beside training (renderer, metrics): one intra-op thread
+};
+
+// Call first thing on each thread that runs tensor code.
+void init_torch_thread(ThreadRole role = ThreadRole::Training);
+// The training thread's count: $GAN_EXPLORER_THREADS when set to a positive number, else the CPUs
+// this process may run on (its affinity mask).
+int training_threads();
+// The CPUs this process may run on.
+int available_cpus();
 // The intra-op thread count in force on the calling thread.
 int torch_threads();
 // OpenBLAS's thread count, or 0 when LibTorch's BLAS is not OpenBLAS.
 int blas_threads();
+// One line for benchmarks and logs: "training 2 intra-op threads of 2 CPUs; explorer and metrics 1
+// each; OpenBLAS 1; OMP_WAIT_POLICY unset".
+std::string thread_settings();
 
 }  // namespace gan
