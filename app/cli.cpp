@@ -57,7 +57,8 @@ const char* kUsage =
     "  classifier train [--data fashion-mnist|PATH] [--epochs E] [--retrain]\n"
     "        the offline metric classifier (trained once per dataset and cached)\n"
     "  models [--json]       the families and their capabilities and hyper-parameters\n"
-    "  bench [--steps N] [--render N] [--fid N] [--no-fid] [--no-python]\n"
+    "  bench [--steps N] [--render N] [--fid N] [--no-fid] [--no-python] [--metrics-steps N] [--no-metrics]\n"
+    "        [--folder DIR | --folder-images N]\n"
     "        speed figures, beside PyTorch in Python\n"
     "  help\n\n"
     "Every hyper-parameter a model lists under `models` can be given as --NAME VALUE; --lr sets both\n"
@@ -219,6 +220,20 @@ class TerminalProgress : public SessionListener {
     }
     if (tty_) std::cerr << "\r" << line.str() << "\033[K" << std::flush, open_ = true;
     else std::cerr << line.str() << "\n";
+  }
+  void on_progress(const std::string& what, long long done, long long total) override {
+    std::lock_guard<std::mutex> lock(m_);
+    const auto now = std::chrono::steady_clock::now();
+    if (done != total && now - last_ < (tty_ ? std::chrono::milliseconds(100) : std::chrono::milliseconds(10000))) return;
+    last_ = now;
+    const std::string line = what + " " + std::to_string(done) + "/" + std::to_string(total);
+    if (tty_) {
+      std::cerr << "\r" << line << "\033[K" << std::flush;
+      open_ = true;
+      if (done == total) end_line();
+    } else {
+      std::cerr << line << "\n";
+    }
   }
   void on_saved(const std::string& path, long long step) override {
     std::lock_guard<std::mutex> lock(m_);
@@ -674,7 +689,11 @@ int cmd_bench(const Args& a) {
   o.python_exe = a.get("python", o.python_exe);
   o.data = a.get("data", o.data);
   o.fid_samples = a.has("no-fid") ? 0 : a.integer("fid", o.fid_samples);
+  o.metrics_steps = a.has("no-metrics") ? 0 : static_cast<int>(a.integer("metrics-steps", o.metrics_steps));
+  o.folder = a.get("folder", "");
+  o.folder_images = a.integer("folder-images", 0);
   reject_unused(a);
+  if (o.metrics_steps < 0 || o.folder_images < 0) throw UsageError("--metrics-steps and --folder-images cannot be negative");
   if (o.train_steps < 1 || o.render_requests < 1) throw UsageError("--steps and --render must be at least 1");
   auto r = run_bench(o, [](const std::string& s) { std::cerr << "bench: " << s << "\n"; });
   std::cout << r.text();
@@ -692,7 +711,7 @@ bool is_cli_invocation(int argc, char** argv) {
 }
 
 int run_cli(const std::vector<std::string>& args) {
-  init_torch_thread();
+  init_torch_thread(ThreadRole::Foreground);
   if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
     std::cout << kUsage;
     return 0;
@@ -704,7 +723,7 @@ int run_cli(const std::vector<std::string>& args) {
     if (cmd == "interpolate") return cmd_interpolate(Args(args, {}));
     if (cmd == "translate") return cmd_translate(Args(args, {}, {"input"}));
     if (cmd == "models") return cmd_models(Args(args, {"json"}));
-    if (cmd == "bench") return cmd_bench(Args(args, {"no-python", "no-fid"}));
+    if (cmd == "bench") return cmd_bench(Args(args, {"no-python", "no-fid", "no-metrics"}));
     if (cmd == "metrics") return cmd_metrics(Args(args, {"json"}));
     if (cmd == "classifier") return cmd_classifier(args);
     throw UsageError("unknown command '" + cmd + "'");

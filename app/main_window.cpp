@@ -177,6 +177,7 @@ void MainWindow::buildUi() {
   connect(controls_, &ui::TrainingControls::resumeClicked, bridge_, &ui::EngineBridge::resume);
   connect(controls_, &ui::TrainingControls::stepClicked, bridge_, &ui::EngineBridge::step);
   connect(controls_, &ui::TrainingControls::stopClicked, bridge_, &ui::EngineBridge::stop);
+  connect(bridge_, &ui::EngineBridge::loadProgress, controls_, &ui::TrainingControls::setLoadProgress);
   connect(grid_, &ui::SampleGrid::requestChanged, this, &MainWindow::requestGrid);
 }
 

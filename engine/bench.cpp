@@ -8,12 +8,18 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <functional>
+#include <optional>
+#include <thread>
+
+#include <unistd.h>
 #include <future>
 #include <sstream>
 
 #include "engine/classifier_cache.h"
 #include "engine/explorer.h"
+#include "engine/metric_worker.h"
 #include "engine/metric_eval.h"
 #include "engine/threads.h"
 #include "engine/trainer.h"
@@ -45,14 +51,74 @@ static std::string run_command(const std::string& cmd, int& status) {
   return out;
 }
 
+namespace {
+
+// OpenBLAS sgemm of two 1024 x 1024 matrices through LibTorch, in GFLOP/s (2 n^3 per product), on
+// `threads` OpenBLAS threads (put back to one after).
+double sgemm_gflops(int threads) {
+  set_blas_threads(threads);
+  const auto a = torch::randn({1024, 1024}), b = torch::randn({1024, 1024});
+  auto c = torch::mm(a, b);
+  int reps = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  double s = 0;
+  while (s < 0.6) {
+    c = torch::mm(a, b);
+    ++reps;
+    s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+  set_blas_threads(1);
+  return 2.0 * 1024 * 1024 * 1024 * reps / s / 1e9;
+}
+
+double peak_rss_mib() {  // VmHWM of this process
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  return 0;
+}
+double rss_mib() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  return 0;
+}
+void reset_peak_rss() { std::ofstream("/proc/self/clear_refs") << "5"; }
+
+// Sets an environment variable for the lifetime of this object.
+struct ScopedEnv {
+  std::string name;
+  std::optional<std::string> old;
+  ScopedEnv(std::string n, const std::string& value) : name(std::move(n)) {
+    if (const char* v = std::getenv(name.c_str())) old = v;
+    ::setenv(name.c_str(), value.c_str(), 1);
+  }
+  ~ScopedEnv() {
+    if (old) ::setenv(name.c_str(), old->c_str(), 1);
+    else ::unsetenv(name.c_str());
+  }
+};
+
+}  // namespace
+
 BenchReport run_bench(const BenchOptions& o, const std::function<void(const std::string&)>& progress) {
   auto say = [&](const std::string& s) {
     if (progress) progress(s);
   };
-  init_torch_thread();
+  // This thread starts the explorer, which must not inherit a training thread's lower priority; it
+  // times the training steps itself at the training thread count.
+  init_torch_thread(ThreadRole::Foreground);
   BenchReport r;
-  r.threads = torch_threads();
+  r.thread_settings = thread_settings();
+  r.threads = training_threads();
+  r.cpus = available_cpus();
   r.blas_threads = blas_threads();
+  say("OpenBLAS sgemm on 1 and " + std::to_string(r.cpus) + " thread(s)");
+  r.sgemm1_gflops = sgemm_gflops(1);
+  r.sgemm_all_gflops = sgemm_gflops(r.cpus);
+
   Registry registry = Registry::builtin();
   TrainConfig c;
   c.model = "dcgan";
@@ -63,14 +129,25 @@ BenchReport run_bench(const BenchOptions& o, const std::function<void(const std:
   say("loading " + o.data);
   auto data = load_dataset(c.data.at("images"), registry.at(c.model).resolution(c.params));
   Trainer trainer(registry, c, data);
-  say("DCGAN training steps at batch " + std::to_string(o.batch));
-  std::vector<double> ms;
-  for (int i = 0; i < o.warmup_steps + o.train_steps; ++i) {
-    const auto s = trainer.step();
-    if (i >= o.warmup_steps) ms.push_back(s.step_ms);
+  // One thread and the default in alternating blocks, so that both see the same machine.
+  say("DCGAN training steps at batch " + std::to_string(o.batch) + ", 1 thread and " + std::to_string(r.threads) +
+      " in turn");
+  std::vector<double> one, dflt;
+  for (int i = 0; i < o.warmup_steps; ++i) trainer.step();
+  const int block = 5;
+  while (static_cast<int>(dflt.size()) < o.train_steps) {
+    for (int t : {1, r.threads}) {
+      at::set_num_threads(t);
+      trainer.step();  // the first step after a switch warms the new thread count's pools
+      for (int i = 0; i < block; ++i) (t == 1 && r.threads != 1 ? one : dflt).push_back(trainer.step().step_ms);
+      if (r.threads == 1) one = dflt;
+    }
   }
-  r.train_median_ms = median(ms);
-  r.train_p95_ms = percentile(ms, 0.95);
+  at::set_num_threads(r.threads);
+  r.train1_median_ms = median(one);
+  r.train1_p95_ms = percentile(one, 0.95);
+  r.train_median_ms = median(dflt);
+  r.train_p95_ms = percentile(dflt, 0.95);
 
   say("render latency, " + std::to_string(o.render_requests) + " requests");
   std::mutex m;
@@ -89,15 +166,16 @@ BenchReport run_bench(const BenchOptions& o, const std::function<void(const std:
     cv.wait(lock, [&] { return done >= stamp; });
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   };
-  std::vector<double> lat;
-  for (int i = 0; i < o.render_requests; ++i) {
+  auto latent_request = [](int i) {
     RenderRequest req;
     req.panel = "latent";
     req.explore.view = "latent";
     req.explore.values.set("t", std::to_string(static_cast<double>(i % 100) / 99.0));
     if (i % 2 == 0) req.explore.values.set("truncation", "1.5");
-    lat.push_back(timed(req));
-  }
+    return req;
+  };
+  std::vector<double> lat;
+  for (int i = 0; i < o.render_requests; ++i) lat.push_back(timed(latent_request(i)));
   r.render_median_ms = median(lat);
   r.render_p95_ms = percentile(lat, 0.95);
   std::vector<double> grid;
@@ -109,28 +187,168 @@ BenchReport run_bench(const BenchOptions& o, const std::function<void(const std:
   }
   r.grid_median_ms = median(grid);
 
-  if (o.fid_samples > 0) {
+  // A slider dragged while training runs: requests every 20 ms (a drag's pace) from this thread while
+  // another thread trains, at one thread and at the default.
+  for (int t : {1, r.threads}) {
+    say("render latency while training at " + std::to_string(t) + " thread(s)");
+    std::atomic<bool> quit{false};
+    std::thread train([&] {
+      init_torch_thread();
+      at::set_num_threads(t);
+      while (!quit) trainer.step();
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    std::vector<double> l;
+    for (int i = 0; i < std::max(20, o.render_requests / 2); ++i) {
+      l.push_back(timed(latent_request(i)));
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    quit = true;
+    train.join();
+    (t == 1 ? r.render_training1_median_ms : r.render_training_median_ms) = median(l);
+    (t == 1 ? r.render_training1_p95_ms : r.render_training_p95_ms) = percentile(l, 0.95);
+    if (t == r.threads && t == 1) r.render_training_median_ms = r.render_training1_median_ms, r.render_training_p95_ms = r.render_training1_p95_ms;
+  }
+  at::set_num_threads(r.threads);
+
+  std::shared_ptr<FeatureExtractor> extractor;
+  if (o.fid_samples > 0 || o.metrics_steps > 0) {
     try {
       say("FID-" + std::to_string(o.fid_samples) + " with the dataset classifier");
       const auto t0 = std::chrono::steady_clock::now();
       auto classifier = classifier_for(c.data.at("images"), {}, say);
+      extractor = classifier.extractor;
       MetricEvaluator evaluator(classifier.extractor, data->images(), label(c.data.at("images")), say);
       r.classifier_cached = classifier.from_cache && evaluator.reference_from_cache();
       r.classifier_setup_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      // Timed: generating the images, their features, and the statistics (what a user waits for).
-      const auto t1 = std::chrono::steady_clock::now();
-      auto fake = metric_samples(trainer.family(), o.fid_samples).images;
-      const auto t2 = std::chrono::steady_clock::now();
-      auto feats = extract_all(evaluator.extractor(), fake).features;
-      const auto t3 = std::chrono::steady_clock::now();
-      r.fid_value = evaluator.fid_of_features(feats);
-      const auto t4 = std::chrono::steady_clock::now();
-      r.fid_samples = o.fid_samples;
-      r.fid_generate_s = std::chrono::duration<double>(t2 - t1).count();
-      r.fid_extract_s = std::chrono::duration<double>(t3 - t2).count();
-      r.fid_total_s = std::chrono::duration<double>(t4 - t1).count();
+      if (o.fid_samples > 0) {
+        // Timed: generating the images, their features, and the statistics (what a user waits for).
+        const auto t1 = std::chrono::steady_clock::now();
+        auto fake = metric_samples(trainer.family(), o.fid_samples).images;
+        const auto t2 = std::chrono::steady_clock::now();
+        auto feats = extract_all(evaluator.extractor(), fake).features;
+        const auto t3 = std::chrono::steady_clock::now();
+        r.fid_value = evaluator.fid_of_features(feats);
+        const auto t4 = std::chrono::steady_clock::now();
+        r.fid_samples = o.fid_samples;
+        r.fid_generate_s = std::chrono::duration<double>(t2 - t1).count();
+        r.fid_extract_s = std::chrono::duration<double>(t3 - t2).count();
+        r.fid_total_s = std::chrono::duration<double>(t4 - t1).count();
+      }
     } catch (const std::exception& e) {
       r.fid_error = e.what();
+    }
+  }
+
+  if (o.metrics_steps > 0 && extractor) {
+    try {
+      // The session's way: every `every` steps the metric worker gets a snapshot of G and measures it
+      // on its own thread. The worker is set up first (classifier and reference from the cache).
+      MetricWorkerSetup setup;
+      setup.options.every = o.metrics_every;
+      setup.options.samples = o.metrics_samples;
+      setup.data = c.data.at("images");
+      setup.reference = data;
+      setup.reference_label = label(setup.data);
+      setup.caps = trainer.family().info().caps;
+      std::atomic<int> points{0}, skipped{0};
+      MetricWorker worker(
+          setup, [&](const MetricPoint&) { ++points; },
+          [&](Severity s, const std::string& text) {
+            if (s == Severity::Warning && text.find("skipped") != std::string::npos) ++skipped;
+          });
+      worker.wait_idle();
+      // Blocks of 2 x every steps with and without metrics, in turn. With metrics, snapshots go to the
+      // worker at the block's first step and halfway, so that both evaluations fall inside the block;
+      // the worker is then waited for (untimed, reported) before the next block.
+      const int block = 2 * o.metrics_every;
+      double on_s = 0, off_s = 0;
+      int on_steps = 0, off_steps = 0;
+      while (on_steps < o.metrics_steps) {
+        for (bool metrics : {false, true}) {
+          const auto t0 = std::chrono::steady_clock::now();
+          for (int i = 0; i < block; ++i) {
+            if (metrics && i % o.metrics_every == 0) worker.submit(trainer.step_count(), trainer.family().snapshot());
+            trainer.step();
+          }
+          const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+          (metrics ? on_s : off_s) += s;
+          (metrics ? on_steps : off_steps) += block;
+          const auto w0 = std::chrono::steady_clock::now();
+          worker.wait_idle();
+          r.metrics_wait_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
+        }
+        say("  " + std::to_string(on_steps) + " of " + std::to_string(o.metrics_steps) + " steps with metrics");
+      }
+      r.metrics_off_rate = off_steps / off_s;
+      r.metrics_on_rate = on_steps / on_s;
+      r.metrics_points = points;
+      r.metrics_skipped = skipped;
+    } catch (const std::exception& e) {
+      r.metrics_error = e.what();
+    }
+  }
+
+  if (!o.folder.empty() || o.folder_images > 0) {
+    std::string folder = o.folder;
+    std::string made;
+    try {
+      const std::string scratch = (std::filesystem::temp_directory_path() /
+                                   ("gan-explorer-bench-" + std::to_string(::getpid()))).string();
+      if (folder.empty()) {
+        made = scratch + "/images";
+        say("writing " + std::to_string(o.folder_images) + " JPEGs of " + std::to_string(o.folder_width) + "x" +
+            std::to_string(o.folder_height) + " made from Fashion-MNIST to " + made);
+        write_benchmark_jpegs(made, o.folder_images, o.folder_width, o.folder_height);
+        folder = made;
+        r.folder_label = std::to_string(o.folder_images) + " JPEGs of " + std::to_string(o.folder_width) + "x" +
+                         std::to_string(o.folder_height) + " made from Fashion-MNIST";
+      } else {
+        r.folder_label = folder;
+      }
+      // An empty cache of its own, so the first load decodes.
+      ScopedEnv cache("GAN_EXPLORER_CACHE", scratch + "/cache");
+      LoadOptions lo;
+      auto load = [&](double& seconds, double& peak) {
+        std::shared_ptr<const Dataset> d;
+        const double before = rss_mib();
+        reset_peak_rss();
+        const auto t0 = std::chrono::steady_clock::now();
+        d = load_image_folder(folder, 32, lo);
+        seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        peak = peak_rss_mib() - before;
+        return d;
+      };
+      say("reading " + folder + " at 32x32 into an empty cache");
+      auto first = load(r.folder_first_s, r.folder_first_peak_mib);
+      r.folder_read = first->size();
+      r.folder_files = first->size() + first->skipped();
+      first.reset();
+      say("reading it again, from the cache");
+      auto cached = load(r.folder_cached_s, r.folder_cached_peak_mib);
+      cached->images().sum().item<long>();  // every page touched once, as an epoch would
+      for (const auto& e : std::filesystem::directory_iterator(scratch + "/cache/folders"))
+        r.folder_cache_mib += static_cast<double>(e.file_size()) / (1 << 20);
+      cached.reset();
+      const std::string script = o.folder_script.empty() ? GAN_FOLDER_BENCH_SCRIPT : o.folder_script;
+      int status = 0;
+      say("the same folder through torchvision's DataLoader with 2 workers");
+      const std::string out = run_command(o.python_exe + " '" + script + "' '" + folder + "' --res 32 2>&1", status);
+      try {
+        auto j = nlohmann::json::parse(out.substr(out.rfind('{')));
+        r.torchvision_s = j.at("seconds").get<double>();
+        r.torchvision_images = j.at("images").get<long long>();
+        r.torchvision_peak_mib = j.at("peak_added_kib").get<double>() / 1024.0;
+        r.torchvision_ran = status == 0;
+      } catch (const std::exception&) {
+        r.torchvision_error = out.find("No module named 'torchvision'") != std::string::npos
+                                  ? "torchvision is not installed (sudo apt-get install python3-torchvision)"
+                                  : "the torchvision benchmark failed: " + out.substr(0, 300);
+      }
+      std::error_code ec;
+      std::filesystem::remove_all(scratch, ec);
+    } catch (const std::exception& e) {
+      r.folder_error = e.what();
     }
   }
 
@@ -139,7 +357,7 @@ BenchReport run_bench(const BenchOptions& o, const std::function<void(const std:
     if (!std::filesystem::exists(script)) {
       r.python_error = "the Python script was not found: " + script;
     } else {
-      say("the same DCGAN in PyTorch (" + o.python_exe + ")");
+      say("the same DCGAN in PyTorch (" + o.python_exe + "), at its default settings");
       int status = 0;
       const std::string out = run_command(o.python_exe + " '" + script + "' --batch " + std::to_string(o.batch) +
                                               " --steps " + std::to_string(o.train_steps) + " --warmup " +
@@ -159,42 +377,74 @@ BenchReport run_bench(const BenchOptions& o, const std::function<void(const std:
   return r;
 }
 
+// One DCGAN step at batch 64, 32x32, ngf = ndf = 64, counted by hand (multiply-adds x 2): G's forward
+// 2.23 GFLOP (transposed convolutions 100->256 at 4x4, 256->128 at 8x8, 128->64 at 16x16, 64->1 at
+// 32x32), D's forward 2.18 GFLOP; a step is 3 G-equivalents (forward, and backward to the input and
+// the weights) and 9 D-equivalents (real, fake, and G's pass through D, each forward and backward).
+constexpr double kDcganStepGflop = 3 * 2.23 + 9 * 2.18;
+
 std::string BenchReport::text() const {
   std::ostringstream s;
-  char line[256];
-  std::snprintf(line, sizeof line, "threads: LibTorch intra-op %d, OpenBLAS %d\n", threads, blas_threads);
-  s << line;
-  std::snprintf(line, sizeof line, "DCGAN train step, batch 64 (C++)   median %.1f ms, p95 %.1f ms = %.2f steps/s\n",
-                train_median_ms, train_p95_ms, 1000.0 / train_median_ms);
-  s << line;
+  char line[512];
+  auto put = [&](const char* fmt, auto... args) {
+    std::snprintf(line, sizeof line, fmt, args...);
+    s << line;
+  };
+  s << "threads: " << thread_settings << "\n";
+  put("OpenBLAS sgemm 1024^3               %.0f GFLOP/s on 1 thread, %.0f GFLOP/s on %d (%.2fx)\n", sgemm1_gflops,
+      sgemm_all_gflops, cpus, sgemm_all_gflops / std::max(1e-9, sgemm1_gflops));
+  const bool batch64 = true;
+  (void)batch64;
+  put("DCGAN train step, 1 thread (C++)    median %.1f ms, p95 %.1f ms = %.2f steps/s, %.0f GFLOP/s\n", train1_median_ms,
+      train1_p95_ms, 1000.0 / train1_median_ms, kDcganStepGflop / (train1_median_ms / 1000));
+  put("DCGAN train step, %d threads (C++)   median %.1f ms, p95 %.1f ms = %.2f steps/s, %.0f GFLOP/s = %.0f%% of %d-thread sgemm\n",
+      threads, train_median_ms, train_p95_ms, 1000.0 / train_median_ms, kDcganStepGflop / (train_median_ms / 1000),
+      100.0 * kDcganStepGflop / (train_median_ms / 1000) / std::max(1e-9, sgemm_all_gflops), cpus);
+  put("default against 1 thread            %.2fx (1-thread median / default median)\n", train1_median_ms / train_median_ms);
   if (python_ran) {
-    std::snprintf(line, sizeof line,
-                  "DCGAN train step, batch 64 (Python) median %.1f ms, p95 %.1f ms = %.2f steps/s (%d threads)\n",
-                  python_median_ms, python_p95_ms, 1000.0 / python_median_ms, python_threads);
-    s << line;
-    std::snprintf(line, sizeof line, "C++ speed relative to Python       %.2fx (Python median / C++ median)\n",
-                  python_median_ms / train_median_ms);
-    s << line;
+    put("DCGAN train step (Python, default)  median %.1f ms, p95 %.1f ms = %.2f steps/s (%d thread(s))\n",
+        python_median_ms, python_p95_ms, 1000.0 / python_median_ms, python_threads);
+    put("C++ default relative to Python      %.2fx (Python median / C++ default median)\n", python_median_ms / train_median_ms);
   } else if (!python_error.empty()) {
     s << "Python comparison skipped: " << python_error << "\n";
   }
-  std::snprintf(line, sizeof line, "latent -> 8-bit image, 1 image     median %.2f ms, p95 %.2f ms\n", render_median_ms,
-                render_p95_ms);
-  s << line;
-  std::snprintf(line, sizeof line, "latent -> 8-bit grid, 64 images    median %.1f ms\n", grid_median_ms);
-  s << line;
+  put("latent -> 8-bit image, 1 image     median %.2f ms, p95 %.2f ms (idle)\n", render_median_ms, render_p95_ms);
+  put("  while training at 1 thread       median %.2f ms, p95 %.2f ms\n", render_training1_median_ms,
+      render_training1_p95_ms);
+  put("  while training at %d threads      median %.2f ms, p95 %.2f ms\n", threads, render_training_median_ms,
+      render_training_p95_ms);
+  put("latent -> 8-bit grid, 64 images    median %.1f ms\n", grid_median_ms);
   if (fid_samples > 0) {
-    std::snprintf(line, sizeof line,
-                  "FID-%lld, classifier features      %.1f s (generate %.1f s, features %.1f s, statistics %.2f s); "
-                  "FID %.2f after these few steps\n",
-                  fid_samples, fid_total_s, fid_generate_s, fid_extract_s, fid_total_s - fid_generate_s - fid_extract_s,
-                  fid_value);
-    s << line;
-    std::snprintf(line, sizeof line, "  (classifier and reference features %s: %.1f s, once per dataset)\n",
-                  classifier_cached ? "read from the cache" : "prepared", classifier_setup_s);
-    s << line;
+    put("FID-%lld, classifier features      %.1f s (generate %.1f s, features %.1f s, statistics %.2f s); "
+        "FID %.2f after these few steps\n",
+        fid_samples, fid_total_s, fid_generate_s, fid_extract_s, fid_total_s - fid_generate_s - fid_extract_s, fid_value);
+    put("  (classifier and reference features %s: %.1f s, once per dataset)\n",
+        classifier_cached ? "read from the cache" : "prepared", classifier_setup_s);
   } else if (!fid_error.empty()) {
     s << "FID skipped: " << fid_error << "\n";
+  }
+  if (metrics_on_rate > 0) {
+    put("training with live metrics          %.2f steps/s against %.2f without: %.1f%% slower (%d point(s) measured, "
+        "%d skipped; waited %.1f s after the blocks for the last evaluations)\n",
+        metrics_on_rate, metrics_off_rate, 100.0 * (1 - metrics_on_rate / metrics_off_rate), metrics_points,
+        metrics_skipped, metrics_wait_s);
+  } else if (!metrics_error.empty()) {
+    s << "live-metrics throughput skipped: " << metrics_error << "\n";
+  }
+  if (!folder_label.empty() && folder_error.empty()) {
+    put("image folder: %s, %lld files, %lld read, at 32x32\n", folder_label.c_str(), folder_files, folder_read);
+    put("  first load (decode, cache)       %.1f s = %.2f s per 1000, peak memory +%.0f MiB\n", folder_first_s,
+        1000 * folder_first_s / std::max(1LL, folder_files), folder_first_peak_mib);
+    put("  cached load                      %.2f s, peak memory +%.0f MiB (cache file %.0f MiB)\n", folder_cached_s,
+        folder_cached_peak_mib, folder_cache_mib);
+    if (torchvision_ran)
+      put("  torchvision, DataLoader 2 workers %.1f s = %.2f s per 1000 (%lld images), main process peak +%.0f MiB\n",
+          torchvision_s, 1000 * torchvision_s / std::max(1LL, torchvision_images), torchvision_images,
+          torchvision_peak_mib);
+    else if (!torchvision_error.empty())
+      s << "  torchvision skipped: " << torchvision_error << "\n";
+  } else if (!folder_error.empty()) {
+    s << "image folder skipped: " << folder_error << "\n";
   }
   return s.str();
 }

@@ -7,6 +7,8 @@
 
 #include <cstdint>
 #include <string>
+
+#include "engine/hash.h"
 #include <vector>
 
 namespace gan {
@@ -43,8 +45,6 @@ struct ZipEntry {
 // every record lie inside the bytes, and every record's data match its CRC-32. Throws
 // std::runtime_error naming the first bad record.
 std::vector<ZipEntry> check_zip(const std::string& bytes);
-
-std::uint32_t crc32_of(const void* data, std::size_t n, std::uint32_t crc = 0);
 
 // A storage that a LibTorch pickle names: its record key ("0" for <archive>/data/0), its element size
 // and its element count.

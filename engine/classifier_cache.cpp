@@ -75,20 +75,6 @@ double accuracy(FeatureClassifier& net, const torch::Tensor& x, const torch::Ten
 
 }  // namespace
 
-std::string cache_dir() {
-  std::string dir;
-  if (const char* c = std::getenv("GAN_EXPLORER_CACHE"); c && *c) dir = c;
-  else if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) dir = std::string(x) + "/gan-explorer";
-  else if (const char* home = std::getenv("HOME"); home && *home) dir = std::string(home) + "/.cache/gan-explorer";
-  else dir = (fs::temp_directory_path() / "gan-explorer-cache").string();
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) throw std::runtime_error("cannot create the cache folder " + dir + ": " + ec.message());
-  // The temporaries of cache writes that were killed: removed the first time the cache is used.
-  static std::once_flag swept;
-  std::call_once(swept, [&] { remove_stale_temporaries(dir); });
-  return dir;
-}
 
 ClassifierResult classifier_for(const DatasetSpec& spec, const ClassifierOptions& options,
                                 const std::function<void(const std::string&)>& progress,

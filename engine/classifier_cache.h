@@ -9,6 +9,7 @@
 
 #include "engine/dataset.h"
 #include "engine/extractor.h"
+#include "engine/files.h"
 
 namespace gan {
 
@@ -28,13 +29,6 @@ struct ClassifierResult {
   double seconds = 0;          // spent training (0 from the cache)
 };
 
-class Cancelled : public std::runtime_error {
- public:
-  Cancelled() : std::runtime_error("cancelled") {}
-};
-
-// $GAN_EXPLORER_CACHE, else $XDG_CACHE_HOME/gan-explorer, else ~/.cache/gan-explorer (created).
-std::string cache_dir();
 
 // The classifier for `spec`'s data, all its classes (the class filter is ignored). A built-in dataset
 // trains on its train split and is tested on its test split; other data hold out every 10th image. Throws std::runtime_error when the data

@@ -309,7 +309,7 @@ static std::shared_ptr<const Dataset> load_idx_pair(const std::string& images_pa
   return std::make_shared<Dataset>(resize_images(images, resolution), labels, names, desc);
 }
 
-static std::shared_ptr<const Dataset> load_all_classes(const DatasetSpec& spec, int resolution) {
+static std::shared_ptr<const Dataset> load_all_classes(const DatasetSpec& spec, int resolution, const LoadOptions& options) {
   if (spec.source == "fashion-mnist") {
     if (spec.split != "train" && spec.split != "test")
       throw std::runtime_error("Fashion-MNIST has the splits 'train' and 'test', not '" + spec.split + "'");
@@ -323,7 +323,7 @@ static std::shared_ptr<const Dataset> load_all_classes(const DatasetSpec& spec, 
   }
   const fs::path p(spec.source);
   if (!fs::exists(p)) throw std::runtime_error("dataset not found: " + spec.source);
-  if (fs::is_directory(p)) return load_image_folder(spec.source, resolution);
+  if (fs::is_directory(p)) return load_image_folder(spec.source, resolution, options);
   // An IDX image file; its labels are the file whose name says labels-idx1 instead of images-idx3.
   std::string labels = spec.source;
   const auto at = labels.find("images-idx3");
@@ -331,10 +331,10 @@ static std::shared_ptr<const Dataset> load_all_classes(const DatasetSpec& spec, 
   return load_idx_pair(spec.source, labels, {}, p.filename().string(), resolution);
 }
 
-std::shared_ptr<const Dataset> load_dataset(const DatasetSpec& spec, int resolution) {
+std::shared_ptr<const Dataset> load_dataset(const DatasetSpec& spec, int resolution, const LoadOptions& options) {
   if (resolution < 4 || resolution > 1024) throw std::invalid_argument("resolution out of range");
   if (find_builtin(spec.source) == nullptr && spec.source.empty()) throw std::runtime_error("no dataset was given");
-  auto data = load_all_classes(spec, resolution);
+  auto data = load_all_classes(spec, resolution, options);
   return spec.classes.empty() ? data : select_classes(data, spec.classes);
 }
 
@@ -394,9 +394,13 @@ bool is_image_name(const std::string& path) {
 }
 
 #ifndef GAN_HAVE_OPENCV
-std::shared_ptr<const Dataset> load_image_folder(const std::string& dir, int) {
+std::shared_ptr<const Dataset> load_image_folder(const std::string& dir, int, const LoadOptions&) {
   throw std::runtime_error("cannot read the image folder " + dir +
                            ": this build has no OpenCV (the desktop build has it; IDX files work everywhere)");
+}
+
+void write_benchmark_jpegs(const std::string& dir, long long, int, int) {
+  throw std::runtime_error("cannot write " + dir + ": this build has no OpenCV");
 }
 
 Image8 read_image(const std::string& path) {

@@ -2,12 +2,30 @@
 // Datasets held in memory as 8-bit images at the model's resolution.
 #include <torch/torch.h>
 
+#include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace gan {
+
+// Thrown when a long task (reading a folder, training the metric classifier) is cancelled.
+class Cancelled : public std::runtime_error {
+ public:
+  Cancelled() : std::runtime_error("cancelled") {}
+};
+
+// How a dataset is read. Progress and cancellation matter for image folders, which take long.
+struct LoadOptions {
+  // (files done, files in all): from the thread that loads, a few times a second and at the end.
+  std::function<void(long long done, long long total)> progress;
+  const std::atomic<bool>* cancel = nullptr;  // checked between files: throws Cancelled
+  bool use_cache = true;  // folders: read the prepared images from the cache, or prepare and cache them
+  int threads = 0;        // folders: decoding threads; 0: one per CPU
+};
 
 // What the user picked: a built-in dataset ("fashion-mnist", from a Debian package), an IDX file, or an
 // image folder; optionally only some of its classes.
@@ -60,10 +78,14 @@ class Dataset {
   // first files that could not be read and why); the run shows each as a warning.
   const std::vector<std::string>& warnings() const { return warnings_; }
   void add_warning(std::string w) { warnings_.push_back(std::move(w)); }
+  // How the data were read, for the user ("read 30000 files in 9.1 s on 2 threads; cached as ...").
+  const std::vector<std::string>& notes() const { return notes_; }
+  void add_note(std::string n) { notes_.push_back(std::move(n)); }
   // Skipped files and warnings of `other` (a dataset this one was made from).
   void keep_notes_of(const Dataset& other) {
     skipped_ = other.skipped_;
     warnings_ = other.warnings_;
+    notes_ = other.notes_;
   }
 
  private:
@@ -72,6 +94,7 @@ class Dataset {
   std::string description_;
   long long skipped_ = 0;
   std::vector<std::string> warnings_;
+  std::vector<std::string> notes_;
 };
 
 // The directory of the Debian package dataset-fashion-mnist, or $GAN_EXPLORER_FASHION_MNIST.
@@ -85,7 +108,7 @@ torch::Tensor read_idx(const std::string& path);
 torch::Tensor resize_images(const torch::Tensor& images, int resolution);
 
 // Loads what the spec names at `resolution`. Throws std::runtime_error with a message for the user.
-std::shared_ptr<const Dataset> load_dataset(const DatasetSpec& spec, int resolution);
+std::shared_ptr<const Dataset> load_dataset(const DatasetSpec& spec, int resolution, const LoadOptions& options = {});
 // Only the images of `classes` (names or numbers); their labels and the class names are kept.
 // Throws std::runtime_error when the data have no labels or a class is unknown.
 std::shared_ptr<const Dataset> select_classes(const std::shared_ptr<const Dataset>& data,
@@ -97,7 +120,14 @@ std::shared_ptr<const Dataset> with_channels(const std::shared_ptr<const Dataset
 // `resolution` and centre-cropped. Subfolders become classes when every image is in one; a class folder
 // without readable images is left out with a warning. Files that are cut short (a JPEG without its end
 // marker, a PNG without IEND) count as unreadable, as do files OpenCV cannot decode.
+// Files are decoded on `options.threads` threads into their own slots, so the bytes do not depend on the
+// thread count. The prepared images are cached (engine/folder_cache.h): a second load of the same files
+// at the same resolution maps the cache file instead of decoding.
+std::shared_ptr<const Dataset> load_image_folder(const std::string& dir, int resolution, const LoadOptions& options = {});
 
-std::shared_ptr<const Dataset> load_image_folder(const std::string& dir, int resolution);
+// For the benchmark (OpenCV builds): `n` JPEGs of width x height in `dir`, made from Fashion-MNIST's
+// training images (upscaled, tinted, with noise so that they do not compress like flat drawings),
+// in ten class folders. Deterministic.
+void write_benchmark_jpegs(const std::string& dir, long long n, int width, int height);
 
 }  // namespace gan

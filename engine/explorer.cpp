@@ -93,7 +93,7 @@ bool Explorer::has_snapshot() const {
 }
 
 void Explorer::run() {
-  init_torch_thread(ThreadRole::Helper);
+  init_torch_thread(ThreadRole::Interactive);
   for (;;) {
     Pending job;
     std::shared_ptr<Snapshot> snapshot;

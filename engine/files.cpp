@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 
@@ -53,6 +54,31 @@ static void sync_dir(const std::string& dir) {
   }
 }
 
+std::string temporary_name(const std::string& path) {
+  static std::atomic<unsigned long> writes{0};
+  return path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(++writes);
+}
+
+void sync_folder_of(const std::string& path) {
+  const fs::path p(path);
+  sync_dir(p.has_parent_path() ? p.parent_path().string() : std::string("."));
+}
+
+std::string cache_dir() {
+  std::string dir;
+  if (const char* c = std::getenv("GAN_EXPLORER_CACHE"); c && *c) dir = c;
+  else if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) dir = std::string(x) + "/gan-explorer";
+  else if (const char* home = std::getenv("HOME"); home && *home) dir = std::string(home) + "/.cache/gan-explorer";
+  else dir = (fs::temp_directory_path() / "gan-explorer-cache").string();
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw std::runtime_error("cannot create the cache folder " + dir + ": " + ec.message());
+  // The temporaries of cache writes that were killed: removed the first time the cache is used.
+  static std::once_flag swept;
+  std::call_once(swept, [&] { remove_stale_temporaries(dir); });
+  return dir;
+}
+
 void write_bytes_atomically(const std::string& path_in, const std::string& bytes) {
   if (path_in.empty()) throw std::runtime_error("no file name to write to");
   std::string path = path_in;
@@ -71,10 +97,8 @@ void write_bytes_atomically(const std::string& path_in, const std::string& bytes
     fs::create_directories(target.parent_path(), ec);
     if (ec) throw std::runtime_error("could not create the folder " + dir + ": " + ec.message());
   }
-  // PATH.tmp-PID-N: unique per write, so that two threads writing one file never share a temporary;
-  // created afresh (never through a link planted at its name).
-  static std::atomic<unsigned long> writes{0};
-  const std::string tmp = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(++writes);
+  // Created afresh (never through a link planted at its name).
+  const std::string tmp = temporary_name(path);
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (fd < 0) throw write_error(path_in, errno);
   auto fail = [&](int err) {

@@ -36,6 +36,16 @@ std::string read_file_bytes(const std::string& path, const std::string& what,
 // process was killed (the process PID no longer runs). Returns how many were removed.
 int remove_stale_temporaries(const std::string& dir);
 
+// PATH.tmp-PID-N, unique in this process: the name of a temporary that becomes PATH by a rename (and
+// that remove_stale_temporaries removes when its process was killed).
+std::string temporary_name(const std::string& path);
+// Syncs the folder that holds `path` (after a rename into it).
+void sync_folder_of(const std::string& path);
+
+// $GAN_EXPLORER_CACHE, else $XDG_CACHE_HOME/gan-explorer, else ~/.cache/gan-explorer (created; its
+// stale temporaries are removed the first time). Throws std::runtime_error when it cannot be created.
+std::string cache_dir();
+
 // Whether an errno means that the disk (or the user's quota) is full.
 bool is_disk_full(int err);
 

@@ -1,14 +1,22 @@
 // Image folders, read with OpenCV (the desktop build).
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <set>
 #include <stdexcept>
+#include <thread>
+
+#include <sys/stat.h>
 
 #include "engine/dataset.h"
 #include "engine/files.h"
+#include "engine/folder_cache.h"
+#include "engine/threads.h"
 #include "engine/image.h"
 
 namespace gan {
@@ -65,8 +73,38 @@ std::string incomplete_image(const std::string& b) {
   return "";
 }
 
-// Decodes an image file; an empty matrix, with `why` set, when it cannot be read whole.
-static cv::Mat decode(const std::string& path, std::string& why) {
+// A baseline or progressive 8-bit JPEG's size and component count, from its frame header; false when
+// the bytes hold none (or another precision).
+static bool jpeg_frame(const std::string& b, int& width, int& height, int& components) {
+  auto at = [&](size_t i) { return static_cast<unsigned char>(b[i]); };
+  if (b.size() < 4 || at(0) != 0xFF || at(1) != 0xD8) return false;
+  size_t i = 2;
+  while (i + 4 <= b.size()) {
+    while (i < b.size() && at(i) != 0xFF) ++i;
+    while (i < b.size() && at(i) == 0xFF) ++i;
+    if (i + 3 > b.size()) return false;
+    const unsigned m = at(i++);
+    if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) continue;
+    const size_t len = static_cast<size_t>(at(i)) << 8 | at(i + 1);
+    const bool sof = m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC;
+    if (sof) {
+      if (i + 8 > b.size() || at(i + 2) != 8) return false;
+      height = at(i + 3) << 8 | at(i + 4);
+      width = at(i + 5) << 8 | at(i + 6);
+      components = at(i + 7);
+      return width > 0 && height > 0;
+    }
+    if (m == 0xDA) return false;
+    i += len;
+  }
+  return false;
+}
+
+// Decodes an image file; an empty matrix, with `why` set, when it cannot be read whole. With
+// `min_side` > 0, a JPEG whose shorter side is at least 2, 4 or 8 times `min_side` is decoded at that
+// fraction of its size (libjpeg's scaled inverse DCT, which averages as it shrinks: several times
+// faster, and the result is shrunk to `min_side` afterwards anyway).
+static cv::Mat decode(const std::string& path, std::string& why, int min_side = 0) {
   std::string bytes;
   try {
     bytes = read_file_bytes(path, "image", std::uint64_t(1) << 31);
@@ -76,9 +114,19 @@ static cv::Mat decode(const std::string& path, std::string& why) {
   }
   why = incomplete_image(bytes);
   if (!why.empty()) return {};
+  int flags = cv::IMREAD_UNCHANGED;
+  int w = 0, h = 0, comps = 0;
+  if (min_side > 0 && jpeg_frame(bytes, w, h, comps) && (comps == 1 || comps == 3)) {
+    const int shorter = std::min(w, h);
+    // IMREAD_UNCHANGED ignores the EXIF orientation; the reduced modes must too.
+    const int base = (comps == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR) | cv::IMREAD_IGNORE_ORIENTATION;
+    if ((shorter + 7) / 8 >= min_side) flags = base | (comps == 1 ? cv::IMREAD_REDUCED_GRAYSCALE_8 : cv::IMREAD_REDUCED_COLOR_8);
+    else if ((shorter + 3) / 4 >= min_side) flags = base | (comps == 1 ? cv::IMREAD_REDUCED_GRAYSCALE_4 : cv::IMREAD_REDUCED_COLOR_4);
+    else if ((shorter + 1) / 2 >= min_side) flags = base | (comps == 1 ? cv::IMREAD_REDUCED_GRAYSCALE_2 : cv::IMREAD_REDUCED_COLOR_2);
+  }
   cv::Mat m;
   try {
-    m = cv::imdecode(cv::Mat(1, static_cast<int>(bytes.size()), CV_8UC1, bytes.data()), cv::IMREAD_UNCHANGED);
+    m = cv::imdecode(cv::Mat(1, static_cast<int>(bytes.size()), CV_8UC1, bytes.data()), flags);
   } catch (const cv::Exception& e) {
     why = std::string("the decoder failed: ") + e.what();
     return {};
@@ -117,7 +165,82 @@ static cv::Mat normalise(const cv::Mat& in, int res, bool& grey) {
   return m(cv::Rect((w - res) / 2, (h - res) / 2, res, res)).clone();
 }
 
-std::shared_ptr<const Dataset> load_image_folder(const std::string& dir, int res) {
+namespace {
+
+// What decoding one file gave.
+struct Decoded {
+  bool ok = false;
+  bool grey = false;
+  std::string why;  // when not ok
+};
+
+// Decodes files[i] for i drawn from a shared counter, on `threads` threads (the calling thread waits,
+// reports progress and watches for cancellation). Each image goes to its own slot of `slots` (3 x R x R
+// bytes, grey repeated), so the bytes do not depend on the thread count.
+std::vector<Decoded> decode_all(const std::vector<fs::path>& files, int res, std::uint8_t* slots, int threads,
+                                const LoadOptions& options) {
+  const long long n = static_cast<long long>(files.size());
+  const std::size_t plane = static_cast<std::size_t>(res) * res;
+  std::vector<Decoded> out(files.size());
+  std::atomic<long long> next{0}, done{0};
+  std::atomic<bool> stop{false};
+  auto work = [&] {
+    for (;;) {
+      const long long i = next.fetch_add(1);
+      if (i >= n || stop.load(std::memory_order_relaxed)) return;
+      Decoded& d = out[static_cast<size_t>(i)];
+      try {
+        cv::Mat m = decode(files[static_cast<size_t>(i)].string(), d.why, res);
+        if (!m.empty()) {
+          m = normalise(m, res, d.grey);
+          if (d.grey) cv::cvtColor(m, m, cv::COLOR_GRAY2RGB);
+          std::uint8_t* slot = slots + static_cast<std::size_t>(i) * 3 * plane;
+          for (int y = 0; y < res; ++y) {  // HWC -> CHW
+            const std::uint8_t* row = m.ptr<std::uint8_t>(y);
+            for (int x = 0; x < res; ++x)
+              for (int c = 0; c < 3; ++c) slot[c * plane + static_cast<std::size_t>(y) * res + x] = row[x * 3 + c];
+          }
+          d.ok = true;
+        }
+      } catch (const std::exception& e) {  // OpenCV throws on what it cannot resize: that file is unreadable
+        d.ok = false;
+        d.why = e.what();
+      }
+      done.fetch_add(1);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) pool.emplace_back(work);
+  auto joined = [&] {
+    for (auto& t : pool)
+      if (t.joinable()) t.join();
+  };
+  for (;;) {
+    if (options.cancel && options.cancel->load()) {
+      stop = true;
+      joined();
+      throw Cancelled();
+    }
+    const long long d = done.load();
+    if (options.progress) options.progress(d, n);
+    if (d >= n) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  joined();
+  if (options.cancel && options.cancel->load()) throw Cancelled();  // asked for while the last files were read
+  return out;
+}
+
+std::string seconds_text(double s) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.1f s", s);
+  return b;
+}
+
+}  // namespace
+
+std::shared_ptr<const Dataset> load_image_folder(const std::string& dir, int res, const LoadOptions& options) {
+  const auto t0 = std::chrono::steady_clock::now();
   std::vector<fs::path> files;
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
@@ -130,57 +253,115 @@ std::shared_ptr<const Dataset> load_image_folder(const std::string& dir, int res
   if (files.empty())
     throw std::runtime_error("the folder " + dir + " has no images (looked for .png, .jpg, .bmp, .webp, .tif, .pnm)");
 
-  std::vector<cv::Mat> mats;
-  std::vector<std::string> class_of;
-  std::vector<std::string> unreadable;  // the first few, with why
-  long long skipped = 0;
-  bool all_grey = true;
+  // The cache key: every file's path, size and modification time, and the resolution.
+  std::vector<FolderEntry> entries;
+  entries.reserve(files.size());
   for (const auto& f : files) {
-    std::string why;
-    cv::Mat m = decode(f.string(), why);
-    if (m.empty()) {
-      ++skipped;
-      if (unreadable.size() < 3) unreadable.push_back(fs::relative(f, dir).string() + " (" + why + ")");
+    struct stat st {};
+    FolderEntry e;
+    e.relative = fs::relative(f, dir).string();
+    if (::stat(f.c_str(), &st) == 0) {
+      e.size = static_cast<std::uint64_t>(st.st_size);
+      e.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    }
+    entries.push_back(std::move(e));
+  }
+  const std::uint64_t key = folder_key(entries, res);
+  std::string cache_path;
+  std::vector<std::string> cache_notes;  // said as warnings: a damaged cache, no room for one
+  if (options.use_cache) {
+    try {
+      cache_path = folder_cache_path(key);
+    } catch (const std::exception& e) {
+      cache_notes.push_back(std::string("the prepared images are not cached: ") + e.what());
+    }
+  }
+
+  auto make_dataset = [&](torch::Tensor images, const FolderMeta& meta, bool from_cache, int threads) {
+    torch::Tensor labels;
+    if (!meta.labels.empty()) labels = torch::tensor(meta.labels, torch::kLong);
+    const long long n = images.size(0);
+    const int c = static_cast<int>(images.size(1));
+    std::string desc = "folder " + dir + ": " + std::to_string(n) + " images, " + std::to_string(c) + " channel(s)" +
+                       (labels.defined() ? ", " + std::to_string(meta.class_names.size()) + " classes" : ", unlabelled");
+    if (meta.skipped) desc += "; " + std::to_string(meta.skipped) + " unreadable file(s) skipped";
+    auto ds = std::make_shared<Dataset>(images, labels, meta.class_names, desc);
+    ds->set_skipped(meta.skipped);
+    for (const auto& w : meta.warnings) ds->add_warning(w);
+    for (const auto& w : cache_notes) ds->add_warning(w);
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (from_cache)
+      ds->add_note(dir + ": " + std::to_string(n) + " images at " + std::to_string(res) + "x" + std::to_string(res) +
+                   " read from the cache in " + seconds_text(s) + " (" + cache_path + ")");
+    else
+      ds->add_note(dir + ": " + std::to_string(meta.files) + " files decoded in " + seconds_text(s) + " on " +
+                   std::to_string(threads) + " thread(s), " + std::to_string(n) + " read, " +
+                   std::to_string(meta.skipped) + " skipped" +
+                   (cache_path.empty() ? "; not cached" : "; cached as " + cache_path));
+    return ds;
+  };
+
+  if (!cache_path.empty()) {
+    try {
+      if (auto cached = read_folder_cache(cache_path, key)) {
+        if (options.progress) options.progress(static_cast<long long>(files.size()), static_cast<long long>(files.size()));
+        return make_dataset(cached->images, cached->meta, true, 0);
+      }
+    } catch (const std::exception& e) {
+      cache_notes.push_back("the cache file " + cache_path + " was damaged (" + e.what() + "): the images were read again");
+      std::error_code rm;
+      fs::remove(cache_path, rm);
+    }
+  }
+
+  const long long n = static_cast<long long>(files.size());
+  const std::size_t slot_bytes = 3 * static_cast<std::size_t>(res) * res;
+  std::unique_ptr<FolderCacheWriter> writer;
+  torch::Tensor memory;  // the slots when there is no cache file to write them into
+  if (!cache_path.empty()) {
+    try {
+      writer = std::make_unique<FolderCacheWriter>(cache_path, key, n, res);
+    } catch (const std::exception& e) {
+      cache_notes.push_back(std::string("the prepared images are not cached: ") + e.what());
+      cache_path.clear();
+    }
+  }
+  if (!writer) memory = torch::empty({n, 3, res, res}, torch::kUInt8);
+  std::uint8_t* slots = writer ? writer->slot_memory() : memory.data_ptr<std::uint8_t>();
+  const int threads = std::max(1, options.threads > 0 ? options.threads : available_cpus());
+  const std::vector<Decoded> decoded = decode_all(files, res, slots, static_cast<int>(std::min<long long>(threads, n)), options);
+
+  FolderMeta meta;
+  meta.files = n;
+  std::vector<long long> kept;
+  std::vector<std::string> class_of;
+  bool all_grey = true;
+  for (long long i = 0; i < n; ++i) {
+    const Decoded& d = decoded[static_cast<size_t>(i)];
+    const fs::path& f = files[static_cast<size_t>(i)];
+    if (!d.ok) {
+      ++meta.skipped;
+      if (meta.warnings.size() < 3) meta.warnings.push_back("could not read " + fs::relative(f, dir).string() + " (" + d.why + ")");
       continue;
     }
-    bool grey = false;
-    mats.push_back(normalise(m, res, grey));
-    all_grey = all_grey && grey;
+    kept.push_back(i);
+    all_grey = all_grey && d.grey;
     const fs::path rel = fs::relative(f.parent_path(), dir);
     class_of.push_back(rel.empty() || rel == "." ? "" : rel.begin()->string());
   }
-  if (mats.empty())
-    throw std::runtime_error("none of the " + std::to_string(files.size()) + " image files in " + dir +
-                             " could be read" + (unreadable.empty() ? "" : ": " + unreadable.front()));
-
+  if (kept.empty())
+    throw std::runtime_error("none of the " + std::to_string(n) + " image files in " + dir + " could be read" +
+                             (meta.warnings.empty() ? "" : ": " + meta.warnings.front().substr(std::string("could not read ").size())));
   const int c = all_grey ? 1 : 3;
-  auto images = torch::empty({static_cast<int64_t>(mats.size()), c, res, res}, torch::kUInt8);
-  for (size_t i = 0; i < mats.size(); ++i) {
-    cv::Mat m = mats[i];
-    if (!all_grey && m.channels() == 1) cv::cvtColor(m, m, cv::COLOR_GRAY2RGB);
-    auto hwc = torch::from_blob(m.data, {res, res, c}, torch::kUInt8);
-    images[static_cast<int64_t>(i)].copy_(hwc.permute({2, 0, 1}));
-  }
   // Classes are the first-level subfolders, when every image sits in one.
   const bool labelled = std::none_of(class_of.begin(), class_of.end(), [](const std::string& s) { return s.empty(); });
-  std::vector<std::string> names;
-  torch::Tensor labels;
   if (labelled) {
     std::map<std::string, int64_t> index;
     for (const auto& s : class_of) index.emplace(s, 0);
-    for (auto& [name, i] : index) i = static_cast<int64_t>(names.size()), names.push_back(name);
-    labels = torch::empty({static_cast<int64_t>(class_of.size())}, torch::kLong);
-    for (size_t i = 0; i < class_of.size(); ++i) labels[static_cast<int64_t>(i)] = index[class_of[i]];
-  }
-  std::string desc = "folder " + dir + ": " + std::to_string(mats.size()) + " images, " + std::to_string(c) +
-                     " channel(s)" + (labelled ? ", " + std::to_string(names.size()) + " classes" : ", unlabelled");
-  if (skipped) desc += "; " + std::to_string(skipped) + " unreadable file(s) skipped";
-  auto ds = std::make_shared<Dataset>(images, labels, names, desc);
-  ds->set_skipped(skipped);
-  for (const auto& u : unreadable) ds->add_warning("could not read " + u);
-  // Class folders (first-level subfolders) that gave no image: said, not silently dropped.
-  if (labelled) {
-    std::set<std::string> have(names.begin(), names.end());
+    for (auto& [name, i] : index) i = static_cast<int64_t>(meta.class_names.size()), meta.class_names.push_back(name);
+    for (const auto& s : class_of) meta.labels.push_back(index[s]);
+    // Class folders (first-level subfolders) that gave no image: said, not silently dropped.
+    std::set<std::string> have(meta.class_names.begin(), meta.class_names.end());
     std::vector<std::string> empty;
     for (const auto& e : fs::directory_iterator(dir, ec))
       if (e.is_directory(ec) && e.path().filename().string().rfind('.', 0) != 0 &&
@@ -188,10 +369,70 @@ std::shared_ptr<const Dataset> load_image_folder(const std::string& dir, int res
         empty.push_back(e.path().filename().string());
     std::sort(empty.begin(), empty.end());
     for (const auto& name : empty)
-      ds->add_warning("the class folder '" + name + "' has no readable images: it is left out (" +
-                      std::to_string(names.size()) + " classes remain)");
+      meta.warnings.push_back("the class folder '" + name + "' has no readable images: it is left out (" +
+                              std::to_string(meta.class_names.size()) + " classes remain)");
   }
-  return ds;
+  const auto count = static_cast<int64_t>(kept.size());
+  if (writer) {
+    try {
+      writer->finish(kept, c, meta);
+      writer.reset();
+      if (auto cached = read_folder_cache(cache_path, key, /*verify=*/false))
+        return make_dataset(cached->images, cached->meta, false, threads);
+      throw std::runtime_error("it vanished as it was written");
+    } catch (const std::exception& e) {
+      // The images are in the slots no more (packed, or the file is gone): read them again, uncached.
+      LoadOptions again = options;
+      again.use_cache = false;
+      auto ds = load_image_folder(dir, res, again);
+      auto out = std::make_shared<Dataset>(*ds);
+      out->add_warning(std::string("the prepared images are not cached: ") + e.what());
+      return out;
+    }
+  }
+  pack_slots(slots, kept, c, res);
+  torch::Tensor images = memory.flatten().narrow(0, 0, count * c * res * res).view({count, c, res, res}).clone();
+  return make_dataset(images, meta, false, threads);
+}
+
+void write_benchmark_jpegs(const std::string& dir, long long n, int width, int height) {
+  const std::string stem = fashion_mnist_dir() + "/train";
+  const torch::Tensor images = read_idx(stem + "-images-idx3-ubyte.gz").contiguous();
+  const torch::Tensor labels = read_idx(stem + "-labels-idx1-ubyte.gz");
+  for (int k = 0; k < 10; ++k) fs::create_directories(dir + "/" + std::to_string(k));
+  const long long count = images.size(0);
+  std::atomic<long long> next{0};
+  std::atomic<bool> failed{false};
+  std::string error;
+  std::mutex error_mutex;
+  auto work = [&] {
+    for (long long i = next++; i < n && !failed; i = next++) {
+      const long long src = i % count;
+      cv::Mat small(28, 28, CV_8UC1, images[src].data_ptr<std::uint8_t>());
+      cv::Mat big, colour;
+      cv::resize(small, big, cv::Size(width, height), 0, 0, cv::INTER_CUBIC);
+      cv::cvtColor(big, colour, cv::COLOR_GRAY2BGR);
+      const cv::Scalar tint(60 + (i * 37) % 160, 60 + (i * 71) % 160, 60 + (i * 113) % 160);
+      cv::addWeighted(colour, 0.7, cv::Mat(colour.size(), colour.type(), tint), 0.3, 0, colour);
+      cv::Mat noise(colour.size(), CV_16SC3);
+      cv::RNG rng(static_cast<std::uint64_t>(i) + 1);
+      rng.fill(noise, cv::RNG::NORMAL, 0, 6);
+      colour.convertTo(colour, CV_16SC3);
+      colour += noise;
+      colour.convertTo(colour, CV_8UC3);
+      char name[64];
+      std::snprintf(name, sizeof name, "/%lld/%06lld.jpg", static_cast<long long>(labels[src].item<std::int64_t>()), i);
+      if (!cv::imwrite(dir + name, colour, {cv::IMWRITE_JPEG_QUALITY, 90})) {
+        std::lock_guard<std::mutex> lock(error_mutex);
+        error = "could not write " + dir + name;
+        failed = true;
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 0; t < available_cpus(); ++t) pool.emplace_back(work);
+  for (auto& t : pool) t.join();
+  if (failed) throw std::runtime_error(error);
 }
 
 }  // namespace gan

@@ -42,7 +42,7 @@ void MetricWorker::wait_idle() {
 }
 
 void MetricWorker::run() {
-  init_torch_thread(ThreadRole::Helper);
+  init_torch_thread(ThreadRole::Background);
   auto status = [this](const std::string& m) { if (on_status_) on_status_(Severity::Info, m); };
   std::unique_ptr<MetricEvaluator> evaluator;
   try {

@@ -178,6 +178,7 @@ TrainingSession::~TrainingSession() {
     std::lock_guard<std::mutex> lock(mutex_);
     abort_ = true;  // the loop saves the run and returns
   }
+  cancel_load_ = true;
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
@@ -194,10 +195,14 @@ bool TrainingSession::launch(std::function<void()> job) {
     save_requests_.clear();
   }
   thread_done_ = false;
+  cancel_load_ = false;
   thread_ = std::thread([this, job = std::move(job)] {
     init_torch_thread();
     try {
       job();
+    } catch (const Cancelled&) {
+      say(Severity::Info, "stopped while the data were read: nothing was trained");
+      set_state(SessionState::Idle, "reading the data was cancelled");
     } catch (const std::exception& e) {  // nothing crosses the thread boundary as an exception
       say(Severity::Error, first_line(e.what()));
       set_state(SessionState::Failed, first_line(e.what()));
@@ -259,6 +264,7 @@ void TrainingSession::stop(bool urgent) {
     stop_ = true;
     urgent_ = urgent_ || urgent;
   }
+  cancel_load_ = true;
   wake_.notify_all();
 }
 
@@ -294,6 +300,13 @@ static std::string attach_accuracy_data(Trainer& t) {
          "has no test split";
 }
 
+LoadOptions TrainingSession::load_options() {
+  LoadOptions o;
+  o.cancel = &cancel_load_;
+  o.progress = [this](long long done, long long total) { listener_.on_progress("reading images", done, total); };
+  return o;
+}
+
 void TrainingSession::run(StartRequest req) {
   set_state(SessionState::Loading, "loading data");
   std::unique_ptr<Trainer> trainer;
@@ -301,14 +314,14 @@ void TrainingSession::run(StartRequest req) {
   if (req.resume_from.empty()) {
     TrainConfig config = validate(req.config, registry_);  // bad values fail before the data is read
     if (config.out_dir.empty()) throw std::invalid_argument("no output folder for the run");
-    trainer = std::make_unique<Trainer>(registry_, config, load_streams(config, registry_));
+    trainer = std::make_unique<Trainer>(registry_, config, load_streams(config, registry_, load_options()));
   } else {
     Checkpoint ck = read_checkpoint(req.resume_from, registry_, req.config.model);
     const TrainConfig config = resumed_config(ck.config, ck.step, req, registry_, resume_changes);
     const bool rebuild = !(config.params == ck.config.params);
     ck.config = config;
     if (rebuild) rebuild_family(ck, registry_);  // new learning rates and loss weights take effect
-    auto data = load_streams(ck.config, registry_);
+    auto data = load_streams(ck.config, registry_, load_options());
     trainer = std::make_unique<Trainer>(std::move(ck), std::move(data));
   }
   std::string accuracy_note;
@@ -344,6 +357,7 @@ void TrainingSession::run(StartRequest req) {
     if (d->skipped() > 0)
       say(Severity::Warning, std::to_string(d->skipped()) + " unreadable image file(s) were skipped" + where);
     for (const auto& w : d->warnings()) say(Severity::Warning, w + where);
+    for (const auto& n : d->notes()) say(Severity::Info, n + where);
   }
   {
     std::lock_guard<std::mutex> lock(mutex_);

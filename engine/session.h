@@ -63,6 +63,8 @@ class SessionListener {
   virtual void on_run(const RunInfo&) {}
   virtual void on_stats(const StepStats&) {}
   virtual void on_saved(const std::string& /*path*/, long long /*step*/) {}
+  // While data are read: `what` ("reading images in photos/"), done of total (files). Ends with done == total.
+  virtual void on_progress(const std::string& /*what*/, long long /*done*/, long long /*total*/) {}
   // From the metric worker's thread: a new FID / KID / IS point, and what the worker is doing.
   virtual void on_metric(const MetricPoint&) {}
   virtual void on_metric_status(Severity, const std::string& /*message*/) {}
@@ -112,7 +114,7 @@ class TrainingSession {
   void pause();
   void resume();
   void step(int n = 1);        // n steps, then pause
-  // Saves the checkpoint and ends the run. `urgent` (a signal: SIGKILL may follow) saves at once,
+  // Saves the checkpoint and ends the run; while data are still being read, cancels the reading. `urgent` (a signal: SIGKILL may follow) saves at once,
   // without waiting for a metric evaluation in flight (a finished one is still recorded).
   void stop(bool urgent = false);
   void save(const std::string& path);  // a copy of the run's state, written between steps
@@ -124,6 +126,7 @@ class TrainingSession {
  private:
   bool launch(std::function<void()> job);
   void run(StartRequest request);
+  LoadOptions load_options();  // progress to the listener, cancelled by stop()
   void loop(Trainer& trainer, RunLog& log, MetricWorker* metrics, bool keep_unsaved);
   void evaluate_metrics(Trainer& trainer, MetricWorker& metrics);
   void drain_metrics(Trainer& trainer, RunLog& log);
@@ -140,6 +143,7 @@ class TrainingSession {
   Explorer* explorer_;
   std::atomic<SessionState> state_{SessionState::Idle};
   std::atomic<bool> thread_done_{true};
+  std::atomic<bool> cancel_load_{false};  // stop() while the data are read
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

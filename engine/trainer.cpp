@@ -155,7 +155,7 @@ static StreamDatasets prepared(StreamDatasets data, const FamilyInfo& info) {
   return data;
 }
 
-StreamDatasets load_streams(const TrainConfig& c, const Registry& registry) {
+StreamDatasets load_streams(const TrainConfig& c, const Registry& registry, const LoadOptions& options) {
   const FamilyInfo& info = registry.at(c.model);
   const int res = info.resolution(c.params);
   StreamDatasets out;
@@ -163,7 +163,7 @@ StreamDatasets load_streams(const TrainConfig& c, const Registry& registry) {
     auto it = c.data.find(st.name);
     if (it == c.data.end()) throw std::invalid_argument(info.name + " needs data for " + st.label);
     try {
-      out[st.name] = load_dataset(it->second, res);
+      out[st.name] = load_dataset(it->second, res, options);
     } catch (const std::exception& e) {
       if (info.caps.streams.size() == 1) throw;
       throw std::runtime_error(st.label + ": " + e.what());

@@ -81,7 +81,7 @@ void rebuild_family(Checkpoint& ck, const Registry& registry);
 
 // Loads the data of every stream of `config` (validated) at the family's resolution; streams of
 // different channel counts are brought to the largest (grey repeated to colour).
-StreamDatasets load_streams(const TrainConfig& config, const Registry& registry);
+StreamDatasets load_streams(const TrainConfig& config, const Registry& registry, const LoadOptions& options = {});
 
 class Trainer {
  public:

@@ -158,6 +158,10 @@ struct EngineBridge::Impl : gan::SessionListener {
     p.stepsPerSec = s.steps_per_sec;
     post([q = q, p] { emit q->statsArrived(p); });
   }
+  void on_progress(const std::string& what, long long done, long long total) override {
+    const QString text = QString::fromStdString(what);
+    post([q = q, text, done, total] { emit q->loadProgress(text, done, total); });
+  }
   void on_saved(const std::string& path, long long step) override {
     const QString p = QString::fromStdString(path);
     post([q = q, p, step] { emit q->saved(p, step); });

@@ -133,6 +133,7 @@ class EngineBridge : public QObject {
   void statsArrived(const ui::StatsPoint& stats);
   void rendered(const ui::RenderedResult& result);
   void saved(const QString& path, qint64 step);
+  void loadProgress(const QString& what, qint64 done, qint64 total);  // while the data are read
   // The run's checkpoint could not be written (a full disk): the run is paused and not saved.
   void saveFailed(const QString& text);
   void metricArrived(const ui::MetricSample& sample);

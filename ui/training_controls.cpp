@@ -111,6 +111,14 @@ QString TrainingControls::formatDuration(double seconds) {
   return QStringLiteral("%1:%2").arg(m, 2, 10, QChar('0')).arg(s, 2, 10, QChar('0'));
 }
 
+void TrainingControls::setLoadProgress(const QString& what, qint64 done, qint64 total) {
+  const int range = int(std::clamp<qint64>(total, 1, 1000000000));
+  progress_->setRange(0, range);
+  progress_->setValue(int(std::clamp<qint64>(done, 0, range)));
+  progress_->setFormat(what + QStringLiteral(" %v / %m"));
+  status_->setText(tr("%1: %2 of %3 files (Stop cancels)").arg(what).arg(done).arg(total));
+}
+
 void TrainingControls::setProgress(qint64 step, qint64 total, double steps_per_sec) {
   if (total > 0) {
     // QProgressBar holds ints: count in permille when the total would not fit comfortably.

@@ -40,6 +40,8 @@ class TrainingControls : public QWidget {
  public slots:
   void setState(ui::UiState state);
   void setProgress(qint64 step, qint64 total, double steps_per_sec);
+  // While the data are read: "reading images 1200 / 30000" on the bar; Stop cancels.
+  void setLoadProgress(const QString& what, qint64 done, qint64 total);
 
  signals:
   void startClicked();

@@ -8,9 +8,11 @@
 
 #include "engine/checkpoint_file.h"
 #include "engine/files.h"
+#include "engine/threads.h"
 #include "engine/trainer.h"
 #include "models/layers/state.h"
 #include "models/core/random.h"
+#include "tests/support/resume_util.h"
 #include "tests/support/test_util.h"
 
 using namespace gan;
@@ -42,6 +44,23 @@ class TestCheckpoint : public QObject {
     QCOMPARE(ck.history.size(), a.history().size());
     QCOMPARE(ck.history.back().step, 3LL);
     QVERIFY(torch::equal(metric_samples(*ck.family, 8).images, metric_samples(a.family(), 8).images));
+  }
+
+  // Exact resume at the training thread count: a DCGAN large enough that oneDNN and ATen split their
+  // work over two threads (a fixed thread count splits its sums the same way every time), and the
+  // thread count a run uses when nothing says otherwise is the machine's.
+  void resumeIsExactOnTwoThreads() {
+    init_torch_thread(ThreadRole::Training);
+    QCOMPARE(torch_threads(), training_threads());
+    at::set_num_threads(2);
+    auto data = testutil::tiny_dataset(48, 32);
+    auto config = testutil::tiny_config("mem", dir() + "/threads", 100);
+    config.params.set("resolution", "32");
+    config.params.set("ngf", "32");
+    config.params.set("ndf", "32");
+    config.params.set("batch", "32");
+    testutil::check_exact_resume(registry_, config, {{"images", data}}, 3, 6, dir() + "/threads.pt");
+    at::set_num_threads(1);
   }
 
   // Resuming a CPU run gives the same losses, step for step, as the run that never stopped.

@@ -5,7 +5,11 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include <thread>
+
 #include "engine/dataset.h"
+#include "engine/files.h"
+#include "engine/folder_cache.h"
 #include "engine/image.h"
 #include "tests/support/test_util.h"
 
@@ -16,8 +20,197 @@ class TestDatasets : public QObject {
   QTemporaryDir tmp_;
   std::string dir() const { return tmp_.path().toStdString(); }
 
+  // A folder of `n` random images of mixed sizes and kinds (colour JPEGs and PNGs, grey PNGs) in two
+  // class folders, and one file that cannot be read.
+  std::string make_folder(const std::string& name, int n) {
+    const std::string root = dir() + "/" + name;
+    std::filesystem::create_directories(root + "/a");
+    std::filesystem::create_directories(root + "/b");
+    cv::RNG rng(7);
+    for (int i = 0; i < n; ++i) {
+      const int w = 20 + i % 17, h = 18 + (i * 7) % 23;
+      cv::Mat img(h, w, i % 5 == 0 ? CV_8UC1 : CV_8UC3);
+      rng.fill(img, cv::RNG::UNIFORM, 0, 256);
+      const std::string file = root + (i % 2 ? "/a/" : "/b/") + std::to_string(i) + (i % 3 ? ".png" : ".jpg");
+      cv::imwrite(file, img);
+    }
+    std::ofstream(root + "/a/broken.png") << "not a png";
+    return root;
+  }
+  static LoadOptions uncached(int threads) {
+    LoadOptions o;
+    o.use_cache = false;
+    o.threads = threads;
+    return o;
+  }
+  static std::string notes(const Dataset& d) {
+    std::string all;
+    for (const auto& n : d.notes()) all += n + "\n";
+    for (const auto& w : d.warnings()) all += w + "\n";
+    return all;
+  }
+
 
  private slots:
+  void initTestCase() { qputenv("GAN_EXPLORER_CACHE", QByteArray::fromStdString(dir() + "/cache")); }
+
+  // Decoding on several threads gives the bytes of decoding on one, with the same labels and notes;
+  // and the cache gives them back again.
+  void parallelDecodingAndTheCacheGiveTheSameBytes() {
+    const std::string root = make_folder("parallel", 40);
+    auto serial = load_dataset({root, "train"}, 12, uncached(1));
+    auto parallel = load_dataset({root, "train"}, 12, uncached(4));
+    QCOMPARE(serial->size(), 40LL);
+    QCOMPARE(serial->skipped(), 1LL);
+    QCOMPARE(serial->channels(), 3);
+    QVERIFY(torch::equal(serial->images(), parallel->images()));
+    QVERIFY(torch::equal(serial->labels(), parallel->labels()));
+    QCOMPARE(serial->warnings(), parallel->warnings());
+    QCOMPARE(serial->description(), parallel->description());
+
+    LoadOptions o;
+    o.threads = 3;
+    std::vector<long long> seen;
+    o.progress = [&](long long done, long long total) {
+      QCOMPARE(total, 41LL);
+      seen.push_back(done);
+    };
+    auto first = load_dataset({root, "train"}, 12, o);
+    QVERIFY(!seen.empty() && seen.back() == 41);
+    QVERIFY2(notes(*first).find("41 files decoded") != std::string::npos, notes(*first).c_str());
+    QVERIFY2(notes(*first).find("40 read, 1 skipped; cached as") != std::string::npos, notes(*first).c_str());
+    auto second = load_dataset({root, "train"}, 12, o);
+    QVERIFY2(notes(*second).find("read from the cache") != std::string::npos, notes(*second).c_str());
+    for (const auto& d : {first, second}) {
+      QVERIFY(torch::equal(serial->images(), d->images()));
+      QVERIFY(torch::equal(serial->labels(), d->labels()));
+      QCOMPARE(d->class_names(), serial->class_names());
+      QCOMPARE(d->skipped(), 1LL);
+      QCOMPARE(d->description(), serial->description());
+    }
+    QVERIFY(notes(*second).find("could not read a/broken.png") != std::string::npos);  // kept with the cache
+    // Another resolution is another cache file.
+    auto other = load_dataset({root, "train"}, 8, o);
+    QVERIFY(notes(*other).find("decoded") != std::string::npos);
+    QCOMPARE(other->resolution(), 8);
+  }
+
+  // All-grey folders keep one channel through the cache; unlabelled ones stay unlabelled.
+  void greyUnlabelledFolderThroughTheCache() {
+    const std::string root = dir() + "/grey";
+    std::filesystem::create_directories(root);
+    for (int i = 0; i < 5; ++i) cv::imwrite(root + "/" + std::to_string(i) + ".png", cv::Mat(20, 30, CV_8UC1, cv::Scalar(40 * i)));
+    auto serial = load_dataset({root, "train"}, 8, uncached(1));
+    auto first = load_dataset({root, "train"}, 8);
+    auto cached = load_dataset({root, "train"}, 8);
+    QVERIFY(notes(*cached).find("read from the cache") != std::string::npos);
+    QCOMPARE(cached->channels(), 1);
+    QVERIFY(!cached->labels().defined());
+    QVERIFY(torch::equal(serial->images(), cached->images()));
+    QCOMPARE(cached->images()[4].min().item<int>(), 160);
+  }
+
+  // A changed, added or removed file makes a new key, so the folder is read again.
+  void aChangedAddedOrRemovedFileInvalidatesTheCache() {
+    const std::string root = make_folder("changes", 12);
+    auto decoded = [&] { return notes(*load_dataset({root, "train"}, 12)).find("decoded") != std::string::npos; };
+    QVERIFY(decoded());
+    QVERIFY(!decoded());
+    // Changed: the same name and size, new pixels and a new time.
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    cv::Mat img(18, 20, CV_8UC3, cv::Scalar(1, 2, 3));
+    cv::imwrite(root + "/a/1.png", img);
+    QVERIFY(decoded());
+    QVERIFY(!decoded());
+    cv::imwrite(root + "/b/new.png", img);
+    auto added = load_dataset({root, "train"}, 12);
+    QCOMPARE(added->size(), 13LL);
+    QVERIFY(!decoded());
+    std::filesystem::remove(root + "/b/0.jpg");
+    auto removed = load_dataset({root, "train"}, 12);
+    QCOMPARE(removed->size(), 12LL);
+    QVERIFY(notes(*removed).find("decoded") != std::string::npos);
+  }
+
+  // A damaged cache file (cut short, a flipped byte in the images, a foreign file at its name) is
+  // rebuilt with a message, and the data are the folder's.
+  void aDamagedCacheFileIsRebuiltWithAMessage_data() {
+    QTest::addColumn<QString>("damage");
+    QTest::addColumn<QString>("why");
+    QTest::newRow("cut short") << "cut" << "cut short";
+    QTest::newRow("flipped byte") << "flip" << "do not match their checksum";
+    QTest::newRow("foreign file") << "foreign" << "not a folder cache file";
+    QTest::newRow("empty") << "empty" << "not even a header";
+  }
+  void aDamagedCacheFileIsRebuiltWithAMessage() {
+    QFETCH(QString, damage);
+    QFETCH(QString, why);
+    const std::string root = make_folder("hurt-" + damage.toStdString(), 8);
+    auto truth = load_dataset({root, "train"}, 12, uncached(1));
+    auto first = load_dataset({root, "train"}, 12);
+    const std::string note = notes(*first);
+    const auto at = note.find("cached as ");
+    QVERIFY2(at != std::string::npos, note.c_str());
+    const std::string path = note.substr(at + 10, note.find('\n', at) - at - 10);
+    QVERIFY2(std::filesystem::exists(path), path.c_str());
+    const auto size = std::filesystem::file_size(path);
+    if (damage == "cut") std::filesystem::resize_file(path, size - 100);
+    if (damage == "empty") std::filesystem::resize_file(path, 0);
+    if (damage == "foreign") std::ofstream(path, std::ios::binary) << std::string(5000, 'x');
+    if (damage == "flip") {
+      std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+      f.seekp(4096 + 77);
+      char c = 0;
+      f.seekg(4096 + 77);
+      f.get(c);
+      f.seekp(4096 + 77);
+      f.put(static_cast<char>(c ^ 0x10));
+    }
+    auto again = load_dataset({root, "train"}, 12);
+    const std::string said = notes(*again);
+    QVERIFY2(said.find("was damaged") != std::string::npos && said.find(why.toStdString()) != std::string::npos, said.c_str());
+    QVERIFY(said.find("decoded") != std::string::npos);
+    QVERIFY(torch::equal(truth->images(), again->images()));
+    auto third = load_dataset({root, "train"}, 12);  // rebuilt: read from the cache, no message
+    QVERIFY2(notes(*third).find("read from the cache") != std::string::npos, notes(*third).c_str());
+    QVERIFY(notes(*third).find("damaged") == std::string::npos);
+    QVERIFY(torch::equal(truth->images(), third->images()));
+  }
+
+  // Cancelling stops the decoding with Cancelled, and leaves no cache file or temporary behind.
+  void cancellingLeavesNothingBehind() {
+    const std::string root = make_folder("cancel", 30);
+    std::atomic<bool> cancel{true};
+    LoadOptions o;
+    o.cancel = &cancel;
+    bool cancelled = false;
+    try {
+      load_dataset({root, "train"}, 12, o);
+    } catch (const Cancelled&) {
+      cancelled = true;
+    }
+    QVERIFY(cancelled);
+    const std::string folders = cache_dir() + "/folders";
+    for (const auto& e : std::filesystem::directory_iterator(folders))
+      QVERIFY2(e.path().string().find(".tmp-") == std::string::npos, e.path().c_str());
+    cancel = false;
+    QVERIFY(notes(*load_dataset({root, "train"}, 12, o)).find("decoded") != std::string::npos);
+  }
+
+  // Packing slots moves each kept image down to its place, keeping the first channels.
+  void packSlotsKeepsTheChosenSlotsInOrder() {
+    const int r = 2;
+    std::vector<std::uint8_t> b(4 * 3 * r * r);
+    for (size_t i = 0; i < b.size(); ++i) b[i] = static_cast<std::uint8_t>(i);
+    pack_slots(b.data(), {1, 3}, 3, r);
+    for (int i = 0; i < 12; ++i) QCOMPARE(int(b[i]), 12 + i);
+    for (int i = 0; i < 12; ++i) QCOMPARE(int(b[12 + i]), 36 + i);
+    for (size_t i = 0; i < b.size(); ++i) b[i] = static_cast<std::uint8_t>(i);
+    pack_slots(b.data(), {0, 2, 3}, 1, r);
+    const std::vector<int> want = {0, 1, 2, 3, 24, 25, 26, 27, 36, 37, 38, 39};
+    for (int i = 0; i < 12; ++i) QCOMPARE(int(b[i]), want[i]);
+  }
+
   void idxRawAndGzipRoundTrip_data() {
     QTest::addColumn<bool>("gz");
     QTest::newRow("raw") << false;

@@ -75,7 +75,7 @@ class TestMetrics : public QObject {
 
  private slots:
   void initTestCase() {
-    init_torch_thread();
+    init_torch_thread(ThreadRole::Foreground);
     QVERIFY(tmp_.isValid());
     qputenv("GAN_EXPLORER_CACHE", QByteArray::fromStdString(dir() + "/cache"));
   }

@@ -138,7 +138,59 @@ class TestSession : public QObject {
   std::string data_;
 
  private slots:
-  void initTestCase() { data_ = testutil::write_tiny_idx(dir(), 40); }
+  void initTestCase() {
+    data_ = testutil::write_tiny_idx(dir(), 40);
+    qputenv("GAN_EXPLORER_CACHE", QByteArray::fromStdString(dir() + "/cache"));
+  }
+
+  // Stop while an image folder is read cancels the reading: no run starts, the user is told, and the
+  // next start reads the folder (and caches it), the one after reads the cache; both say so.
+  void stopWhileReadingAFolderCancelsIt() {
+    const std::string folder = dir() + "/pgm";
+    std::filesystem::create_directories(folder);
+    for (int i = 0; i < 60; ++i) {  // binary PGMs, written by hand
+      std::ofstream f(folder + "/" + std::to_string(100 + i) + ".pgm", std::ios::binary);
+      f << "P5 20 20 255\n" << std::string(400, static_cast<char>(i * 4));
+    }
+    struct StopOnProgress : Recorder {
+      TrainingSession* session = nullptr;
+      std::atomic<int> progress{0};
+      std::atomic<bool> stop_once{true};
+      std::string what;
+      long long total = 0;
+      void on_progress(const std::string& w, long long, long long t) override {
+        {
+          std::lock_guard<std::mutex> l(m);
+          what = w;
+          total = t;
+        }
+        if (progress++ == 0 && stop_once) session->stop();
+      }
+    } rec;
+    TrainingSession session(Registry::builtin(), rec);
+    rec.session = &session;
+    StartRequest req;
+    req.config = testutil::tiny_config(folder, dir() + "/pgm-run", 3);
+    QVERIFY(session.start(req));
+    QVERIFY(wait_for([&] { return !session.busy(); }));
+    QCOMPARE(session.state(), SessionState::Idle);
+    QVERIFY2(rec.last_message().find("cancelled") != std::string::npos, rec.last_message().c_str());
+    QVERIFY(!rec.message_with("stopped while the data were read").text.empty());
+    QVERIFY(rec.runs.empty());
+    QVERIFY(!std::filesystem::exists(dir() + "/pgm-run/checkpoint.pt"));
+
+    rec.stop_once = false;
+    for (const char* expect : {"files decoded", "read from the cache"}) {
+      QVERIFY(session.start(req));
+      QVERIFY(wait_for([&] { return !session.busy(); }));
+      QCOMPARE(session.state(), SessionState::Finished);
+      const Message m = rec.message_with(expect);
+      QVERIFY2(m.severity == Severity::Info && m.text.find(folder) != std::string::npos, expect);
+    }
+    QVERIFY(!rec.message_with("60 files decoded").text.empty());
+    QCOMPARE(rec.what, std::string("reading images"));
+    QCOMPARE(rec.total, 60LL);
+  }
 
   void startPauseStepResumeStop() {
     Recorder rec;

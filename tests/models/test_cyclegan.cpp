@@ -63,7 +63,7 @@ class TestCycleGan : public QObject {
   Registry registry_ = Registry::builtin();
 
  private slots:
-  void initTestCase() { init_torch_thread(); }
+  void initTestCase() { init_torch_thread(ThreadRole::Foreground); }
 
   void networksKeepTheImageShapeAndJudgePatches() {
     ResnetGeneratorOptions o;

@@ -45,7 +45,7 @@ class TestZooFixture : public QObject {
  private slots:
   void initTestCase() {
     ::setenv("GAN_EXPLORER_THREADS", "1", 1);  // the recording's thread count: sums split across threads round differently
-    init_torch_thread();
+    init_torch_thread(ThreadRole::Foreground);
     std::ifstream cpu("/proc/cpuinfo");
     const std::string info((std::istreambuf_iterator<char>(cpu)), std::istreambuf_iterator<char>());
     if (!record_ && info.find(" avx512f") == std::string::npos)
