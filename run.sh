@@ -53,15 +53,16 @@ case "$cmd" in
   sanitize)
     # AddressSanitizer and UndefinedBehaviorSanitizer over the whole suite (LibTorch's own allocations
     # at exit are not this program's leaks: leak checking is off), then ThreadSanitizer over the tests
-    # of the session, the explorer and the metric worker, with LibTorch and OpenBLAS on one thread each
+    # of the session, the explorer, the metric worker and the folder reader's decoding threads, with
+    # LibTorch and OpenBLAS on one thread each
     # so that what TSan sees is this program's threads.
     build build-asan -DGAN_SANITIZE=address
     ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       ctest --test-dir build-asan --output-on-failure "$@"
-    build build-tsan -DGAN_SANITIZE=thread -DGAN_BUILD_GUI=OFF -- test_session test_metrics
+    build build-tsan -DGAN_SANITIZE=thread -DGAN_BUILD_GUI=OFF -- test_session test_metrics test_datasets
     TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/tests/tsan.supp" \
       GAN_EXPLORER_THREADS=1 OPENBLAS_NUM_THREADS=1 \
-      ctest --test-dir build-tsan --output-on-failure -R 'test_session|test_metrics' ;;
+      ctest --test-dir build-tsan --output-on-failure -R 'test_session|test_metrics|test_datasets' ;;
   *)
     echo "usage: ./run.sh [gui|test|bench|sanitize] [ARGS...]" >&2; exit 2 ;;
 esac

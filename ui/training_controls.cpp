@@ -97,6 +97,10 @@ void TrainingControls::setState(ui::UiState state) {
                     state == UiState::Paused);
   // The run length is fixed once a run starts.
   steps_->setEnabled(idle);
+  if (idle && reading_) {  // reading the data ended without a run (cancelled, or it failed)
+    reading_ = false;
+    setProgress(0, totalSteps(), 0);
+  }
 }
 
 QString TrainingControls::formatDuration(double seconds) {
@@ -112,6 +116,7 @@ QString TrainingControls::formatDuration(double seconds) {
 }
 
 void TrainingControls::setLoadProgress(const QString& what, qint64 done, qint64 total) {
+  reading_ = true;
   const int range = int(std::clamp<qint64>(total, 1, 1000000000));
   progress_->setRange(0, range);
   progress_->setValue(int(std::clamp<qint64>(done, 0, range)));
@@ -120,6 +125,7 @@ void TrainingControls::setLoadProgress(const QString& what, qint64 done, qint64 
 }
 
 void TrainingControls::setProgress(qint64 step, qint64 total, double steps_per_sec) {
+  if (total > 0) reading_ = false;
   if (total > 0) {
     // QProgressBar holds ints: count in permille when the total would not fit comfortably.
     if (total > 100000) {

@@ -59,6 +59,7 @@ class TrainingControls : public QWidget {
   QSpinBox* sample_every_ = nullptr;
   QProgressBar* progress_ = nullptr;
   QLabel* status_ = nullptr;
+  bool reading_ = false;  // the bar shows the data being read
   UiState state_ = UiState::Idle;
 };
 

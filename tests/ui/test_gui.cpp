@@ -1,4 +1,5 @@
 // ui/ and app/: the real main window on the offscreen platform, clicked as a user would.
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSlider>
 #include <QtTest>
@@ -67,6 +68,38 @@ class TestGui : public QObject {
     qputenv("GAN_EXPLORER_RUNS", (tmp_.path() + "/runs").toUtf8());
     qputenv("GAN_EXPLORER_CACHE", (tmp_.path() + "/cache").toUtf8());
     data_ = QString::fromStdString(testutil::write_tiny_idx(tmp_.path().toStdString(), 40));
+  }
+
+  // Reading an image folder shows on the progress bar, file by file, and gives way to the steps; a
+  // read that ends without a run (here cancelled) leaves the bar as it was before, not half-read.
+  void readingAFolderShowsOnTheProgressBar() {
+    const QString folder = tmp_.path() + "/pgm";
+    QDir().mkpath(folder);
+    for (int i = 0; i < 30; ++i) {
+      QFile f(folder + QString("/%1.pgm").arg(i));
+      QVERIFY(f.open(QIODevice::WriteOnly));
+      f.write("P5 16 16 255\n" + QByteArray(256, char(i * 8)));
+    }
+    MainWindow w;
+    makeTiny(w);
+    w.datasetPicker()->setSource(folder, "train");
+    w.controls()->setTotalSteps(20);
+    QStringList formats;
+    connect(w.controls()->progressBar(), &QProgressBar::valueChanged, this,
+            [&] { formats << w.controls()->progressBar()->format(); });
+    QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Finished, 30000);
+    QVERIFY2(formats.contains("reading images %v / %m"), qPrintable(formats.join(" | ")));
+    QCOMPARE(w.controls()->progressBar()->format(), QString("%p%"));
+    QCOMPARE(w.controls()->progressBar()->value(), 20);
+
+    w.controls()->setLoadProgress("reading images", 12, 30);  // as the engine sends it
+    QCOMPARE(w.controls()->progressBar()->text(), QString("reading images 12 / 30"));
+    QVERIFY(w.controls()->statusText().contains("12 of 30 files (Stop cancels)"));
+    w.controls()->setState(ui::UiState::Idle);  // reading cancelled: no run
+    QCOMPARE(w.controls()->progressBar()->format(), QString("%p%"));
+    QCOMPARE(w.controls()->progressBar()->value(), 0);
+    QVERIFY(w.controls()->statusText().startsWith("step 0 / 20"));
   }
 
   void trainWatchExploreStop() {
