@@ -712,7 +712,8 @@ bool is_cli_invocation(int argc, char** argv) {
 
 int run_cli(const std::vector<std::string>& args) {
   init_torch_thread(ThreadRole::Foreground);
-  if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+  const bool asks_help = std::any_of(args.begin(), args.end(), [](const std::string& a) { return a == "--help" || a == "-h"; });
+  if (args.empty() || args[0] == "help" || asks_help) {  // `gan-explorer train --help` too
     std::cout << kUsage;
     return 0;
   }

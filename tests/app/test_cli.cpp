@@ -41,6 +41,15 @@ class TestCli : public QObject {
     qputenv("GAN_EXPLORER_CACHE", QByteArray::fromStdString(dir() + "/cache"));
   }
 
+  // `gan-explorer COMMAND --help` prints the usage, as `help` does, instead of "--help needs a value".
+  void helpAfterACommandPrintsTheUsage() {
+    for (const char* cmd : {"train", "bench", "sample"}) {
+      std::string out, err;
+      QCOMPARE(cli({cmd, "--help"}, &out, &err), 0);
+      QVERIFY2(out.find("bench [--steps N]") != std::string::npos && err.empty(), cmd);
+    }
+  }
+
   void metricsDuringTrainingAndOnACheckpoint() {
     const std::string out = dir() + "/metrics-run";
     std::string err, so;
