@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -87,6 +89,46 @@ std::uint64_t folder_key(const std::vector<FolderEntry>& files, int resolution) 
 }
 
 std::string folder_cache_path(std::uint64_t key) { return cache_dir() + "/folders/" + hex64(key) + ".gxf"; }
+
+void touch_folder_cache(const std::string& path) { ::utimensat(AT_FDCWD, path.c_str(), nullptr, 0); }
+
+std::uint64_t folder_cache_limit() {
+  if (const char* env = std::getenv("GAN_EXPLORER_FOLDER_CACHE_MB")) {
+    char* end = nullptr;
+    const unsigned long long mb = std::strtoull(env, &end, 10);
+    if (end != env && *end == 0) return static_cast<std::uint64_t>(mb) << 20;
+  }
+  return std::uint64_t(4) << 30;
+}
+
+std::vector<std::string> prune_folder_cache(const std::string& keep, std::uint64_t limit) {
+  struct File {
+    fs::path path;
+    std::uint64_t size;
+    fs::file_time_type used;
+  };
+  std::vector<File> files;
+  std::uint64_t total = 0;
+  std::error_code ec;
+  const fs::path kept(keep);
+  for (const auto& e : fs::directory_iterator(kept.parent_path(), ec)) {
+    if (e.path().extension() != ".gxf" || !e.is_regular_file(ec)) continue;
+    File f{e.path(), static_cast<std::uint64_t>(e.file_size(ec)), e.last_write_time(ec)};
+    if (ec) continue;
+    total += f.size;
+    if (e.path() != kept) files.push_back(std::move(f));
+  }
+  std::sort(files.begin(), files.end(), [](const File& a, const File& b) { return a.used < b.used; });
+  std::vector<std::string> removed;
+  for (const auto& f : files) {
+    if (total <= limit) break;
+    if (fs::remove(f.path, ec)) {
+      total -= f.size;
+      removed.push_back(f.path.filename().string());
+    }
+  }
+  return removed;
+}
 
 void pack_slots(std::uint8_t* base, const std::vector<long long>& kept, int channels, int resolution) {
   const std::size_t plane = static_cast<std::size_t>(resolution) * resolution;

@@ -47,6 +47,15 @@ struct CachedFolder {
 // `verify` = false skips the checksums (the file was just written by this process).
 std::optional<CachedFolder> read_folder_cache(const std::string& path, std::uint64_t key, bool verify = true);
 
+// Marks a cache file as used now (its modification time), for prune_folder_cache.
+void touch_folder_cache(const std::string& path);
+// The most the folder cache may hold: $GAN_EXPLORER_FOLDER_CACHE_MB (MiB) when set, else 4 GiB.
+std::uint64_t folder_cache_limit();
+// Removes the least recently used cache files in the folder of `keep` until the files there take at
+// most `limit` bytes; `keep` (the file just written or read) stays whatever its size. Returns the
+// names removed.
+std::vector<std::string> prune_folder_cache(const std::string& keep, std::uint64_t limit);
+
 // Keeps the slots `kept` (in increasing order) of `base`, whose slots each hold 3 x R x R bytes, with
 // their first `channels` channels, packed from the start of `base`. In place: a slot only moves down.
 void pack_slots(std::uint8_t* base, const std::vector<long long>& kept, int channels, int resolution);

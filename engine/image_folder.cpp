@@ -269,6 +269,7 @@ std::shared_ptr<const Dataset> load_image_folder(const std::string& dir, int res
   const std::uint64_t key = folder_key(entries, res);
   std::string cache_path;
   std::vector<std::string> cache_notes;  // said as warnings: a damaged cache, no room for one
+  std::string pruned_note;                // said as a note: older cache files removed
   if (options.use_cache) {
     try {
       cache_path = folder_cache_path(key);
@@ -289,6 +290,7 @@ std::shared_ptr<const Dataset> load_image_folder(const std::string& dir, int res
     ds->set_skipped(meta.skipped);
     for (const auto& w : meta.warnings) ds->add_warning(w);
     for (const auto& w : cache_notes) ds->add_warning(w);
+    if (!pruned_note.empty()) ds->add_note(pruned_note);
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (from_cache)
       ds->add_note(dir + ": " + std::to_string(n) + " images at " + std::to_string(res) + "x" + std::to_string(res) +
@@ -304,6 +306,7 @@ std::shared_ptr<const Dataset> load_image_folder(const std::string& dir, int res
   if (!cache_path.empty()) {
     try {
       if (auto cached = read_folder_cache(cache_path, key)) {
+        touch_folder_cache(cache_path);  // recently used: the last to be pruned
         if (options.progress) options.progress(static_cast<long long>(files.size()), static_cast<long long>(files.size()));
         return make_dataset(cached->images, cached->meta, true, 0);
       }
@@ -377,6 +380,11 @@ std::shared_ptr<const Dataset> load_image_folder(const std::string& dir, int res
     try {
       writer->finish(kept, c, meta);
       writer.reset();
+      const auto pruned = prune_folder_cache(cache_path, folder_cache_limit());
+      if (!pruned.empty())
+        pruned_note = "the folder cache was over " + std::to_string(folder_cache_limit() >> 20) + " MiB: the " +
+                      std::to_string(pruned.size()) +
+                      " least recently used file(s) were removed (GAN_EXPLORER_FOLDER_CACHE_MB sets the limit)";
       if (auto cached = read_folder_cache(cache_path, key, /*verify=*/false))
         return make_dataset(cached->images, cached->meta, false, threads);
       throw std::runtime_error("it vanished as it was written");

@@ -177,6 +177,30 @@ class TestDatasets : public QObject {
     QVERIFY(torch::equal(truth->images(), third->images()));
   }
 
+  // The cache keeps to its limit: writing a new file removes the least recently used ones (never the
+  // one just written), and says so; a pruned folder is decoded again next time.
+  void theCacheKeepsToItsLimit() {
+    const QByteArray old_cache = qgetenv("GAN_EXPLORER_CACHE");
+    qputenv("GAN_EXPLORER_CACHE", QByteArray::fromStdString(dir() + "/small-cache"));
+    qputenv("GAN_EXPLORER_FOLDER_CACHE_MB", "0");
+    const std::string a = make_folder("prune-a", 6), b = make_folder("prune-b", 6);
+    QVERIFY(notes(*load_dataset({a, "train"}, 12)).find("decoded") != std::string::npos);
+    QVERIFY(notes(*load_dataset({a, "train"}, 12)).find("read from the cache") != std::string::npos);
+    const std::string said = notes(*load_dataset({b, "train"}, 12));
+    QVERIFY2(said.find("the folder cache was over 0 MiB: the 1 least recently used file(s) were removed") != std::string::npos,
+             said.c_str());
+    QVERIFY(notes(*load_dataset({b, "train"}, 12)).find("read from the cache") != std::string::npos);
+    QVERIFY(notes(*load_dataset({a, "train"}, 12)).find("decoded") != std::string::npos);
+    int files = 0;
+    for (const auto& e : std::filesystem::directory_iterator(dir() + "/small-cache/folders")) files += e.path().extension() == ".gxf";
+    QCOMPARE(files, 1);
+    // Under the default limit nothing is removed.
+    qunsetenv("GAN_EXPLORER_FOLDER_CACHE_MB");
+    QCOMPARE(folder_cache_limit(), std::uint64_t(4) << 30);
+    QVERIFY(notes(*load_dataset({b, "train"}, 12)).find("removed") == std::string::npos);
+    qputenv("GAN_EXPLORER_CACHE", old_cache);
+  }
+
   // Cancelling stops the decoding with Cancelled, and leaves no cache file or temporary behind.
   void cancellingLeavesNothingBehind() {
     const std::string root = make_folder("cancel", 30);
