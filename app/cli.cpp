@@ -372,8 +372,10 @@ int cmd_train(const Args& a) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     if ((g_signal != 0 || progress.must_stop()) && !stop_sent) {
       if (g_signal != 0) {
+        const bool reading = session.state() == SessionState::Loading;  // nothing trained yet: nothing to save
         std::cerr << "\n" << (g_signal == SIGINT ? "interrupted" : g_signal == SIGTERM ? "terminated" : "hung up")
-                  << ": saving the run and stopping (a second Ctrl-C quits without saving)\n";
+                  << (reading ? ": stopping the reading of the data\n"
+                              : ": saving the run and stopping (a second Ctrl-C quits without saving)\n");
         std::signal(SIGINT, SIG_DFL);
       }
       // A signal may be followed by SIGKILL soon (batch schedulers): save at once, without waiting for a
