@@ -217,7 +217,9 @@ FolderCacheWriter::FolderCacheWriter(std::string path, std::uint64_t key, long l
   const int err = ::posix_fallocate(fd_, 0, static_cast<off_t>(map_bytes_));
   if (err != 0) {
     discard();
-    throw std::runtime_error("no room for the cache (" + std::to_string(map_bytes_ >> 20) + " MiB): " + errno_text(err));
+    const std::string size = map_bytes_ >= (1u << 20) ? std::to_string(map_bytes_ >> 20) + " MiB"
+                                                      : std::to_string((map_bytes_ + 1023) >> 10) + " KiB";
+    throw std::runtime_error("no room for the cache (" + size + "): " + errno_text(err));
   }
   void* m = ::mmap(nullptr, map_bytes_, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
   if (m == MAP_FAILED) {

@@ -201,6 +201,27 @@ class TestDatasets : public QObject {
     qputenv("GAN_EXPLORER_CACHE", old_cache);
   }
 
+  // A cache on a full disk: the room is asked for before any image is written, so the folder is read
+  // into memory instead, with a warning saying why, and nothing is left in the cache.
+  void aFullDiskLeavesTheFolderUncachedWithAMessage() {
+    testutil::SmallDisk disk(dir(), "1m");
+    if (!disk.ok()) QSKIP(disk.why().c_str());
+    const std::string root = make_folder("full-disk", 10);
+    auto truth = load_dataset({root, "train"}, 12, uncached(1));
+    const QByteArray old_cache = qgetenv("GAN_EXPLORER_CACHE");
+    qputenv("GAN_EXPLORER_CACHE", QByteArray::fromStdString(disk.path() + "/cache"));
+    std::filesystem::create_directories(disk.path() + "/cache/folders");
+    disk.fill(0);
+    auto ds = load_dataset({root, "train"}, 12);
+    qputenv("GAN_EXPLORER_CACHE", old_cache);
+    const std::string said = notes(*ds);
+    QVERIFY2(said.find("the prepared images are not cached: no room for the cache (9 KiB)") != std::string::npos &&
+                 said.find("(the disk is full)") != std::string::npos && said.find("not cached") != std::string::npos,
+             said.c_str());
+    QVERIFY(torch::equal(truth->images(), ds->images()));
+    QVERIFY(std::filesystem::is_empty(disk.path() + "/cache/folders"));
+  }
+
   // Cancelling stops the decoding with Cancelled, and leaves no cache file or temporary behind.
   void cancellingLeavesNothingBehind() {
     const std::string root = make_folder("cancel", 30);
