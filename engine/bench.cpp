@@ -10,7 +10,8 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <optional>
+#include <map>
+#include <tuple>
 #include <thread>
 
 #include <unistd.h>
@@ -71,35 +72,23 @@ double sgemm_gflops(int threads) {
   return 2.0 * 1024 * 1024 * 1024 * reps / s / 1e9;
 }
 
-double peak_rss_mib() {  // VmHWM of this process
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
-  return 0;
+// A line of /proc/self/status in MiB: "VmRSS" (resident now) or "VmHWM" (its peak).
+// The JSON object a Python benchmark prints last (after whatever it printed before); throws when none.
+nlohmann::json last_json_line(const std::string& out) {
+  const auto at = out.rfind('{');
+  if (at == std::string::npos) throw std::runtime_error("no JSON in the output");
+  return nlohmann::json::parse(out.substr(at));
 }
-double rss_mib() {
+
+double status_mib(const std::string& key) {
   std::ifstream in("/proc/self/status");
   std::string line;
   while (std::getline(in, line))
-    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+    if (line.rfind(key + ":", 0) == 0) return std::stod(line.substr(key.size() + 1)) / 1024.0;
   return 0;
 }
 void reset_peak_rss() { std::ofstream("/proc/self/clear_refs") << "5"; }
 
-// Sets an environment variable for the lifetime of this object.
-struct ScopedEnv {
-  std::string name;
-  std::optional<std::string> old;
-  ScopedEnv(std::string n, const std::string& value) : name(std::move(n)) {
-    if (const char* v = std::getenv(name.c_str())) old = v;
-    ::setenv(name.c_str(), value.c_str(), 1);
-  }
-  ~ScopedEnv() {
-    if (old) ::setenv(name.c_str(), old->c_str(), 1);
-    else ::unsetenv(name.c_str());
-  }
-};
 
 }  // namespace
 
@@ -132,18 +121,19 @@ BenchReport run_bench(const BenchOptions& o, const std::function<void(const std:
   // One thread and the default in alternating blocks, so that both see the same machine.
   say("DCGAN training steps at batch " + std::to_string(o.batch) + ", 1 thread and " + std::to_string(r.threads) +
       " in turn");
-  std::vector<double> one, dflt;
+  const std::vector<int> counts = r.threads == 1 ? std::vector<int>{1} : std::vector<int>{1, r.threads};
+  std::map<int, std::vector<double>> step_ms;  // per thread count
   for (int i = 0; i < o.warmup_steps; ++i) trainer.step();
   const int block = 5;
-  while (static_cast<int>(dflt.size()) < o.train_steps) {
-    for (int t : {1, r.threads}) {
+  while (static_cast<int>(step_ms[r.threads].size()) < o.train_steps) {
+    for (int t : counts) {
       at::set_num_threads(t);
       trainer.step();  // the first step after a switch warms the new thread count's pools
-      for (int i = 0; i < block; ++i) (t == 1 && r.threads != 1 ? one : dflt).push_back(trainer.step().step_ms);
-      if (r.threads == 1) one = dflt;
+      for (int i = 0; i < block; ++i) step_ms[t].push_back(trainer.step().step_ms);
     }
   }
   at::set_num_threads(r.threads);
+  const auto &one = step_ms[1], &dflt = step_ms[r.threads];
   r.train1_median_ms = median(one);
   r.train1_p95_ms = percentile(one, 0.95);
   r.train_median_ms = median(dflt);
@@ -189,7 +179,8 @@ BenchReport run_bench(const BenchOptions& o, const std::function<void(const std:
 
   // A slider dragged while training runs: requests every 20 ms (a drag's pace) from this thread while
   // another thread trains, at one thread and at the default.
-  for (int t : {1, r.threads}) {
+  std::map<int, std::pair<double, double>> while_training;  // thread count -> (median, p95)
+  for (int t : counts) {
     say("render latency while training at " + std::to_string(t) + " thread(s)");
     std::atomic<bool> quit{false};
     std::thread train([&] {
@@ -205,11 +196,11 @@ BenchReport run_bench(const BenchOptions& o, const std::function<void(const std:
     }
     quit = true;
     train.join();
-    (t == 1 ? r.render_training1_median_ms : r.render_training_median_ms) = median(l);
-    (t == 1 ? r.render_training1_p95_ms : r.render_training_p95_ms) = percentile(l, 0.95);
-    if (t == r.threads && t == 1) r.render_training_median_ms = r.render_training1_median_ms, r.render_training_p95_ms = r.render_training1_p95_ms;
+    while_training[t] = {median(l), percentile(l, 0.95)};
   }
   at::set_num_threads(r.threads);
+  std::tie(r.render_training1_median_ms, r.render_training1_p95_ms) = while_training[1];
+  std::tie(r.render_training_median_ms, r.render_training_p95_ms) = while_training[r.threads];
 
   std::shared_ptr<FeatureExtractor> extractor;
   if (o.fid_samples > 0 || o.metrics_steps > 0) {
@@ -306,17 +297,16 @@ BenchReport run_bench(const BenchOptions& o, const std::function<void(const std:
       } else {
         r.folder_label = folder;
       }
-      // An empty cache of its own, so the first load decodes.
-      ScopedEnv cache("GAN_EXPLORER_CACHE", scratch + "/cache");
       LoadOptions lo;
+      lo.cache_dir = scratch + "/cache";  // an empty cache of its own, so the first load decodes
       auto load = [&](double& seconds, double& peak) {
         std::shared_ptr<const Dataset> d;
-        const double before = rss_mib();
+        const double before = status_mib("VmRSS");
         reset_peak_rss();
         const auto t0 = std::chrono::steady_clock::now();
         d = load_image_folder(folder, 32, lo);
         seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        peak = peak_rss_mib() - before;
+        peak = status_mib("VmHWM") - before;
         return d;
       };
       say("reading " + folder + " at 32x32 into an empty cache");
@@ -335,7 +325,7 @@ BenchReport run_bench(const BenchOptions& o, const std::function<void(const std:
       say("the same folder through torchvision's DataLoader with 2 workers");
       const std::string out = run_command(o.python_exe + " '" + script + "' '" + folder + "' --res 32 2>&1", status);
       try {
-        auto j = nlohmann::json::parse(out.substr(out.rfind('{')));
+        const auto j = last_json_line(out);
         r.torchvision_s = j.at("seconds").get<double>();
         r.torchvision_images = j.at("images").get<long long>();
         r.torchvision_peak_mib = j.at("peak_added_kib").get<double>() / 1024.0;
@@ -364,7 +354,7 @@ BenchReport run_bench(const BenchOptions& o, const std::function<void(const std:
                                               std::to_string(o.warmup_steps) + " 2>&1",
                                           status);
       try {
-        auto j = nlohmann::json::parse(out.substr(out.rfind('{')));
+        const auto j = last_json_line(out);
         r.python_median_ms = j.at("median_ms").get<double>();
         r.python_p95_ms = j.at("p95_ms").get<double>();
         r.python_threads = j.at("threads").get<int>();
@@ -393,8 +383,6 @@ std::string BenchReport::text() const {
   s << "threads: " << thread_settings << "\n";
   put("OpenBLAS sgemm 1024^3               %.0f GFLOP/s on 1 thread, %.0f GFLOP/s on %d (%.2fx)\n", sgemm1_gflops,
       sgemm_all_gflops, cpus, sgemm_all_gflops / std::max(1e-9, sgemm1_gflops));
-  const bool batch64 = true;
-  (void)batch64;
   put("DCGAN train step, 1 thread (C++)    median %.1f ms, p95 %.1f ms = %.2f steps/s, %.0f GFLOP/s\n", train1_median_ms,
       train1_p95_ms, 1000.0 / train1_median_ms, kDcganStepGflop / (train1_median_ms / 1000));
   put("DCGAN train step, %d threads (C++)   median %.1f ms, p95 %.1f ms = %.2f steps/s, %.0f GFLOP/s = %.0f%% of %d-thread sgemm\n",

@@ -24,6 +24,7 @@ struct LoadOptions {
   std::function<void(long long done, long long total)> progress;
   const std::atomic<bool>* cancel = nullptr;  // checked between files: throws Cancelled
   bool use_cache = true;  // folders: read the prepared images from the cache, or prepare and cache them
+  std::string cache_dir;  // folders: where that cache lives; empty: cache_dir()
   int threads = 0;        // folders: decoding threads; 0: one per CPU
 };
 

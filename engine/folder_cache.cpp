@@ -88,7 +88,9 @@ std::uint64_t folder_key(const std::vector<FolderEntry>& files, int resolution) 
   return h;
 }
 
-std::string folder_cache_path(std::uint64_t key) { return cache_dir() + "/folders/" + hex64(key) + ".gxf"; }
+std::string folder_cache_path(std::uint64_t key, const std::string& cache) {
+  return (cache.empty() ? cache_dir() : cache) + "/folders/" + hex64(key) + ".gxf";
+}
 
 void touch_folder_cache(const std::string& path) { ::utimensat(AT_FDCWD, path.c_str(), nullptr, 0); }
 

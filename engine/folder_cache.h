@@ -25,8 +25,8 @@ struct FolderEntry {
 
 // The cache key of these files (sorted by path) at `resolution`.
 std::uint64_t folder_key(const std::vector<FolderEntry>& files, int resolution);
-// cache_dir()/folders/KEY.gxf
-std::string folder_cache_path(std::uint64_t key);
+// CACHE/folders/KEY.gxf, CACHE being `cache` or, when empty, cache_dir().
+std::string folder_cache_path(std::uint64_t key, const std::string& cache = "");
 
 // What a folder's images came with.
 struct FolderMeta {

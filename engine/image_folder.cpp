@@ -37,27 +37,43 @@ static cv::Mat to_8bit(const cv::Mat& in) {
   return m;
 }
 
+// Walks a JPEG's marker segments from after its start-of-image marker: calls visit(marker, at), `at`
+// being the index just after the marker byte, until visit returns true (then true) or the bytes end.
+template <typename Visit>
+static bool walk_jpeg_segments(const std::string& b, Visit visit) {
+  auto at = [&](size_t i) { return static_cast<unsigned char>(b[i]); };
+  size_t i = 2;
+  while (i + 4 <= b.size()) {
+    while (i < b.size() && at(i) != 0xFF) ++i;  // stray bytes between segments: libjpeg skips them too
+    while (i < b.size() && at(i) == 0xFF) ++i;  // fill bytes
+    if (i >= b.size()) break;
+    const unsigned m = at(i++);
+    if (visit(m, i)) return true;
+    if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) continue;  // markers without a length
+    if (i + 2 > b.size()) break;
+    i += (static_cast<size_t>(at(i)) << 8 | at(i + 1));
+  }
+  return false;
+}
+
 // Why a file's bytes are not a whole image, or empty when they may be: a JPEG must reach its end
 // marker after its scan, a PNG its IEND chunk. Other formats are left to their decoders.
 std::string incomplete_image(const std::string& b) {
   auto at = [&](size_t i) { return static_cast<unsigned char>(b[i]); };
   if (b.size() >= 3 && at(0) == 0xFF && at(1) == 0xD8 && at(2) == 0xFF) {  // JPEG: walk the segments to the scan
-    size_t i = 2;
-    while (i + 4 <= b.size()) {
-      while (i < b.size() && at(i) != 0xFF) ++i;  // stray bytes between segments: libjpeg skips them too
-      while (i < b.size() && at(i) == 0xFF) ++i;  // fill bytes
-      if (i >= b.size()) break;
-      const unsigned m = at(i++);
-      if (m == 0xDA) {  // the scan: entropy-coded data never hold FF D9, so the end marker must follow
-        for (size_t j = i; j + 1 < b.size(); ++j)
-          if (at(j) == 0xFF && at(j + 1) == 0xD9) return "";
-        return "it is cut short (the JPEG has no end marker)";
-      }
-      if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) continue;
-      if (i + 2 > b.size()) break;
-      i += (static_cast<size_t>(at(i)) << 8 | at(i + 1));
-    }
-    return "it is cut short (the JPEG ends before its image data)";
+    std::string why;
+    const bool scan = walk_jpeg_segments(b, [&](unsigned m, size_t i) {
+      if (m != 0xDA) return false;
+      // The scan: entropy-coded data never hold FF D9, so the end marker must follow.
+      why = "it is cut short (the JPEG has no end marker)";
+      for (size_t j = i; j + 1 < b.size(); ++j)
+        if (at(j) == 0xFF && at(j + 1) == 0xD9) {
+          why.clear();
+          break;
+        }
+      return true;
+    });
+    return scan ? why : "it is cut short (the JPEG ends before its image data)";
   }
   if (b.size() >= 8 && b.compare(0, 8, "\x89PNG\r\n\x1a\n", 8) == 0) {  // PNG: walk the chunks to IEND
     size_t i = 8;
@@ -78,26 +94,18 @@ std::string incomplete_image(const std::string& b) {
 static bool jpeg_frame(const std::string& b, int& width, int& height, int& components) {
   auto at = [&](size_t i) { return static_cast<unsigned char>(b[i]); };
   if (b.size() < 4 || at(0) != 0xFF || at(1) != 0xD8) return false;
-  size_t i = 2;
-  while (i + 4 <= b.size()) {
-    while (i < b.size() && at(i) != 0xFF) ++i;
-    while (i < b.size() && at(i) == 0xFF) ++i;
-    if (i + 3 > b.size()) return false;
-    const unsigned m = at(i++);
-    if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) continue;
-    const size_t len = static_cast<size_t>(at(i)) << 8 | at(i + 1);
+  bool found = false;
+  walk_jpeg_segments(b, [&](unsigned m, size_t i) {
     const bool sof = m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC;
-    if (sof) {
-      if (i + 8 > b.size() || at(i + 2) != 8) return false;
+    if (sof && i + 8 <= b.size() && at(i + 2) == 8) {  // length, precision, height, width, components
       height = at(i + 3) << 8 | at(i + 4);
       width = at(i + 5) << 8 | at(i + 6);
       components = at(i + 7);
-      return width > 0 && height > 0;
+      found = width > 0 && height > 0;
     }
-    if (m == 0xDA) return false;
-    i += len;
-  }
-  return false;
+    return sof || m == 0xDA;  // the frame header, or the scan without one: stop
+  });
+  return found;
 }
 
 // Decodes an image file; an empty matrix, with `why` set, when it cannot be read whole. With
@@ -259,7 +267,7 @@ std::shared_ptr<const Dataset> load_image_folder(const std::string& dir, int res
   for (const auto& f : files) {
     struct stat st {};
     FolderEntry e;
-    e.relative = fs::relative(f, dir).string();
+    e.relative = f.lexically_relative(dir).string();
     if (::stat(f.c_str(), &st) == 0) {
       e.size = static_cast<std::uint64_t>(st.st_size);
       e.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
@@ -272,7 +280,7 @@ std::shared_ptr<const Dataset> load_image_folder(const std::string& dir, int res
   std::string pruned_note;                // said as a note: older cache files removed
   if (options.use_cache) {
     try {
-      cache_path = folder_cache_path(key);
+      cache_path = folder_cache_path(key, options.cache_dir);
     } catch (const std::exception& e) {
       cache_notes.push_back(std::string("the prepared images are not cached: ") + e.what());
     }
@@ -318,7 +326,6 @@ std::shared_ptr<const Dataset> load_image_folder(const std::string& dir, int res
   }
 
   const long long n = static_cast<long long>(files.size());
-  const std::size_t slot_bytes = 3 * static_cast<std::size_t>(res) * res;
   std::unique_ptr<FolderCacheWriter> writer;
   torch::Tensor memory;  // the slots when there is no cache file to write them into
   if (!cache_path.empty()) {
@@ -344,12 +351,12 @@ std::shared_ptr<const Dataset> load_image_folder(const std::string& dir, int res
     const fs::path& f = files[static_cast<size_t>(i)];
     if (!d.ok) {
       ++meta.skipped;
-      if (meta.warnings.size() < 3) meta.warnings.push_back("could not read " + fs::relative(f, dir).string() + " (" + d.why + ")");
+      if (meta.warnings.size() < 3) meta.warnings.push_back("could not read " + entries[static_cast<size_t>(i)].relative + " (" + d.why + ")");
       continue;
     }
     kept.push_back(i);
     all_grey = all_grey && d.grey;
-    const fs::path rel = fs::relative(f.parent_path(), dir);
+    const fs::path rel = f.parent_path().lexically_relative(dir);  // the paths come from iterating `dir`
     class_of.push_back(rel.empty() || rel == "." ? "" : rel.begin()->string());
   }
   if (kept.empty())

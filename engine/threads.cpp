@@ -19,10 +19,13 @@ namespace gan {
 // workers spin too; when the two pools alternate (oneDNN's convolutions on OpenMP, the transposed
 // convolutions on OpenBLAS) each spins on the core the other needs. One OpenBLAS thread, unless the
 // user chose otherwise with OPENBLAS_NUM_THREADS.
-static void hold_blas_to_one_thread() {
-  if (std::getenv("OPENBLAS_NUM_THREADS")) return;
+void set_blas_threads(int n) {
   using SetThreads = void (*)(int);
-  if (auto set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) set(1);
+  if (auto set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) set(n);
+}
+
+static void hold_blas_to_one_thread() {
+  if (!std::getenv("OPENBLAS_NUM_THREADS")) set_blas_threads(1);
 }
 
 int available_cpus() {
@@ -79,10 +82,6 @@ int blas_threads() {
   return get ? get() : 0;
 }
 
-void set_blas_threads(int n) {
-  using SetThreads = void (*)(int);
-  if (auto set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) set(n);
-}
 
 std::string thread_settings() {
   const char* wait = std::getenv("OMP_WAIT_POLICY");
