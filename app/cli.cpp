@@ -27,6 +27,7 @@
 #include "engine/image.h"
 #include "engine/session.h"
 #include "engine/threads.h"
+#include "engine/distributed.h"
 #include "engine/trainer.h"
 #include "models/core/random.h"
 
@@ -43,6 +44,8 @@ const char* kUsage =
     "        [--metrics-every N] [--metrics-samples M] [--metrics-swd K] [--inception FILE]\n"
     "        live FID / KID / IS and MS-SSIM, and the sliced Wasserstein distance on K images (0: off)\n"
     "        [--accuracy-every N] [--accuracy-samples M]   test accuracy of SGAN / ACGAN classifiers\n"
+    "        [--nproc N] [--dist-timeout S] [--no-sync-bn]   data-parallel on N local processes, batch B\n"
+    "        each; or under torchrun (MASTER_ADDR, MASTER_PORT, RANK, WORLD_SIZE): see README\n"
     "  sample --checkpoint CKPT --out grid.png [--n 64] [--seed S] [--OPTION VALUE ...]\n"
     "        the family's sample options (see `models`): --truncation T, --class all|K, ...\n"
     "  interpolate --checkpoint CKPT --from-seed A --to-seed B --frames K --out strip.png\n"
@@ -287,7 +290,58 @@ class TerminalProgress : public SessionListener {
   bool save_failed_ = false;
 };
 
+// On several processes on one machine, each trains on its share of the CPUs (unless the user said).
+void share_cpus(int local_processes) {
+  if (local_processes > 1 && !std::getenv("GAN_EXPLORER_THREADS"))
+    ::setenv("GAN_EXPLORER_THREADS", std::to_string(std::max(1, available_cpus() / local_processes)).c_str(), 1);
+}
+
+// Installs the stop-signal handler (SIGINT, SIGTERM, SIGHUP) for its lifetime.
+class StopSignals {
+ public:
+  StopSignals() {
+    g_signal = 0;
+    struct sigaction action {};
+    action.sa_handler = on_stop_signal;
+    action.sa_flags = SA_RESTART;  // file reads on the session's threads go on rather than fail with EINTR
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, &old_int_);
+    sigaction(SIGTERM, &action, &old_term_);
+    sigaction(SIGHUP, &action, &old_hup_);
+  }
+  ~StopSignals() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+    sigaction(SIGHUP, &old_hup_, nullptr);
+  }
+
+ private:
+  struct sigaction old_int_ {}, old_term_ {}, old_hup_ {};
+};
+
+// A rank other than 0 of a distributed run (torchrun's variables, or started by rank 0): the run comes
+// from rank 0, so the command line is not read.
+int train_as_worker(const DistributedEnv& env) {
+  if (!distributed_available()) throw std::runtime_error(distributed_unavailable_reason());
+  const char* local = std::getenv("LOCAL_WORLD_SIZE");
+  share_cpus(local ? std::atoi(local) : 1);
+  init_torch_thread(ThreadRole::Training);
+  StopSignals signals;
+  auto say = [&](const std::string& text) { std::cerr << "gan-explorer train (rank " << env.rank << "): " << text << "\n"; };
+  std::shared_ptr<ProcessGroup> group;
+  try {
+    group = ProcessGroup::join(env);
+  } catch (const std::exception& e) {
+    say(e.what());
+    return 1;
+  }
+  const int status = run_worker(Registry::builtin(), *group, [] { return g_signal != 0; }, say);
+  return status != 0 ? status : g_signal != 0 ? 128 + g_signal : 0;
+}
+
 int cmd_train(const Args& a) {
+  const auto env = distributed_env_from_environment();
+  if (env && env->rank > 0) return train_as_worker(*env);
   const Registry registry = Registry::builtin();
   TrainConfig c;
   if (a.has("config")) c = load_config_file(a.get("config"));
@@ -329,10 +383,34 @@ int cmd_train(const Args& a) {
   for (const auto& p : info.params)
     if (a.has(p.name)) given_params.set(p.name, a.get(p.name));
   for (const auto& [name, value] : given_params.values()) c.params.set(name, value);
+  const long long nproc = a.integer("nproc", 1);
+  if (nproc < 1 || nproc > 256) throw UsageError("--nproc must be 1 to 256");
+  if (nproc > 1 && env) throw UsageError("--nproc starts the processes itself: do not use it under torchrun (WORLD_SIZE is set)");
+  const long long timeout = a.integer("dist-timeout", env ? env->timeout.count() : 120);
+  if (timeout < 1 || timeout > 86400) throw UsageError("--dist-timeout must be 1 to 86400 seconds");
+  if (a.has("no-sync-bn")) {
+    if (!resume.empty()) throw UsageError("--no-sync-bn is chosen when a run starts; a resumed run keeps its own");
+    c.sync_batch_norm = false;
+  }
   reject_unused(a);
 
   StartRequest req;
   req.resume_from = resume;
+  if (env) {
+    req.distributed = *env;
+    req.distributed->timeout = std::chrono::seconds(timeout);
+    const char* local = std::getenv("LOCAL_WORLD_SIZE");
+    share_cpus(local ? std::atoi(local) : 1);
+  } else if (nproc > 1) {
+    if (!distributed_available()) throw std::runtime_error(distributed_unavailable_reason());
+    DistributedEnv local;
+    local.world = static_cast<int>(nproc);
+    local.master_port = free_local_port();
+    local.timeout = std::chrono::seconds(timeout);
+    req.distributed = local;
+    req.spawn_local_workers = true;
+    share_cpus(static_cast<int>(nproc));
+  }
   if (resume.empty()) {
     req.config = validate(c, registry);  // bad values: a message and exit 2 before anything starts
   } else {
@@ -358,14 +436,7 @@ int cmd_train(const Args& a) {
   }
   TerminalProgress progress(c.steps);
   TrainingSession session(registry, progress);
-  g_signal = 0;
-  struct sigaction action {}, old_int {}, old_term {}, old_hup {};
-  action.sa_handler = on_stop_signal;
-  action.sa_flags = SA_RESTART;  // file reads on the session's threads go on rather than fail with EINTR
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, &old_int);
-  sigaction(SIGTERM, &action, &old_term);
-  sigaction(SIGHUP, &action, &old_hup);
+  StopSignals signals;
   session.start(req);
   bool stop_sent = false;
   while (session.busy()) {
@@ -385,9 +456,6 @@ int cmd_train(const Args& a) {
     }
   }
   session.wait();
-  sigaction(SIGINT, &old_int, nullptr);
-  sigaction(SIGTERM, &old_term, nullptr);
-  sigaction(SIGHUP, &old_hup, nullptr);
   if (!progress.failed().empty()) return 1;
   if (!progress.diverged().empty()) return 3;
   if (g_signal != 0) return 128 + g_signal;
@@ -721,7 +789,7 @@ int run_cli(const std::vector<std::string>& args) {
   }
   const std::string cmd = args[0];
   try {
-    if (cmd == "train") return cmd_train(Args(args, {}));
+    if (cmd == "train") return cmd_train(Args(args, {"no-sync-bn"}));
     if (cmd == "sample") return cmd_sample(Args(args, {}));
     if (cmd == "interpolate") return cmd_interpolate(Args(args, {}));
     if (cmd == "translate") return cmd_translate(Args(args, {}, {"input"}));

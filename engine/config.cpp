@@ -21,7 +21,7 @@ json to_json(const TrainConfig& c) {
     if (!spec.classes.empty()) d["classes"] = spec.classes;
     data[name] = d;
   }
-  return json{{"model", c.model},
+  json j{{"model", c.model},
               {"params", params},
               {"data", data},
               {"steps", c.steps},
@@ -38,6 +38,8 @@ json to_json(const TrainConfig& c) {
               {"image_channels", c.image_channels},
               {"num_classes", c.num_classes},
               {"class_names", c.class_names}};
+  if (!c.sync_batch_norm) j["sync_batch_norm"] = false;  // written only when off: older builds read the rest
+  return j;
 }
 
 // A whole number from a JSON value: 3.0 is 3; 3.9, "3", true and numbers past 2^53 are refused.
@@ -69,7 +71,7 @@ TrainConfig config_from_json(const json& j) {
   if (!j.is_object()) throw std::invalid_argument("a config must be a JSON object");
   static const std::set<std::string> keys = {"model", "params", "data", "steps", "log_every", "sample_every",
                                              "checkpoint_every", "metrics", "accuracy", "out_dir", "image_channels", "num_classes",
-                                             "class_names"};
+                                             "class_names", "sync_batch_norm"};
   for (const auto& item : j.items())
     if (!keys.count(item.key())) throw std::invalid_argument("unknown config key '" + item.key() + "'");
   TrainConfig c;
@@ -138,6 +140,11 @@ TrainConfig config_from_json(const json& j) {
     c.image_channels = static_cast<int>(channels);
     c.num_classes = static_cast<int>(classes);
     c.class_names = j.value("class_names", std::vector<std::string>{});  // absent in older checkpoints
+    if (j.contains("sync_batch_norm")) {
+      if (!j.at("sync_batch_norm").is_boolean())
+        throw std::invalid_argument("sync_batch_norm must be true or false, not " + j.at("sync_batch_norm").dump());
+      c.sync_batch_norm = j.at("sync_batch_norm").get<bool>();
+    }
   } catch (const json::exception& e) {
     throw std::invalid_argument(std::string("malformed config: ") + e.what());
   }

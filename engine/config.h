@@ -40,6 +40,9 @@ struct TrainConfig {
   MetricOptions metrics;
   AccuracyOptions accuracy;
   std::string out_dir;      // checkpoint.pt, log.jsonl and samples/ go here
+  // On several processes: batch norm over the batch of all of them (SyncBatchNorm), so that W processes
+  // with batch b train as one with batch W * b. Off: each normalises over its own b items.
+  bool sync_batch_norm = true;
   // What the data decided, filled in when the run starts (needed to rebuild the networks without it).
   int image_channels = 0;
   int num_classes = 0;

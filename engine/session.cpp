@@ -1,8 +1,10 @@
 #include "engine/session.h"
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 
+#include "engine/distributed.h"
 #include "engine/files.h"
 #include "engine/threads.h"
 
@@ -311,19 +313,45 @@ void TrainingSession::run(StartRequest req) {
   set_state(SessionState::Loading, "loading data");
   std::unique_ptr<Trainer> trainer;
   std::vector<std::string> resume_changes;
+  const bool distributed = req.distributed && req.distributed->world > 1;
+  if (distributed && req.distributed->rank != 0) throw std::logic_error("a session is rank 0 of a distributed run");
+  if (distributed && !distributed_available()) throw std::runtime_error(distributed_unavailable_reason());
+  std::unique_ptr<LocalWorkers> workers;  // declared before the group: its processes end after it
+  std::shared_ptr<ProcessGroup> group;
+  // Several processes: the others are started (when asked), joined and told the run before any data
+  // are read, so that they read theirs at the same time.
+  auto gather = [&](const TrainConfig& config) {
+    if (!distributed) return;
+    const DistributedEnv& env = *req.distributed;
+    if (req.spawn_local_workers) workers = std::make_unique<LocalWorkers>(worker_executable(), env);
+    set_state(SessionState::Loading, "waiting for " + std::to_string(env.world - 1) + " more process(es) at " +
+                                         env.master_addr + ":" + std::to_string(env.master_port));
+    try {
+      group = ProcessGroup::join(env);
+    } catch (const DistributedError& e) {
+      std::string why = e.what();
+      if (workers)
+        for (const auto& f : workers->failures()) why += "; " + f;
+      throw DistributedError(why);
+    }
+    announce_run(*group, {to_json(config), req.resume_from});
+  };
   if (req.resume_from.empty()) {
     TrainConfig config = validate(req.config, registry_);  // bad values fail before the data is read
     if (config.out_dir.empty()) throw std::invalid_argument("no output folder for the run");
+    gather(config);
     trainer = std::make_unique<Trainer>(registry_, config, load_streams(config, registry_, load_options()));
   } else {
     Checkpoint ck = read_checkpoint(req.resume_from, registry_, req.config.model);
     const TrainConfig config = resumed_config(ck.config, ck.step, req, registry_, resume_changes);
+    gather(config);
     const bool rebuild = !(config.params == ck.config.params);
     ck.config = config;
     if (rebuild) rebuild_family(ck, registry_);  // new learning rates and loss weights take effect
     auto data = load_streams(ck.config, registry_, load_options());
     trainer = std::make_unique<Trainer>(std::move(ck), std::move(data));
   }
+  if (group) trainer->join(*group);
   std::string accuracy_note;
   if (!trainer->family().info().caps.classifiers().empty() && trainer->config().accuracy.every > 0)
     accuracy_note = attach_accuracy_data(*trainer);
@@ -386,7 +414,16 @@ void TrainingSession::run(StartRequest req) {
         },
         [this](Severity severity, const std::string& m) { listener_.on_metric_status(severity, m); });
   }
-  loop(*trainer, log, metrics.get(), req.keep_unsaved_run);
+  if (group) {
+    const long long b = trainer->config().params.integer("batch");
+    say(Severity::Info, "training on " + std::to_string(group->world()) + " processes: batch " + std::to_string(b) +
+                            " each, " + std::to_string(b * group->world()) + " a step" +
+                            (trainer->config().sync_batch_norm ? ", batch norm over all of them" : ""));
+    log.event("distributed", trainer->step_count(),
+              std::to_string(group->world()) + " processes at " + group->env().master_addr + ":" +
+                  std::to_string(group->env().master_port));
+  }
+  loop(*trainer, log, metrics.get(), req.keep_unsaved_run, workers.get());
 }
 
 void TrainingSession::evaluate_metrics(Trainer& t, MetricWorker& metrics) {
@@ -450,7 +487,7 @@ bool TrainingSession::save_run_checkpoint(Trainer& t, RunLog& log, const char* w
   return true;
 }
 
-void TrainingSession::loop(Trainer& t, RunLog& log, MetricWorker* metrics, bool keep_unsaved) {
+void TrainingSession::loop(Trainer& t, RunLog& log, MetricWorker* metrics, bool keep_unsaved, LocalWorkers* workers) {
   // Before the run's last save: the evaluation in flight belongs in the checkpoint.
   auto finish_metrics = [&] {
     if (!metrics) return;
@@ -498,10 +535,34 @@ void TrainingSession::loop(Trainer& t, RunLog& log, MetricWorker* metrics, bool 
     set_state(SessionState::Finished, text);
     return true;
   };
+  // On several processes: between steps every rank agrees whether to go on (Trainer::agree); while this
+  // one is paused it says so every second, so that the others wait without timing out.
+  bool in_group = t.world() > 1;
+  auto why_lost = [&](const std::exception& e) {
+    std::string why = e.what();
+    if (workers)
+      for (const auto& f : workers->failures()) why += "; " + f;
+    return why;
+  };
+  auto exchange = [&](bool stop, bool pause) {  // true: the run stops now
+    if (!in_group || t.finished()) return stop;
+    Trainer::Agreement a;
+    try {
+      a = t.agree(stop, pause);
+    } catch (const DistributedError& e) {
+      in_group = false;  // between steps: the weights are whole, so the run is saved as it stands
+      say(Severity::Error, why_lost(e) + "; the run stops at step " + std::to_string(t.step_count()) + " and is saved");
+      log.event("distributed-lost", t.step_count(), first_line(e.what()));
+      return true;
+    }
+    if (a.stop) in_group = false;  // the others end after this
+    if (a.stop && !stop) say(Severity::Info, "another process of the run was asked to stop: the run stops");
+    return a.stop;
+  };
   bool announced_pause = false;
   for (;;) {
     std::deque<std::string> saves;
-    bool do_step = false, stopping = false;
+    bool do_step = false, stopping = false, heartbeat = false;
     {
       std::unique_lock<std::mutex> lock(mutex_);
       if (!running_ && steps_pending_ == 0 && !stop_ && !abort_ && save_requests_.empty() && !announced_pause) {
@@ -511,7 +572,19 @@ void TrainingSession::loop(Trainer& t, RunLog& log, MetricWorker* metrics, bool 
         announced_pause = true;
         lock.lock();
       }
-      wake_.wait(lock, [this] { return abort_ || stop_ || running_ || steps_pending_ > 0 || !save_requests_.empty(); });
+      const auto ready = [this] { return abort_ || stop_ || running_ || steps_pending_ > 0 || !save_requests_.empty(); };
+      if (in_group && !t.finished()) heartbeat = !wake_.wait_for(lock, std::chrono::seconds(1), ready);
+      else wake_.wait(lock, ready);
+    }
+    if (heartbeat) {
+      if (exchange(false, true)) {
+        if (end_run(t.finished())) return;
+        announced_pause = true;
+      }
+      continue;
+    }
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
       saves.swap(save_requests_);
       stopping = stop_ || abort_;
       stop_ = false;  // consumed: a Stop pressed while a failed last save keeps the run open is seen again
@@ -531,6 +604,7 @@ void TrainingSession::loop(Trainer& t, RunLog& log, MetricWorker* metrics, bool 
     }
     if (metrics) drain_metrics(t, log);
     if (stopping) {
+      exchange(true, false);
       if (end_run(t.finished())) return;
       announced_pause = true;
       continue;
@@ -545,9 +619,24 @@ void TrainingSession::loop(Trainer& t, RunLog& log, MetricWorker* metrics, bool 
       set_state(SessionState::Running, "training");
       announced_pause = false;
     }
+    if (exchange(false, false)) {
+      if (end_run(t.finished())) return;
+      announced_pause = true;
+      continue;
+    }
     StepStats s;
     try {
       s = t.step();
+    } catch (const DistributedError& e) {
+      // Within a step the weights may be half updated: nothing is saved over the last checkpoint.
+      const std::string kept = saved_step_ >= 0 ? "the checkpoint on disk (step " + std::to_string(saved_step_) + ") is kept"
+                                                : "no checkpoint of this run was saved";
+      log.event("distributed-lost", t.step_count(), first_line(e.what()));
+      const std::string text = why_lost(e) + "; training ended during step " + std::to_string(t.step_count() + 1) +
+                               ", which is not saved; " + kept;
+      say(Severity::Error, text);
+      set_state(SessionState::Failed, text);
+      return;
     } catch (const NonFiniteLoss& e) {
       poisoned_ = true;
       hold();

@@ -7,11 +7,13 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "engine/config.h"
+#include "engine/distributed.h"
 #include "engine/explorer.h"
 #include "engine/message.h"
 #include "engine/metric_worker.h"
@@ -82,6 +84,11 @@ struct StartRequest {
   // A run whose last save failed (a full disk) stays open, paused, instead of ending (the GUI); the CLI
   // ends it with an error, keeping the checkpoint already on disk.
   bool keep_unsaved_run = false;
+  // A run on several processes (engine/distributed.h), this session being rank 0: it joins the others,
+  // tells them the run, and alone writes the checkpoint, log, samples and metrics. With
+  // spawn_local_workers it starts ranks 1..N-1 on this machine itself (the GUI, train --nproc).
+  std::optional<DistributedEnv> distributed;
+  bool spawn_local_workers = false;
 
   // A request to continue `checkpoint` that changes nothing yet: no model, data, output folder or
   // hyper-parameters given, and steps and intervals at 0 (the checkpoint's). Set what should change.
@@ -127,7 +134,7 @@ class TrainingSession {
   bool launch(std::function<void()> job);
   void run(StartRequest request);
   LoadOptions load_options();  // progress to the listener, cancelled by stop()
-  void loop(Trainer& trainer, RunLog& log, MetricWorker* metrics, bool keep_unsaved);
+  void loop(Trainer& trainer, RunLog& log, MetricWorker* metrics, bool keep_unsaved, LocalWorkers* workers);
   void evaluate_metrics(Trainer& trainer, MetricWorker& metrics);
   void drain_metrics(Trainer& trainer, RunLog& log);
   void set_state(SessionState s, const std::string& status);

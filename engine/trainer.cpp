@@ -33,11 +33,16 @@ void DataLoader::reshuffle() {
 
 Batch DataLoader::next(long long n) {
   if (n < 1) throw std::invalid_argument("a stream was asked for " + std::to_string(n) + " items");
+  // In a data-parallel run every rank walks the same order through the batch of all ranks and keeps
+  // its own share: rank r of W takes items r*n .. r*n + n - 1 of each W*n.
+  Collective* c = active_collective();
+  const long long world = c ? c->world() : 1, first = c ? c->rank() * n : 0;
   std::vector<int64_t> idx;
   idx.reserve(static_cast<size_t>(n));
-  while (static_cast<long long>(idx.size()) < n) {
+  for (long long i = 0; i < n * world; ++i) {
     if (cursor_ >= static_cast<long long>(order_.size())) reshuffle();
-    idx.push_back(order_[static_cast<size_t>(cursor_++)]);
+    const int64_t item = order_[static_cast<size_t>(cursor_++)];
+    if (i >= first && i < first + n) idx.push_back(item);
   }
   auto index = torch::from_blob(idx.data(), {n}, torch::kLong).clone();
   Batch b;
@@ -251,9 +256,54 @@ Trainer::Trainer(Checkpoint ck, StreamDatasets data, long long steps)
 
 Trainer::~Trainer() = default;
 
+// Every tensor of every player that training changes or reads: the networks' and EMAs' parameters and
+// buffers (its optimizer's moments follow from the gradients, which are averaged).
+static std::vector<torch::Tensor> player_state(const Family& f, bool buffers_only) {
+  std::vector<torch::Tensor> out;
+  for (const Player* p : f.players()) {
+    std::vector<torch::nn::Module*> modules{&p->net()};
+    if (p->ema()) modules.push_back(p->ema().get());
+    for (auto* m : modules) {
+      if (!buffers_only)
+        for (const auto& t : m->parameters()) out.push_back(t);
+      for (const auto& t : m->buffers())
+        if (t.defined()) out.push_back(t);
+    }
+  }
+  return out;
+}
+
+void Trainer::join(Collective& group) {
+  collective_ = &group;
+  ParallelScope scope({collective_, config_.sync_batch_norm});
+  broadcast_from_rank0(player_state(*family_, false));
+}
+
+Trainer::Agreement Trainer::agree(bool stop, bool pause) {
+  if (!collective_ || collective_->world() < 2) return {stop, pause};
+  std::vector<torch::Tensor> votes{torch::tensor({stop ? 1.0f : 0.0f, pause && collective_->rank() == 0 ? 1.0f : 0.0f})};
+  collective_->all_reduce_sum(votes);
+  return {votes[0][0].item<float>() > 0, votes[0][1].item<float>() > 0};
+}
+
 StepStats Trainer::step() {
   const auto t0 = std::chrono::steady_clock::now();
-  Scalars scalars = family_->train_step(*loaders_, noise_);
+  Scalars scalars;
+  {
+    ParallelScope scope({collective_, config_.sync_batch_norm});
+    // Buffers that are not averaged (batch-norm statistics without sync, the power iteration's vectors)
+    // are rank 0's at every step, as DistributedDataParallel's broadcast_buffers does.
+    if (collective_) broadcast_from_rank0(player_state(*family_, true));
+    scalars = family_->train_step(*loaders_, noise_);
+    if (collective_ && collective_->world() > 1 && !scalars.empty()) {
+      std::vector<double> values;
+      for (const auto& [name, v] : scalars) values.push_back(v);
+      std::vector<torch::Tensor> sums{torch::tensor(values, torch::kDouble)};
+      collective_->all_reduce_sum(sums);
+      for (size_t i = 0; i < scalars.size(); ++i)
+        scalars[i].second = sums[0][static_cast<int64_t>(i)].item<double>() / collective_->world();
+    }
+  }
   ++step_;
   StepStats s;
   s.step = step_;

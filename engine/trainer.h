@@ -14,6 +14,7 @@
 #include "engine/dataset.h"
 #include "engine/metric_eval.h"
 #include "models/core/family.h"
+#include "models/core/parallel.h"
 
 namespace gan {
 
@@ -93,8 +94,24 @@ class Trainer {
   Trainer(Checkpoint checkpoint, StreamDatasets data, long long steps = 0);
   Trainer(Checkpoint checkpoint, std::shared_ptr<const Dataset> data, long long steps = 0);
 
-  // One training step; throws NonFiniteLoss when a loss is NaN or infinite.
+  // One training step; throws NonFiniteLoss when a loss is NaN or infinite. In a data-parallel run
+  // (after join) the step trains on this rank's share of the batch of all ranks, and the losses it
+  // reports are the means over the ranks (the same on every rank).
   StepStats step();
+
+  // Makes this trainer one rank of a data-parallel run (models/core/parallel.h): every player's weights
+  // and buffers become rank 0's. `group` must outlive the trainer's steps; every rank calls join, then
+  // agree and step the same number of times. DistributedError when another rank is lost.
+  void join(Collective& group);
+  int world() const { return collective_ ? collective_->world() : 1; }
+  // Before each step, every rank says whether it wants to stop (a signal, the user) and rank 0 whether
+  // the run is paused: all learn whether any wants to stop, and whether rank 0 is paused (then no step
+  // follows, only the next agree). With one process it returns what it was given.
+  struct Agreement {
+    bool stop = false;
+    bool pause = false;
+  };
+  Agreement agree(bool stop, bool pause);
   bool finished() const { return step_ >= config_.steps; }
 
   // Writes everything needed to continue exactly, atomically.
@@ -138,6 +155,7 @@ class Trainer {
   std::vector<HistoryPoint> history_;
   std::vector<MetricPoint> metrics_;
   std::vector<double> recent_ms_;
+  Collective* collective_ = nullptr;
 
  public:
   ~Trainer();

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "models/core/parallel.h"
+
 namespace gan {
 
 Player::Player(std::string key, std::shared_ptr<torch::nn::Module> net) : key_(std::move(key)), net_(std::move(net)) {
@@ -11,6 +13,11 @@ Player::Player(std::string key, std::shared_ptr<torch::nn::Module> net) : key_(s
 torch::optim::Optimizer& Player::optimizer() const {
   if (!opt_) throw std::logic_error("player " + key_ + " has no optimizer");
   return *opt_;
+}
+
+void Player::step() {
+  average_gradients(net_->parameters());
+  optimizer().step();
 }
 
 void Player::set_ema(std::shared_ptr<torch::nn::Module> ema, double decay) {

@@ -26,6 +26,9 @@ class Player {
   void set_optimizer(std::unique_ptr<torch::optim::Optimizer> optimizer) { opt_ = std::move(optimizer); }
   torch::optim::Optimizer& optimizer() const;
   bool has_optimizer() const { return opt_ != nullptr; }
+  // The optimizer's step, after the gradients are averaged over the ranks of a data-parallel run
+  // (models/core/parallel.h); with one process it is the optimizer's step alone.
+  void step();
 
   // `ema`: a module of the same architecture; it starts as a copy of the network and is kept in eval mode.
   void set_ema(std::shared_ptr<torch::nn::Module> ema, double decay);

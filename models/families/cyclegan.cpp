@@ -207,8 +207,8 @@ class CycleGan : public Family {
     // The least-squares losses are halved MSEs; CycleGAN's are plain MSEs.
     auto loss_g = 2 * adv_ab + 2 * adv_ba + cycle + identity;
     loss_g.backward();
-    g_ab_.optimizer().step();
-    g_ba_.optimizer().step();
+    g_ab_.step();
+    g_ba_.step();
     set_requires_grad(true);
 
     // Discriminators: real images of their domain against generated ones from the history pools.
@@ -219,8 +219,8 @@ class CycleGan : public Family {
     auto loss_d_b = least_squares_d(d_b_net_->forward(real_b), d_b_net_->forward(old_b), 0.0, 1.0);
     auto loss_d_a = least_squares_d(d_a_net_->forward(real_a), d_a_net_->forward(old_a), 0.0, 1.0);
     (loss_d_a + loss_d_b).backward();
-    d_a_.optimizer().step();
-    d_b_.optimizer().step();
+    d_a_.step();
+    d_b_.step();
     ++steps_;
     return {{"loss_d_a", loss_d_a.item<double>()},
             {"loss_d_b", loss_d_b.item<double>()},

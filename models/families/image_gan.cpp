@@ -1,3 +1,4 @@
+#include "models/core/parallel.h"
 #include "models/families/image_gan.h"
 
 #include <algorithm>
@@ -93,7 +94,7 @@ Scalars ImageGan::train_step(Streams& streams, torch::Generator& noise) {
   const double sigma = instance_noise_sigma(noise_sigma_, steps_, noise_anneal_);
   auto noisy = [&](const torch::Tensor& x) {
     if (sigma <= 0) return x;
-    return x + sigma * torch::randn(x.sizes(), noise, torch::kFloat).to(x.device());
+    return x + sigma * batch_randn(x.sizes(), noise).to(x.device());
   };
   const int classes = g_net_->num_classes();
   for (int k = 0; k < d_steps_; ++k) {
@@ -101,8 +102,8 @@ Scalars ImageGan::train_step(Streams& streams, torch::Generator& noise) {
     last_real = real;
     const long long n = real.images.size(0);
     if (classes > 0 && !real.labels.defined()) throw std::invalid_argument(info().name + " needs labelled data");
-    auto z = torch::randn({n, g_net_->latent_dim()}, noise, torch::kFloat).to(device());
-    if (classes > 0) y_fake = torch::randint(0, classes, {n}, noise, torch::kLong).to(device());
+    auto z = batch_randn({n, g_net_->latent_dim()}, noise).to(device());
+    if (classes > 0) y_fake = batch_randint(classes, {n}, noise).to(device());
     fake = g_net_->generate(z, y_fake);
     d_.optimizer().zero_grad();
     real_out = d_net_->judge(noisy(real.images), real.labels);
@@ -112,7 +113,7 @@ Scalars ImageGan::train_step(Streams& streams, torch::Generator& noise) {
     loss_d = add_d_terms(loss_d, step);
     if (d_.historical_average_on()) loss_d = loss_d + d_.historical_penalty();
     loss_d.backward();
-    d_.optimizer().step();
+    d_.step();
     after_d_update();
     d_.after_update();
   }
@@ -133,7 +134,7 @@ Scalars ImageGan::train_step(Streams& streams, torch::Generator& noise) {
   loss_g = add_g_terms(loss_g, gen_out, y_fake);
   if (g_.historical_average_on()) loss_g = loss_g + g_.historical_penalty();
   loss_g.backward();
-  g_.optimizer().step();
+  g_.step();
   g_.after_update();
   ++steps_;
   Scalars out = {{"loss_d", loss_d.item<double>()}, {"loss_g", loss_g.item<double>()}};

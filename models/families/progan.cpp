@@ -7,6 +7,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "models/core/parallel.h"
 #include "models/families/progan.h"
 
 #include "models/families/image_gan.h"
@@ -149,23 +150,23 @@ class Progan : public Family {
     const long long b = batch.images.size(0);
     auto real = progan_real_at(batch.images, stage_, alpha);
     // The critic's step.
-    auto z = torch::randn({b, options_.latent_dim}, noise, torch::kFloat).to(setup_.device);
+    auto z = batch_randn({b, options_.latent_dim}, noise).to(setup_.device);
     auto fake = g_net_->forward(z).detach();
     d_.optimizer().zero_grad();
     auto s_real = d_net_->forward(real), s_fake = d_net_->forward(fake);
-    auto eps = torch::rand({b, 1, 1, 1}, noise, torch::kFloat).to(setup_.device);
+    auto eps = batch_rand({b, 1, 1, 1}, noise).to(setup_.device);
     auto gp = gradient_penalty([&](const torch::Tensor& x) { return d_net_->forward(x); }, real, fake, eps);
     // The paper's drift term keeps the critic's scores near 0: eps_drift * E[D(x)^2].
     auto loss_d = loss_.d(s_real, s_fake) + lambda_ * gp + drift_ * s_real.pow(2).mean();
     loss_d.backward();
-    d_.optimizer().step();
+    d_.step();
     d_.after_update();
     // The generator's step, on fresh latents.
-    auto z2 = torch::randn({b, options_.latent_dim}, noise, torch::kFloat).to(setup_.device);
+    auto z2 = batch_randn({b, options_.latent_dim}, noise).to(setup_.device);
     g_.optimizer().zero_grad();
     auto loss_g = loss_.g(d_net_->forward(g_net_->forward(z2)));
     loss_g.backward();
-    g_.optimizer().step();
+    g_.step();
     g_.after_update();
 
     images_ += b;

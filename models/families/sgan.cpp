@@ -1,5 +1,6 @@
 // Semi-supervised GAN (Odena 2016; Salimans et al. 2016): D's K logits classify a labelled subset, and
 // their log-sum-exp is the real/fake logit; a supervised-only baseline trains beside it.
+#include "models/core/parallel.h"
 #include "models/core/random.h"
 #include "models/families/image_gan.h"
 #include "models/layers/init.h"
@@ -73,7 +74,7 @@ class Sgan : public ImageGan {
       baseline_->optimizer().zero_grad();
       auto loss_b = F::cross_entropy(baseline_net_->judge(xl, {}).class_logits, yl);
       loss_b.backward();
-      baseline_->optimizer().step();
+      baseline_->step();
     }
     return loss_d;
   }
@@ -83,7 +84,7 @@ class Sgan : public ImageGan {
   // n labelled images (with replacement) from the labelled subset, as float on the device.
   std::pair<torch::Tensor, torch::Tensor> labelled_batch(long long n, torch::Generator& noise) {
     if (!labelled_images_.defined()) throw std::logic_error("no labelled data attached");
-    auto index = torch::randint(0, labelled_images_.size(0), {n}, noise, torch::kLong);
+    auto index = batch_randint(labelled_images_.size(0), {n}, noise);
     auto x = labelled_images_.index_select(0, index).to(device()).to(torch::kFloat).mul_(1.0 / 127.5).sub_(1.0);
     return {x, labelled_labels_.index_select(0, index).to(device())};
   }

@@ -1,4 +1,5 @@
 // WGAN-GP (Gulrajani et al., 2017): the critic pays a gradient penalty on interpolates.
+#include "models/core/parallel.h"
 #include "models/families/image_gan.h"
 
 namespace gan {
@@ -24,7 +25,7 @@ class WganGp : public ImageGan {
 
  protected:
   torch::Tensor d_loss(DStep& s) override {
-    auto eps = torch::rand({s.n, 1, 1, 1}, s.noise, torch::kFloat).to(device());
+    auto eps = batch_rand({s.n, 1, 1, 1}, s.noise).to(device());
     gp_ = gradient_penalty([&](const torch::Tensor& x) { return discriminator().judge(x, s.real.labels).score; },
                            s.real.images, s.fake.detach(), eps);
     return loss().d(s.real_out.score, s.fake_out.score) + lambda_ * gp_;

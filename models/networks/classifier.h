@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "models/layers/batch_norm.h"
+
 namespace gan {
 
 struct ClassifierOutput {
@@ -30,7 +32,7 @@ class FeatureClassifierImpl : public torch::nn::Module {
  private:
   int channels_, classes_;
   torch::nn::Conv2d conv1_{nullptr}, conv2_{nullptr};
-  torch::nn::BatchNorm2d bn1_{nullptr}, bn2_{nullptr};
+  SyncBatchNorm2d bn1_{nullptr}, bn2_{nullptr};
   torch::nn::Linear fc1_{nullptr}, fc2_{nullptr};
   torch::nn::Dropout dropout_{nullptr};
 };

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "models/layers/batch_norm.h"
 #include "models/layers/spectral_norm.h"
 
 namespace gan {
@@ -19,7 +20,7 @@ DcganGeneratorImpl::DcganGeneratorImpl(const DcganOptions& o) : options(o) {
   };
   auto norm = [&](long long ch) -> AnyModule {
     if (o.norm == GeneratorNorm::Virtual) return AnyModule(VirtualBatchNorm(ch));
-    return AnyModule(BatchNorm2d(ch));
+    return AnyModule(SyncBatchNorm2d(ch));
   };
   auto attend_at = [&](int side, long long ch) {
     if (o.attention_res == side) net->push_back(SelfAttention(ch, o.spectral));
@@ -82,7 +83,7 @@ ConvCriticImpl::ConvCriticImpl(const CriticOptions& c) : options(c) {
   attend_at(o.resolution / 2, ch);
   for (int size = o.resolution / 2; size > 4; size /= 2, ch *= 2) {
     net->push_back(conv(ch, ch * 2, 2, 1));
-    if (c.norm == CriticNorm::Batch) net->push_back(BatchNorm2d(ch * 2));
+    if (c.norm == CriticNorm::Batch) net->push_back(SyncBatchNorm2d(ch * 2));
     if (c.norm == CriticNorm::Layer)
       net->push_back(LayerNorm(LayerNormOptions({ch * 2, size / 2, size / 2})));
     net->push_back(LeakyReLU(LeakyReLUOptions().negative_slope(0.2).inplace(true)));

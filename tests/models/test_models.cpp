@@ -2,6 +2,7 @@
 #include <QtTest>
 
 #include "engine/config.h"
+#include "models/layers/batch_norm.h"
 #include "models/core/family.h"
 #include "models/core/image.h"
 #include "models/core/random.h"
@@ -172,7 +173,7 @@ class TestModels : public QObject {
     auto w = g->net->ptr(0)->as<torch::nn::ConvTranspose2d>()->weight;
     QVERIFY(std::abs(w.mean().item<double>()) < 1e-3);
     QVERIFY(std::abs(w.std().item<double>() - 0.02) < 1e-3);
-    auto bn = g->net->ptr(1)->as<torch::nn::BatchNorm2d>()->weight;
+    auto bn = g->net->ptr(1)->as<SyncBatchNorm2d>()->weight;
     QVERIFY(std::abs(bn.mean().item<double>() - 1.0) < 0.01);
   }
 

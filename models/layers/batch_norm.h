@@ -1,0 +1,22 @@
+#pragma once
+// Batch norm that, in a data-parallel run with ParallelContext::sync_batch_norm, normalises over the
+// batch of all ranks (PyTorch's SyncBatchNorm); otherwise it is torch::nn::BatchNorm2d, computation for
+// computation, with the same parameter and buffer names (a checkpoint does not tell them apart).
+#include <torch/torch.h>
+
+#include <ostream>
+
+namespace gan {
+
+class SyncBatchNorm2dImpl : public torch::nn::BatchNormImplBase<2, SyncBatchNorm2dImpl> {
+ public:
+  using BatchNormImplBase<2, SyncBatchNorm2dImpl>::BatchNormImplBase;
+  explicit SyncBatchNorm2dImpl(int64_t channels) : SyncBatchNorm2dImpl(torch::nn::BatchNormOptions(channels)) {}
+  torch::Tensor forward(const torch::Tensor& input);
+
+ protected:
+  void _check_input_dim(const torch::Tensor& input) override;
+};
+TORCH_MODULE(SyncBatchNorm2d);
+
+}  // namespace gan
