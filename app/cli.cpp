@@ -44,7 +44,7 @@ const char* kUsage =
     "        [--metrics-every N] [--metrics-samples M] [--metrics-swd K] [--inception FILE]\n"
     "        live FID / KID / IS and MS-SSIM, and the sliced Wasserstein distance on K images (0: off)\n"
     "        [--accuracy-every N] [--accuracy-samples M]   test accuracy of SGAN / ACGAN classifiers\n"
-    "        [--nproc N] [--dist-timeout S] [--no-sync-bn]   data-parallel on N local processes, batch B\n"
+    "        [--nproc N] [--dist-timeout S] [--sync-bn]   data-parallel on N local processes, batch B\n"
     "        each; or under torchrun (MASTER_ADDR, MASTER_PORT, RANK, WORLD_SIZE): see README\n"
     "  sample --checkpoint CKPT --out grid.png [--n 64] [--seed S] [--OPTION VALUE ...]\n"
     "        the family's sample options (see `models`): --truncation T, --class all|K, ...\n"
@@ -62,6 +62,8 @@ const char* kUsage =
     "  models [--json]       the families and their capabilities and hyper-parameters\n"
     "  bench [--steps N] [--render N] [--fid N] [--no-fid] [--no-python] [--metrics-steps N] [--no-metrics]\n"
     "        [--folder DIR | --folder-images N]\n"
+    "  bench --processes 1,2 [--model M] [--batch B] [--steps N] [--rounds R] [--device cpu|cuda] [--sync-bn]\n"
+    "        data-parallel images/s and scaling efficiency (train --nproc N for each N)\n"
     "        speed figures, beside PyTorch in Python\n"
     "  help\n\n"
     "Every hyper-parameter a model lists under `models` can be given as --NAME VALUE; --lr sets both\n"
@@ -388,9 +390,9 @@ int cmd_train(const Args& a) {
   if (nproc > 1 && env) throw UsageError("--nproc starts the processes itself: do not use it under torchrun (WORLD_SIZE is set)");
   const long long timeout = a.integer("dist-timeout", env ? env->timeout.count() : 120);
   if (timeout < 1 || timeout > 86400) throw UsageError("--dist-timeout must be 1 to 86400 seconds");
-  if (a.has("no-sync-bn")) {
-    if (!resume.empty()) throw UsageError("--no-sync-bn is chosen when a run starts; a resumed run keeps its own");
-    c.sync_batch_norm = false;
+  if (a.has("sync-bn")) {
+    if (!resume.empty()) throw UsageError("--sync-bn is chosen when a run starts; a resumed run keeps its own");
+    c.sync_batch_norm = true;
   }
   reject_unused(a);
 
@@ -751,7 +753,34 @@ int cmd_classifier(const std::vector<std::string>& args) {
   return 0;
 }
 
+// `bench --processes 1,2`: data-parallel throughput alone.
+int cmd_distributed_bench(const Args& a) {
+  DistributedBenchOptions o;
+  o.processes.clear();
+  std::stringstream list(a.get("processes"));
+  for (std::string item; std::getline(list, item, ',');) {
+    char* end = nullptr;
+    const long n = std::strtol(item.c_str(), &end, 10);
+    if (item.empty() || *end != '\0' || n < 1 || n > 256) throw UsageError("--processes takes counts like 1,2,4");
+    o.processes.push_back(static_cast<int>(n));
+  }
+  o.model = a.get("model", o.model);
+  o.data = a.get("data", o.data);
+  o.device = a.get("device", o.device);
+  o.batch = static_cast<int>(a.integer("batch", o.batch));
+  o.steps = static_cast<int>(a.integer("steps", o.steps));
+  o.rounds = static_cast<int>(a.integer("rounds", o.rounds));
+  o.sync_batch_norm = a.has("sync-bn");
+  reject_unused(a);
+  if (o.batch < 1 || o.steps <= o.warmup || o.rounds < 1)
+    throw UsageError("--batch and --rounds must be at least 1, --steps more than " + std::to_string(o.warmup));
+  auto r = run_distributed_bench(o, [](const std::string& s) { std::cerr << "bench: " << s << "\n"; });
+  std::cout << r.text();
+  return 0;
+}
+
 int cmd_bench(const Args& a) {
+  if (a.has("processes")) return cmd_distributed_bench(a);
   BenchOptions o;
   o.train_steps = static_cast<int>(a.integer("steps", o.train_steps));
   o.render_requests = static_cast<int>(a.integer("render", o.render_requests));
@@ -789,12 +818,12 @@ int run_cli(const std::vector<std::string>& args) {
   }
   const std::string cmd = args[0];
   try {
-    if (cmd == "train") return cmd_train(Args(args, {"no-sync-bn"}));
+    if (cmd == "train") return cmd_train(Args(args, {"sync-bn"}));
     if (cmd == "sample") return cmd_sample(Args(args, {}));
     if (cmd == "interpolate") return cmd_interpolate(Args(args, {}));
     if (cmd == "translate") return cmd_translate(Args(args, {}, {"input"}));
     if (cmd == "models") return cmd_models(Args(args, {"json"}));
-    if (cmd == "bench") return cmd_bench(Args(args, {"no-python", "no-fid", "no-metrics"}));
+    if (cmd == "bench") return cmd_bench(Args(args, {"no-python", "no-fid", "no-metrics", "sync-bn"}));
     if (cmd == "metrics") return cmd_metrics(Args(args, {"json"}));
     if (cmd == "classifier") return cmd_classifier(args);
     throw UsageError("unknown command '" + cmd + "'");

@@ -19,6 +19,8 @@
 #include <sstream>
 
 #include "engine/classifier_cache.h"
+#include "engine/distributed.h"
+#include "engine/files.h"
 #include "engine/explorer.h"
 #include "engine/metric_worker.h"
 #include "engine/metric_eval.h"
@@ -433,6 +435,90 @@ std::string BenchReport::text() const {
       s << "  torchvision skipped: " << torchvision_error << "\n";
   } else if (!folder_error.empty()) {
     s << "image folder skipped: " << folder_error << "\n";
+  }
+  return s.str();
+}
+
+}  // namespace gan
+
+namespace gan {
+
+DistributedBenchReport run_distributed_bench(const DistributedBenchOptions& o,
+                                             const std::function<void(const std::string&)>& progress) {
+  auto say = [&](const std::string& m) {
+    if (progress) progress(m);
+  };
+  if (!distributed_available()) throw std::runtime_error(distributed_unavailable_reason());
+  if (o.processes.empty() || o.rounds < 1 || o.steps <= o.warmup) throw std::invalid_argument("nothing to measure");
+  DistributedBenchReport r;
+  r.options = o;
+  r.cpus = available_cpus();
+  const std::string exe = worker_executable();
+  namespace fs = std::filesystem;
+  const fs::path dir = temporary_name((fs::temp_directory_path() / "gan-dist-bench").string());
+  fs::create_directories(dir);
+  std::map<int, DistributedBenchRow> rows;
+  for (int round = 0; round < o.rounds; ++round) {
+    // Alternating order (1, 2, then 2, 1, ...): a drift of the machine falls on both.
+    std::vector<int> order = o.processes;
+    if (round % 2 == 1) std::reverse(order.begin(), order.end());
+    for (int n : order) {
+      const fs::path out = dir / ("run-" + std::to_string(n) + "-" + std::to_string(round));
+      say("round " + std::to_string(round + 1) + " of " + std::to_string(o.rounds) + ": " + o.model + " on " +
+          std::to_string(n) + " process(es), batch " + std::to_string(o.batch) + " each, " + std::to_string(o.steps) +
+          " steps");
+      const std::string cmd = "'" + exe + "' train --model " + o.model + " --data '" + o.data + "' --device " + o.device +
+                              " --batch " + std::to_string(o.batch) + " --steps " + std::to_string(o.steps) +
+                              " --out '" + out.string() + "' --log-every 1 --sample-every 100000000" +
+                              " --checkpoint-every 100000000 --nproc " + std::to_string(n) +
+                              (o.sync_batch_norm ? " --sync-bn" : "") + " 2>&1";
+      int status = 0;
+      const std::string text = run_command(cmd, status);
+      if (status != 0) throw std::runtime_error("the run on " + std::to_string(n) + " process(es) failed: " + text);
+      std::vector<double> ms;
+      std::ifstream log(out / "log.jsonl");
+      for (std::string line; std::getline(log, line);) {
+        const auto j = nlohmann::json::parse(line, nullptr, false);
+        if (j.is_object() && j.contains("step_ms") && j.value("step", 0LL) > o.warmup) ms.push_back(j["step_ms"].get<double>());
+      }
+      if (ms.empty()) throw std::runtime_error("the run on " + std::to_string(n) + " process(es) logged no steps");
+      auto& row = rows[n];
+      row.processes = n;
+      row.threads = std::max(1, r.cpus / n);
+      row.step_ms.push_back(median(ms));
+    }
+  }
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  for (int n : o.processes) {
+    auto row = rows[n];
+    row.median_step_ms = median(row.step_ms);
+    row.images_per_s = 1000.0 * n * o.batch / row.median_step_ms;
+    r.rows.push_back(row);
+  }
+  const auto& base = r.rows.front();
+  for (auto& row : r.rows) row.efficiency = row.images_per_s / (base.images_per_s * row.processes / base.processes);
+  return r;
+}
+
+std::string DistributedBenchReport::text() const {
+  std::ostringstream s;
+  char buf[256];
+  s << "data-parallel " << options.model << " on " << options.data << " (" << options.device << "), batch "
+    << options.batch << " per process" << (options.sync_batch_norm ? ", SyncBatchNorm" : "")
+    << ", c10d Gloo over 127.0.0.1; " << cpus << " CPU(s) shared by the processes;\n"
+    << "median step time of steps " << options.warmup + 1 << ".." << options.steps << " of each run, median of "
+    << options.rounds << " runs in alternating order\n";
+  for (const auto& row : rows) {
+    std::snprintf(buf, sizeof buf,
+                  "  %d process(es) x %d thread(s): step %.1f ms, %.0f images/s, scaling efficiency %.2f (runs:",
+                  row.processes, row.threads, row.median_step_ms, row.images_per_s, row.efficiency);
+    s << buf;
+    for (double ms : row.step_ms) {
+      std::snprintf(buf, sizeof buf, " %.1f", ms);
+      s << buf;
+    }
+    s << " ms)\n";
   }
   return s.str();
 }

@@ -72,6 +72,37 @@ struct BenchReport {
 
 BenchReport run_bench(const BenchOptions& o, const std::function<void(const std::string&)>& progress = {});
 
+// Data-parallel throughput: `gan-explorer train --nproc N` for each N of `processes`, in alternating
+// order for `rounds` rounds, batch `batch` per process, the median step time of each run after
+// `warmup` steps (from its log).
+struct DistributedBenchOptions {
+  std::vector<int> processes{1, 2};
+  std::string model = "dcgan";
+  std::string data = "fashion-mnist";
+  std::string device = "cpu";
+  int batch = 64;
+  int steps = 40;
+  int warmup = 5;
+  int rounds = 3;
+  bool sync_batch_norm = false;
+};
+struct DistributedBenchRow {
+  int processes = 0;
+  int threads = 0;                    // intra-op threads each
+  std::vector<double> step_ms;        // each round's median step time
+  double median_step_ms = 0;
+  double images_per_s = 0;            // processes * batch / median step time
+  double efficiency = 0;              // images_per_s / (processes * images_per_s at the first row's count)
+};
+struct DistributedBenchReport {
+  DistributedBenchOptions options;
+  int cpus = 0;
+  std::vector<DistributedBenchRow> rows;
+  std::string text() const;
+};
+DistributedBenchReport run_distributed_bench(const DistributedBenchOptions& o,
+                                             const std::function<void(const std::string&)>& progress = {});
+
 double median(std::vector<double> v);
 double percentile(std::vector<double> v, double p);
 

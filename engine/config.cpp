@@ -38,7 +38,7 @@ json to_json(const TrainConfig& c) {
               {"image_channels", c.image_channels},
               {"num_classes", c.num_classes},
               {"class_names", c.class_names}};
-  if (!c.sync_batch_norm) j["sync_batch_norm"] = false;  // written only when off: older builds read the rest
+  if (c.sync_batch_norm) j["sync_batch_norm"] = true;  // written only when on: older builds read the rest
   return j;
 }
 

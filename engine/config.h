@@ -41,8 +41,9 @@ struct TrainConfig {
   AccuracyOptions accuracy;
   std::string out_dir;      // checkpoint.pt, log.jsonl and samples/ go here
   // On several processes: batch norm over the batch of all of them (SyncBatchNorm), so that W processes
-  // with batch b train as one with batch W * b. Off: each normalises over its own b items.
-  bool sync_batch_norm = true;
+  // with batch b train as one with batch W * b would. Off (PyTorch's default too): each normalises over
+  // its own b items, and its running statistics are rank 0's.
+  bool sync_batch_norm = false;
   // What the data decided, filled in when the run starts (needed to rebuild the networks without it).
   int image_channels = 0;
   int num_classes = 0;

@@ -507,6 +507,7 @@ void TrainingSession::loop(Trainer& t, RunLog& log, MetricWorker* metrics, bool 
   // Ends the run with its last save. When the save fails and the run may stay open (the GUI, not while
   // the session is being destroyed), it stays paused in memory instead: the user frees some space and
   // stops again, or saves it elsewhere. Returns whether the run ended.
+  bool lost_group = false;  // another process was lost between steps: the run was saved, but did not finish
   auto end_run = [&](bool finished) {
     finish_metrics();
     const bool saved = save_run_checkpoint(t, log, finished ? "finished" : "stopped");
@@ -532,7 +533,8 @@ void TrainingSession::loop(Trainer& t, RunLog& log, MetricWorker* metrics, bool 
     }
     const std::string text = at + (poisoned_ ? "" : "; saved to " + t.config().out_dir + "/checkpoint.pt");
     say(Severity::Info, text);
-    set_state(SessionState::Finished, text);
+    set_state(lost_group ? SessionState::Failed : SessionState::Finished,
+              lost_group ? text + " after another process of the run was lost" : text);
     return true;
   };
   // On several processes: between steps every rank agrees whether to go on (Trainer::agree); while this
@@ -551,6 +553,7 @@ void TrainingSession::loop(Trainer& t, RunLog& log, MetricWorker* metrics, bool 
       a = t.agree(stop, pause);
     } catch (const DistributedError& e) {
       in_group = false;  // between steps: the weights are whole, so the run is saved as it stands
+      lost_group = true;
       say(Severity::Error, why_lost(e) + "; the run stops at step " + std::to_string(t.step_count()) + " and is saved");
       log.event("distributed-lost", t.step_count(), first_line(e.what()));
       return true;

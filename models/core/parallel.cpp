@@ -88,11 +88,27 @@ void broadcast_from_rank0(const std::vector<torch::Tensor>& tensors) {
   Collective* c = active_collective();
   if (!c || tensors.empty()) return;
   torch::NoGradGuard no_grad;
-  std::vector<torch::Tensor> copies;
-  copies.reserve(tensors.size());
-  for (const auto& t : tensors) copies.push_back(t.detach().contiguous().clone());
-  c->broadcast(copies, 0);
-  for (size_t i = 0; i < tensors.size(); ++i) tensors[i].detach().copy_(copies[i]);
+  // One broadcast per dtype and device: many small buffers (batch-norm statistics) cost one round trip.
+  std::map<std::pair<int, std::string>, std::vector<size_t>> groups;
+  for (size_t i = 0; i < tensors.size(); ++i)
+    groups[{static_cast<int>(tensors[i].scalar_type()), tensors[i].device().str()}].push_back(i);
+  std::vector<torch::Tensor> flat;
+  for (const auto& [key, members] : groups) {
+    std::vector<torch::Tensor> pieces;
+    for (size_t i : members) pieces.push_back(tensors[i].detach().reshape({-1}));
+    flat.push_back(torch::cat(pieces));
+  }
+  c->broadcast(flat, 0);
+  size_t g = 0;
+  for (const auto& [key, members] : groups) {
+    int64_t at = 0;
+    for (size_t i : members) {
+      auto t = tensors[i].detach();
+      t.copy_(flat[g].narrow(0, at, t.numel()).view(t.sizes()));
+      at += t.numel();
+    }
+    ++g;
+  }
 }
 
 namespace {

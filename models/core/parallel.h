@@ -29,7 +29,7 @@ class Collective {
 // one process with batch W * b would.
 struct ParallelContext {
   Collective* collective = nullptr;  // null: one process
-  bool sync_batch_norm = true;
+  bool sync_batch_norm = false;
 };
 
 // Sets the calling thread's context for its lifetime (the previous one comes back after).

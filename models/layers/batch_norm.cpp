@@ -20,23 +20,26 @@ torch::Tensor SyncBatchNorm2dImpl::forward(const torch::Tensor& input) {
   _check_input_dim(input);
   const int64_t c = input.size(1);
   const std::vector<int64_t> dims{0, 2, 3}, shape{1, c, 1, 1};
-  // Two passes over all ranks' items: the mean, then the mean squared deviation from it (as stable
-  // as one process's batch norm). Both sums carry their gradients back to every rank.
-  auto count = torch::full({1}, static_cast<double>(input.numel() / c), input.options());
-  auto first = all_reduce_sum_differentiable(torch::cat({input.sum(dims), count}));
-  auto n = first.narrow(0, c, 1).detach();
-  auto mean = first.narrow(0, 0, c) / n;
+  // One all-reduce of the sums and sums of squares (in double: the variance is their difference) and
+  // the item count; its gradient goes back to every rank the same way.
+  const auto items = static_cast<double>(input.numel() / c);
+  auto stats = all_reduce_sum_differentiable(torch::cat({input.sum(dims, false, torch::kDouble),
+                                                         input.pow(2).sum(dims, false, torch::kDouble),
+                                                         torch::full({1}, items, input.options().dtype(torch::kDouble))}));
+  auto n = stats.narrow(0, 2 * c, 1).detach();
+  auto mean64 = stats.narrow(0, 0, c) / n;
+  auto var = (stats.narrow(0, c, c) / n - mean64.pow(2)).clamp_min(0).to(input.scalar_type());
+  auto mean = mean64.to(input.scalar_type());
   auto centred = input - mean.view(shape);
-  auto var = all_reduce_sum_differentiable(centred.pow(2).sum(dims)) / n;
   auto out = centred * torch::rsqrt(var.view(shape) + options.eps());
   if (options.affine()) out = out * weight.view(shape) + bias.view(shape);
   if (options.track_running_stats()) {
     torch::NoGradGuard no_grad;
     num_batches_tracked += 1;
     const double factor = options.momentum() ? *options.momentum() : 1.0 / num_batches_tracked.item<double>();
-    const double items = n.item<double>();
+    const double all = n.item<double>();
     running_mean.mul_(1 - factor).add_(mean.detach() * factor);
-    running_var.mul_(1 - factor).add_(var.detach() * (items / std::max(1.0, items - 1)) * factor);
+    running_var.mul_(1 - factor).add_(var.detach() * (all / std::max(1.0, all - 1)) * factor);
   }
   return out;
 }
