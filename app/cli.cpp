@@ -292,12 +292,6 @@ class TerminalProgress : public SessionListener {
   bool save_failed_ = false;
 };
 
-// On several processes on one machine, each trains on its share of the CPUs (unless the user said).
-void share_cpus(int local_processes) {
-  if (local_processes > 1 && !std::getenv("GAN_EXPLORER_THREADS"))
-    ::setenv("GAN_EXPLORER_THREADS", std::to_string(std::max(1, available_cpus() / local_processes)).c_str(), 1);
-}
-
 // Installs the stop-signal handler (SIGINT, SIGTERM, SIGHUP) for its lifetime.
 class StopSignals {
  public:
@@ -325,8 +319,6 @@ class StopSignals {
 // from rank 0, so the command line is not read.
 int train_as_worker(const DistributedEnv& env) {
   if (!distributed_available()) throw std::runtime_error(distributed_unavailable_reason());
-  const char* local = std::getenv("LOCAL_WORLD_SIZE");
-  share_cpus(local ? std::atoi(local) : 1);
   init_torch_thread(ThreadRole::Training);
   StopSignals signals;
   auto say = [&](const std::string& text) { std::cerr << "gan-explorer train (rank " << env.rank << "): " << text << "\n"; };
@@ -388,7 +380,7 @@ int cmd_train(const Args& a) {
   const long long nproc = a.integer("nproc", 1);
   if (nproc < 1 || nproc > 256) throw UsageError("--nproc must be 1 to 256");
   if (nproc > 1 && env) throw UsageError("--nproc starts the processes itself: do not use it under torchrun (WORLD_SIZE is set)");
-  const long long timeout = a.integer("dist-timeout", env ? env->timeout.count() : 120);
+  const long long timeout = a.integer("dist-timeout", distributed_timeout().count());
   if (timeout < 1 || timeout > 86400) throw UsageError("--dist-timeout must be 1 to 86400 seconds");
   if (a.has("sync-bn")) {
     if (!resume.empty()) throw UsageError("--sync-bn is chosen when a run starts; a resumed run keeps its own");
@@ -401,8 +393,6 @@ int cmd_train(const Args& a) {
   if (env) {
     req.distributed = *env;
     req.distributed->timeout = std::chrono::seconds(timeout);
-    const char* local = std::getenv("LOCAL_WORLD_SIZE");
-    share_cpus(local ? std::atoi(local) : 1);
   } else if (nproc > 1) {
     if (!distributed_available()) throw std::runtime_error(distributed_unavailable_reason());
     DistributedEnv local;
@@ -411,7 +401,6 @@ int cmd_train(const Args& a) {
     local.timeout = std::chrono::seconds(timeout);
     req.distributed = local;
     req.spawn_local_workers = true;
-    share_cpus(static_cast<int>(nproc));
   }
   if (resume.empty()) {
     req.config = validate(c, registry);  // bad values: a message and exit 2 before anything starts

@@ -291,6 +291,7 @@ void MainWindow::onStart() {
   }
   spec.steps = controls_->totalSteps();
   spec.sampleEvery = controls_->sampleEvery();
+  spec.processes = controls_->processes();
   spec.logEvery = 10;  // the log and the checkpoint's history; the plot gets every step
   if (metric_settings_->enabled()) {
     spec.metricsEvery = metric_settings_->every();

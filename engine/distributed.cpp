@@ -14,6 +14,7 @@
 #include <string>
 #include <thread>
 
+#include "engine/threads.h"
 #include "engine/trainer.h"
 
 #ifdef GAN_HAVE_C10D
@@ -53,6 +54,10 @@ std::optional<long long> env_integer(const char* name, long long lo, long long h
 }
 }  // namespace
 
+std::chrono::seconds distributed_timeout() {
+  return std::chrono::seconds(env_integer("GAN_EXPLORER_DIST_TIMEOUT", 1, 86400).value_or(120));
+}
+
 std::optional<DistributedEnv> distributed_env_from_environment() {
   const auto world = env_integer("WORLD_SIZE", 1, 65536);
   if (!world || (*world == 1 && !std::getenv("RANK"))) return std::nullopt;
@@ -62,13 +67,14 @@ std::optional<DistributedEnv> distributed_env_from_environment() {
   if (!rank) throw std::invalid_argument("WORLD_SIZE is set but RANK is not: set both (torchrun does)");
   e.rank = static_cast<int>(*rank);
   e.local_rank = static_cast<int>(env_integer("LOCAL_RANK", 0, 65535).value_or(0));
+  e.local_world = static_cast<int>(env_integer("LOCAL_WORLD_SIZE", 1, 65536).value_or(1));
   const char* addr = std::getenv("MASTER_ADDR");
   if (!addr || !*addr) throw std::invalid_argument("WORLD_SIZE is set but MASTER_ADDR is not: rank 0's address");
   e.master_addr = addr;
   const auto port = env_integer("MASTER_PORT", 1, 65535);
   if (!port) throw std::invalid_argument("WORLD_SIZE is set but MASTER_PORT is not: a free port on rank 0's machine");
   e.master_port = static_cast<int>(*port);
-  e.timeout = std::chrono::seconds(env_integer("GAN_EXPLORER_DIST_TIMEOUT", 1, 86400).value_or(120));
+  e.timeout = distributed_timeout();
   return e;
 }
 
@@ -223,7 +229,8 @@ LocalWorkers::LocalWorkers(const std::string& exe, const DistributedEnv& env) {
     // The child's environment is built before fork: after it only exec runs (no allocation).
     const std::vector<std::string> vars = {
         "RANK=" + std::to_string(rank), "LOCAL_RANK=" + std::to_string(rank), "WORLD_SIZE=" + std::to_string(env.world),
-        "MASTER_ADDR=" + env.master_addr, "MASTER_PORT=" + std::to_string(env.master_port),
+        "LOCAL_WORLD_SIZE=" + std::to_string(env.world), "MASTER_ADDR=" + env.master_addr,
+        "MASTER_PORT=" + std::to_string(env.master_port),
         "GAN_EXPLORER_DIST_TIMEOUT=" + std::to_string(env.timeout.count())};
     std::vector<const char*> envp;
     for (const auto& v : vars) envp.push_back(v.c_str());
@@ -294,6 +301,7 @@ void LocalWorkers::end_all() {
 int run_worker(const Registry& registry, ProcessGroup& group, const std::function<bool()>& stop_requested,
                const std::function<void(const std::string&)>& say) {
   const std::string me = "process " + std::to_string(group.rank()) + " of " + std::to_string(group.world());
+  at::set_num_threads(training_threads_sharing(group.env().local_world));
   try {
     const RunAnnouncement run = await_run(group);
     const TrainConfig config = validate(config_from_json(run.config), registry);

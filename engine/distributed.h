@@ -32,10 +32,14 @@ struct DistributedEnv {
   int rank = 0;
   int world = 1;
   int local_rank = 0;
+  int local_world = 1;  // processes of the run on this machine (LOCAL_WORLD_SIZE): they share its CPUs
   std::string master_addr = "127.0.0.1";
   int master_port = 29500;
-  std::chrono::seconds timeout{120};  // rendezvous and every collective (GAN_EXPLORER_DIST_TIMEOUT)
+  std::chrono::seconds timeout{120};  // rendezvous and every collective (distributed_timeout())
 };
+
+// GAN_EXPLORER_DIST_TIMEOUT (seconds, 1 to 86400), else 120; std::invalid_argument when it is not.
+std::chrono::seconds distributed_timeout();
 
 // Reads torchrun's variables. Nothing when WORLD_SIZE is unset (or 1, with no RANK);
 // std::invalid_argument naming the variable when they are partial or wrong.

@@ -322,8 +322,12 @@ void TrainingSession::run(StartRequest req) {
   // are read, so that they read theirs at the same time.
   auto gather = [&](const TrainConfig& config) {
     if (!distributed) return;
-    const DistributedEnv& env = *req.distributed;
-    if (req.spawn_local_workers) workers = std::make_unique<LocalWorkers>(worker_executable(), env);
+    DistributedEnv& env = *req.distributed;
+    if (req.spawn_local_workers) {
+      env.local_world = env.world;
+      workers = std::make_unique<LocalWorkers>(worker_executable(), env);
+    }
+    at::set_num_threads(training_threads_sharing(env.local_world));  // the processes share this machine's CPUs
     set_state(SessionState::Loading, "waiting for " + std::to_string(env.world - 1) + " more process(es) at " +
                                          env.master_addr + ":" + std::to_string(env.master_port));
     try {

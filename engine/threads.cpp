@@ -1,5 +1,7 @@
 #include "engine/threads.h"
 
+#include <algorithm>
+
 #include <ATen/Parallel.h>
 #include <dlfcn.h>
 #include <sched.h>
@@ -61,6 +63,11 @@ static void lower_priority(int nice) {
   errno = 0;
   const int now = ::getpriority(PRIO_PROCESS, tid);
   if (errno == 0 && now < nice) ::setpriority(PRIO_PROCESS, tid, nice);
+}
+
+int training_threads_sharing(int local_processes) {
+  if (std::getenv("GAN_EXPLORER_THREADS") || local_processes <= 1) return training_threads();
+  return std::max(1, available_cpus() / local_processes);
 }
 
 void init_torch_thread(ThreadRole role) {

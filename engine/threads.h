@@ -33,6 +33,9 @@ void init_torch_thread(ThreadRole role = ThreadRole::Training);
 // The training thread's count: $GAN_EXPLORER_THREADS when set to a positive number, else the CPUs
 // this process may run on (its affinity mask).
 int training_threads();
+// The training threads of one of `local_processes` processes that train together on this machine:
+// GAN_EXPLORER_THREADS when set, else an equal share of the CPUs (at least one).
+int training_threads_sharing(int local_processes);
 // The training threads' nice value: $GAN_EXPLORER_NICE (0 to 19) when set, else kTrainingNice.
 int training_nice();
 // The CPUs this process may run on.

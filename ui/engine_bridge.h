@@ -62,6 +62,7 @@ struct StartSpec {
   int metricsSamples = 2000;
   int metricsSwd = 0;          // images for the sliced Wasserstein distance; 0: off
   QString inceptionPath;       // empty: the dataset classifier
+  int processes = 1;           // local processes, data-parallel (this one is rank 0 and writes the run)
 };
 
 // A request of one panel: the sample grid (samples = true) or an explore panel (view = its id).

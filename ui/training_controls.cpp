@@ -35,6 +35,13 @@ TrainingControls::TrainingControls(QWidget* parent) : QWidget(parent) {
   sample_every_->setSuffix(tr(" steps"));
   sample_every_->setToolTip(tr("How often the sample grid is re-rendered"));
 
+  processes_ = new QSpinBox(this);
+  processes_->setRange(1, 64);
+  processes_->setValue(1);
+  processes_->setToolTip(tr("Train on this many processes of this machine (data-parallel, PyTorch's c10d with "
+                            "Gloo): each takes a batch of the size set above, gradients are averaged, and this "
+                            "window's process writes the run"));
+
   progress_ = new QProgressBar(this);
   progress_->setRange(0, 1);
   progress_->setValue(0);
@@ -51,6 +58,7 @@ TrainingControls::TrainingControls(QWidget* parent) : QWidget(parent) {
   auto* form = new QFormLayout;
   form->addRow(tr("Steps"), steps_);
   form->addRow(tr("Sample every"), sample_every_);
+  form->addRow(tr("Processes"), processes_);
 
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
@@ -82,6 +90,8 @@ void TrainingControls::setTotalSteps(qint64 total_steps) {
 
 int TrainingControls::sampleEvery() const { return sample_every_->value(); }
 
+int TrainingControls::processes() const { return processes_->value(); }
+
 void TrainingControls::setSampleEvery(int steps) { sample_every_->setValue(steps); }
 
 QString TrainingControls::statusText() const { return status_->text(); }
@@ -97,6 +107,7 @@ void TrainingControls::setState(ui::UiState state) {
                     state == UiState::Paused);
   // The run length is fixed once a run starts.
   steps_->setEnabled(idle);
+  processes_->setEnabled(idle);
   if (idle && reading_) {  // reading the data ended without a run (cancelled, or it failed)
     reading_ = false;
     setProgress(0, totalSteps(), 0);

@@ -21,6 +21,8 @@ class TrainingControls : public QWidget {
   void setTotalSteps(qint64 total_steps);
   int sampleEvery() const;
   void setSampleEvery(int steps);
+  // Processes on this machine to train on (data-parallel; 1: this one alone).
+  int processes() const;
   UiState state() const { return state_; }
 
   QPushButton* startButton() const { return start_; }
@@ -29,6 +31,7 @@ class TrainingControls : public QWidget {
   QPushButton* stopButton() const { return stop_; }
   QSpinBox* stepsBox() const { return steps_; }
   QSpinBox* sampleEveryBox() const { return sample_every_; }
+  QSpinBox* processesBox() const { return processes_; }
   QProgressBar* progressBar() const { return progress_; }
   QString statusText() const;
 
@@ -57,6 +60,7 @@ class TrainingControls : public QWidget {
   QPushButton* stop_ = nullptr;
   QSpinBox* steps_ = nullptr;
   QSpinBox* sample_every_ = nullptr;
+  QSpinBox* processes_ = nullptr;
   QProgressBar* progress_ = nullptr;
   QLabel* status_ = nullptr;
   bool reading_ = false;  // the bar shows the data being read

@@ -139,6 +139,32 @@ class TestGui : public QObject {
     QVERIFY(w.controls()->startButton()->isEnabled());
   }
 
+  // The Processes box: the run trains on two local processes (this one rank 0) and shows like any run.
+  // A pause longer than the processes' timeout keeps them waiting: rank 0 says every second it is paused.
+  void trainsOnTwoProcesses() {
+    qputenv("GAN_EXPLORER_EXE", GAN_EXPLORER_BIN);
+    qputenv("GAN_EXPLORER_DIST_TIMEOUT", "3");
+    MainWindow w;
+    makeTiny(w);
+    w.controls()->processesBox()->setValue(2);
+    QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(w.lossPlot()->pointCount("loss_d") >= 5, 60000);
+    QVERIFY(!w.controls()->processesBox()->isEnabled());
+    QTest::mouseClick(w.controls()->pauseButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Paused, 30000);
+    QTest::qWait(5000);
+    const int before = w.lossPlot()->pointCount("loss_d");
+    QTest::mouseClick(w.controls()->pauseButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(w.lossPlot()->pointCount("loss_d") >= before + 5, 30000);
+    QCOMPARE(w.state(), ui::UiState::Running);
+    QTest::mouseClick(w.controls()->stopButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Finished, 30000);
+    const std::string log = testutil::read_text(w.runDir().toStdString() + "/log.jsonl");
+    QVERIFY(log.find("\"event\":\"distributed\"") != std::string::npos);
+    QVERIFY(log.find("distributed-lost") == std::string::npos);
+    qunsetenv("GAN_EXPLORER_DIST_TIMEOUT");
+  }
+
   // ProGAN: the Schedule tab plots alpha and the resolution against images shown as it trains, the
   // loss plot marks the growth, and the grid says at which resolution its images were drawn.
   void growingFamilyShowsItsSchedule() {
