@@ -1,6 +1,6 @@
 // Takes the README's screenshots of the real main window: optionally opens a checkpoint, presses
 // Start, waits, moves the explorer, and saves a PNG. Run it under xvfb-run (scripts/screenshots.sh).
-//   gan-screenshot --out shot.png [--checkpoint CKPT] [--seconds 60] [--steps N] [--truncation T] [--t 0.4]
+//   gan-screenshot --out shot.png [--checkpoint CKPT] [--seconds 60] [--steps N] [--processes N] [--truncation T] [--t 0.4]
 //                  [--tab losses|metrics|schedule] [--metrics-every N] [--model ID] [--images FILE,FILE...]
 //                  [--grid-option ID=VALUE] [--panel-option ID=VALUE] [--param NAME=VALUE]
 #include <QApplication>
@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
                 {"checkpoint", "checkpoint to open first", "file"},
                 {"seconds", "seconds to train before the shot", "n", "60"},
                 {"steps", "total steps for the run", "n", "0"},
+                {"processes", "local processes to train on", "n", "1"},
                 {"truncation", "truncation threshold (0: off)", "t", "0"},
                 {"t", "explorer position 0..1", "t", "0.4"},
                 {"tab", "plot tab to show: losses, metrics or schedule", "name", "losses"},
@@ -52,6 +53,7 @@ int main(int argc, char** argv) {
   // (a large one can take longer to load), then take the picture `seconds` later.
   auto act = [&] {
     if (steps > 0) w.controls()->setTotalSteps(steps);
+    w.controls()->processesBox()->setValue(p.value("processes").toInt());
     if (const int every = p.value("metrics-every").toInt(); every > 0)
       w.metricSettings()->setValues(true, every, w.metricSettings()->samples(), QString());
     if (p.value("tab") == "metrics") w.plotTabs()->setCurrentIndex(1);

@@ -15,6 +15,7 @@
 #include "models/core/random.h"
 #include "models/layers/batch_norm.h"
 #include "tests/support/test_util.h"
+#include "tests/support/zoo_cases.h"
 
 using namespace gan;
 
@@ -164,6 +165,44 @@ class TestDistributed : public QObject {
     c.reduces = 0;
     QVERIFY(torch::allclose(bn->forward(x), expected, 1e-6, 1e-6));
     QCOMPARE(c.reduces, 0);
+  }
+
+  // Every family (each zoo case) steps its players through Player::step, which averages their
+  // gradients: at least one all-reduce per player with an optimizer, and one for the losses.
+  void everyFamilyAveragesEveryPlayersGradients() {
+    const Registry registry = Registry::builtin();
+    std::vector<std::pair<std::string, std::unique_ptr<Trainer>>> trainers;
+    for (const auto& c : zootest::cases()) trainers.emplace_back(c.name, zootest::make_trainer(registry, c, dir() + "/zoo"));
+    // The families beyond the zoo's latent ones: a growing one and a translating one.
+    auto tiny = [&](const char* model, std::vector<std::pair<const char*, const char*>> params) {
+      TrainConfig c;
+      c.model = model;
+      c.steps = 10;
+      c.out_dir = dir() + "/zoo-" + model;
+      for (const auto& st : registry.at(model).caps.streams) c.data[st.name] = parse_dataset("mem");
+      for (const auto& [k, v] : params) c.params.set(k, v);
+      StreamDatasets data;
+      for (const auto& st : registry.at(model).caps.streams) data[st.name] = testutil::tiny_dataset(16, 16, 1);
+      trainers.emplace_back(model, std::make_unique<Trainer>(registry, c, data));
+    };
+    tiny("progan", {{"resolution", "16"}, {"fmap_base", "64"}, {"fmap_max", "8"}, {"latent_dim", "8"}, {"batch", "4"},
+                    {"fade_images", "16"}, {"stable_images", "8"}});
+    tiny("cyclegan", {{"resolution", "16"}, {"ngf", "8"}, {"ndf", "8"}, {"g_blocks", "1"}, {"batch", "4"}});
+    QCOMPARE(trainers.size(), zootest::cases().size() + 2);
+    for (auto& [name, t] : trainers) {
+      const zootest::ZooCase c{name, ""};
+      MirrorCollective mirror(1, 2);
+      t->join(mirror);
+      QVERIFY2(mirror.broadcasts == 1, c.name.c_str());  // rank 0's weights, in one piece per dtype
+      int players = 0;
+      for (const Player* p : t->family().players()) players += p->has_optimizer();
+      mirror.reduces = 0;
+      const auto s = t->step();
+      qInfo("%s: %d all-reduces in a step, %d player(s) with an optimizer", name.c_str(), mirror.reduces, players);
+      QVERIFY2(mirror.reduces >= players + 1,
+               qPrintable(QString("%1: %2 all-reduces for %3 players").arg(c.name.c_str()).arg(mirror.reduces).arg(players)));
+      for (const auto& [name, v] : s.scalars) QVERIFY2(std::isfinite(v), (c.name + " " + name).c_str());
+    }
   }
 
   void environmentVariablesAreChecked() {

@@ -52,8 +52,7 @@ static gan::TrainConfig config_for(const ZooCase& c, const std::string& tmp) {
   return config;
 }
 
-static std::unique_ptr<gan::Trainer> make_trainer(const gan::Registry& registry, const ZooCase& c,
-                                                  const std::string& tmp) {
+std::unique_ptr<gan::Trainer> make_trainer(const gan::Registry& registry, const ZooCase& c, const std::string& tmp) {
   torch::manual_seed(0);  // the MLP discriminators' dropout draws from the global generator
   auto data = data_for(c);
   auto t = std::make_unique<gan::Trainer>(registry, config_for(c, tmp), data);

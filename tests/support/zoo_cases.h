@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/dataset.h"
+#include "engine/trainer.h"
 #include "models/core/registry.h"
 
 namespace zootest {
@@ -29,6 +30,8 @@ const std::vector<ZooCase>& cases();
 std::shared_ptr<const gan::Dataset> data_for(const ZooCase& c);
 // Runs the case: {"steps": [{scalar: value}...], "samples": fnv-1a of 16 metric samples as 8-bit}.
 nlohmann::json run_case(const gan::Registry& registry, const ZooCase& c, const std::string& tmp);
+// The case's trainer, ready for its first step.
+std::unique_ptr<gan::Trainer> make_trainer(const gan::Registry& registry, const ZooCase& c, const std::string& tmp);
 // Trains the case to kCheckpointStep and writes its checkpoint to `path`.
 void write_checkpoint(const gan::Registry& registry, const ZooCase& c, const std::string& path);
 
