@@ -21,6 +21,8 @@
 #include "ui/sample_grid.h"
 #include "ui/training_controls.h"
 
+#include <QSpinBox>
+
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
   QCommandLineParser p;
