@@ -12,6 +12,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
 #include <thread>
 
 #include "engine/threads.h"
@@ -191,6 +194,41 @@ std::shared_ptr<ProcessGroup> ProcessGroup::join(const DistributedEnv&) {
 }
 #endif
 
+std::shared_ptr<ProcessGroup> ProcessGroup::join(const DistributedEnv& env, const std::function<void()>& check) {
+  struct Shared {
+    std::mutex m;
+    std::condition_variable done;
+    bool finished = false;
+    std::shared_ptr<ProcessGroup> group;
+    std::exception_ptr error;
+  };
+  auto shared = std::make_shared<Shared>();
+  std::thread([shared, env] {  // owns copies only: it may outlive the caller
+    std::shared_ptr<ProcessGroup> g;
+    std::exception_ptr error;
+    try {
+      g = join(env);
+    } catch (...) {
+      error = std::current_exception();
+    }
+    std::lock_guard<std::mutex> lock(shared->m);
+    shared->group = std::move(g);
+    shared->error = error;
+    shared->finished = true;
+    shared->done.notify_all();
+  }).detach();
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(shared->m);
+      if (shared->done.wait_for(lock, std::chrono::milliseconds(100), [&] { return shared->finished; })) {
+        if (shared->error) std::rethrow_exception(shared->error);
+        return shared->group;
+      }
+    }
+    check();
+  }
+}
+
 void announce_run(ProcessGroup& group, const RunAnnouncement& run) {
   group.set("run", json{{"config", run.config}, {"resume_from", run.resume_from}}.dump());
 }
@@ -275,6 +313,15 @@ std::vector<std::string> LocalWorkers::failures() {
 
 LocalWorkers::~LocalWorkers() { end_all(); }
 
+void LocalWorkers::kill_all() {
+  for (size_t i = 0; i < pids_.size(); ++i)
+    if (!reaped_[i]) {
+      ::kill(pids_[i], SIGKILL);
+      ::waitpid(pids_[i], nullptr, 0);
+      reaped_[i] = true;
+    }
+}
+
 void LocalWorkers::end_all() {
   // They end on their own once rank 0 has said so (or its group is gone); give them a few seconds.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -290,12 +337,7 @@ void LocalWorkers::end_all() {
     if (std::chrono::steady_clock::now() > deadline) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  for (size_t i = 0; i < pids_.size(); ++i)
-    if (!reaped_[i]) {
-      ::kill(pids_[i], SIGKILL);
-      ::waitpid(pids_[i], nullptr, 0);
-      reaped_[i] = true;
-    }
+  kill_all();
 }
 
 int run_worker(const Registry& registry, ProcessGroup& group, const std::function<bool()>& stop_requested,

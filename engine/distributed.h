@@ -58,6 +58,9 @@ class ProcessGroup : public Collective {
   // Joins the run: rank 0 hosts the store. Throws DistributedError when the others do not come within
   // the timeout, std::runtime_error when this build has no c10d.
   static std::shared_ptr<ProcessGroup> join(const DistributedEnv& env);
+  // The same, waiting on another thread and calling `check` every 100 ms meanwhile: it may throw to give
+  // up (a Stop, a worker that died). The abandoned rendezvous ends on its own at the timeout.
+  static std::shared_ptr<ProcessGroup> join(const DistributedEnv& env, const std::function<void()>& check);
 
   // A value published by one rank for the others, under `key`; get waits for it (up to the timeout).
   virtual void set(const std::string& key, const std::string& value) = 0;
@@ -87,6 +90,8 @@ class LocalWorkers {
   LocalWorkers& operator=(const LocalWorkers&) = delete;
   // A line for each worker that has ended with an error so far ("process 1 exited with status 3").
   std::vector<std::string> failures();
+  // Ends them now (SIGKILL), without waiting.
+  void kill_all();
 
  private:
   void end_all();

@@ -331,7 +331,18 @@ void TrainingSession::run(StartRequest req) {
     set_state(SessionState::Loading, "waiting for " + std::to_string(env.world - 1) + " more process(es) at " +
                                          env.master_addr + ":" + std::to_string(env.master_port));
     try {
-      group = ProcessGroup::join(env);
+      // Stop (or closing the window) gives up at once; so does a worker that could not start.
+      group = ProcessGroup::join(env, [&] {
+        if (cancel_load_) {
+          if (workers) workers->kill_all();
+          throw Cancelled();
+        }
+        if (workers)
+          if (const auto failed = workers->failures(); !failed.empty()) {
+            workers->kill_all();
+            throw DistributedError("could not gather the run's processes: " + failed.front());
+          }
+      });
     } catch (const DistributedError& e) {
       std::string why = e.what();
       if (workers)

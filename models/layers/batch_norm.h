@@ -20,3 +20,7 @@ class SyncBatchNorm2dImpl : public torch::nn::BatchNormImplBase<2, SyncBatchNorm
 TORCH_MODULE(SyncBatchNorm2d);
 
 }  // namespace gan
+
+// Defined in batch_norm.cpp: the base declares it, and LibTorch defines it only for its own classes.
+template <>
+void torch::nn::BatchNormImplBase<2, gan::SyncBatchNorm2dImpl>::pretty_print(std::ostream& stream) const;

@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "engine/distributed.h"
+#include "engine/session.h"
 #include "engine/trainer.h"
 #include "models/core/parallel.h"
 #include "models/core/random.h"
@@ -365,6 +366,70 @@ class TestDistributed : public QObject {
     QCOMPARE(r1.exitCode(), 1);
     const QString err = QString::fromUtf8(r1.readAllStandardError());
     QVERIFY2(err.contains("rank 1") && err.contains("lost contact"), qPrintable(err));
+  }
+
+  // The GUI's and --nproc's way: the session starts the workers. One that cannot start ends the wait
+  // at once, and Stop ends it too, rather than the timeout.
+  void aWorkerThatCannotStartEndsTheWaitAtOnce_data() {
+    QTest::addColumn<QString>("worker");
+    QTest::addColumn<bool>("stop");
+    QTest::newRow("a worker that exits") << "/bin/false" << false;
+    QTest::newRow("Stop while waiting") << "sleeper" << true;
+  }
+  void aWorkerThatCannotStartEndsTheWaitAtOnce() {
+    QFETCH(QString, worker);
+    QFETCH(bool, stop);
+    if (worker == "sleeper") {
+      worker = QString::fromStdString(dir() + "/sleeper.sh");
+      testutil::write_bytes(worker.toStdString(), "#!/bin/sh\nexec sleep 60\n");
+      QFile::setPermissions(worker, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    }
+    qputenv("GAN_EXPLORER_EXE", worker.toUtf8());
+    struct Recorder : SessionListener {
+      std::mutex m;
+      std::vector<std::string> messages, states;
+      void on_message(const Message& msg) override {
+        std::lock_guard<std::mutex> lock(m);
+        messages.push_back(msg.text);
+      }
+      void on_state(SessionState, const std::string& status) override {
+        std::lock_guard<std::mutex> lock(m);
+        states.push_back(status);
+      }
+      bool said(const std::string& text) {
+        std::lock_guard<std::mutex> lock(m);
+        for (const auto& v : {messages, states})
+          for (const auto& line : v)
+            if (line.find(text) != std::string::npos) return true;
+        return false;
+      }
+    } rec;
+    TrainingSession session(Registry::builtin(), rec);
+    StartRequest req;
+    req.config = testutil::tiny_config(data_, dir() + "/never-gathered", 5);
+    DistributedEnv env;
+    env.world = 2;
+    env.master_port = free_local_port();
+    env.timeout = std::chrono::seconds(60);
+    req.distributed = env;
+    req.spawn_local_workers = true;
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY(session.start(req));
+    if (stop) {
+      QTRY_VERIFY_WITH_TIMEOUT(rec.said("waiting for 1 more process(es)"), 10000);
+      session.stop();
+    }
+    session.wait();
+    qunsetenv("GAN_EXPLORER_EXE");
+    qInfo("ended %lld ms after the start", static_cast<long long>(clock.elapsed()));
+    QVERIFY(clock.elapsed() < 15000);
+    if (stop) {
+      QCOMPARE(session.state(), SessionState::Idle);
+    } else {
+      QCOMPARE(session.state(), SessionState::Failed);
+      QVERIFY(rec.said("could not gather the run's processes: process 1 exited with status 1"));
+    }
   }
 
   void aRendezvousThatNeverCompletesTimesOut() {
