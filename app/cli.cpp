@@ -317,11 +317,15 @@ class StopSignals {
 
 // A rank other than 0 of a distributed run (torchrun's variables, or started by rank 0): the run comes
 // from rank 0, so the command line is not read.
-int train_as_worker(const DistributedEnv& env) {
+int train_as_worker(DistributedEnv env, const Args& a) {
+  // Its own --dist-timeout, as rank 0 reads it (a bad value is refused there: this one only clamps it).
+  env.timeout = std::chrono::seconds(std::clamp<long long>(a.integer("dist-timeout", env.timeout.count()), 1, 86400));
   if (!distributed_available()) throw std::runtime_error(distributed_unavailable_reason());
   init_torch_thread(ThreadRole::Training);
   StopSignals signals;
-  auto say = [&](const std::string& text) { std::cerr << "gan-explorer train (rank " << env.rank << "): " << text << "\n"; };
+  auto say = [&](const std::string& text) {
+    std::cerr << "gan-explorer train (process " << env.rank << " of " << env.world << "): " << text << "\n";
+  };
   std::shared_ptr<ProcessGroup> group;
   try {
     group = ProcessGroup::join(env);
@@ -335,7 +339,7 @@ int train_as_worker(const DistributedEnv& env) {
 
 int cmd_train(const Args& a) {
   const auto env = distributed_env_from_environment();
-  if (env && env->rank > 0) return train_as_worker(*env);
+  if (env && env->rank > 0) return train_as_worker(*env, a);
   const Registry registry = Registry::builtin();
   TrainConfig c;
   if (a.has("config")) c = load_config_file(a.get("config"));

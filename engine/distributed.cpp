@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -287,6 +288,7 @@ LocalWorkers::LocalWorkers(const std::string& exe, const DistributedEnv& env) {
       throw std::runtime_error("cannot start process " + std::to_string(rank) + ": " + std::strerror(err));
     }
     if (pid == 0) {
+      ::syscall(SYS_close_range, 3U, ~0U, 0U);  // none of this process's files or sockets (async-signal-safe)
       ::execve(exe.c_str(), const_cast<char* const*>(argv), const_cast<char* const*>(envp.data()));
       ::_exit(127);
     }
@@ -342,7 +344,6 @@ void LocalWorkers::end_all() {
 
 int run_worker(const Registry& registry, ProcessGroup& group, const std::function<bool()>& stop_requested,
                const std::function<void(const std::string&)>& say) {
-  const std::string me = "process " + std::to_string(group.rank()) + " of " + std::to_string(group.world());
   at::set_num_threads(training_threads_sharing(group.env().local_world));
   try {
     const RunAnnouncement run = await_run(group);
@@ -372,7 +373,7 @@ int run_worker(const Registry& registry, ProcessGroup& group, const std::functio
     return 0;
   } catch (const std::exception& e) {
     std::string why = e.what();
-    say(me + ": " + why.substr(0, why.find('\n')));
+    say(why.substr(0, why.find('\n')));
     return 1;
   }
 }

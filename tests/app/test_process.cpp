@@ -16,12 +16,7 @@ class TestProcess : public QObject {
   std::string dir() const { return tmp_.path().toStdString(); }
   std::string data_;
 
-  QProcessEnvironment env() const {
-    auto e = QProcessEnvironment::systemEnvironment();
-    e.insert("GAN_EXPLORER_CACHE", QString::fromStdString(dir() + "/cache"));
-    e.insert("GAN_EXPLORER_RUNS", QString::fromStdString(dir() + "/runs"));
-    return e;
-  }
+  QProcessEnvironment env() const { return testutil::program_env(dir()); }
   QStringList train(const std::string& out, const char* steps, const char* checkpoint_every) const {
     return {"train", "--model", "dcgan", "--data", QString::fromStdString(data_), "--steps", steps, "--out",
             QString::fromStdString(out), "--batch", "8", "--resolution", "16", "--ngf", "8", "--ndf", "8",

@@ -175,6 +175,14 @@ std::shared_ptr<const gan::Dataset> labelled_dataset(int n, int classes, int res
 
 bool file_exists(const std::string& path) { return std::filesystem::exists(path); }
 
+QProcessEnvironment program_env(const std::string& dir) {
+  auto e = QProcessEnvironment::systemEnvironment();
+  e.insert("GAN_EXPLORER_CACHE", QString::fromStdString(dir + "/cache"));
+  e.insert("GAN_EXPLORER_RUNS", QString::fromStdString(dir + "/runs"));
+  for (const char* v : {"RANK", "WORLD_SIZE", "LOCAL_RANK", "LOCAL_WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT"}) e.remove(v);
+  return e;
+}
+
 QString error_of(const std::function<void()>& f) {
   try {
     f();

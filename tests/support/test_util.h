@@ -52,6 +52,9 @@ class SmallDisk {
   std::string path_, why_;
   bool ok_ = false;
 };
+// The environment the real program runs in under a test: this one, with its cache and runs folders
+// under `dir`, and none of torchrun's variables (a test that wants them sets them).
+QProcessEnvironment program_env(const std::string& dir);
 // The message of the exception f throws, or an empty string when it throws none.
 QString error_of(const std::function<void()>& f);
 std::string read_text(const std::string& path);
