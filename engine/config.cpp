@@ -38,7 +38,9 @@ json to_json(const TrainConfig& c) {
               {"image_channels", c.image_channels},
               {"num_classes", c.num_classes},
               {"class_names", c.class_names}};
-  if (c.sync_batch_norm) j["sync_batch_norm"] = true;  // written only when on: older builds read the rest
+  // Written only when on, so that configs and checkpoints without it stay as they were (a build from
+  // before it refuses the key: it cannot continue a run that synchronised batch norm).
+  if (c.sync_batch_norm) j["sync_batch_norm"] = true;
   return j;
 }
 

@@ -125,8 +125,8 @@ class GlooGroup : public ProcessGroup {
       std::string why = e.what();
       throw DistributedError("could not join the run as process " + std::to_string(env.rank) + " of " +
                              std::to_string(env.world) + " at " + env.master_addr + ":" +
-                             std::to_string(env.master_port) + " within " + std::to_string(env.timeout.count()) +
-                             " s: " + why.substr(0, why.find('\n')));
+                             std::to_string(env.master_port) + " (timeout " + std::to_string(env.timeout.count()) +
+                             " s): " + why.substr(0, why.find('\n')));
     }
   }
 
@@ -288,7 +288,13 @@ LocalWorkers::LocalWorkers(const std::string& exe, const DistributedEnv& env) {
       throw std::runtime_error("cannot start process " + std::to_string(rank) + ": " + std::strerror(err));
     }
     if (pid == 0) {
-      ::syscall(SYS_close_range, 3U, ~0U, 0U);  // none of this process's files or sockets (async-signal-safe)
+      // None of this process's files or sockets (only async-signal-safe calls here).
+      long closed = -1;
+#ifdef SYS_close_range
+      closed = ::syscall(SYS_close_range, 3U, ~0U, 0U);
+#endif
+      if (closed != 0)
+        for (int fd = 3; fd < 4096; ++fd) ::close(fd);
       ::execve(exe.c_str(), const_cast<char* const*>(argv), const_cast<char* const*>(envp.data()));
       ::_exit(127);
     }

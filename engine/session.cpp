@@ -324,6 +324,8 @@ void TrainingSession::run(StartRequest req) {
     if (!distributed) return;
     DistributedEnv& env = *req.distributed;
     if (req.spawn_local_workers) {
+      if (env.timeout.count() == 0) env.timeout = distributed_timeout();
+      if (env.master_port == 0) env.master_port = free_local_port();
       env.local_world = env.world;
       workers = std::make_unique<LocalWorkers>(worker_executable(), env);
     }
@@ -569,7 +571,7 @@ void TrainingSession::loop(Trainer& t, RunLog& log, MetricWorker* metrics, bool 
     } catch (const DistributedError& e) {
       in_group = false;  // between steps: the weights are whole, so the run is saved as it stands
       lost_group = true;
-      say(Severity::Error, why_lost(e) + "; the run stops at step " + std::to_string(t.step_count()) + " and is saved");
+      say(Severity::Error, why_lost(e) + "; the run stops at step " + std::to_string(t.step_count()));
       log.event("distributed-lost", t.step_count(), first_line(e.what()));
       return true;
     }
@@ -636,6 +638,17 @@ void TrainingSession::loop(Trainer& t, RunLog& log, MetricWorker* metrics, bool 
     if (state_.load() != SessionState::Running) {
       set_state(SessionState::Running, "training");
       announced_pause = false;
+    }
+    if (t.world() > 1 && !in_group) {
+      // The others have left (a Stop agreed, or lost) and this run stayed open because its last save
+      // failed: it can be saved (Stop, Save checkpoint as…) but not trained further.
+      hold();
+      say(Severity::Warning, "the other processes of this run have ended: it cannot train further; save it (Stop, or "
+                             "Save checkpoint as…) and continue it from the checkpoint");
+      set_state(SessionState::Paused, "paused at step " + std::to_string(t.step_count()) +
+                                          ": the other processes have ended; save the run");
+      announced_pause = true;
+      continue;
     }
     if (exchange(false, false)) {
       if (end_run(t.finished())) return;

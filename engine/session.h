@@ -86,7 +86,8 @@ struct StartRequest {
   bool keep_unsaved_run = false;
   // A run on several processes (engine/distributed.h), this session being rank 0: it joins the others,
   // tells them the run, and alone writes the checkpoint, log, samples and metrics. With
-  // spawn_local_workers it starts ranks 1..N-1 on this machine itself (the GUI, train --nproc).
+  // spawn_local_workers it starts ranks 1..N-1 on this machine itself (the GUI, train --nproc); then a
+  // master_port of 0 is a free port it picks, and a timeout of 0 is distributed_timeout()'s.
   std::optional<DistributedEnv> distributed;
   bool spawn_local_workers = false;
 

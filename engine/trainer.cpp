@@ -275,6 +275,10 @@ static std::vector<torch::Tensor> player_state(const Family& f, bool buffers_onl
 
 void Trainer::join(Collective& group) {
   collective_ = &group;
+  // What draws from LibTorch's global generator (the MLPs' dropout) draws differently on each process:
+  // every process starts from the same default seed, and equal masks on every share would be one mask.
+  if (group.rank() > 0)
+    torch::manual_seed(static_cast<uint64_t>(config_.params.integer("seed")) * 1000003ull + static_cast<uint64_t>(group.rank()));
   ParallelScope scope({collective_, config_.sync_batch_norm});
   broadcast_from_rank0(player_state(*family_, false));
 }

@@ -251,15 +251,11 @@ bool EngineBridge::start(const StartSpec& spec) {
   }
   req.override_metrics = true;  // the settings panel is the truth, for a continued run too
   req.keep_unsaved_run = true;   // a full disk pauses the run instead of ending it
-  if (spec.processes > 1) {  // the session starts the others and checks that this build can
+  if (spec.processes > 1) {  // the session starts the others, picks the port and the timeout, and checks
     gan::DistributedEnv env;
     env.world = spec.processes;
-    try {
-      env.timeout = gan::distributed_timeout();
-      env.master_port = gan::free_local_port();
-    } catch (const std::exception&) {
-      env.master_port = 0;  // joining fails, and says so
-    }
+    env.master_port = 0;
+    env.timeout = std::chrono::seconds(0);
     req.distributed = env;
     req.spawn_local_workers = true;
   }

@@ -32,6 +32,11 @@ Collective* active_collective() {
   return c && c->world() > 1 ? c : nullptr;
 }
 
+int batch_world() {
+  Collective* c = active_collective();
+  return c ? c->world() : 1;
+}
+
 torch::Tensor batch_randn(torch::IntArrayRef shape, torch::Generator& gen) {
   return own_rows(shape, [&](torch::IntArrayRef s) { return torch::randn(s, gen, torch::kFloat); });
 }
@@ -121,6 +126,11 @@ struct AllReduceSum : torch::autograd::Function<AllReduceSum> {
   }
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
                                                  torch::autograd::variable_list grads) {
+    // The all-reduce is not recorded: a gradient of this gradient (a penalty through synchronised
+    // batch norm) would silently miss the other ranks' part.
+    TORCH_CHECK(!torch::GradMode::is_enabled(),
+                "a gradient through synchronised batch norm cannot be differentiated again: use --sync-bn only "
+                "for families without a gradient penalty through batch norm");
     auto* c = reinterpret_cast<Collective*>(ctx->saved_data["collective"].toInt());
     std::vector<torch::Tensor> t{grads[0].contiguous().clone()};
     c->all_reduce_sum(t);

@@ -48,6 +48,9 @@ class ParallelScope {
 const ParallelContext& parallel_context();
 // The collective when more than one rank trains, else null.
 Collective* active_collective();
+// How many ranks' batches make up this step's batch: the world size in a data-parallel step, else 1.
+// Families that count the images they have shown (ProGAN's schedule) count this many batches a step.
+int batch_world();
 
 // Per-batch draws. Every rank holds the same noise generator; each draws the batch of all ranks
 // (shape[0] * W rows) and keeps its own rows, so that W processes draw what one process with W times

@@ -169,11 +169,12 @@ class Progan : public Family {
     g_.step();
     g_.after_update();
 
-    images_ += b;
+    const long long shown_now = b * batch_world();  // the images of every process of the run
+    images_ += shown_now;
     const int side = stage_side(stage_);
     // A fade and the stabilising phase after it start with fresh optimizer moments, as the paper's
     // code does (it resets Adam whenever the level of detail enters or leaves a transition).
-    if (schedule_.advance(stage_, shown_, b) != GrowthSchedule::Change::None) reset_optimizers();
+    if (schedule_.advance(stage_, shown_, shown_now) != GrowthSchedule::Change::None) reset_optimizers();
     apply_growth();
     Scalars out = {{"loss_d", loss_d.item<double>()}, {"loss_g", loss_g.item<double>()}};
     for (auto& item : loss_.report(s_real, s_fake)) out.push_back(std::move(item));  // the Wasserstein estimate
