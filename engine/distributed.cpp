@@ -355,16 +355,10 @@ int run_worker(const Registry& registry, ProcessGroup& group, const std::functio
     const RunAnnouncement run = await_run(group);
     const TrainConfig config = validate(config_from_json(run.config), registry);
     std::unique_ptr<Trainer> trainer;
-    if (run.resume_from.empty()) {
+    if (run.resume_from.empty())
       trainer = std::make_unique<Trainer>(registry, config, load_streams(config, registry));
-    } else {
-      Checkpoint ck = read_checkpoint(run.resume_from, registry, config.model);
-      const bool rebuild = !(config.params == ck.config.params);
-      ck.config = config;
-      if (rebuild) rebuild_family(ck, registry);
-      auto data = load_streams(ck.config, registry);
-      trainer = std::make_unique<Trainer>(std::move(ck), std::move(data));
-    }
+    else
+      trainer = continue_run(read_checkpoint(run.resume_from, registry, config.model), config, registry);
     trainer->join(group);
     while (!trainer->finished()) {
       const auto agreed = trainer->agree(stop_requested(), false);

@@ -309,6 +309,14 @@ LoadOptions TrainingSession::load_options() {
   return o;
 }
 
+// A collective's failure, with what is known of the local workers that ended ("process 1 was killed by
+// signal 9").
+static std::string with_failures(std::string why, LocalWorkers* workers) {
+  if (workers)
+    for (const auto& f : workers->failures()) why += "; " + f;
+  return why;
+}
+
 void TrainingSession::run(StartRequest req) {
   set_state(SessionState::Loading, "loading data");
   std::unique_ptr<Trainer> trainer;
@@ -346,10 +354,7 @@ void TrainingSession::run(StartRequest req) {
           }
       });
     } catch (const DistributedError& e) {
-      std::string why = e.what();
-      if (workers)
-        for (const auto& f : workers->failures()) why += "; " + f;
-      throw DistributedError(why);
+      throw DistributedError(with_failures(e.what(), workers.get()));
     }
     announce_run(*group, {to_json(config), req.resume_from});
   };
@@ -362,11 +367,7 @@ void TrainingSession::run(StartRequest req) {
     Checkpoint ck = read_checkpoint(req.resume_from, registry_, req.config.model);
     const TrainConfig config = resumed_config(ck.config, ck.step, req, registry_, resume_changes);
     gather(config);
-    const bool rebuild = !(config.params == ck.config.params);
-    ck.config = config;
-    if (rebuild) rebuild_family(ck, registry_);  // new learning rates and loss weights take effect
-    auto data = load_streams(ck.config, registry_, load_options());
-    trainer = std::make_unique<Trainer>(std::move(ck), std::move(data));
+    trainer = continue_run(std::move(ck), config, registry_, load_options());
   }
   if (group) trainer->join(*group);
   std::string accuracy_note;
@@ -557,12 +558,6 @@ void TrainingSession::loop(Trainer& t, RunLog& log, MetricWorker* metrics, bool 
   // On several processes: between steps every rank agrees whether to go on (Trainer::agree); while this
   // one is paused it says so every second, so that the others wait without timing out.
   bool in_group = t.world() > 1;
-  auto why_lost = [&](const std::exception& e) {
-    std::string why = e.what();
-    if (workers)
-      for (const auto& f : workers->failures()) why += "; " + f;
-    return why;
-  };
   auto exchange = [&](bool stop, bool pause) {  // true: the run stops now
     if (!in_group || t.finished()) return stop;
     Trainer::Agreement a;
@@ -571,7 +566,7 @@ void TrainingSession::loop(Trainer& t, RunLog& log, MetricWorker* metrics, bool 
     } catch (const DistributedError& e) {
       in_group = false;  // between steps: the weights are whole, so the run is saved as it stands
       lost_group = true;
-      say(Severity::Error, why_lost(e) + "; the run stops at step " + std::to_string(t.step_count()));
+      say(Severity::Error, with_failures(e.what(), workers) + "; the run stops at step " + std::to_string(t.step_count()));
       log.event("distributed-lost", t.step_count(), first_line(e.what()));
       return true;
     }
@@ -663,7 +658,7 @@ void TrainingSession::loop(Trainer& t, RunLog& log, MetricWorker* metrics, bool 
       const std::string kept = saved_step_ >= 0 ? "the checkpoint on disk (step " + std::to_string(saved_step_) + ") is kept"
                                                 : "no checkpoint of this run was saved";
       log.event("distributed-lost", t.step_count(), first_line(e.what()));
-      const std::string text = why_lost(e) + "; training ended during step " + std::to_string(t.step_count() + 1) +
+      const std::string text = with_failures(e.what(), workers) + "; training ended during step " + std::to_string(t.step_count() + 1) +
                                ", which is not saved; " + kept;
       say(Severity::Error, text);
       set_state(SessionState::Failed, text);

@@ -422,6 +422,15 @@ void rebuild_family(Checkpoint& ck, const Registry& registry) {
   ck.family = std::move(family);
 }
 
+std::unique_ptr<Trainer> continue_run(Checkpoint ck, const TrainConfig& config, const Registry& registry,
+                                      const LoadOptions& options) {
+  const bool rebuild = !(config.params == ck.config.params);
+  ck.config = config;
+  if (rebuild) rebuild_family(ck, registry);
+  auto data = load_streams(ck.config, registry, options);
+  return std::make_unique<Trainer>(std::move(ck), std::move(data));
+}
+
 Checkpoint read_checkpoint(const std::string& path, const Registry& registry, const std::string& expected_model) {
   if (path.empty()) throw std::runtime_error("no checkpoint file given");
   Checkpoint ck;

@@ -84,6 +84,13 @@ void rebuild_family(Checkpoint& ck, const Registry& registry);
 // different channel counts are brought to the largest (grey repeated to colour).
 StreamDatasets load_streams(const TrainConfig& config, const Registry& registry, const LoadOptions& options = {});
 
+class Trainer;
+// Continues `ck` with `config` (the checkpoint's, with a resume's changes applied: resumed_config): the
+// family is rebuilt when its hyper-parameters changed (new learning rates take effect), the data are
+// read, and the trainer picks up exactly where the checkpoint stopped.
+std::unique_ptr<Trainer> continue_run(Checkpoint ck, const TrainConfig& config, const Registry& registry,
+                                      const LoadOptions& options = {});
+
 class Trainer {
  public:
   // A new run. Validates the config (std::invalid_argument on bad values), seeds everything.

@@ -1,6 +1,7 @@
 #include "models/core/parallel.h"
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <utility>
 
@@ -49,44 +50,58 @@ torch::Tensor batch_randint(long long high, torch::IntArrayRef shape, torch::Gen
   return own_rows(shape, [&](torch::IntArrayRef s) { return torch::randint(0, high, s, gen, torch::kLong); });
 }
 
+namespace {
+// Tensors packed for collectives: one flat tensor per bucket of one dtype and device, in order, each
+// bucket at most `max_bytes` (a tensor larger than that gets a bucket of its own).
+struct Packed {
+  std::vector<std::vector<torch::Tensor>> buckets;
+  std::vector<torch::Tensor> flat;
+
+  Packed(const std::vector<torch::Tensor>& tensors, int64_t max_bytes) {
+    std::map<std::pair<int, std::string>, size_t> open;  // (dtype, device) -> the bucket being filled
+    std::vector<int64_t> bytes;
+    for (const auto& t : tensors) {
+      const int64_t size = t.numel() * static_cast<int64_t>(t.element_size());
+      const auto key = std::make_pair(static_cast<int>(t.scalar_type()), t.device().str());
+      auto it = open.find(key);
+      if (it == open.end() || bytes[it->second] + size > max_bytes) {
+        buckets.emplace_back();
+        bytes.push_back(0);
+        it = open.insert_or_assign(key, buckets.size() - 1).first;
+      }
+      buckets[it->second].push_back(t);
+      bytes[it->second] += size;
+    }
+    for (const auto& b : buckets) {
+      std::vector<torch::Tensor> pieces;
+      for (const auto& t : b) pieces.push_back(t.reshape({-1}));
+      flat.push_back(torch::cat(pieces));
+    }
+  }
+  // Copies the flat tensors back into the tensors they were packed from.
+  void unpack() {
+    for (size_t i = 0; i < buckets.size(); ++i) {
+      int64_t at = 0;
+      for (auto& t : buckets[i]) {
+        t.copy_(flat[i].narrow(0, at, t.numel()).view(t.sizes()));
+        at += t.numel();
+      }
+    }
+  }
+};
+}  // namespace
+
 void average_gradients(const std::vector<torch::Tensor>& params) {
   Collective* c = active_collective();
   if (!c) return;
   torch::NoGradGuard no_grad;
-  // Buckets of gradients of one dtype and device, in parameter order.
-  std::vector<std::vector<torch::Tensor>> buckets;
-  std::map<std::pair<int, std::string>, size_t> open;  // (dtype, device) -> the bucket being filled
-  std::vector<int64_t> bytes;
-  for (const auto& p : params) {
-    const auto& g = p.grad();
-    if (!g.defined()) continue;
-    const auto key = std::make_pair(static_cast<int>(g.scalar_type()), g.device().str());
-    auto it = open.find(key);
-    if (it == open.end() || bytes[it->second] + g.numel() * static_cast<int64_t>(g.element_size()) > kBucketBytes) {
-      buckets.emplace_back();
-      bytes.push_back(0);
-      it = open.insert_or_assign(key, buckets.size() - 1).first;
-    }
-    buckets[it->second].push_back(g);
-    bytes[it->second] += g.numel() * static_cast<int64_t>(g.element_size());
-  }
-  std::vector<torch::Tensor> flat;
-  flat.reserve(buckets.size());
-  for (const auto& b : buckets) {
-    std::vector<torch::Tensor> pieces;
-    for (const auto& g : b) pieces.push_back(g.reshape({-1}));
-    flat.push_back(torch::cat(pieces));
-  }
-  c->all_reduce_sum(flat);
-  const double scale = 1.0 / c->world();
-  for (size_t i = 0; i < buckets.size(); ++i) {
-    flat[i].mul_(scale);
-    int64_t at = 0;
-    for (auto& g : buckets[i]) {
-      g.copy_(flat[i].narrow(0, at, g.numel()).view_as(g));
-      at += g.numel();
-    }
-  }
+  std::vector<torch::Tensor> grads;
+  for (const auto& p : params)
+    if (p.grad().defined()) grads.push_back(p.grad());
+  Packed packed(grads, kBucketBytes);
+  c->all_reduce_sum(packed.flat);
+  for (auto& f : packed.flat) f.mul_(1.0 / c->world());
+  packed.unpack();
 }
 
 void broadcast_from_rank0(const std::vector<torch::Tensor>& tensors) {
@@ -94,26 +109,11 @@ void broadcast_from_rank0(const std::vector<torch::Tensor>& tensors) {
   if (!c || tensors.empty()) return;
   torch::NoGradGuard no_grad;
   // One broadcast per dtype and device: many small buffers (batch-norm statistics) cost one round trip.
-  std::map<std::pair<int, std::string>, std::vector<size_t>> groups;
-  for (size_t i = 0; i < tensors.size(); ++i)
-    groups[{static_cast<int>(tensors[i].scalar_type()), tensors[i].device().str()}].push_back(i);
-  std::vector<torch::Tensor> flat;
-  for (const auto& [key, members] : groups) {
-    std::vector<torch::Tensor> pieces;
-    for (size_t i : members) pieces.push_back(tensors[i].detach().reshape({-1}));
-    flat.push_back(torch::cat(pieces));
-  }
-  c->broadcast(flat, 0);
-  size_t g = 0;
-  for (const auto& [key, members] : groups) {
-    int64_t at = 0;
-    for (size_t i : members) {
-      auto t = tensors[i].detach();
-      t.copy_(flat[g].narrow(0, at, t.numel()).view(t.sizes()));
-      at += t.numel();
-    }
-    ++g;
-  }
+  std::vector<torch::Tensor> detached;
+  for (const auto& t : tensors) detached.push_back(t.detach());
+  Packed packed(detached, std::numeric_limits<int64_t>::max());
+  c->broadcast(packed.flat, 0);
+  packed.unpack();
 }
 
 namespace {
