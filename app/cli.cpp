@@ -62,9 +62,9 @@ const char* kUsage =
     "  models [--json]       the families and their capabilities and hyper-parameters\n"
     "  bench [--steps N] [--render N] [--fid N] [--no-fid] [--no-python] [--metrics-steps N] [--no-metrics]\n"
     "        [--folder DIR | --folder-images N]\n"
+    "        speed figures, beside PyTorch in Python\n"
     "  bench --processes 1,2 [--model M] [--batch B] [--steps N] [--rounds R] [--device cpu|cuda] [--sync-bn]\n"
     "        data-parallel images/s and scaling efficiency (train --nproc N for each N)\n"
-    "        speed figures, beside PyTorch in Python\n"
     "  help\n\n"
     "Every hyper-parameter a model lists under `models` can be given as --NAME VALUE; --lr sets both\n"
     "learning rates. Ctrl-C during training saves a checkpoint and stops.\n";
@@ -316,7 +316,7 @@ class StopSignals {
 };
 
 // A rank other than 0 of a distributed run (torchrun's variables, or started by rank 0): the run comes
-// from rank 0, so the command line is not read.
+// from rank 0, so nothing but --dist-timeout is read from the command line.
 int train_as_worker(DistributedEnv env, const Args& a) {
   // Its own --dist-timeout, as rank 0 reads it (a bad value is refused there: this one only clamps it).
   env.timeout = std::chrono::seconds(std::clamp<long long>(a.integer("dist-timeout", env.timeout.count()), 1, 86400));
@@ -397,11 +397,10 @@ int cmd_train(const Args& a) {
   if (env) {
     req.distributed = *env;
     req.distributed->timeout = std::chrono::seconds(timeout);
-  } else if (nproc > 1) {
-    if (!distributed_available()) throw std::runtime_error(distributed_unavailable_reason());
+  } else if (nproc > 1) {  // the session checks that this build can, and picks a free port
     DistributedEnv local;
     local.world = static_cast<int>(nproc);
-    local.master_port = free_local_port();
+    local.master_port = 0;
     local.timeout = std::chrono::seconds(timeout);
     req.distributed = local;
     req.spawn_local_workers = true;

@@ -484,7 +484,7 @@ DistributedBenchReport run_distributed_bench(const DistributedBenchOptions& o,
       if (ms.empty()) throw std::runtime_error("the run on " + std::to_string(n) + " process(es) logged no steps");
       auto& row = rows[n];
       row.processes = n;
-      row.threads = std::max(1, r.cpus / n);
+      row.threads = training_threads_sharing(n);  // as each of the n processes sets itself
       row.step_ms.push_back(median(ms));
     }
   }
