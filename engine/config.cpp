@@ -41,6 +41,7 @@ json to_json(const TrainConfig& c) {
   // Written only when on, so that configs and checkpoints without it stay as they were (a build from
   // before it refuses the key: it cannot continue a run that synchronised batch norm).
   if (c.sync_batch_norm) j["sync_batch_norm"] = true;
+  j["model_revision"] = c.revision;
   return j;
 }
 
@@ -73,7 +74,7 @@ TrainConfig config_from_json(const json& j) {
   if (!j.is_object()) throw std::invalid_argument("a config must be a JSON object");
   static const std::set<std::string> keys = {"model", "params", "data", "steps", "log_every", "sample_every",
                                              "checkpoint_every", "metrics", "accuracy", "out_dir", "image_channels", "num_classes",
-                                             "class_names", "sync_batch_norm"};
+                                             "class_names", "sync_batch_norm", "model_revision"};
   for (const auto& item : j.items())
     if (!keys.count(item.key())) throw std::invalid_argument("unknown config key '" + item.key() + "'");
   TrainConfig c;
@@ -142,6 +143,10 @@ TrainConfig config_from_json(const json& j) {
     c.image_channels = static_cast<int>(channels);
     c.num_classes = static_cast<int>(classes);
     c.class_names = j.value("class_names", std::vector<std::string>{});  // absent in older checkpoints
+    c.revision = static_cast<int>(whole_or(j, "model_revision", kModelRevision));  // absent: a new run's config
+    if (c.revision < 1 || c.revision > kModelRevision)
+      throw std::invalid_argument("model_revision must be 1 to " + std::to_string(kModelRevision) + ", not " +
+                                  std::to_string(c.revision) + " (a newer GAN Explorer wrote it?)");
     if (j.contains("sync_batch_norm")) {
       if (!j.at("sync_batch_norm").is_boolean())
         throw std::invalid_argument("sync_batch_norm must be true or false, not " + j.at("sync_batch_norm").dump());
@@ -169,7 +174,7 @@ TrainConfig validate(const TrainConfig& c, const Registry& registry) {
   const FamilyInfo& info = registry.at(c.model);
   std::vector<std::string> errors;
   TrainConfig out = c;
-  out.params = c.params.validated(info.params, errors);
+  out.params = c.params.validated(info.params, errors, c.revision);
   for (const auto& [name, spec] : c.data) {
     if (!info.caps.find_stream(name)) {
       std::string streams;

@@ -44,6 +44,9 @@ struct TrainConfig {
   // with batch b train as one with batch W * b would. Off (PyTorch's default too): each normalises over
   // its own b items, and its running statistics are rank 0's.
   bool sync_batch_norm = false;
+  // The families' behaviour revision (models/core/params.h): new runs get the current one; a checkpoint
+  // written before revisions were recorded is revision 1.
+  int revision = kModelRevision;
   // What the data decided, filled in when the run starts (needed to rebuild the networks without it).
   int image_channels = 0;
   int num_classes = 0;

@@ -16,7 +16,8 @@ namespace gan {
 using nlohmann::json;
 
 static constexpr const char* kFormat = "gan-explorer-checkpoint";
-static constexpr int64_t kFormatVersion = 1;
+// 2: the config records its model revision (older builds would refuse its key; they say 'newer' instead).
+static constexpr int64_t kFormatVersion = 2;
 
 // ---------------------------------------------------------------------------------------------
 DataLoader::DataLoader(std::shared_ptr<const Dataset> data, unsigned long long seed, torch::Device device)
@@ -145,6 +146,7 @@ static FamilySetup setup_for(const TrainConfig& c) {
   s.num_classes = c.num_classes;
   s.class_names = c.class_names;
   s.device = device_of(c.params);
+  s.revision = c.revision;
   return s;
 }
 
@@ -471,7 +473,9 @@ Checkpoint read_checkpoint(const std::string& path, const Registry& registry, co
     if (version > kFormatVersion)
       throw std::runtime_error("it was written by a newer GAN Explorer (format " + std::to_string(version) + ")");
     if (!ck.archive->try_read("noise_state", ck.noise_state)) throw std::runtime_error("it has no noise state (damaged?)");
-    ck.config = config_from_json(json::parse(text("config")));
+    const json config = json::parse(text("config"));
+    ck.config = config_from_json(config);
+    if (!config.contains("model_revision")) ck.config.revision = 1;  // written before revisions were recorded
     ck.step = integer("step");
     if (ck.step < 0) throw std::runtime_error("it says it is at step " + std::to_string(ck.step));
     const std::string history = text("history");

@@ -28,7 +28,10 @@ void Family::load(torch::serialize::InputArchive& archive) {
 
 std::unique_ptr<Family> create_family(const FamilyInfo& info, FamilySetup setup) {
   std::vector<std::string> errors;
-  setup.params = setup.params.validated(info.params, errors);
+  setup.params = setup.params.validated(info.params, errors, setup.revision);
+  if (setup.revision < 1 || setup.revision > kModelRevision)
+    errors.push_back("model revision " + std::to_string(setup.revision) + " is not one this build knows (1 to " +
+                     std::to_string(kModelRevision) + ")");
   if (!errors.empty()) {
     std::string msg = "invalid settings for " + info.name + ":";
     for (const auto& e : errors) msg += "\n  - " + e;

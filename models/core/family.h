@@ -24,6 +24,7 @@ struct FamilySetup {
   int num_classes = 0;                   // from the data (0 when unlabelled)
   std::vector<std::string> class_names;  // the classes' names, for labelling samples
   torch::Device device = torch::kCPU;
+  int revision = kModelRevision;         // the behaviour revision of the run (params.h)
 };
 
 // n items of a stream on the family's device: images in [-1, 1], N x C x H x W, and int64 labels

@@ -42,7 +42,8 @@ double ParamSet::number(const std::string& name) const {
 
 long long ParamSet::integer(const std::string& name) const { return std::llround(number(name)); }
 
-ParamSet ParamSet::validated(const std::vector<HyperParam>& specs, std::vector<std::string>& errors) const {
+ParamSet ParamSet::validated(const std::vector<HyperParam>& specs, std::vector<std::string>& errors,
+                             int revision) const {
   ParamSet out;
   for (const auto& [name, value] : values_) {
     bool known = false;
@@ -51,7 +52,8 @@ ParamSet ParamSet::validated(const std::vector<HyperParam>& specs, std::vector<s
   }
   for (const auto& s : specs) {
     auto it = values_.find(s.name);
-    const std::string value = it == values_.end() ? s.default_value : it->second;
+    const bool legacy = revision < s.since_revision && !s.legacy_value.empty();
+    const std::string value = it != values_.end() ? it->second : legacy ? s.legacy_value : s.default_value;
     if (s.type == ParamType::Choice) {
       bool ok = false;
       std::string list;

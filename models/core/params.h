@@ -8,6 +8,15 @@ namespace gan {
 
 enum class ParamType { Int, Float, Choice };
 
+// The revision of the families' behaviour a run was created with. A checkpoint keeps its revision, so
+// that a run continues exactly as it was trained; new runs get the current one.
+//   1: the first families.
+//   2: the fixes of a review against the papers: biases in the discriminators without batch norm
+//      (SNGAN, SAGAN, WGAN-GP), spectral norm on minibatch discrimination's tensor in a spectral critic,
+//      WGAN-GP's layer norm with per-channel scale and shift, dropout in cGAN's generator, power steps
+//      of spectral norm at initialisation, and G's step on fresh noise (the param g_noise, "reuse" before).
+constexpr int kModelRevision = 2;
+
 struct HyperParam {
   std::string name;   // key used in configs and on the command line (--name value)
   std::string label;  // short label for forms
@@ -21,6 +30,10 @@ struct HyperParam {
   // May change when a run resumes (learning rates, optimizer moments, loss weights): it shapes neither
   // the networks nor the data. Everything else is refused on resume.
   bool resumable = false;
+  // For parameters added after the first revision: the revision that added it, and the value that
+  // behaves as runs of earlier revisions did (what an older checkpoint's config means without it).
+  int since_revision = 1;
+  std::string legacy_value;
 };
 
 // Values by name, as text. Validated against the specs with ParamSet::validated().
@@ -36,9 +49,11 @@ class ParamSet {
   long long integer(const std::string& name) const;
   const std::map<std::string, std::string>& values() const { return values_; }
 
-  // Fills in defaults and checks every value against its spec. Unknown names and out-of-range or
-  // malformed values give one message each; the returned set is valid only when `errors` is empty.
-  ParamSet validated(const std::vector<HyperParam>& specs, std::vector<std::string>& errors) const;
+  // Fills in defaults (for a run of an earlier `revision`, the legacy value of a parameter added since)
+  // and checks every value against its spec. Unknown names and out-of-range or malformed values give one
+  // message each; the returned set is valid only when `errors` is empty.
+  ParamSet validated(const std::vector<HyperParam>& specs, std::vector<std::string>& errors,
+                     int revision = kModelRevision) const;
 
   bool operator==(const ParamSet& o) const { return values_ == o.values_; }
 

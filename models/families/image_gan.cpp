@@ -7,7 +7,9 @@
 
 #include "models/core/image.h"
 #include "models/core/random.h"
+#include "models/layers/batch_norm.h"
 #include "models/layers/init.h"
+#include "models/layers/spectral_norm.h"
 #include "models/layers/state.h"
 #include "models/networks/mlp.h"
 
@@ -57,8 +59,8 @@ ImageGan::ImageGan(const FamilyInfo& info, const FamilySetup& s, ImageGanNets ne
       g_("G", g_net_),
       d_("D", d_net_),
       loss_(std::move(loss)),
-      d_steps_(static_cast<int>(s.params.integer("d_steps"))),
-      batch_(s.params.integer("batch")) {
+      batch_(s.params.integer("batch")),
+      d_steps_(static_cast<int>(s.params.integer("d_steps"))) {
   g_.to(s.device);
   d_.to(s.device);
   g_.set_optimizer(make_optimizer(g_net_->parameters(), s.params.number("lr_g")));
@@ -67,6 +69,7 @@ ImageGan::ImageGan(const FamilyInfo& info, const FamilySetup& s, ImageGanNets ne
     noise_sigma_ = s.params.number("instance_noise");
     noise_anneal_ = s.params.integer("noise_anneal");
   }
+  if (s.params.has("g_noise")) fresh_g_noise_ = s.params.text("g_noise") == "fresh";
   if (s.params.has("g_objective")) feature_matching_ = s.params.text("g_objective") == "feature-matching";
   if (s.params.has("hist_avg") && s.params.number("hist_avg") > 0) {
     g_.set_historical_average(s.params.number("hist_avg"));
@@ -97,7 +100,8 @@ Scalars ImageGan::train_step(Streams& streams, torch::Generator& noise) {
     return x + sigma * batch_randn(x.sizes(), noise).to(x.device());
   };
   const int classes = g_net_->num_classes();
-  for (int k = 0; k < d_steps_; ++k) {
+  const int d_steps = d_steps_at(steps_);
+  for (int k = 0; k < d_steps; ++k) {
     Batch real = streams.next("images", batch_);
     last_real = real;
     const long long n = real.images.size(0);
@@ -107,7 +111,10 @@ Scalars ImageGan::train_step(Streams& streams, torch::Generator& noise) {
     fake = g_net_->generate(z, y_fake);
     d_.optimizer().zero_grad();
     real_out = d_net_->judge(noisy(real.images), real.labels);
-    fake_out = d_net_->judge(noisy(fake.detach()), y_fake);
+    {
+      FrozenRunningStats real_only;  // D's batch-norm running statistics: of real images only
+      fake_out = d_net_->judge(noisy(fake.detach()), y_fake);
+    }
     DStep step{real, fake, y_fake, real_out, fake_out, n, noise};
     loss_d = d_loss(step);
     loss_d = add_d_terms(loss_d, step);
@@ -117,9 +124,20 @@ Scalars ImageGan::train_step(Streams& streams, torch::Generator& noise) {
     after_d_update();
     d_.after_update();
   }
-  // The generator's update on the last fake batch.
+  // The generator's update: on fresh noise (Algorithm 1 of GAN, WGAN and WGAN-GP), or on the fakes of D's
+  // last step (g_noise = reuse, one G forward pass fewer; runs of revision 1 did this).
+  if (fresh_g_noise_) {
+    const long long n = fake.size(0);
+    auto z = batch_randn({n, g_net_->latent_dim()}, noise).to(device());
+    if (classes > 0) y_fake = batch_randint(classes, {n}, noise).to(device());
+    fake = g_net_->generate(z, y_fake);
+  }
   g_.optimizer().zero_grad();
-  auto gen_out = d_net_->judge(noisy(fake), y_fake);
+  CriticOutput gen_out;
+  {
+    FrozenRunningStats real_only;
+    gen_out = d_net_->judge(noisy(fake), y_fake);
+  }
   torch::Tensor loss_g;
   if (feature_matching_) {  // Salimans et al.: match the mean of D's last hidden layer on real data,
     torch::Tensor real_mean;  // both through the D that has just been updated
@@ -339,6 +357,11 @@ ImageGanNets conv_nets(const FamilySetup& s, const std::function<void(DcganOptio
   c.attention_res = o.attention_res;
   if (s.params.has("mbd_kernels")) c.mbd_kernels = s.params.integer("mbd_kernels");
   if (adjust) adjust(o, c);
+  if (s.revision < 2) {  // the critics as runs of revision 1 built them (params.h)
+    c.bias = false;
+    c.spectral_mbd = false;
+    if (c.norm == CriticNorm::Layer) c.norm = CriticNorm::LayerElementwise;
+  }
   c.base = o;  // the critic mirrors the generator
   DcganGenerator g(o);
   ConvCritic d(c);
@@ -353,6 +376,10 @@ ImageGanNets conv_nets(const FamilySetup& s, const std::function<void(DcganOptio
     torch::NoGradGuard no_grad;
     g->reference_z.copy_(torch::randn(g->reference_z.sizes(), init, torch::kFloat));
   }
+  if (s.revision >= 2) {  // sigma for the weights as initialised: an eval-mode sample at step 0 is normalised
+    settle_spectral_norms(*g);
+    settle_spectral_norms(*d);
+  }
   return {g.ptr(), d.ptr(), [o] { return std::make_shared<DcganGeneratorImpl>(o); },
           [c] { return std::make_shared<ConvCriticImpl>(c); }};
 }
@@ -360,6 +387,7 @@ ImageGanNets conv_nets(const FamilySetup& s, const std::function<void(DcganOptio
 void spectral_critic(DcganOptions&, CriticOptions& d) {
   d.spectral = true;
   d.norm = CriticNorm::None;
+  d.bias = true;  // Miyato's and Zhang's discriminators have biases; without them D(0) = 0
 }
 
 ImageGanNets mlp_nets(const FamilySetup& s, bool conditional) {
@@ -371,6 +399,7 @@ ImageGanNets mlp_nets(const FamilySetup& s, bool conditional) {
   o.d_hidden = s.params.integer("d_hidden");
   o.pieces = static_cast<int>(s.params.integer("pieces"));
   o.num_classes = conditional ? s.num_classes : 0;
+  if (conditional && s.revision >= 2) o.g_dropout = 0.5;  // Mirza & Osindero: dropout in G too
   o.mbd_kernels = s.params.integer("mbd_kernels");
   MlpGenerator g(o);
   MlpDiscriminator d(o);
@@ -470,6 +499,16 @@ std::vector<SeriesSpec> wasserstein_series() {
            "improve"}};
 }
 
+static HyperParam g_noise_param() {
+  HyperParam p{"g_noise", "G step's noise",
+               "fresh: G's step draws new z, as Algorithm 1 of GAN, WGAN and WGAN-GP; reuse: G's step takes the fakes "
+               "D has just trained on (one G forward pass fewer)",
+               ParamType::Choice, 0, 0, "fresh", {"fresh", "reuse"}, false, /*resumable=*/true};
+  p.since_revision = 2;
+  p.legacy_value = "reuse";
+  return p;
+}
+
 std::vector<HyperParam> technique_params(const TechniqueSet& t) {
   std::vector<HyperParam> p = {
       {"ema", "EMA of G", "Decay of a moving average of G's weights, used for samples and metrics; 0 = off (e.g. 0.999)",
@@ -485,6 +524,7 @@ std::vector<HyperParam> technique_params(const TechniqueSet& t) {
        {"adversarial", "feature-matching"}, false},
       {"hist_avg", "Historical averaging", "Weight of ||theta - mean of past theta||^2 in both players' losses; 0 = off",
        ParamType::Float, 0.0, 100.0, "0", {}, false},
+      g_noise_param(),
       {"init", "Weight init", "normal: N(0, 0.02) as DCGAN; orthogonal: random orthogonal weights (Saxe et al.)",
        ParamType::Choice, 0, 0, "normal", {"normal", "orthogonal"}, false},
   };

@@ -77,6 +77,8 @@ class ImageGan : public Family {
                                     const torch::Tensor& /*y_fake*/) {
     return loss_g;
   }
+  // D's steps before G's step number `g_step` (0, 1, ...): d_steps by default (WGAN's schedule differs).
+  virtual int d_steps_at(long long /*g_step*/) const { return d_steps_; }
   // Scalars reported after loss_d, loss_g and the adversarial loss's own.
   virtual void report(Scalars& /*out*/) {}
 
@@ -86,6 +88,7 @@ class ImageGan : public Family {
   const FamilySetup& setup() const { return setup_; }
   torch::Device device() const { return setup_.device; }
   const AdversarialLoss& loss() const { return loss_; }
+  int d_steps() const { return d_steps_; }
 
  private:
   FamilySetup setup_;
@@ -95,13 +98,18 @@ class ImageGan : public Family {
   std::shared_ptr<ImageGenerator> ema_net_;  // the EMA of G, when on
   Player g_, d_;
   AdversarialLoss loss_;
-  int d_steps_;
   long long batch_;
   double noise_sigma_ = 0;      // instance noise at step 0
   long long noise_anneal_ = 1;
   bool feature_matching_ = false;
+  bool fresh_g_noise_ = true;
+  int d_steps_;
   long long steps_ = 0;         // G updates so far (anneals the instance noise)
 };
+
+// WGAN's critic steps before generator step g_step (0, 1, ...): d_steps, or with the reference schedule
+// of the authors' code 100 for the first 25 generator steps and every 500th.
+int wgan_critic_steps(bool reference_schedule, int d_steps, long long g_step);
 
 // sigma0 * max(0, 1 - step / anneal_steps): the instance noise's standard deviation at `step`.
 double instance_noise_sigma(double sigma0, long long step, long long anneal_steps);

@@ -3,14 +3,24 @@
 
 namespace gan {
 
+// The authors' code: 100 critic steps before each of the first 25 generator steps and every 500th, so
+// that the critic is near its optimum when the Wasserstein estimate is read.
+int wgan_critic_steps(bool reference_schedule, int d_steps, long long g_step) {
+  if (reference_schedule && (g_step < 25 || g_step % 500 == 0)) return 100;
+  return d_steps;
+}
+
 namespace {
 
 class Wgan : public ImageGan {
  public:
   Wgan(const FamilyInfo& info, const FamilySetup& s)
-      : ImageGan(info, s, conv_nets(s), wasserstein_loss(), rmsprop()), clip_(s.params.number("clip")) {}
+      : ImageGan(info, s, conv_nets(s), wasserstein_loss(), rmsprop()),
+        clip_(s.params.number("clip")),
+        reference_schedule_(s.params.text("d_schedule") == "reference") {}
 
  protected:
+  int d_steps_at(long long g_step) const override { return wgan_critic_steps(reference_schedule_, d_steps(), g_step); }
   // The Lipschitz constraint of the WGAN paper: every critic weight clipped to [-c, c] after each update.
   void after_d_update() override {
     torch::NoGradGuard no_grad;
@@ -19,6 +29,7 @@ class Wgan : public ImageGan {
 
  private:
   double clip_;
+  bool reference_schedule_;
 };
 
 }  // namespace
@@ -40,6 +51,11 @@ FamilyInfo wgan_family_info() {
        "0.01", {}, true, /*resumable=*/true},
   };
   f.params.push_back(d_steps_param("5"));
+  f.params.push_back({"d_schedule", "Critic schedule",
+                      "constant: d_steps critic steps before every generator step (the paper's Algorithm 1); "
+                      "reference: 100 before each of the first 25 generator steps and every 500th, as the authors' "
+                      "code does",
+                      ParamType::Choice, 0, 0, "constant", {"constant", "reference"}, false, /*resumable=*/true});
   finish_conv_params(f, {/*log_loss=*/false, /*minibatch=*/false});
   f.create = [](const FamilyInfo& info, const FamilySetup& s) -> std::unique_ptr<Family> {
     return std::make_unique<Wgan>(info, s);

@@ -19,6 +19,7 @@ class WganGp : public ImageGan {
       : ImageGan(info, s, conv_nets(s, [&](DcganOptions&, CriticOptions& d) {
                    // Batch norm would make the penalty depend on the batch: layer norm or none.
                    d.norm = s.params.text("critic_norm") == "none" ? CriticNorm::None : CriticNorm::Layer;
+                   d.bias = true;  // Gulrajani et al.'s critic has biases (without norm, D(0) = 0 otherwise)
                  }),
                  wasserstein_loss(), adam(s.params)),
         lambda_(s.params.number("lambda_gp")) {}

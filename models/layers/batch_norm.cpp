@@ -10,13 +10,26 @@ void torch::nn::BatchNormImplBase<2, gan::SyncBatchNorm2dImpl>::pretty_print(std
 
 namespace gan {
 
+namespace {
+thread_local bool frozen_running_stats = false;
+}
+
+FrozenRunningStats::FrozenRunningStats() : previous_(frozen_running_stats) { frozen_running_stats = true; }
+FrozenRunningStats::~FrozenRunningStats() { frozen_running_stats = previous_; }
+bool FrozenRunningStats::active() { return frozen_running_stats; }
+
 void SyncBatchNorm2dImpl::_check_input_dim(const torch::Tensor& input) {
   TORCH_CHECK(input.dim() == 4, "expected a 4-D input (got ", input.dim(), "-D)");
 }
 
 torch::Tensor SyncBatchNorm2dImpl::forward(const torch::Tensor& input) {
-  if (!is_training() || !active_collective() || !parallel_context().sync_batch_norm)
-    return BatchNormImplBase::forward(input);
+  const bool frozen = is_training() && FrozenRunningStats::active();
+  if (!is_training() || !active_collective() || !parallel_context().sync_batch_norm) {
+    if (!frozen) return BatchNormImplBase::forward(input);
+    _check_input_dim(input);
+    return torch::batch_norm(input, weight, bias, /*running_mean=*/{}, /*running_var=*/{}, /*training=*/true,
+                             /*momentum=*/0.0, options.eps(), torch::globalContext().userEnabledCuDNN());
+  }
   _check_input_dim(input);
   const int64_t c = input.size(1);
   const std::vector<int64_t> dims{0, 2, 3}, shape{1, c, 1, 1};
@@ -33,7 +46,7 @@ torch::Tensor SyncBatchNorm2dImpl::forward(const torch::Tensor& input) {
   auto centred = input - mean.view(shape);
   auto out = centred * torch::rsqrt(var.view(shape) + options.eps());
   if (options.affine()) out = out * weight.view(shape) + bias.view(shape);
-  if (options.track_running_stats()) {
+  if (options.track_running_stats() && !frozen) {
     torch::NoGradGuard no_grad;
     num_batches_tracked += 1;
     const double factor = options.momentum() ? *options.momentum() : 1.0 / num_batches_tracked.item<double>();

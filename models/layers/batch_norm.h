@@ -19,6 +19,22 @@ class SyncBatchNorm2dImpl : public torch::nn::BatchNormImplBase<2, SyncBatchNorm
 };
 TORCH_MODULE(SyncBatchNorm2d);
 
+// Within its scope (on this thread), SyncBatchNorm2d in training mode normalises by the batch as usual
+// but leaves its running statistics and count as they are. A discriminator judges generated images
+// under it, so that its running statistics, which eval mode uses (ACGAN's measured classifier), are
+// those of real images.
+class FrozenRunningStats {
+ public:
+  FrozenRunningStats();
+  ~FrozenRunningStats();
+  FrozenRunningStats(const FrozenRunningStats&) = delete;
+  FrozenRunningStats& operator=(const FrozenRunningStats&) = delete;
+  static bool active();
+
+ private:
+  bool previous_;
+};
+
 }  // namespace gan
 
 // Defined in batch_norm.cpp: the base declares it, and LibTorch defines it only for its own classes.

@@ -38,15 +38,39 @@ torch::Tensor SelfAttentionImpl::forward(const torch::Tensor& x) {
   return gamma * v.forward(o) + x;
 }
 
-MinibatchDiscriminationImpl::MinibatchDiscriminationImpl(long long in_features, long long kernels, long long kernel_dim)
-    : kernels(kernels), kernel_dim(kernel_dim) {
+MinibatchDiscriminationImpl::MinibatchDiscriminationImpl(long long in_features, long long kernels, long long kernel_dim,
+                                                         bool spectral)
+    : kernels(kernels), kernel_dim(kernel_dim), spectral(spectral) {
   T = register_parameter("T", torch::randn({in_features, kernels * kernel_dim}) * 0.02);
+  if (spectral) state = spectral_state(*this, kernels * kernel_dim, in_features);
+}
+
+// T maps A features to B*C: its rows are dimension 1.
+torch::Tensor MinibatchDiscriminationImpl::tensor() {
+  return spectral ? spectral_normalized(T, state, false, 1, /*out_dim=*/1) : T;
+}
+
+void MinibatchDiscriminationImpl::power_iterate(int iterations) {
+  if (spectral) gan::power_iterate(T, state, iterations, /*out_dim=*/1);
 }
 
 torch::Tensor MinibatchDiscriminationImpl::forward(const torch::Tensor& f) {
-  auto m = f.mm(T).view({f.size(0), kernels, kernel_dim});                  // N x B x C
+  auto t = spectral ? spectral_normalized(T, state, is_training(), 1, /*out_dim=*/1) : T;
+  auto m = f.mm(t).view({f.size(0), kernels, kernel_dim});                  // N x B x C
   auto l1 = (m.unsqueeze(0) - m.unsqueeze(1)).abs().sum(3);                 // N x N x B
   return torch::exp(-l1).sum(1);                                            // N x B
+}
+
+ChannelLayerNormImpl::ChannelLayerNormImpl(long long channels, double eps) : eps(eps) {
+  weight = register_parameter("weight", torch::ones({channels}));
+  bias = register_parameter("bias", torch::zeros({channels}));
+}
+
+torch::Tensor ChannelLayerNormImpl::forward(const torch::Tensor& x) {
+  TORCH_CHECK(x.dim() == 4 && x.size(1) == weight.size(0), "channel layer norm: expected N x ", weight.size(0),
+              " x H x W");
+  auto y = torch::layer_norm(x, {x.size(1), x.size(2), x.size(3)}, {}, {}, eps);
+  return y * weight.view({1, -1, 1, 1}) + bias.view({1, -1, 1, 1});
 }
 
 VirtualBatchNormImpl::VirtualBatchNormImpl(long long channels, double eps) : eps(eps) {

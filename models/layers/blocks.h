@@ -3,6 +3,8 @@
 // minibatch discrimination and virtual batch normalisation.
 #include <torch/torch.h>
 
+#include "models/layers/spectral_norm.h"
+
 namespace gan {
 
 // Self-attention over the positions of a feature map (Zhang et al., 2018):
@@ -23,14 +25,30 @@ TORCH_MODULE(SelfAttention);
 // Minibatch discrimination (Salimans et al. 2016, section 3.2): features f (N x A) times a tensor T
 // (A x B x C) give M_i (B x C); c_b(i, j) = exp(-||M_i,b - M_j,b||_1), and o(x_i)_b = sum_j c_b(i, j)
 // over the whole minibatch (j = i included, as in the paper). Returns o: N x B, which the
-// discriminator appends to f.
-struct MinibatchDiscriminationImpl : torch::nn::Module {
-  MinibatchDiscriminationImpl(long long in_features, long long kernels, long long kernel_dim);
+// discriminator appends to f. With `spectral`, T is spectrally normalised as a linear map from A to B*C
+// (in a spectrally normalised discriminator every layer is).
+struct MinibatchDiscriminationImpl : torch::nn::Module, SpectralNormed {
+  MinibatchDiscriminationImpl(long long in_features, long long kernels, long long kernel_dim, bool spectral = false);
   torch::Tensor forward(const torch::Tensor& f);
+  torch::Tensor tensor();  // T as forward uses it (normalised when spectral; runs no power iteration)
+  void power_iterate(int iterations) override;
   torch::Tensor T;  // A x (B * C)
   long long kernels, kernel_dim;
+  bool spectral;
+  SpectralState state;  // when spectral
 };
 TORCH_MODULE(MinibatchDiscrimination);
+
+// Layer normalisation of a feature map as Gulrajani et al.'s critic has it: each example normalised over
+// all its channels and positions, then a learned scale and shift per channel (C parameters each, not
+// one per element).
+struct ChannelLayerNormImpl : torch::nn::Module {
+  explicit ChannelLayerNormImpl(long long channels, double eps = 1e-5);
+  torch::Tensor forward(const torch::Tensor& x);
+  torch::Tensor weight, bias;
+  double eps;
+};
+TORCH_MODULE(ChannelLayerNorm);
 
 // Virtual batch normalisation (Salimans et al. 2016, section 3.4). The first `reference` rows of the
 // input are a fixed reference batch, normalised by their own statistics; every other example i is

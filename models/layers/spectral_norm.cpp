@@ -9,23 +9,35 @@ namespace F = torch::nn::functional;
 
 static torch::Tensor normalize(const torch::Tensor& x) { return x / (x.norm() + 1e-12); }
 
+static torch::Tensor as_matrix(const torch::Tensor& weight, int out_dim) {
+  return (out_dim == 0 ? weight : weight.transpose(0, out_dim)).reshape({weight.size(out_dim), -1});
+}
+
+void power_iterate(const torch::Tensor& weight, SpectralState& s, int iterations, int out_dim) {
+  torch::NoGradGuard no_grad;
+  auto w = as_matrix(weight, out_dim);
+  for (int i = 0; i < iterations; ++i) {
+    s.v.copy_(normalize(w.t().mv(s.u)));
+    s.u.copy_(normalize(w.mv(s.v)));
+  }
+}
+
+void settle_spectral_norms(torch::nn::Module& net, int iterations) {
+  for (auto& m : net.modules(/*include_self=*/true))
+    if (auto* sn = dynamic_cast<SpectralNormed*>(m.get())) sn->power_iterate(iterations);
+}
+
 torch::Tensor spectral_normalized(const torch::Tensor& weight, SpectralState& s, bool training, int iterations,
                                   int out_dim) {
-  auto w = (out_dim == 0 ? weight : weight.transpose(0, out_dim)).reshape({weight.size(out_dim), -1});
-  if (training) {
-    torch::NoGradGuard no_grad;
-    for (int i = 0; i < iterations; ++i) {
-      s.v.copy_(normalize(w.t().mv(s.u)));
-      s.u.copy_(normalize(w.mv(s.v)));
-    }
-  }
+  if (training) power_iterate(weight, s, iterations, out_dim);
+  auto w = as_matrix(weight, out_dim);
   // Clones: the next forward pass updates u and v in place, and this pass's backward still needs them
   // (PyTorch's spectral_norm does the same).
   auto sigma = s.u.clone().dot(w.mv(s.v.clone()));
   return weight / sigma;
 }
 
-static SpectralState make_state(torch::nn::Module& m, long long out, long long in) {
+SpectralState spectral_state(torch::nn::Module& m, long long out, long long in) {
   SpectralState s;
   // Random unit vectors, as PyTorch starts them, but from a fixed seed so that a run is reproducible
   // from its own seed; the first training passes refine them.
@@ -40,10 +52,11 @@ SNConv2dImpl::SNConv2dImpl(long long in, long long out, int kernel, int stride, 
   weight = register_parameter("weight", torch::empty({out, in, kernel, kernel}));
   torch::nn::init::kaiming_uniform_(weight, std::sqrt(5.0));
   if (with_bias) bias = register_parameter("bias", torch::zeros({out}));
-  state = make_state(*this, out, in * kernel * kernel);
+  state = spectral_state(*this, out, in * kernel * kernel);
 }
 
 torch::Tensor SNConv2dImpl::normalized_weight() { return spectral_normalized(weight, state, false); }
+void SNConv2dImpl::power_iterate(int iterations) { gan::power_iterate(weight, state, iterations); }
 
 torch::Tensor SNConv2dImpl::forward(const torch::Tensor& x) {
   auto w = spectral_normalized(weight, state, is_training());
@@ -56,10 +69,11 @@ SNConvTranspose2dImpl::SNConvTranspose2dImpl(long long in, long long out, int ke
   weight = register_parameter("weight", torch::empty({in, out, kernel, kernel}));
   torch::nn::init::kaiming_uniform_(weight, std::sqrt(5.0));
   if (with_bias) bias = register_parameter("bias", torch::zeros({out}));
-  state = make_state(*this, out, in * kernel * kernel);
+  state = spectral_state(*this, out, in * kernel * kernel);
 }
 
 torch::Tensor SNConvTranspose2dImpl::normalized_weight() { return spectral_normalized(weight, state, false, 1, 1); }
+void SNConvTranspose2dImpl::power_iterate(int iterations) { gan::power_iterate(weight, state, iterations, 1); }
 
 torch::Tensor SNConvTranspose2dImpl::forward(const torch::Tensor& x) {
   auto w = spectral_normalized(weight, state, is_training(), 1, /*out_dim=*/1);
@@ -70,10 +84,11 @@ SNLinearImpl::SNLinearImpl(long long in, long long out, bool with_bias) {
   weight = register_parameter("weight", torch::empty({out, in}));
   torch::nn::init::kaiming_uniform_(weight, std::sqrt(5.0));
   if (with_bias) bias = register_parameter("bias", torch::zeros({out}));
-  state = make_state(*this, out, in);
+  state = spectral_state(*this, out, in);
 }
 
 torch::Tensor SNLinearImpl::normalized_weight() { return spectral_normalized(weight, state, false); }
+void SNLinearImpl::power_iterate(int iterations) { gan::power_iterate(weight, state, iterations); }
 
 torch::Tensor SNLinearImpl::forward(const torch::Tensor& x) {
   return F::linear(x, spectral_normalized(weight, state, is_training()), bias);

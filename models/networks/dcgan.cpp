@@ -71,8 +71,8 @@ torch::Tensor DcganGeneratorImpl::forward(const torch::Tensor& z, const torch::T
 ConvCriticImpl::ConvCriticImpl(const CriticOptions& c) : options(c) {
   const DcganOptions& o = c.base;
   auto conv = [&](long long in, long long out, int stride, int padding) -> AnyModule {
-    if (c.spectral) return AnyModule(SNConv2d(in, out, 4, stride, padding, /*bias=*/false));
-    return AnyModule(Conv2d(Conv2dOptions(in, out, 4).stride(stride).padding(padding).bias(false)));
+    if (c.spectral) return AnyModule(SNConv2d(in, out, 4, stride, padding, c.bias));
+    return AnyModule(Conv2d(Conv2dOptions(in, out, 4).stride(stride).padding(padding).bias(c.bias)));
   };
   auto attend_at = [&](int side, long long ch) {
     if (c.attention_res == side) net->push_back(SelfAttention(ch, c.spectral));
@@ -84,7 +84,8 @@ ConvCriticImpl::ConvCriticImpl(const CriticOptions& c) : options(c) {
   for (int size = o.resolution / 2; size > 4; size /= 2, ch *= 2) {
     net->push_back(conv(ch, ch * 2, 2, 1));
     if (c.norm == CriticNorm::Batch) net->push_back(SyncBatchNorm2d(ch * 2));
-    if (c.norm == CriticNorm::Layer)
+    if (c.norm == CriticNorm::Layer) net->push_back(ChannelLayerNorm(ch * 2));
+    if (c.norm == CriticNorm::LayerElementwise)
       net->push_back(LayerNorm(LayerNormOptions({ch * 2, size / 2, size / 2})));
     net->push_back(LeakyReLU(LeakyReLUOptions().negative_slope(0.2).inplace(true)));
     attend_at(size / 2, ch * 2);
@@ -93,7 +94,7 @@ ConvCriticImpl::ConvCriticImpl(const CriticOptions& c) : options(c) {
   const long long features = ch * 16;  // ch x 4 x 4
   if (c.mbd_kernels > 0) {
     final_conv = false;
-    mbd = register_module("mbd", MinibatchDiscrimination(features, c.mbd_kernels, c.mbd_dim));
+    mbd = register_module("mbd", MinibatchDiscrimination(features, c.mbd_kernels, c.mbd_dim, c.spectral && c.spectral_mbd));
     if (c.spectral) head = AnyModule(SNLinear(features + c.mbd_kernels, outputs));  // keeps D 1-Lipschitz
     else head = AnyModule(Linear(features + c.mbd_kernels, outputs));
     register_module("head", head.ptr());

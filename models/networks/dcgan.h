@@ -41,13 +41,17 @@ struct DcganGeneratorImpl : ImageGenerator {
 };
 TORCH_MODULE(DcganGenerator);
 
-enum class CriticNorm { Batch, Layer, None };
+// Layer: each example over its channels and positions, with a scale and shift per channel (Gulrajani et
+// al.); LayerElementwise: with one per element (runs of revision 1).
+enum class CriticNorm { Batch, Layer, LayerElementwise, None };
 
 struct CriticOptions {
   CriticOptions(const DcganOptions& b = {}) : base(b) {}  // NOLINT: a DCGAN discriminator by default
   DcganOptions base;
   CriticNorm norm = CriticNorm::Batch;
   bool spectral = false;       // spectral normalisation on every layer (SNGAN, SAGAN)
+  bool spectral_mbd = true;    // with spectral: on minibatch discrimination's tensor too (not in revision 1)
+  bool bias = false;           // a bias on every convolution (the critics without batch norm)
   int label_channels = 0;      // cGAN: the one-hot class joined to the input as this many constant maps
   int aux_classes = 0;         // ACGAN: an auxiliary classifier head with this many classes
   int class_logits = 0;        // SGAN: K class logits; the real/fake score is their log-sum-exp

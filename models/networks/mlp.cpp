@@ -22,12 +22,20 @@ MlpGeneratorImpl::MlpGeneratorImpl(const MlpOptions& o) : options(o) {
 }
 
 torch::Tensor MlpGeneratorImpl::forward(const torch::Tensor& z, const torch::Tensor& labels) {
+  auto drop = [&](const torch::Tensor& x) {
+    if (options.g_dropout <= 0) return x;
+    return F::dropout(x, F::DropoutFuncOptions().p(options.g_dropout).training(is_training()));
+  };
   auto h = z;
   if (options.num_classes > 0) {
     TORCH_CHECK(labels.defined() && labels.size(0) == z.size(0), "this generator needs a class for every latent");
-    h = torch::cat({torch::relu(z_in->forward(z)), torch::relu(y_in->forward(one_hot(labels, options.num_classes)))}, 1);
+    h = drop(torch::cat({torch::relu(z_in->forward(z)), torch::relu(y_in->forward(one_hot(labels, options.num_classes)))}, 1));
   }
-  return net->forward(h).view({z.size(0), options.channels, options.resolution, options.resolution});
+  for (auto& m : *net) {  // the hidden layers' ReLUs are followed by dropout when it is on
+    h = m.forward(h);
+    if (m.ptr()->as<torch::nn::ReLU>()) h = drop(h);
+  }
+  return h.view({z.size(0), options.channels, options.resolution, options.resolution});
 }
 
 MaxoutImpl::MaxoutImpl(long long in, long long units, int pieces) : units(units), pieces(pieces) {

@@ -16,13 +16,15 @@ struct MlpOptions {
   long long d_hidden = 240;   // two maxout layers of this many units
   int pieces = 5;             // linear pieces per maxout unit
   int num_classes = 0;        // > 0: the conditional networks of Mirza & Osindero (cGAN)
+  double g_dropout = 0;       // dropout on G's hidden layers while training (cGAN: 0.5)
   long long mbd_kernels = 0;  // minibatch discrimination before D's output (0: off)
   long long mbd_dim = 5;
 };
 
 // z -> ReLU(1200) -> ReLU(1200) -> tanh(C*R*R), reshaped to an image (the paper's sigmoid on [0, 1]
 // data, here on [-1, 1]). Conditional (cGAN): z -> ReLU(200) and y -> ReLU(1000), joined ->
-// ReLU(1200) -> tanh(C*R*R), as Mirza & Osindero's MNIST model.
+// ReLU(1200) -> tanh(C*R*R), as Mirza & Osindero's MNIST model, with dropout (g_dropout) on every hidden
+// layer while training ("dropout with probability 0.5 was applied to both the generator and discriminator").
 struct MlpGeneratorImpl : ImageGenerator {
   explicit MlpGeneratorImpl(const MlpOptions& o);
   torch::Tensor forward(const torch::Tensor& z, const torch::Tensor& labels = {});

@@ -43,6 +43,7 @@ class TestCheckpoint : public QObject {
     QCOMPARE(ck.config.image_channels, 1);
     QCOMPARE(ck.history.size(), a.history().size());
     QCOMPARE(ck.history.back().step, 3LL);
+    QCOMPARE(ck.config.revision, kModelRevision);  // the behaviour it was created with, kept
     QVERIFY(torch::equal(metric_samples(*ck.family, 8).images, metric_samples(a.family(), 8).images));
   }
 
@@ -325,6 +326,10 @@ class TestCheckpoint : public QObject {
     QVERIFY(err({{"steps", "12"}}).contains("steps must be a whole number"));
     QVERIFY(err({{"metrics", {{"every", 2.5}}}}).contains("metrics every must be a whole number"));
     QVERIFY(err({{"steps", 12.0}}).isEmpty());
+    // A config file without a model revision is a new run's; one from a newer build is refused.
+    QCOMPARE(config_from_json(nlohmann::json::object()).revision, kModelRevision);
+    QCOMPARE(config_from_json({{"model_revision", 1}}).revision, 1);
+    QVERIFY(err({{"model_revision", kModelRevision + 1}}).contains("model_revision must be 1 to"));
     QCOMPARE(config_from_json({{"checkpoint_every", 4294967297LL}}).checkpoint_every, 4294967297LL);
     auto c = testutil::tiny_config("fashion-mnist", "/tmp/x", 10);
     c.checkpoint_every = 4294967297LL;  // no longer wraps to 1: every 4.3 billion steps

@@ -20,12 +20,64 @@
 
 using namespace gan;
 
+namespace {
+
+// A generator that records the latents it is given while training.
+struct SpyGenerator : ImageGenerator {
+  explicit SpyGenerator(std::shared_ptr<ImageGenerator> inner) : inner(register_module("inner", std::move(inner))) {}
+  torch::Tensor generate(const torch::Tensor& z, const torch::Tensor& labels) override {
+    if (is_training()) seen.push_back(z.clone());
+    return inner->generate(z, labels);
+  }
+  long long latent_dim() const override { return inner->latent_dim(); }
+  int num_classes() const override { return inner->num_classes(); }
+  int resolution() const override { return inner->resolution(); }
+  int channels() const override { return inner->channels(); }
+  std::shared_ptr<ImageGenerator> inner;
+  std::vector<torch::Tensor> seen;
+};
+
+// The 4x4 convolutions of a family's D, and how many have a bias.
+std::pair<int, int> critic_conv_biases(Family& fam) {
+  int convs = 0, biased = 0;
+  for (const auto& m : testutil::discriminator(fam)->modules(false)) {
+    torch::Tensor w, b;
+    if (auto* c = dynamic_cast<SNConv2dImpl*>(m.get())) w = c->weight, b = c->bias;
+    if (auto* c = dynamic_cast<torch::nn::Conv2dImpl*>(m.get())) w = c->weight, b = c->bias;
+    if (!w.defined() || w.size(2) != 4) continue;  // SAGAN's 1x1 attention maps have none in the paper either
+    ++convs;
+    biased += b.defined() ? 1 : 0;
+  }
+  return {convs, biased};
+}
+
+// The relative error of every spectrally normalised layer's sigma estimate u^T W v in `net`.
+std::vector<double> sigma_errors(torch::nn::Module& net) {
+  std::vector<double> out;
+  for (const auto& m : net.modules(false)) {
+    torch::Tensor w, u, v;
+    if (auto* c = dynamic_cast<SNConv2dImpl*>(m.get())) w = c->weight.reshape({c->weight.size(0), -1}), u = c->state.u, v = c->state.v;
+    if (auto* c = dynamic_cast<SNConvTranspose2dImpl*>(m.get()))
+      w = c->weight.transpose(0, 1).reshape({c->weight.size(1), -1}), u = c->state.u, v = c->state.v;
+    if (auto* c = dynamic_cast<SNLinearImpl*>(m.get())) w = c->weight, u = c->state.u, v = c->state.v;
+    if (auto* c = dynamic_cast<MinibatchDiscriminationImpl*>(m.get()); c && c->spectral)
+      w = c->T.t(), u = c->state.u, v = c->state.v;
+    if (!w.defined()) continue;
+    const double top = torch::linalg_svdvals(w.detach()).max().item<double>();
+    out.push_back(std::abs(u.dot(w.detach().mv(v)).item<double>() - top) / top);
+  }
+  return out;
+}
+
+}  // namespace
+
 class TestModels : public QObject {
   Q_OBJECT
 
   // A family with tiny networks at `res` px; conditional ones get 4 classes. `extra` overrides params.
   static std::unique_ptr<Family> tiny(const std::string& id, int res = 16, int channels = 1,
-                                      const std::map<std::string, std::string>& extra = {}) {
+                                      const std::map<std::string, std::string>& extra = {},
+                                      int revision = kModelRevision) {
     const Registry r = Registry::builtin();
     FamilySetup s;
     std::vector<std::string> errors;
@@ -41,8 +93,9 @@ class TestModels : public QObject {
     set("attention_res", "8");
     set("vbn_reference", "4");
     for (const auto& [k, v] : extra) s.params.set(k, v);
-    s.params = s.params.validated(info.params, errors);
+    s.params = s.params.validated(info.params, errors, revision);
     if (!errors.empty()) throw std::invalid_argument(errors.front());
+    s.revision = revision;
     s.image_channels = channels;
     s.num_classes = 4;
     return create_family(r.at(id), s);
@@ -343,6 +396,201 @@ class TestModels : public QObject {
       }
     }
     QCOMPARE(layers, 3);  // 16 px: 16 -> 8 -> 4, then the 4x4 score layer
+  }
+
+  // ---- The fixes of the review against the papers (revision 2) --------------------------------------
+  void criticsWithoutBatchNormHaveBiases() {
+    Batch fixed{torch::rand({8, 1, 16, 16}) * 2 - 1, {}};
+    for (const char* id : {"sngan", "sagan", "wgan-gp"}) {
+      auto fam = tiny(id);
+      const auto [convs, biased] = critic_conv_biases(*fam);
+      QCOMPARE(convs, 3);  // 16 -> 8 -> 4, then the 4x4 score
+      QCOMPARE(biased, 3);
+      // Without biases a leaky-ReLU critic without norm is positively homogeneous: D(0) = 0 for ever.
+      std::map<std::string, std::string> no_norm;
+      if (std::string(id) == "wgan-gp") no_norm["critic_norm"] = "none";
+      auto old = tiny(id, 16, 1, no_norm, /*revision=*/1);
+      QCOMPARE(critic_conv_biases(*old).second, 0);
+      torch::Generator noise = make_cpu_generator(5);
+      for (int i = 0; i < 3; ++i) {
+        testutil::step(*fam, [&] { return fixed; }, noise);
+        testutil::step(*old, [&] { return fixed; }, noise);
+      }
+      auto& d_new = testutil::image_gan(*fam).discriminator();
+      auto& d_old = testutil::image_gan(*old).discriminator();
+      d_new.eval();
+      d_old.eval();
+      const auto zero = torch::zeros({1, 1, 16, 16});
+      QVERIFY2(d_new.judge(zero, {}).score.item<double>() != 0, id);
+      QCOMPARE(d_old.judge(zero, {}).score.item<double>(), 0.0);
+    }
+    QCOMPARE(critic_conv_biases(*tiny_dcgan()).second, 0);  // DCGAN's D: batch norm follows, as the paper
+  }
+
+  void channelLayerNormScalesAndShiftsPerChannel() {
+    ChannelLayerNorm norm(3);
+    torch::manual_seed(2);
+    auto x = torch::randn({2, 3, 4, 4}) * 3 + 1;
+    auto y = norm->forward(x);
+    for (int n = 0; n < 2; ++n) {  // each example over all its channels and positions
+      GAN_COMPARE_NEAR(y[n].mean().item<double>(), 0.0, 1e-5);
+      GAN_COMPARE_NEAR(y[n].var(/*unbiased=*/false).item<double>(), 1.0, 1e-3);
+    }
+    {
+      torch::NoGradGuard g;
+      norm->weight.copy_(torch::tensor({1.0f, 2.0f, 3.0f}));
+      norm->bias.copy_(torch::tensor({0.0f, 1.0f, -1.0f}));
+    }
+    auto z = norm->forward(x);
+    for (int c = 0; c < 3; ++c)
+      QVERIFY(torch::allclose(z.select(1, c), y.select(1, c) * (c + 1) + std::vector<float>{0, 1, -1}[c], 1e-5, 1e-5));
+    // WGAN-GP's critic: C scale and C shift parameters per norm layer; revision 1 had one per element.
+    auto count = [](Family& fam, bool channel) -> int {
+      int layers = 0;
+      for (const auto& m : testutil::discriminator(fam)->modules(false)) {
+        if (channel && dynamic_cast<ChannelLayerNormImpl*>(m.get())) ++layers;
+        if (auto* ln = dynamic_cast<torch::nn::LayerNormImpl*>(m.get())) {
+          if (ln->weight.dim() != 3) return -1;  // one scale per element
+          if (!channel) ++layers;
+        }
+      }
+      return layers;
+    };
+    QCOMPARE(count(*tiny("wgan-gp"), true), 1);  // 16 px: one hidden layer after the first
+    QCOMPARE(count(*tiny("wgan-gp", 16, 1, {}, 1), false), 1);
+  }
+
+  void spectralNormIsSettledAtInitialisation() {
+    // SAGAN normalises both networks; with 15 power steps at initialisation, sigma is right before any
+    // training pass, so an eval-mode G renders normalised weights at step 0.
+    auto fam = tiny("sagan", 16, 1, {{"mbd_kernels", "3"}});
+    auto& gan = testutil::image_gan(*fam);
+    auto g_errors = sigma_errors(gan.generator()), d_errors = sigma_errors(gan.discriminator());
+    QCOMPARE(g_errors.size(), size_t(3 + 4));  // three transposed convolutions, four in the attention block
+    QCOMPARE(d_errors.size(), size_t(2 + 4 + 1 + 1));  // two convolutions, attention, mbd's tensor, its head
+    for (double e : g_errors) QVERIFY2(e < 0.02, qPrintable(QString::number(e)));
+    for (double e : d_errors) QVERIFY2(e < 0.02, qPrintable(QString::number(e)));
+    // Revision 1 started from random unit vectors: far off until the first training passes.
+    auto old = tiny("sagan", 16, 1, {}, 1);
+    const auto old_errors = sigma_errors(testutil::image_gan(*old).generator());
+    QVERIFY(*std::max_element(old_errors.begin(), old_errors.end()) > 0.2);
+  }
+
+  void minibatchDiscriminationIsSpectralInASpectralCritic() {
+    auto mbd_of = [](Family& fam) -> MinibatchDiscriminationImpl* {
+      for (const auto& m : testutil::discriminator(fam)->modules(false))
+        if (auto* p = dynamic_cast<MinibatchDiscriminationImpl*>(m.get())) return p;
+      return nullptr;
+    };
+    auto fam = tiny("sngan", 16, 1, {{"mbd_kernels", "3"}});
+    auto* mbd = mbd_of(*fam);
+    QVERIFY(mbd && mbd->spectral);
+    GAN_COMPARE_NEAR(torch::linalg_svdvals(mbd->tensor().detach()).max().item<double>(), 1.0, 0.02);
+    // Its features use the normalised tensor.
+    auto f = torch::randn({4, mbd->T.size(0)});
+    auto m = f.mm(mbd->tensor()).view({4, 3, mbd->kernel_dim});
+    auto expected = torch::exp(-(m.unsqueeze(0) - m.unsqueeze(1)).abs().sum(3)).sum(1);
+    mbd->eval();
+    QVERIFY(torch::allclose(mbd->forward(f), expected, 1e-5, 1e-6));
+    QVERIFY(!mbd_of(*tiny("sngan", 16, 1, {{"mbd_kernels", "3"}}, 1))->spectral);
+    QVERIFY(!mbd_of(*tiny("dcgan", 16, 1, {{"mbd_kernels", "3"}}))->spectral);
+  }
+
+  void cganGeneratorHasDropoutWhileTraining() {
+    torch::manual_seed(3);
+    auto z = torch::randn({6, 8});
+    auto y = torch::arange(6, torch::kLong).remainder(4);
+    auto twice_equal = [&](Family& fam, bool training) {
+      auto& g = testutil::image_gan(fam).generator();
+      g.train(training);
+      torch::NoGradGuard no_grad;
+      return torch::equal(g.generate(z, y), g.generate(z, y));
+    };
+    auto cgan = tiny("cgan");
+    QVERIFY(!twice_equal(*cgan, true));  // a fresh dropout mask per pass
+    QVERIFY(twice_equal(*cgan, false));  // none when sampling
+    // Half of the joined hidden units are dropped and the rest scaled by 2: one output differs from eval's.
+    QVERIFY(twice_equal(*tiny("cgan", 16, 1, {}, 1), true));  // revision 1 had none
+    QVERIFY(twice_equal(*tiny("gan"), true));  // GAN's generator has none in the paper
+  }
+
+  void generatorStepDrawsFreshNoise() {
+    const Registry r = Registry::builtin();
+    const FamilyInfo& info = r.at("dcgan");
+    Batch fixed{torch::rand({8, 1, 16, 16}) * 2 - 1, {}};
+    for (const std::string mode : {"fresh", "reuse"}) {
+      FamilySetup s;
+      std::vector<std::string> errors;
+      s.params = ParamSet({{"resolution", "16"}, {"ngf", "8"}, {"ndf", "8"}, {"latent_dim", "8"}, {"d_steps", "2"},
+                           {"g_noise", mode}})
+                     .validated(info.params, errors);
+      QVERIFY(errors.empty());
+      auto nets = conv_nets(s);
+      auto spy = std::make_shared<SpyGenerator>(nets.g);
+      nets.g = spy;
+      ImageGan fam(info, s, nets, log_loss(false), adam(s.params));
+      torch::Generator noise = make_cpu_generator(6);
+      testutil::step(fam, [&] { return fixed; }, noise);
+      if (mode == "fresh") {
+        QCOMPARE(spy->seen.size(), size_t(3));  // two D steps, then G's own draw
+        QVERIFY(!torch::equal(spy->seen[2], spy->seen[1]));
+      } else {
+        QCOMPARE(spy->seen.size(), size_t(2));  // G's step takes the fakes of D's last step
+      }
+    }
+    // A config of revision 1 without the param means "reuse": old runs continue as they trained.
+    std::vector<std::string> errors;
+    QCOMPARE(ParamSet().validated(r.at("dcgan").params, errors, 1).text("g_noise"), std::string("reuse"));
+    QCOMPARE(ParamSet().validated(r.at("dcgan").params, errors).text("g_noise"), std::string("fresh"));
+  }
+
+  void batchNormRunningStatisticsAreOfRealImagesOnly() {
+    SyncBatchNorm2d bn(3);
+    bn->train();
+    auto x = torch::randn({4, 3, 5, 5}) * 2 + 1;
+    auto mean = bn->running_mean.clone(), var = bn->running_var.clone();
+    torch::Tensor frozen;
+    {
+      FrozenRunningStats guard;
+      frozen = bn->forward(x);
+    }
+    QVERIFY(torch::equal(bn->running_mean, mean) && torch::equal(bn->running_var, var));
+    QCOMPARE(bn->num_batches_tracked.item<int64_t>(), int64_t(0));
+    QVERIFY(torch::allclose(frozen, bn->forward(x), 1e-6, 1e-6));  // normalised by the batch all the same
+    QCOMPARE(bn->num_batches_tracked.item<int64_t>(), int64_t(1));
+    QVERIFY(!torch::equal(bn->running_mean, mean));
+    // A DCGAN (and ACGAN) step: D's batch norms count the real batch of each D step, not the fakes of D's
+    // and G's steps, so eval mode (ACGAN's measured classifier) normalises with real images' statistics.
+    auto fam = tiny("acgan", 16, 1, {{"d_steps", "2"}});
+    Batch b = fixed_batch(*fam);
+    torch::Generator noise = make_cpu_generator(7);
+    testutil::step(*fam, [&] { return b; }, noise);
+    int layers = 0;
+    for (const auto& m : testutil::discriminator(*fam)->modules(false))
+      if (auto* n = dynamic_cast<SyncBatchNorm2dImpl*>(m.get())) {
+        ++layers;
+        QCOMPARE(n->num_batches_tracked.item<int64_t>(), int64_t(2));
+      }
+    QCOMPARE(layers, 1);
+  }
+
+  void wganReferenceScheduleRunsLongCriticPhases() {
+    QCOMPARE(wgan_critic_steps(false, 5, 0), 5);
+    QCOMPARE(wgan_critic_steps(true, 5, 0), 100);
+    QCOMPARE(wgan_critic_steps(true, 5, 24), 100);
+    QCOMPARE(wgan_critic_steps(true, 5, 25), 5);
+    QCOMPARE(wgan_critic_steps(true, 5, 499), 5);
+    QCOMPARE(wgan_critic_steps(true, 5, 500), 100);
+    QCOMPARE(wgan_critic_steps(true, 5, 1000), 100);
+    QCOMPARE(wgan_critic_steps(true, 5, 1001), 5);
+    for (const std::string schedule : {"constant", "reference"}) {
+      auto fam = tiny("wgan", 16, 1, {{"d_schedule", schedule}});
+      int batches = 0;
+      Batch fixed{torch::rand({8, 1, 16, 16}) * 2 - 1, {}};
+      torch::Generator noise = make_cpu_generator(8);
+      testutil::step(*fam, [&] { ++batches; return fixed; }, noise);
+      QCOMPARE(batches, schedule == "reference" ? 100 : 5);  // one real batch per critic step
+    }
   }
 
   void ganUsesMaxoutAndTheMinimaxLoss() {

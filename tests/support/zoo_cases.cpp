@@ -37,9 +37,10 @@ const std::vector<ZooCase>& cases() {
 
 std::shared_ptr<const gan::Dataset> data_for(const ZooCase&) { return testutil::labelled_dataset(40, 4, 16); }
 
-static gan::TrainConfig config_for(const ZooCase& c, const std::string& tmp) {
+static gan::TrainConfig config_for(const ZooCase& c, const std::string& tmp, int revision) {
   gan::TrainConfig config = testutil::tiny_config("mem", tmp + "/" + c.name, kSteps);
   config.model = c.model;
+  config.revision = revision;
   config.log_every = 1000;
   if (c.model == "gan" || c.model == "cgan") config.params = gan::ParamSet();  // the MLPs have no ngf / ndf
   config.params.set("resolution", "16");
@@ -52,16 +53,17 @@ static gan::TrainConfig config_for(const ZooCase& c, const std::string& tmp) {
   return config;
 }
 
-std::unique_ptr<gan::Trainer> make_trainer(const gan::Registry& registry, const ZooCase& c, const std::string& tmp) {
+std::unique_ptr<gan::Trainer> make_trainer(const gan::Registry& registry, const ZooCase& c, const std::string& tmp,
+                                           int revision) {
   torch::manual_seed(0);  // the MLP discriminators' dropout draws from the global generator
   auto data = data_for(c);
-  auto t = std::make_unique<gan::Trainer>(registry, config_for(c, tmp), data);
+  auto t = std::make_unique<gan::Trainer>(registry, config_for(c, tmp, revision), data);
   if (c.accuracy) t->set_accuracy_data(data);
   return t;
 }
 
-json run_case(const gan::Registry& registry, const ZooCase& c, const std::string& tmp) {
-  auto t = make_trainer(registry, c, tmp);
+json run_case(const gan::Registry& registry, const ZooCase& c, const std::string& tmp, int revision) {
+  auto t = make_trainer(registry, c, tmp, revision);
   json steps = json::array();
   for (long long i = 0; i < kSteps; ++i) {
     json row = json::object();
@@ -73,10 +75,5 @@ json run_case(const gan::Registry& registry, const ZooCase& c, const std::string
           {"samples", gan::hex64(gan::fnv1a(samples.data_ptr(), static_cast<size_t>(samples.numel())))}};
 }
 
-void write_checkpoint(const gan::Registry& registry, const ZooCase& c, const std::string& path) {
-  auto t = make_trainer(registry, c, "/tmp/gan-explorer-fixture");
-  for (long long i = 0; i < kCheckpointStep; ++i) t->step();
-  t->save_checkpoint(path);
-}
 
 }  // namespace zootest

@@ -29,10 +29,11 @@ const std::vector<ZooCase>& cases();
 // The labelled 16 px data every case trains on.
 std::shared_ptr<const gan::Dataset> data_for(const ZooCase& c);
 // Runs the case: {"steps": [{scalar: value}...], "samples": fnv-1a of 16 metric samples as 8-bit}.
-nlohmann::json run_case(const gan::Registry& registry, const ZooCase& c, const std::string& tmp);
+// `revision`: the families' behaviour revision the run is created with (models/core/params.h).
+nlohmann::json run_case(const gan::Registry& registry, const ZooCase& c, const std::string& tmp,
+                        int revision = gan::kModelRevision);
 // The case's trainer, ready for its first step.
-std::unique_ptr<gan::Trainer> make_trainer(const gan::Registry& registry, const ZooCase& c, const std::string& tmp);
-// Trains the case to kCheckpointStep and writes its checkpoint to `path`.
-void write_checkpoint(const gan::Registry& registry, const ZooCase& c, const std::string& path);
+std::unique_ptr<gan::Trainer> make_trainer(const gan::Registry& registry, const ZooCase& c, const std::string& tmp,
+                                           int revision = gan::kModelRevision);
 
 }  // namespace zootest
