@@ -204,7 +204,8 @@ MetricEvaluator::Reference MetricEvaluator::reference_along(const std::function<
   r.kid = all.index_select(0, perm).contiguous();
   // The data's own diversity, on a seeded subset of pairs, for the samples' MS-SSIM to be read against.
   auto pick = torch::randperm(n, gen, torch::kLong).slice(0, 0, std::min(n, kMsSsimRealMax));
-  r.ms_ssim = mean_pairwise_ms_ssim(images.index_select(0, pick));
+  // Not for sides that do not halve evenly (28 px): the point then has no MS-SSIM, and FID, KID and IS still.
+  if (ms_ssim_fits(images.size(2), images.size(3))) r.ms_ssim = mean_pairwise_ms_ssim(images.index_select(0, pick));
   return r;
 }
 
@@ -247,8 +248,10 @@ MetricPoint MetricEvaluator::evaluate(const Samples& samples, long long step, lo
     auto kid = kernel_inception_distance(ref.kid, ex.features);
     p.kid_mean = kid.mean;
     p.kid_std = kid.std;
-    p.ms_ssim = mean_pairwise_ms_ssim(fake);
-    p.ms_ssim_real = ref.ms_ssim;
+    if (ms_ssim_fits(fake.size(2), fake.size(3))) {
+      p.ms_ssim = mean_pairwise_ms_ssim(fake);
+      p.ms_ssim_real = ref.ms_ssim;
+    }
   }
   if (fake.size(0) >= 10) {
     auto is = inception_score(ex.logits);

@@ -57,6 +57,11 @@ int ms_ssim_levels(long long side) {
   return levels;
 }
 
+bool ms_ssim_fits(long long height, long long width) {
+  const long long step = 1LL << (ms_ssim_levels(std::min(height, width)) - 1);
+  return height % step == 0 && width % step == 0;
+}
+
 torch::Tensor ms_ssim(const torch::Tensor& a, const torch::Tensor& b) {
   if (a.sizes() != b.sizes() || a.dim() != 4) throw std::invalid_argument("MS-SSIM compares two N x C x H x W sets of one shape");
   torch::NoGradGuard no_grad;

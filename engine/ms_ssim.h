@@ -28,6 +28,9 @@ int ms_ssim_levels(long long side);
 // 0..255 scale, the same shape; the side must halve evenly for each level.
 torch::Tensor ms_ssim(const torch::Tensor& a, const torch::Tensor& b);
 
+// True when images of this size halve evenly at every level (28 px do not: 28 / 16 is not whole).
+bool ms_ssim_fits(long long height, long long width);
+
 // The mean MS-SSIM of consecutive pairs (images 0 and 1, 2 and 3, ...), as the reference's API feeds
 // them: N / 2 pairs. Needs at least 2 images.
 double mean_pairwise_ms_ssim(const torch::Tensor& images);

@@ -2,6 +2,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -13,6 +14,7 @@
 #include <cmath>
 #include <limits>
 
+#include "models/core/explore.h"
 #include "ui/image_input.h"
 
 namespace ui {
@@ -143,6 +145,30 @@ void ControlPanel::build(Entry& e) {
       e.row = e.main = input;
       break;
     }
+    case gan::ControlKind::Point: {  // x and y in [0, 1]; the panel's images set it when clicked
+      auto* row = new QWidget(this);
+      auto* h = new QHBoxLayout(row);
+      h->setContentsMargins(0, 0, 0, 0);
+      double x = 0.5, y = 0.5;
+      gan::parse_point(s.default_value, x, y);
+      QDoubleSpinBox* boxes[2] = {new QDoubleSpinBox(row), new QDoubleSpinBox(row)};
+      const double start[2] = {x, y};
+      const char* names[2] = {"x", "y"};
+      for (int k = 0; k < 2; ++k) {
+        boxes[k]->setRange(0, 1);
+        boxes[k]->setDecimals(3);
+        boxes[k]->setSingleStep(0.05);
+        boxes[k]->setValue(start[k]);
+        boxes[k]->setToolTip(help);
+        connect(boxes[k], &QDoubleSpinBox::valueChanged, this, &ControlPanel::changed);
+        h->addWidget(new QLabel(names[k], row));
+        h->addWidget(boxes[k], 1);
+      }
+      e.row = row;
+      e.main = boxes[0];
+      e.extra = boxes[1];
+      break;
+    }
     case gan::ControlKind::LayerRange: {
       auto* row = new QWidget(this);
       auto* lo = new QSpinBox(row);
@@ -219,6 +245,10 @@ QMap<QString, QString> ControlPanel::values() const {
         break;
       case gan::ControlKind::Image:
         break;
+      case gan::ControlKind::Point:
+        out[id] = QString::fromStdString(gan::format_point(static_cast<QDoubleSpinBox*>(e.main)->value(),
+                                                           static_cast<QDoubleSpinBox*>(e.extra)->value()));
+        break;
       case gan::ControlKind::LayerRange:
         out[id] = QString("%1:%2").arg(static_cast<QSpinBox*>(e.main)->value()).arg(static_cast<QSpinBox*>(e.extra)->value());
         break;
@@ -270,6 +300,20 @@ bool ControlPanel::setValue(const QString& id, const QString& value) {
       return value == "on" || value == "off";
     case gan::ControlKind::Image:
       return false;
+    case gan::ControlKind::Point: {
+      double x = 0, y = 0;
+      if (!gan::parse_point(value.toStdString(), x, y)) return false;
+      auto* bx = static_cast<QDoubleSpinBox*>(e->main);
+      auto* by = static_cast<QDoubleSpinBox*>(e->extra);
+      const double ox = bx->value(), oy = by->value();
+      {
+        const QSignalBlocker bx_quiet(bx), by_quiet(by);  // one change, after both are set
+        bx->setValue(x);
+        by->setValue(y);
+      }
+      if (bx->value() != ox || by->value() != oy) emit changed();
+      return true;
+    }
     case gan::ControlKind::LayerRange: {
       const QStringList parts = value.split(':');
       if (parts.size() != 2) return false;

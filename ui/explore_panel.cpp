@@ -4,6 +4,7 @@
 #include <QLabel>
 #include <QVBoxLayout>
 
+#include "models/core/explore.h"
 #include "ui/control_panel.h"
 #include "ui/image_view.h"
 
@@ -14,6 +15,8 @@ ExplorePanel::ExplorePanel(const gan::ViewSpec& view, QWidget* parent)
   setToolTip(QString::fromStdString(view.help));
   controls_ = new ControlPanel(this);
   controls_->setControls(view.controls);
+  for (const auto& c : view.controls)
+    if (c.kind == gan::ControlKind::Point) points_ << QString::fromStdString(c.id);
   auto* outputs = new QGridLayout;
   int column = 0;
   for (const auto& o : view.outputs) {
@@ -31,6 +34,7 @@ ExplorePanel::ExplorePanel(const gan::ViewSpec& view, QWidget* parent)
     } else {
       auto* image = new ImageView(this);
       image->setToolTip(QString::fromStdString(o.help));
+      connect(image, &ImageView::clicked, this, &ExplorePanel::pointAt);
       outputs->addWidget(image, 1, column);
       outputs->setColumnStretch(column, 1);
       images_[QString::fromStdString(o.id)] = image;
@@ -47,6 +51,10 @@ ExplorePanel::ExplorePanel(const gan::ViewSpec& view, QWidget* parent)
   layout->addLayout(outputs, 1);
   layout->addWidget(info_);
   connect(controls_, &ControlPanel::changed, this, &ExplorePanel::requestChanged);
+}
+
+void ExplorePanel::pointAt(QPointF at) {
+  for (const auto& c : points_) controls_->setValue(c, QString::fromStdString(gan::format_point(at.x(), at.y())));
 }
 
 RenderSpec ExplorePanel::request() const {

@@ -4,7 +4,9 @@
 // render took. Every control change emits requestChanged(); results come back through setResult().
 #include <QImage>
 #include <QMap>
+#include <QPointF>
 #include <QString>
+#include <QStringList>
 #include <QWidget>
 
 #include "models/core/capabilities.h"
@@ -39,7 +41,12 @@ class ExplorePanel : public QWidget {
  signals:
   void requestChanged();
 
+ public slots:
+  // A click on an image output at (x, y) in [0, 1]: sets the view's Point controls to it.
+  void pointAt(QPointF at);
+
  private:
+  QStringList points_;  // the ids of its Point controls
   QString id_, title_;
   ControlPanel* controls_ = nullptr;
   QMap<QString, ImageView*> images_;

@@ -1,6 +1,7 @@
 #include "ui/image_view.h"
 
 #include <QPainter>
+#include <QMouseEvent>
 #include <QPaintEvent>
 
 namespace ui {
@@ -25,20 +26,36 @@ QSize ImageView::sizeHint() const { return {256, 256}; }
 
 QSize ImageView::minimumSizeHint() const { return {128, 128}; }
 
+QRect ImageView::imageRect() const {
+  if (image_.isNull()) return {};
+  const QRect area = rect();
+  QSize target = image_.size().scaled(area.size(), Qt::KeepAspectRatio);
+  // Whole-number scale factors keep the pixels square when the image is much smaller than the view.
+  const int factor = qMin(area.width() / image_.width(), area.height() / image_.height());
+  if (factor >= 4) target = image_.size() * factor;
+  QRect dest(QPoint(0, 0), target);
+  dest.moveCenter(area.center());
+  return dest;
+}
+
+void ImageView::mousePressEvent(QMouseEvent* event) {
+  const QRect r = imageRect();
+  const QPointF pos = event->position();
+  if (event->button() != Qt::LeftButton || r.isEmpty() || !QRectF(r).contains(pos)) {
+    QWidget::mousePressEvent(event);
+    return;
+  }
+  emit clicked(QPointF((pos.x() - r.left()) / r.width(), (pos.y() - r.top()) / r.height()));
+}
+
 void ImageView::paintEvent(QPaintEvent* /*event*/) {
   QPainter p(this);
   const QRect area = rect();
   p.fillRect(area, QColor(32, 32, 36));
 
   if (!image_.isNull()) {
-    QSize target = image_.size().scaled(area.size(), Qt::KeepAspectRatio);
-    // Whole-number scale factors keep the pixels square when the image is much smaller than the view.
-    const int factor = qMin(area.width() / image_.width(), area.height() / image_.height());
-    if (factor >= 4) target = image_.size() * factor;
-    QRect dest(QPoint(0, 0), target);
-    dest.moveCenter(area.center());
     p.setRenderHint(QPainter::SmoothPixmapTransform, false);
-    p.drawImage(dest, image_);
+    p.drawImage(imageRect(), image_);
   }
 
   if (!overlay_.isEmpty()) {

@@ -1,6 +1,8 @@
 #pragma once
 // Paints one small image scaled to fit (nearest-neighbour, aspect kept), with optional overlay text.
 #include <QImage>
+#include <QPointF>
+#include <QRect>
 #include <QString>
 #include <QWidget>
 
@@ -19,9 +21,16 @@ class ImageView : public QWidget {
 
   QSize sizeHint() const override;
   QSize minimumSizeHint() const override;
+  // Where the image is drawn in the widget now (empty without an image).
+  QRect imageRect() const;
+
+ signals:
+  // A left click on the image, at (x, y) in [0, 1] from its top left.
+  void clicked(QPointF at);
 
  protected:
   void paintEvent(QPaintEvent* event) override;
+  void mousePressEvent(QMouseEvent* event) override;
 
  private:
   QImage image_;

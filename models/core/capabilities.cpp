@@ -1,5 +1,7 @@
 #include "models/core/capabilities.h"
 
+#include "models/core/explore.h"
+
 #include <cstdio>
 
 namespace gan {
@@ -25,6 +27,7 @@ const char* to_string(ControlKind k) {
     case ControlKind::Toggle: return "toggle";
     case ControlKind::Image: return "image";
     case ControlKind::LayerRange: return "layer-range";
+    case ControlKind::Point: return "point";
   }
   return "slider";
 }
@@ -84,6 +87,12 @@ ControlSpec class_control(std::string id, std::string label, std::string help, b
 
 ControlSpec image_control(std::string id, std::string label, std::string help) {
   return control(std::move(id), std::move(label), std::move(help), ControlKind::Image);
+}
+
+ControlSpec point_control(std::string id, std::string label, std::string help, double x, double y) {
+  ControlSpec c = control(std::move(id), std::move(label), std::move(help), ControlKind::Point);
+  c.default_value = format_point(x, y);
+  return c;
 }
 
 ControlSpec command_line_only(ControlSpec c) {

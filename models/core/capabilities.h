@@ -56,6 +56,8 @@ enum class ControlKind {
   Toggle,      // "on" or "off"
   Image,       // one or many images given by the user (open, paste, drag and drop)
   LayerRange,  // a range "lo:hi" of layer indices in [min, max]
+  Point,       // a position "x,y" on the view's image outputs, each in [0, 1] from the top left; clicking
+               // an image output sets it
 };
 const char* to_string(ControlKind k);
 
@@ -82,6 +84,7 @@ ControlSpec choice_control(std::string id, std::string label, std::string help, 
                            std::string default_value, std::vector<std::string> choice_labels = {});
 ControlSpec class_control(std::string id, std::string label, std::string help, bool all_option);
 ControlSpec image_control(std::string id, std::string label, std::string help);
+ControlSpec point_control(std::string id, std::string label, std::string help, double x, double y);
 // The same control kept off the sample grid (a command-line option of `sample`).
 ControlSpec command_line_only(ControlSpec c);
 

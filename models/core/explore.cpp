@@ -32,6 +32,15 @@ const std::vector<Image8>& Values::images(const std::string& id) const {
   return it == images_.end() ? none : it->second;
 }
 
+bool parse_point(const std::string& text, double& x, double& y) {
+  const auto comma = text.find(',');
+  if (comma == std::string::npos) return false;
+  if (!parse_number(text.substr(0, comma), x) || !parse_number(text.substr(comma + 1), y)) return false;
+  return x >= 0 && x <= 1 && y >= 0 && y <= 1;
+}
+
+std::string format_point(double x, double y) { return format_number(x) + "," + format_number(y); }
+
 std::vector<std::string> check_values(const std::vector<ControlSpec>& specs, const Values& values) {
   std::vector<std::string> errors;
   for (const auto& [id, value] : values.texts()) {
@@ -66,6 +75,12 @@ std::vector<std::string> check_values(const std::vector<ControlSpec>& specs, con
       case ControlKind::Toggle:
         if (value != "on" && value != "off") errors.push_back(spec->label + " (" + id + ") must be on or off");
         break;
+      case ControlKind::Point: {
+        double x = 0, y = 0;
+        if (!parse_point(value, x, y))
+          errors.push_back(spec->label + " (" + id + ") must be x,y with each from 0 to 1, not '" + value + "'");
+        break;
+      }
       case ControlKind::Class:
       case ControlKind::Image:
       case ControlKind::LayerRange:

@@ -35,6 +35,10 @@ class Values {
   std::map<std::string, std::vector<Image8>> images_;
 };
 
+// A Point control's value "x,y": two numbers in [0, 1]; false when it is not one.
+bool parse_point(const std::string& text, double& x, double& y);
+std::string format_point(double x, double y);  // "0.25,0.5"
+
 // Checks values against control specs: unknown ids, numbers out of range, unknown choices. One
 // message per problem (empty when fine). Absent values are fine (the family uses the default).
 std::vector<std::string> check_values(const std::vector<ControlSpec>& specs, const Values& values);

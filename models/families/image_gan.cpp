@@ -313,11 +313,16 @@ torch::Tensor ImageGan::generate(const torch::Tensor& z, const torch::Tensor& la
   return out;
 }
 
-std::shared_ptr<Snapshot> ImageGan::snapshot() const {
+std::shared_ptr<ImageGenerator> ImageGan::generator_copy() const {
   auto copy = new_g_();
   copy->to(setup_.device);
   copy_module_state(ema_net_ ? *ema_net_ : *g_net_, *copy);
   copy->eval();
+  return copy;
+}
+
+std::shared_ptr<Snapshot> ImageGan::snapshot() const {
+  auto copy = generator_copy();
   return latent_snapshot(copy, setup_.device,
                          copy->num_classes() > 0 ? setup_.class_names : std::vector<std::string>{});
 }

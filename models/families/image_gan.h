@@ -85,6 +85,8 @@ class ImageGan : public Family {
   void save_state(torch::serialize::OutputArchive& archive) const override;
   void load_state(torch::serialize::InputArchive& archive) override;
 
+  // A frozen copy of the generator that samples (the EMA when it is on), in eval mode, on the device.
+  std::shared_ptr<ImageGenerator> generator_copy() const;
   const FamilySetup& setup() const { return setup_; }
   torch::Device device() const { return setup_.device; }
   const AdversarialLoss& loss() const { return loss_; }

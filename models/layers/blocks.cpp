@@ -25,16 +25,19 @@ SelfAttentionImpl::SelfAttentionImpl(long long channels, bool spectral) {
   gamma = register_parameter("gamma", torch::zeros({1}));
 }
 
-torch::Tensor SelfAttentionImpl::forward(const torch::Tensor& x) {
-  const auto n = x.size(0), c = x.size(1), hw = x.size(2) * x.size(3);
+torch::Tensor SelfAttentionImpl::attention(const torch::Tensor& x) {
+  const auto n = x.size(0), hw = x.size(2) * x.size(3);
   auto query = f.forward(x).view({n, -1, hw});  // N x C' x HW
   auto key = g.forward(x).view({n, -1, hw});
-  auto value = h.forward(x).view({n, -1, hw});
   // s[j][i] = f_i . g_j; each output position j attends over the positions i.
-  auto attention = torch::softmax(torch::bmm(key.transpose(1, 2), query), /*dim=*/2);  // N x HW(j) x HW(i)
-  if (!is_training()) last_attention = attention.detach();  // N x (HW)^2 floats: not kept while training
-  auto o = torch::bmm(value, attention.transpose(1, 2)).view({n, -1, x.size(2), x.size(3)});
-  (void)c;
+  return torch::softmax(torch::bmm(key.transpose(1, 2), query), /*dim=*/2);  // N x HW(j) x HW(i)
+}
+
+torch::Tensor SelfAttentionImpl::forward(const torch::Tensor& x) {
+  const auto n = x.size(0), hw = x.size(2) * x.size(3);
+  auto beta = attention(x);
+  auto value = h.forward(x).view({n, -1, hw});
+  auto o = torch::bmm(value, beta.transpose(1, 2)).view({n, -1, x.size(2), x.size(3)});
   return gamma * v.forward(o) + x;
 }
 

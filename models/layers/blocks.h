@@ -15,8 +15,9 @@ namespace gan {
 struct SelfAttentionImpl : torch::nn::Module {
   SelfAttentionImpl(long long channels, bool spectral);
   torch::Tensor forward(const torch::Tensor& x);
-  // The attention map of the last forward pass in eval mode (N x HW x HW; row j: where position j looked).
-  torch::Tensor last_attention;
+  // The attention map for input x: N x HW x HW, row j the weights beta_ij over the positions i that
+  // position j (row-major: j = row * W + column) draws on; each row sums to 1.
+  torch::Tensor attention(const torch::Tensor& x);
   torch::nn::AnyModule f, g, h, v;
   torch::Tensor gamma;
 };

@@ -49,6 +49,14 @@ DcganGeneratorImpl::DcganGeneratorImpl(const DcganOptions& o) : options(o) {
 }
 
 torch::Tensor DcganGeneratorImpl::forward(const torch::Tensor& z, const torch::Tensor& labels) {
+  return run(z, labels, /*attention_map=*/false);
+}
+
+torch::Tensor DcganGeneratorImpl::attention(const torch::Tensor& z, const torch::Tensor& labels) {
+  return run(z, labels, /*attention_map=*/true);
+}
+
+torch::Tensor DcganGeneratorImpl::run(const torch::Tensor& z, const torch::Tensor& labels, bool attention_map) {
   auto in = z;
   if (options.num_classes > 0) {
     TORCH_CHECK(labels.defined() && labels.size(0) == z.size(0), "this generator needs a class for every latent");
@@ -63,6 +71,17 @@ torch::Tensor DcganGeneratorImpl::forward(const torch::Tensor& z, const torch::T
     in = torch::cat({ref, in}, 0);
     for (auto& m : net->modules(false))
       if (auto* vbn = dynamic_cast<VirtualBatchNormImpl*>(m.get())) vbn->reference = reference;
+  }
+  if (attention_map) {  // the layers up to the block, then its map instead of its output
+    auto h = in.view({in.size(0), -1, 1, 1});
+    for (auto& m : *net) {
+      if (auto* block = m.ptr()->as<SelfAttention>()) {
+        auto map = block->attention(h);
+        return reference > 0 ? map.narrow(0, reference, z.size(0)) : map;
+      }
+      h = m.forward(h);
+    }
+    return {};
   }
   auto out = net->forward(in.view({in.size(0), -1, 1, 1}));
   return reference > 0 ? out.narrow(0, reference, z.size(0)) : out;

@@ -31,6 +31,9 @@ struct DcganGeneratorImpl : ImageGenerator {
   // labels: N int64 when the generator is conditional (required then), else ignored.
   torch::Tensor forward(const torch::Tensor& z, const torch::Tensor& labels = {});
   torch::Tensor generate(const torch::Tensor& z, const torch::Tensor& labels) override { return forward(z, labels); }
+  // The self-attention block's map for these latents (SelfAttentionImpl::attention: N x HW x HW at the
+  // block's side), or undefined when G has no block.
+  torch::Tensor attention(const torch::Tensor& z, const torch::Tensor& labels = {});
   long long latent_dim() const override { return options.latent_dim; }
   int num_classes() const override { return options.num_classes; }
   int resolution() const override { return options.resolution; }
@@ -38,6 +41,9 @@ struct DcganGeneratorImpl : ImageGenerator {
   DcganOptions options;
   torch::nn::Sequential net;
   torch::Tensor reference_z, reference_labels;  // virtual batch norm's fixed reference batch (buffers)
+
+ private:
+  torch::Tensor run(const torch::Tensor& z, const torch::Tensor& labels, bool attention_map);
 };
 TORCH_MODULE(DcganGenerator);
 

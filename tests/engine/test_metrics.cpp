@@ -265,6 +265,20 @@ class TestMetrics : public QObject {
     QCOMPARE(back.swd.n, 0LL);
   }
 
+  // At 28 px (the perceptron families' default) MS-SSIM cannot halve the images 4 times: the points
+  // have FID, KID and IS, and no MS-SSIM, instead of no metrics at all.
+  void evaluatorAt28PixelsSkipsOnlyMsSsim() {
+    const auto data = testutil::write_tiny_idx(dir(), 200);
+    ClassifierOptions o;
+    o.epochs = 1;
+    auto real = load_dataset({data, "train"}, 28)->images();
+    MetricEvaluator evaluator(classifier_for({data, "train"}, o).extractor, real, "tiny train");
+    auto p = evaluator.evaluate(real.slice(0, 0, 100), 1);
+    QVERIFY(std::isfinite(p.fid) && std::isfinite(p.kid_mean) && std::isfinite(p.is_mean));
+    QVERIFY(!std::isfinite(p.ms_ssim) && !std::isfinite(p.ms_ssim_real));
+    QVERIFY(ms_ssim_fits(32, 32) && ms_ssim_fits(16, 16) && !ms_ssim_fits(28, 28));
+  }
+
   // Samples drawn another way than the real images (a growing ProGAN) are compared with real images
   // brought the same way, and the point says so; SWD is computed on request.
   void evaluatorSendsRealImagesAlongTheSamplesPath() {

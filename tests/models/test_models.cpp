@@ -593,6 +593,52 @@ class TestModels : public QObject {
     }
   }
 
+  // SAGAN's attention panel: the map of the query position, drawn over the image, and its figures.
+  void saganAttentionPanelShowsTheQuerysMap() {
+    auto fam = tiny("sagan", 16, 1, {{"attention_res", "8"}});
+    auto& g = dynamic_cast<DcganGeneratorImpl&>(testutil::image_gan(*fam).generator());
+    {
+      torch::NoGradGuard no_grad;
+      for (const auto& m : g.modules(false))  // a block that matters, as after training
+        if (auto* block = dynamic_cast<SelfAttentionImpl*>(m.get())) block->gamma.fill_(0.5);
+    }
+    g.eval();
+    auto z = latent_for_seed(3, 8, 0);
+    auto map = g.attention(z);
+    QCOMPARE(map.sizes().vec(), (std::vector<int64_t>{1, 64, 64}));
+    QVERIFY(torch::allclose(map.sum(2), torch::ones({1, 64}), 1e-5, 1e-6));
+    auto snap = fam->snapshot();
+    ExploreRequest r;
+    r.view = "attention";
+    r.values.set("seed", "3");
+    r.values.set("query", "0.9,0.1");  // column 7, row 0 of the 8x8 map
+    auto out = snap->explore(r);
+    QCOMPARE(out.outputs.size(), size_t(2));
+    QCOMPARE(out.outputs[0].image.width, 256);
+    QCOMPARE(out.outputs[1].image.channels, 3);
+    auto value = [&](const std::string& k) {
+      for (const auto& [n, v] : out.scalars)
+        if (n == k) return v;
+      return std::nan("");
+    };
+    QCOMPARE(value("gamma"), 0.5);
+    QCOMPARE(value("of"), 64.0);
+    auto row = map[0][7].to(torch::kDouble);  // j = 0 * 8 + 7
+    GAN_COMPARE_NEAR(value("largest weight"), row.max().item<double>(), 1e-6);
+    GAN_COMPARE_NEAR(value("positions attended"), std::exp(-(row * row.log()).sum().item<double>()), 1e-3);
+    // The query's cell is outlined in cyan: cells are 32 px at 256 px; column 7, row 0.
+    const auto& img = out.outputs[0].image;
+    auto px = [&](int x, int y, int c) { return img.pixels[(static_cast<size_t>(y) * img.width + x) * 3 + c]; };
+    QCOMPARE(int(px(7 * 32, 10, 0)), 0);
+    QCOMPARE(int(px(7 * 32, 10, 2)), 255);
+    r.values.set("query", "1.5,0");
+    QVERIFY(testutil::error_of([&] { snap->explore(r); }).contains("query position"));
+    // The latent explorer is still there.
+    r.view = "latent";
+    r.values = Values();
+    QCOMPARE(snap->explore(r).outputs.size(), size_t(1));
+  }
+
   void ganUsesMaxoutAndTheMinimaxLoss() {
     Maxout m(3, 2, 4);
     {
@@ -768,8 +814,18 @@ class TestModels : public QObject {
     block->eval();
     auto x = torch::randn({2, 16, 8, 8});
     QVERIFY(torch::equal(block->forward(x), x));  // gamma = 0
-    QCOMPARE(block->last_attention.sizes().vec(), (std::vector<int64_t>{2, 64, 64}));
-    GAN_COMPARE_NEAR(block->last_attention.sum(2).mean().item<double>(), 1.0, 1e-6);  // rows are distributions
+    auto beta = block->attention(x);
+    QCOMPARE(beta.sizes().vec(), (std::vector<int64_t>{2, 64, 64}));
+    QVERIFY(torch::allclose(beta.sum(2), torch::ones({2, 64}), 1e-5, 1e-6));  // each row is a distribution over positions
+    // Row j is softmax_i(f(x)_i . g(x)_j), from the block's own 1x1 maps: position j = row * 8 + column.
+    {
+      torch::NoGradGuard g;
+      auto fx = block->f.forward(x), gx = block->g.forward(x);
+      const int row = 2, col = 5, j = row * 8 + col;
+      auto query = gx[1].select(1, row).select(1, col);                 // C'
+      auto scores = (fx[1] * query.view({-1, 1, 1})).sum(0).flatten();  // HW: f_i . g_j
+      QVERIFY(torch::allclose(beta[1][j], torch::softmax(scores, 0), 1e-5, 1e-7));
+    }
     {
       torch::NoGradGuard g;
       block->gamma.fill_(1.0);

@@ -11,6 +11,7 @@
 #include "ui/dataset_picker.h"
 #include "ui/explore_panel.h"
 #include "ui/image_input.h"
+#include "ui/image_view.h"
 #include "ui/model_picker.h"
 #include "ui/hyperparam_form.h"
 #include "ui/loss_plot.h"
@@ -365,6 +366,43 @@ class TestGui : public QObject {
     QCOMPARE(w.sampleGrid()->options()->values().value("truncation").toDouble(), 0.3);
     QTRY_VERIFY_WITH_TIMEOUT(w.sampleGrid()->image() != grid && latentImage(w) != single, 30000);
     QVERIFY(latent(w)->info().contains("|z|"));
+  }
+
+  // SAGAN's attention panel: a click on its image picks the query position, and the map follows it.
+  void saganAttentionFollowsAClick() {
+    MainWindow w;
+    w.show();
+    w.modelPicker()->setCurrentId("sagan");
+    w.datasetPicker()->setSource(data_, "train");
+    gan::ParamSet p;
+    for (auto [k, v] : {std::pair{"resolution", "16"}, {"ngf", "8"}, {"ndf", "8"}, {"latent_dim", "8"}, {"batch", "8"},
+                        {"attention_res", "8"}})
+      p.set(k, v);
+    w.form()->setValues(p);
+    w.controls()->setTotalSteps(1000000);
+    ui::ExplorePanel* panel = w.explorePanel("attention");
+    QVERIFY(panel);
+    QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(w.lossPlot()->pointCount("loss_d") >= 3, 30000);
+    QTest::mouseClick(w.controls()->stopButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Finished, 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(!panel->outputImage("attention").isNull(), 30000);
+    QCOMPARE(panel->outputImage("image").size(), QSize(256, 256));  // 16 px drawn at 16x
+    QVERIFY(panel->info().contains("positions attended"));
+    const QImage before = panel->outputImage("attention");
+    QCOMPARE(panel->controls()->values().value("query"), QString("0.5,0.5"));
+    auto views = panel->findChildren<ui::ImageView*>();
+    QCOMPARE(views.size(), 2);
+    ui::ImageView* view = views.front();
+    const QRect r = view->imageRect();
+    QVERIFY(!r.isEmpty());
+    QTest::mouseClick(view, Qt::LeftButton, {}, QPoint(r.left() + r.width() / 8, r.top() + r.height() * 7 / 8));
+    const QStringList q = panel->controls()->values().value("query").split(',');
+    QCOMPARE(q.size(), 2);
+    QVERIFY2(std::abs(q[0].toDouble() - 0.125) < 0.01 && std::abs(q[1].toDouble() - 0.875) < 0.01,
+             qPrintable(q.join(",")));
+    // Another cell of the 8x8 map is outlined (the map itself may or may not differ at this stage).
+    QTRY_VERIFY_WITH_TIMEOUT(panel->outputImage("attention") != before, 30000);
   }
 
   // CycleGAN: a data picker per domain, its translations as the training view, and images dropped on
