@@ -38,15 +38,6 @@ void outline(torch::Tensor& img, int top, int left, int size, const std::vector<
   }
 }
 
-Image8 to_rgb8(const torch::Tensor& chw_float) {
-  auto hwc = chw_float.round().clamp(0, 255).to(torch::kUInt8).permute({1, 2, 0}).contiguous();
-  Image8 out;
-  out.height = static_cast<int>(hwc.size(0));
-  out.width = static_cast<int>(hwc.size(1));
-  out.channels = 3;
-  out.pixels.assign(hwc.data_ptr<std::uint8_t>(), hwc.data_ptr<std::uint8_t>() + hwc.numel());
-  return out;
-}
 
 // The latent explorer, and the attention panel on the same frozen generator.
 class SaganSnapshot : public Snapshot {
@@ -87,9 +78,9 @@ class SaganSnapshot : public Snapshot {
     ExploreResult out;
     Output a, b;
     a.id = "image";
-    a.image = to_rgb8(picture);
+    a.image = to_image8(picture / 127.5 - 1);  // 0..255 -> [-1, 1], as to_image8 takes
     b.id = "attention";
-    b.image = to_rgb8(overlay);
+    b.image = to_image8(overlay / 127.5 - 1);
     out.outputs = {std::move(a), std::move(b)};
     // How much the block adds (gamma), and how spread its attention is: exp(entropy) is the number of
     // positions that uniform attention would spread over.

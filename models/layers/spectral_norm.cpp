@@ -13,13 +13,16 @@ static torch::Tensor as_matrix(const torch::Tensor& weight, int out_dim) {
   return (out_dim == 0 ? weight : weight.transpose(0, out_dim)).reshape({weight.size(out_dim), -1});
 }
 
-void power_iterate(const torch::Tensor& weight, SpectralState& s, int iterations, int out_dim) {
+static void iterate(const torch::Tensor& w, SpectralState& s, int iterations) {
   torch::NoGradGuard no_grad;
-  auto w = as_matrix(weight, out_dim);
   for (int i = 0; i < iterations; ++i) {
     s.v.copy_(normalize(w.t().mv(s.u)));
     s.u.copy_(normalize(w.mv(s.v)));
   }
+}
+
+void power_iterate(const torch::Tensor& weight, SpectralState& s, int iterations, int out_dim) {
+  iterate(as_matrix(weight, out_dim), s, iterations);
 }
 
 void settle_spectral_norms(torch::nn::Module& net, int iterations) {
@@ -29,8 +32,8 @@ void settle_spectral_norms(torch::nn::Module& net, int iterations) {
 
 torch::Tensor spectral_normalized(const torch::Tensor& weight, SpectralState& s, bool training, int iterations,
                                   int out_dim) {
-  if (training) power_iterate(weight, s, iterations, out_dim);
-  auto w = as_matrix(weight, out_dim);
+  auto w = as_matrix(weight, out_dim);  // one reshape (a copy for transposed weights) for both uses
+  if (training) iterate(w, s, iterations);
   // Clones: the next forward pass updates u and v in place, and this pass's backward still needs them
   // (PyTorch's spectral_norm does the same).
   auto sigma = s.u.clone().dot(w.mv(s.v.clone()));
