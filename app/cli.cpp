@@ -622,7 +622,7 @@ nlohmann::json caps_json(const Capabilities& caps) {
   return {{"streams", streams},       {"series", series},
           {"sample_options", controls_json(caps.sample_options)},
           {"views", views},           {"translations", translations},
-          {"noise_metrics", caps.noise_metrics}};
+          {"noise_metrics", caps.noise_metrics}, {"own_data", caps.own_data}};
 }
 
 int cmd_models(const Args& a) {
@@ -650,6 +650,7 @@ int cmd_models(const Args& a) {
   for (const auto& f : registry.families()) {
     const auto& c = f.caps;
     std::cout << f.id << "  " << f.name << "\n  " << f.paper << "\n  data:";
+    if (c.streams.empty()) std::cout << " none to give: " << c.own_data;
     for (const auto& s : c.streams)
       std::cout << " " << (c.streams.size() == 1 ? std::string("--data") : "--data-" + s.name) << " (" << s.label
                 << (s.needs_labels ? ", labelled" : "") << ", default " << s.default_data << ")";
@@ -685,7 +686,25 @@ int cmd_metrics(const Args& a) {
   Checkpoint ck = read_checkpoint(a.need("checkpoint"), registry);
   const auto& caps = ck.family->info().caps;
   DataSpecs data = ck.config.data;
-  const std::string first = caps.streams.front().name;
+  const std::string first = caps.streams.empty() ? std::string() : caps.streams.front().name;
+  if (caps.streams.empty()) {  // a family that draws its own data measures itself
+    const bool as_json = a.has("json");
+    reject_unused(a);
+    if (!caps.has_measures()) throw UsageError(ck.family->info().name + " has no metrics yet");
+    const Scalars values = ck.family->measure();
+    if (as_json) {
+      nlohmann::json j = {{"step", ck.step}};
+      for (const auto& [id, v] : values) j[id] = v;
+      std::cout << j.dump(2) << "\n";
+    } else {
+      std::cout << a.need("checkpoint") << " at step " << ck.step << ":\n";
+      for (const auto& [id, v] : values) {
+        const SeriesSpec* spec = caps.find_series(id);
+        std::cout << "  " << (spec ? spec->label : id) << ": " << format_number(v) << "\n";
+      }
+    }
+    return 0;
+  }
   if (a.has("data")) data[first] = parse_dataset(a.get("data"));
   for (const auto& key : a.with_prefix("data-")) data[key.substr(5)] = parse_dataset(a.get(key));
   if (a.has("split"))

@@ -215,6 +215,11 @@ void MainWindow::composeFor(const gan::Capabilities& caps, const QString& model)
   }
   data_pickers_.clear();
   data_streams_.clear();
+  if (caps.streams.empty() && !caps.own_data.empty()) {
+    auto* own = new QLabel(tr("Its own: %1").arg(QString::fromStdString(caps.own_data)));
+    own->setWordWrap(true);
+    data_layout_->addWidget(own);
+  }
   for (const auto& st : caps.streams) {
     const QString name = QString::fromStdString(st.name);
     auto* picker = new ui::DatasetPicker;

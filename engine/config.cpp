@@ -176,7 +176,9 @@ TrainConfig validate(const TrainConfig& c, const Registry& registry) {
   TrainConfig out = c;
   out.params = c.params.validated(info.params, errors, c.revision);
   for (const auto& [name, spec] : c.data) {
-    if (!info.caps.find_stream(name)) {
+    if (info.caps.streams.empty()) {
+      errors.push_back(info.name + " takes no data: it trains on " + info.caps.own_data);
+    } else if (!info.caps.find_stream(name)) {
       std::string streams;
       for (const auto& st : info.caps.streams) streams += (streams.empty() ? "" : ", ") + st.name;
       errors.push_back(info.name + " has no data stream '" + name + "' (its streams: " + streams + ")");

@@ -20,7 +20,8 @@ struct MetricOptions {
   std::string inception;        // inception-2015-12-05.pt; empty: the dataset classifier
 };
 
-// When families that train classifiers (SGAN, ACGAN) measure their test accuracy.
+// When families that train classifiers (SGAN, ACGAN) measure their test accuracy, and families with
+// measures of their own (the 2-D toys' modes covered) take them.
 struct AccuracyOptions {
   long long every = 100;        // steps between measurements (and at the last step); 0: off
   long long samples = 2000;     // test images per measurement; 0: the whole test set

@@ -412,8 +412,14 @@ void TrainingSession::run(StartRequest req) {
   std::unique_ptr<MetricWorker> metrics;
   const auto& mo = trainer->config().metrics;
   if (mo.every > 0 && !trainer->family().info().caps.noise_metrics) {
-    say(Severity::Warning, "live FID / KID / IS are for families that generate from noise; " +
-                               trainer->family().info().name + " is measured with gan-explorer metrics instead");
+    const auto& caps = trainer->family().info().caps;
+    if (!caps.translations.empty())
+      say(Severity::Warning, "live FID / KID / IS are for families that generate from noise; " +
+                                 trainer->family().info().name + " is measured with gan-explorer metrics instead");
+    else if (caps.has_measures())
+      say(Severity::Info, "FID / KID / IS measure images; " + trainer->family().info().name +
+                              " is measured by its own series, every " + std::to_string(trainer->config().accuracy.every) +
+                              " steps");
   } else if (mo.every > 0) {
     MetricWorkerSetup setup;
     setup.options = mo;

@@ -189,14 +189,15 @@ void Trainer::attach() {
   family_->attach_data(whole);
 }
 
-static std::string described(const StreamDatasets& data) {
+static std::string described(const StreamDatasets& data, const Capabilities& caps) {
+  if (data.empty()) return caps.own_data;
   if (data.size() == 1) return data.begin()->second->description();
   std::string out;
   for (const auto& [name, d] : data) out += (out.empty() ? "" : "; ") + name + ": " + d->description();
   return out;
 }
 
-std::string Trainer::data_description() const { return described(data_); }
+std::string Trainer::data_description() const { return described(data_, family_->info().caps); }
 
 static StreamDatasets single(const Registry& registry, const std::string& model, std::shared_ptr<const Dataset> data) {
   const FamilyInfo& info = registry.at(model);
@@ -212,12 +213,15 @@ Trainer::Trainer(const Registry& registry, TrainConfig config, StreamDatasets da
     : config_(validate(config, registry)) {
   const FamilyInfo& info = registry.at(config_.model);
   data_ = prepared(std::move(data), info);
-  // The classes come from the first stream that has them.
-  const Dataset& first = *data_.at(info.caps.streams.front().name);
-  config_.image_channels = first.channels();
-  config_.num_classes = first.num_classes();
-  config_.class_names = first.class_names();
+  // The classes come from the first stream (a family without streams draws its own data).
+  if (!info.caps.streams.empty()) {
+    const Dataset& first = *data_.at(info.caps.streams.front().name);
+    config_.image_channels = first.channels();
+    config_.num_classes = first.num_classes();
+    config_.class_names = first.class_names();
+  }
   family_ = create_family(info, setup_for(config_));
+  if (info.caps.streams.empty()) config_.image_channels = family_->image_channels();
   for (const auto& [name, d] : data_)
     if (family_->resolution() != d->resolution())
       throw std::invalid_argument("the dataset was prepared at " + std::to_string(d->resolution()) +
@@ -323,9 +327,13 @@ StepStats Trainer::step() {
       throw NonFiniteLoss(step_, name + " became " + (std::isnan(v) ? "NaN" : "infinite") + " at step " +
                                      std::to_string(step_));
   const auto& acc = config_.accuracy;
-  s.measured = accuracy_data_ && acc.every > 0 && (step_ % acc.every == 0 || finished());
-  if (s.measured)
+  const bool measures = family_->info().caps.has_measures();
+  s.measured = (accuracy_data_ || measures) && acc.every > 0 && (step_ % acc.every == 0 || finished());
+  if (s.measured) {
     for (auto& item : measure_accuracy(acc.samples)) s.scalars.push_back(std::move(item));
+    if (measures)
+      for (auto& item : family_->measure()) s.scalars.push_back(std::move(item));
+  }
   if (step_ % config_.log_every == 0 || step_ == 1 || s.measured) history_.push_back({s.step, s.scalars});
   return s;
 }

@@ -2,7 +2,7 @@
 // Start, waits, moves the explorer, and saves a PNG. Run it under xvfb-run (scripts/screenshots.sh).
 //   gan-screenshot --out shot.png [--checkpoint CKPT] [--seconds 60] [--steps N] [--processes N] [--truncation T] [--t 0.4]
 //                  [--tab losses|metrics|schedule] [--metrics-every N] [--model ID] [--images FILE,FILE...]
-//                  [--grid-option ID=VALUE] [--panel-option ID=VALUE] [--param NAME=VALUE]
+//                  [--grid-option ID=VALUE] [--panel-option ID=VALUE] [--param NAME=VALUE] [--view ID]
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QPushButton>
@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
                 {"data", "a stream's data, STREAM=SOURCE[:CLASS]", "spec"},
                 {"panel-option", "an explore-panel option, ID=VALUE", "option"},
                 {"param", "a hyper-parameter set in the form before Start, NAME=VALUE", "param"},
+                {"view", "the explore panel to show (a view id of the family)", "id"},
                 {"no-start", "do not press Start"}});
   p.process(app);
   MainWindow w;
@@ -77,6 +78,9 @@ int main(int argc, char** argv) {
       if (p.isSet("images"))
         for (auto* input : panel->findChildren<ui::ImageInput*>()) input->addFiles(p.value("images").split(','));
     }
+    if (auto* panel = w.explorePanel(p.value("view")))
+      for (auto* tabs : w.findChildren<QTabWidget*>())
+        if (tabs->indexOf(panel) >= 0) tabs->setCurrentWidget(panel);
     for (const QString& kv : p.values("grid-option"))
       w.sampleGrid()->options()->setValue(kv.section('=', 0, 0), kv.section('=', 1));
     QTimer::singleShot(p.value("seconds").toInt() * 1000, [&] {

@@ -24,10 +24,18 @@ constexpr int kSteps = 1000;  // slider positions
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
 
-double sliderValue(const gan::ControlSpec& s, int pos) { return s.min + (s.max - s.min) * pos / double(kSteps); }
+// A slider's positions: one per whole number for a whole-number slider of a whole range, so that every
+// value in it can be picked; else kSteps.
+int positions(const gan::ControlSpec& s) {
+  const double span = s.max - s.min;
+  if (s.decimals == 0 && span >= 1 && span <= 100000 && span == std::floor(span) && s.min == std::floor(s.min))
+    return int(span);
+  return kSteps;
+}
+double sliderValue(const gan::ControlSpec& s, int pos) { return s.min + (s.max - s.min) * pos / double(positions(s)); }
 int sliderPos(const gan::ControlSpec& s, double v) {
   if (s.max <= s.min) return 0;
-  return int(std::lround((v - s.min) / (s.max - s.min) * kSteps));
+  return int(std::lround((v - s.min) / (s.max - s.min) * positions(s)));
 }
 
 }  // namespace
@@ -86,7 +94,7 @@ void ControlPanel::build(Entry& e) {
         h->addWidget(on);
       }
       auto* slider = new QSlider(Qt::Horizontal, row);
-      slider->setRange(0, kSteps);
+      slider->setRange(0, positions(s));
       slider->setValue(sliderPos(s, q(s.default_value).toDouble()));
       slider->setToolTip(help);
       auto* value = new QLabel(row);

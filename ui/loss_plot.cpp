@@ -30,6 +30,7 @@ QString axisName(gan::SeriesAxis a) {
     case gan::SeriesAxis::Fraction: return QObject::tr("fraction");
     case gan::SeriesAxis::Stage: return QObject::tr("stage");
     case gan::SeriesAxis::Progress: return QObject::tr("progress");
+    case gan::SeriesAxis::Share: return QObject::tr("share");
   }
   return {};
 }

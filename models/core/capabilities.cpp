@@ -14,6 +14,7 @@ const char* to_string(SeriesAxis a) {
     case SeriesAxis::Fraction: return "fraction";
     case SeriesAxis::Stage: return "stage";
     case SeriesAxis::Progress: return "progress";
+    case SeriesAxis::Share: return "share";
   }
   return "loss";
 }
@@ -89,6 +90,12 @@ ControlSpec image_control(std::string id, std::string label, std::string help) {
   return control(std::move(id), std::move(label), std::move(help), ControlKind::Image);
 }
 
+ControlSpec toggle_control(std::string id, std::string label, std::string help, bool on) {
+  ControlSpec c = control(std::move(id), std::move(label), std::move(help), ControlKind::Toggle);
+  c.default_value = on ? "on" : "off";
+  return c;
+}
+
 ControlSpec point_control(std::string id, std::string label, std::string help, double x, double y) {
   ControlSpec c = control(std::move(id), std::move(label), std::move(help), ControlKind::Point);
   c.default_value = format_point(x, y);
@@ -111,6 +118,12 @@ std::vector<std::string> Capabilities::classifiers() const {
   for (const auto& s : series)
     if (s.kind == SeriesKind::Measured && s.axis == SeriesAxis::Accuracy) out.push_back(s.id);
   return out;
+}
+
+bool Capabilities::has_measures() const {
+  for (const auto& s : series)
+    if (s.kind == SeriesKind::Measured && s.axis != SeriesAxis::Accuracy) return true;
+  return false;
 }
 
 const SeriesSpec* Capabilities::find_series(const std::string& id) const {

@@ -31,12 +31,15 @@ enum class SeriesAxis {
              // loss plot, and it is drawn as steps beside the Fraction series on the schedule plot
   Progress,  // the run's progress in the family's own unit (thousands of images shown): the schedule
              // plot's x axis; not drawn itself
+  Share,     // a share, 0..1, that the family measures of its own samples (modes covered)
 };
 const char* to_string(SeriesAxis a);
 
 enum class SeriesKind {
   PerStep,   // reported by every training step
-  Measured,  // measured now and then (a test accuracy): drawn unsmoothed, with markers
+  Measured,  // measured now and then (a test accuracy, modes covered): drawn unsmoothed, with markers.
+             // On the Accuracy axis it is a classifier's (Family::classify); on another, the family
+             // measures it itself (Family::measure)
 };
 
 struct SeriesSpec {
@@ -84,6 +87,7 @@ ControlSpec choice_control(std::string id, std::string label, std::string help, 
                            std::string default_value, std::vector<std::string> choice_labels = {});
 ControlSpec class_control(std::string id, std::string label, std::string help, bool all_option);
 ControlSpec image_control(std::string id, std::string label, std::string help);
+ControlSpec toggle_control(std::string id, std::string label, std::string help, bool on);
 ControlSpec point_control(std::string id, std::string label, std::string help, double x, double y);
 // The same control kept off the sample grid (a command-line option of `sample`).
 ControlSpec command_line_only(ControlSpec c);
@@ -117,6 +121,8 @@ struct TranslationSpec {
 
 struct Capabilities {
   std::vector<StreamSpec> streams{{"images", "Images", "The images to learn to generate", false, "fashion-mnist"}};
+  // For a family without streams (the 2-D toys): what it trains on, which it draws itself.
+  std::string own_data;
   std::vector<SeriesSpec> series;
   // The options `sample` takes (the sample grid's controls, `gan-explorer sample --ID VALUE`).
   std::vector<ControlSpec> sample_options;
@@ -128,6 +134,8 @@ struct Capabilities {
   bool needs_labels() const;
   // The measured accuracy series, in the order Family::classify returns its classifiers' logits.
   std::vector<std::string> classifiers() const;
+  // True when the family measures Measured series of its own (Family::measure).
+  bool has_measures() const;
   const SeriesSpec* find_series(const std::string& id) const;
   // The first series on `axis`, or null.
   const SeriesSpec* first_on(SeriesAxis axis) const;

@@ -112,6 +112,11 @@ class Family {
   // class logits (N x K, on the CPU) for images in [-1, 1], in eval mode.
   virtual std::vector<torch::Tensor> classify(const torch::Tensor& /*images*/) { return {}; }
 
+  // For families with Measured series of their own (Capabilities::has_measures): their values now, by
+  // id, measured on a fixed draw so that one measurement compares with the next. Called on the accuracy
+  // cadence; it must not draw from the run's noise.
+  virtual Scalars measure() { return {}; }
+
   virtual int resolution() const = 0;
   virtual int image_channels() const = 0;
 

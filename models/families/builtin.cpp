@@ -16,6 +16,7 @@ FamilyInfo acgan_family_info();
 FamilyInfo sgan_family_info();
 FamilyInfo cyclegan_family_info();
 FamilyInfo progan_family_info();
+FamilyInfo toy_family_info();
 
 Registry Registry::builtin() {
   Registry r;
@@ -32,6 +33,7 @@ Registry Registry::builtin() {
   r.add(sgan_family_info());
   r.add(progan_family_info());
   r.add(cyclegan_family_info());
+  r.add(toy_family_info());
   return r;
 }
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <sstream>
 
 #include "app/cli.h"
 #include "engine/trainer.h"
@@ -135,6 +136,44 @@ class TestCli : public QObject {
              err.c_str());
     QCOMPARE(gan::read_checkpoint(dir() + "/relr/checkpoint.pt", gan::Registry::builtin()).config.params.text("lr_g"),
              std::string("0.0001"));
+  }
+
+  // The 2-D toys from the command line: no data to give, the modes measured in the log, `metrics` on a
+  // checkpoint gives the same measures, `sample` draws the plane.
+  void toyTrainsMeasuresAndSamples() {
+    const std::string out = dir() + "/toy";
+    std::string err, so;
+    const std::vector<std::string> args{"train", "--model", "toy", "--distribution", "grid", "--steps", "20", "--out", out,
+                                        "--batch", "32", "--g_hidden", "16", "--d_hidden", "16", "--accuracy-every", "10"};
+    QCOMPARE(cli(args, nullptr, &err), 0);
+    QVERIFY2(err.find("2-D toys") != std::string::npos && err.find("on points drawn from the distribution") != std::string::npos,
+             err.c_str());
+    const std::string log = testutil::read_text(out + "/log.jsonl");
+    QVERIFY2(log.find("\"modes\"") != std::string::npos && log.find("\"hq\"") != std::string::npos, log.c_str());
+    QCOMPARE(cli({"metrics", "--checkpoint", out + "/checkpoint.pt", "--json"}, &so, &err), 0);
+    auto j = nlohmann::json::parse(so);
+    QCOMPARE(j["step"].get<long long>(), 20LL);
+    // The same fixed latents as the log's last measurement.
+    double logged = -1;
+    std::istringstream lines(log);
+    for (std::string line; std::getline(lines, line);) {
+      auto row = nlohmann::json::parse(line);
+      if (row.contains("modes")) logged = row["modes"].get<double>();
+    }
+    QCOMPARE(j["modes"].get<double>(), logged);
+    QCOMPARE(cli({"metrics", "--checkpoint", out + "/checkpoint.pt"}, &so, &err), 0);
+    QVERIFY2(so.find("modes covered: ") != std::string::npos, so.c_str());
+    QCOMPARE(cli({"sample", "--checkpoint", out + "/checkpoint.pt", "--n", "500", "--out", dir() + "/plane.png"}, &so), 0);
+    cv::Mat plane = cv::imread(dir() + "/plane.png", cv::IMREAD_UNCHANGED);
+    QCOMPARE(plane.cols, 384 + 2 * 2);
+    // Data are refused, saying why.
+    std::vector<std::string> with_data = args;
+    with_data.push_back("--data");
+    with_data.push_back(data_);
+    QCOMPARE(cli(with_data, nullptr, &err), 2);
+    QVERIFY2(err.find("takes no data") != std::string::npos, err.c_str());
+    QCOMPARE(cli({"models"}, &so), 0);
+    QVERIFY(so.find("data: none to give: points drawn") != std::string::npos);
   }
 
   // CycleGAN from the command line: two image folders, then translate a folder and a file (a non-image

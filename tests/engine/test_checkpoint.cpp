@@ -84,6 +84,32 @@ class TestCheckpoint : public QObject {
     }
   }
 
+  // A family without data streams (the 2-D toys) trains, measures its own series on the accuracy
+  // cadence, and resumes bit for bit; it takes no data and says what it trains on.
+  void toyRunsWithoutDataAndResumesExactly() {
+    TrainConfig config;
+    config.model = "toy";
+    config.out_dir = dir() + "/toy";
+    config.steps = 100;
+    config.log_every = 1;
+    config.accuracy.every = 2;
+    for (const auto& [k, v] : std::map<std::string, std::string>{{"batch", "16"}, {"g_hidden", "8"}, {"d_hidden", "8"},
+                                                                 {"loss", "wgan-gp"}, {"distribution", "spiral"}})
+      config.params.set(k, v);
+    Trainer t(registry_, config, StreamDatasets{});
+    QCOMPARE(t.data_description(), registry_.at("toy").caps.own_data);
+    QCOMPARE(t.config().image_channels, 3);
+    const StepStats s1 = t.step(), s2 = t.step();
+    QVERIFY(!s1.measured && s2.measured);
+    QVERIFY(std::isnan(scalar(s1, "modes")));
+    for (const char* k : {"modes", "hq"}) QVERIFY(scalar(s2, k) >= 0 && scalar(s2, k) <= 1);
+    const auto expected = testutil::check_exact_resume(registry_, config, {}, 3, 6, dir() + "/toy.pt");
+    QCOMPARE(expected.size(), size_t(6));
+    // Data given to it are refused, naming what it has.
+    config.data["images"] = parse_dataset("fashion-mnist");
+    QVERIFY(testutil::error_of([&] { validate(config, registry_); }).contains("takes no data: it trains on points"));
+  }
+
   // SGAN keeps more state (its labelled subset is re-picked from the seed, the baseline and its
   // optimizer are saved) and reports its classifiers' accuracies at the steps asked for.
   void sganResumesExactlyAndReportsAccuracy() {

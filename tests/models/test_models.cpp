@@ -15,6 +15,7 @@
 #include "models/losses/adversarial.h"
 #include "models/networks/dcgan.h"
 #include "models/networks/mlp.h"
+#include "models/toys/toys.h"
 #include "tests/support/family_util.h"
 #include "tests/support/test_util.h"
 
@@ -307,7 +308,7 @@ class TestModels : public QObject {
   void everyFamilyTrainsWithFiniteLossesInItsSeriesOrder() {
     const Registry registry = Registry::builtin();
     for (const auto& info : registry.families()) {
-      if (!info.caps.noise_metrics) continue;  // the image-to-image families: test_cyclegan
+      if (!info.caps.noise_metrics) continue;  // the image-to-image families: test_cyclegan; the toys: toy*
       auto fam = tiny(info.id);
       Batch fixed = fixed_batch(*fam);
       torch::Generator noise = make_cpu_generator(2);
@@ -997,6 +998,197 @@ class TestModels : public QObject {
     QCOMPARE(latent_for_seed(42, 100, 0).sizes().vec(), (std::vector<int64_t>{1, 100}));
   }
 
+  // ---- 2-D toys ----------------------------------------------------------------------------------------
+  static torch::Tensor around(const std::array<double, 2>& centre, long long n, double offset) {
+    auto p = torch::empty({n, 2});
+    for (long long i = 0; i < n; ++i) {  // n points on a circle of radius `offset` around the centre
+      const double a = 2 * M_PI * static_cast<double>(i) / static_cast<double>(n);
+      p[i][0] = centre[0] + offset * std::cos(a);
+      p[i][1] = centre[1] + offset * std::sin(a);
+    }
+    return p;
+  }
+
+  void toyModeMeasuresOnHandMadePoints() {
+    const ToyDistribution ring = toy_distribution("ring");
+    QCOMPARE(ring.modes.size(), size_t(8));
+    GAN_COMPARE_NEAR(ring.modes[2][0], 0.0, 1e-12);
+    GAN_COMPARE_NEAR(ring.modes[2][1], 2.0, 1e-12);
+    const double s = ring.sigma;
+    // Every mode, 30 points each within 2 sigma: all covered, all of high quality.
+    std::vector<torch::Tensor> all;
+    for (const auto& m : ring.modes) all.push_back(around(m, 30, 2 * s));
+    ModeCoverage c = measure_modes(ring, torch::cat(all));
+    QCOMPARE(c.modes, 8);
+    QCOMPARE(c.covered, 8);
+    QCOMPARE(c.high_quality, 1.0);
+    QCOMPARE(c.counts, std::vector<long long>(8, 30));
+    // One mode: the rest are lost.
+    c = measure_modes(ring, around(ring.modes[5], 240, s));
+    QCOMPARE(c.covered, 1);
+    QCOMPARE(c.counts[5], 240LL);
+    QCOMPARE(c.high_quality, 1.0);
+    // None: the centre is 2 from every mode.
+    c = measure_modes(ring, torch::zeros({100, 2}));
+    QCOMPARE(c.covered, 0);
+    QCOMPARE(c.high_quality, 0.0);
+    // 20 high-quality points make a mode covered, 19 do not; 3 sigma is the edge of high quality; a NaN
+    // point counts in the total and is of no quality.
+    auto mixed = torch::cat({around(ring.modes[3], 19, s), around(ring.modes[6], 20, s), around(ring.modes[0], 10, 2.9 * s),
+                             around(ring.modes[0], 10, 3.1 * s), torch::full({1, 2}, std::nan(""))});
+    c = measure_modes(ring, mixed);
+    QCOMPARE(c.covered, 1);
+    QCOMPARE(c.counts[3], 19LL);
+    QCOMPARE(c.counts[0], 10LL);
+    GAN_COMPARE_NEAR(c.high_quality, 49.0 / 60.0, 1e-12);
+    QCOMPARE(measure_modes(ring, mixed, 10).covered, 3);
+    // The grid: 25 modes 2 apart from -4 to 4; its centre mode is (0, 0).
+    const ToyDistribution grid = toy_distribution("grid");
+    QCOMPARE(grid.modes.size(), size_t(25));
+    c = measure_modes(grid, around({0, 0}, 20, 0.1));
+    QCOMPARE(c.covered, 1);
+    QCOMPARE(c.counts[12], 20LL);
+    QCOMPARE(measure_modes(grid, around({1, 1}, 20, 0.1)).high_quality, 0.0);  // between four modes
+    QVERIFY(testutil::error_of([] { toy_distribution("moon"); }).contains("ring, grid or spiral"));
+  }
+
+  void toyDistributionsSampleWhatTheyMeasure() {
+    // Real samples pass their own measures: P(|e| <= 3 sigma) = 1 - exp(-4.5) = 0.9889 for 2-D noise about
+    // a point; about a curve only the noise across it counts, P(|e1| <= 3 sigma) = 0.9973.
+    for (const char* id : {"ring", "grid", "spiral"}) {
+      const double want = std::string(id) == "spiral" ? 0.9973 : 0.9889;
+      const ToyDistribution d = toy_distribution(id);
+      torch::Generator gen = make_cpu_generator(11);
+      auto x = d.sample(20000, gen);
+      QCOMPARE(x.sizes().vec(), (std::vector<int64_t>{20000, 2}));
+      const ModeCoverage c = measure_modes(d, x.narrow(0, 0, 2500));
+      QCOMPARE(c.covered, c.modes);
+      const double hq = measure_modes(d, x).high_quality;
+      QVERIFY2(std::abs(hq - want) < 0.002, qPrintable(QString("%1: %2").arg(id).arg(hq)));
+      QVERIFY(x.abs().max().item<double>() < d.extent);  // the picture holds them
+    }
+    const ToyDistribution spiral = toy_distribution("spiral");
+    QCOMPARE(spiral.modes.size(), size_t(20));
+    QCOMPARE(spiral.section.max().item<int64_t>(), 19LL);
+    // Sections hold equal shares: a sample's sections are spread evenly.
+    torch::Generator gen = make_cpu_generator(3);
+    const ModeCoverage c = measure_modes(spiral, spiral.sample(20000, gen));
+    for (long long n : c.counts) QVERIFY2(n > 850 && n < 1130, qPrintable(QString::number(n)));
+  }
+
+  void toyCanvasDrawsWhereThePointsAre() {
+    PlaneCanvas canvas(100, 1.0);
+    auto px = [&](const Image8& im, int x, int y) {
+      const auto* p = &im.pixels[(static_cast<size_t>(y) * im.width + x) * 3];
+      return std::vector<int>{p[0], p[1], p[2]};
+    };
+    QCOMPARE(px(canvas.image(), 50, 50), (std::vector<int>{255, 255, 255}));
+    canvas.dots(torch::tensor({{0.001f, 0.001f}, {-0.999f, 0.999f}, {0.999f, -0.999f}, {5.0f, 0.0f}}), {10, 20, 30}, 0, 1.0);
+    const Image8 im = canvas.image();
+    QCOMPARE(px(im, 50, 49), (std::vector<int>{10, 20, 30}));  // y up: just above the centre is row 49
+    QCOMPARE(px(im, 0, 0), (std::vector<int>{10, 20, 30}));    // top left
+    QCOMPARE(px(im, 99, 99), (std::vector<int>{10, 20, 30}));  // bottom right
+    // The grid runs from the top left along rows; a heat map's ends are its two colours, white between.
+    auto g = canvas.grid(4);
+    QVERIFY(torch::allclose(g[0], torch::tensor({-0.75f, 0.75f})));
+    QVERIFY(torch::allclose(g[3], torch::tensor({0.75f, 0.75f})));
+    QVERIFY(torch::allclose(g[15], torch::tensor({0.75f, -0.75f})));
+    PlaneCanvas heat(4, 1.0);
+    heat.heat(torch::cat({torch::tensor({0.0, 1.0, 2.0, 0.5}), torch::zeros({12}, torch::kDouble)}), 4, 0, 2, {0, 0, 255}, {255, 0, 0});
+    QCOMPARE(px(heat.image(), 0, 0), (std::vector<int>{0, 0, 255}));
+    QCOMPARE(px(heat.image(), 1, 0), (std::vector<int>{255, 255, 255}));
+    QCOMPARE(px(heat.image(), 2, 0), (std::vector<int>{255, 0, 0}));
+    QCOMPARE(px(heat.image(), 3, 0), (std::vector<int>{128, 128, 255}));
+  }
+
+  void toyTrainsWithEveryLoss() {
+    const Registry r = Registry::builtin();
+    const FamilyInfo& info = r.at("toy");
+    QVERIFY(info.caps.streams.empty() && !info.caps.own_data.empty());
+    QVERIFY(info.caps.has_measures() && info.caps.classifiers().empty() && !info.caps.noise_metrics);
+    for (const char* loss : {"gan", "gan-minimax", "lsgan", "wgan", "wgan-gp", "hinge"}) {
+      FamilySetup s;
+      std::vector<std::string> errors;
+      s.params = ParamSet({{"loss", loss}, {"batch", "32"}, {"g_hidden", "16"}, {"d_hidden", "16"}, {"layers", "2"}})
+                     .validated(info.params, errors);
+      QVERIFY(errors.empty());
+      auto fam = create_family(info, s);
+      struct NoStreams : Streams {
+        Batch next(const std::string& name, long long) override { throw std::invalid_argument("no stream " + name); }
+      } none;
+      torch::Generator noise = make_cpu_generator(4);
+      for (int i = 0; i < 3; ++i) {
+        const Scalars out = fam->train_step(none, noise);
+        QCOMPARE(out[0].first, std::string("loss_d"));
+        QCOMPARE(out[1].first, std::string("loss_g"));
+        for (const auto& [id, v] : out) {
+          QVERIFY2(info.caps.find_series(id), id.c_str());
+          QVERIFY2(std::isfinite(v), (std::string(loss) + " " + id).c_str());
+        }
+        QCOMPARE(std::isnan(get(out, "gp")), std::string(loss) != "wgan-gp");
+        QCOMPARE(std::isnan(get(out, "wasserstein")), std::string(loss).rfind("wgan", 0) != 0);
+      }
+      bool spectral = false;
+      for (const auto& m : fam->player("d")->net().modules(false)) spectral = spectral || dynamic_cast<SNLinearImpl*>(m.get());
+      QCOMPARE(spectral, std::string(loss) == "hinge");
+      if (std::string(loss) == "wgan")
+        for (const auto& p : fam->player("d")->net().parameters()) QVERIFY(p.abs().max().item<double>() <= 0.01 + 1e-9);
+      // Measured on fixed latents: the same twice, and without the run's noise.
+      const auto before = noise.get_state();
+      const Scalars m = fam->measure();
+      QCOMPARE(m, fam->measure());
+      QVERIFY(torch::equal(before, noise.get_state()));
+      QCOMPARE(m.size(), size_t(2));
+      QVERIFY(m[0].first == "modes" && m[1].first == "hq");
+      for (const auto& [id, v] : m) QVERIFY(v >= 0 && v <= 1);
+    }
+  }
+
+  void toyPlaneShowsPointsAndD() {
+    const Registry r = Registry::builtin();
+    const FamilyInfo& info = r.at("toy");
+    FamilySetup s;
+    std::vector<std::string> errors;
+    s.params = ParamSet({{"g_hidden", "16"}, {"d_hidden", "16"}}).validated(info.params, errors);
+    auto fam = create_family(info, s);
+    auto snap = fam->snapshot();
+    SampleRequest sr;
+    sr.n = 300;
+    const Samples samples = snap->sample(sr);
+    QCOMPARE(samples.images.sizes().vec(), (std::vector<int64_t>{1, 3, 384, 384}));
+    QVERIFY(samples.note.find("300 generated points") != std::string::npos);
+    ExploreRequest req;
+    req.view = "plane";
+    req.values.set("points", "500");
+    auto value = [](const ExploreResult& out, const std::string& k) {
+      for (const auto& [n, v] : out.scalars)
+        if (n == k) return v;
+      return std::nan("");
+    };
+    const ExploreResult out = snap->explore(req);
+    QCOMPARE(out.outputs.size(), size_t(1));
+    QCOMPARE(out.outputs[0].image.width, 384);
+    QCOMPARE(value(out, "of"), 8.0);
+    const double lo = value(out, "D(x) lowest"), hi = value(out, "D(x) highest");
+    QVERIFY(lo >= 0 && lo <= hi && hi <= 1);  // the log loss shows probabilities
+    // The picture's colours: without the heat map and the real points, only white and purple are left.
+    req.values.set("heat", "off");
+    req.values.set("real", "off");
+    const Image8 plain = snap->explore(req).outputs[0].image;
+    long long green = 0, purple = 0;
+    for (size_t i = 0; i < plain.pixels.size(); i += 3) {
+      const int rr = plain.pixels[i], gg = plain.pixels[i + 1], bb = plain.pixels[i + 2];
+      green += gg > rr + 30 && gg > bb;
+      purple += bb > gg + 30 && rr > gg;
+    }
+    QCOMPARE(green, 0LL);
+    QVERIFY(purple > 0);
+    QVERIFY(std::isnan(value(snap->explore(req), "D(x) lowest")));
+    req.values.set("mapping", "on");
+    QVERIFY(snap->explore(req).outputs[0].image.pixels != plain.pixels);
+    req.values.set("points", "0");
+    QVERIFY(testutil::error_of([&] { snap->explore(req); }).contains("points"));
+  }
   void interpolationEndpointsAndSlerpNorm() {
     auto a = latent_for_seed(1, 64, 0), b = latent_for_seed(2, 64, 0);
     for (auto mode : {InterpMode::Lerp, InterpMode::Slerp}) {

@@ -1,6 +1,7 @@
 // ui/ and app/: the real main window on the offscreen platform, clicked as a user would.
 #include <QProgressBar>
 #include <QPushButton>
+#include <QLabel>
 #include <QSlider>
 #include <QtTest>
 #include <qcustomplot.h>
@@ -403,6 +404,35 @@ class TestGui : public QObject {
              qPrintable(q.join(",")));
     // Another cell of the 8x8 map is outlined (the map itself may or may not differ at this stage).
     QTRY_VERIFY_WITH_TIMEOUT(panel->outputImage("attention") != before, 30000);
+  }
+
+  // The 2-D toys: no data to choose (the family draws its own), the plane drawn live, and the modes
+  // covered plotted as the family measures them.
+  void toyTrainsOnItsOwnDataAndDrawsThePlane() {
+    MainWindow w;
+    w.show();
+    w.modelPicker()->setCurrentId("toy");
+    QVERIFY(!w.datasetPicker());
+    QVERIFY(!w.metricSettings()->isVisibleTo(&w));
+    bool said = false;
+    for (auto* label : w.findChildren<QLabel*>()) said = said || label->text().contains("Its own: points drawn");
+    QVERIFY(said);
+    gan::ParamSet p;
+    for (auto [k, v] : {std::pair{"g_hidden", "16"}, {"d_hidden", "16"}, {"batch", "64"}, {"loss", "lsgan"}}) p.set(k, v);
+    w.form()->setValues(p);
+    w.controls()->setTotalSteps(1000000);
+    ui::ExplorePanel* panel = w.explorePanel("plane");
+    QVERIFY(panel);
+    QCOMPARE(panel->controls()->values().value("points"), QString("1000"));  // a whole-number slider hits 1000
+    QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(w.lossPlot()->pointCount("modes") >= 1, 60000);
+    QVERIFY(w.lossPlot()->pointCount("hq") >= 1);
+    QTest::mouseClick(w.controls()->stopButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Finished, 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(!panel->outputImage("plane").isNull(), 30000);
+    QCOMPARE(panel->outputImage("plane").size(), QSize(384, 384));
+    QVERIFY2(panel->info().contains("modes covered") && panel->info().contains("D lowest"), qPrintable(panel->info()));
+    QTRY_VERIFY_WITH_TIMEOUT(!w.sampleGrid()->image().isNull(), 30000);
   }
 
   // CycleGAN: a data picker per domain, its translations as the training view, and images dropped on
