@@ -4,6 +4,7 @@
 #include "models/core/random.h"
 #include "models/families/image_gan.h"
 #include "models/layers/init.h"
+#include "models/networks/mlp.h"
 
 namespace gan {
 namespace {
@@ -33,6 +34,8 @@ class Sgan : public ImageGan {
     torch::Generator init = make_cpu_generator(seed_ + 17);
     dcgan_init(*baseline_net_, init);  // initialised as D is
     if (s.params.text("init") == "orthogonal") orthogonal_init(*baseline_net_, init);
+    if (auto* salimans = dynamic_cast<SalimansCriticImpl*>(baseline_net_.get()))
+      salimans->noise.reseed(seed_ + 18);  // its own noise
     baseline_->to(device());
     baseline_->set_optimizer(adam(s.params)(baseline_net_->parameters(), s.params.number("lr_d")));
     add_player(*baseline_);
@@ -45,6 +48,20 @@ class Sgan : public ImageGan {
     auto index = labelled_subset(d.labels, labelled_ == "all" ? -1 : std::stoll(labelled_), num_classes_, seed_);
     labelled_images_ = d.images.index_select(0, index);
     labelled_labels_ = d.labels.index_select(0, index);
+    // Salimans et al.'s discriminator starts from its data-dependent initialisation, on 500 images drawn
+    // from the seed (once: a resumed run's networks say they have had it).
+    std::vector<ImageCritic*> nets{&discriminator()};
+    if (baseline_net_) nets.push_back(baseline_net_.get());
+    torch::Tensor sample;
+    for (ImageCritic* net : nets)
+      if (auto* salimans = dynamic_cast<SalimansCriticImpl*>(net); salimans && !salimans->initialised()) {
+        if (!sample.defined()) {
+          auto order = torch::randperm(d.images.size(0), make_cpu_generator(seed_ + 19), torch::TensorOptions(torch::kLong));
+          sample = d.images.index_select(0, order.narrow(0, 0, std::min<int64_t>(500, order.size(0))))
+                       .to(device()).to(torch::kFloat).mul_(1.0 / 127.5).sub_(1.0);
+        }
+        salimans->init_from(sample);
+      }
   }
 
   std::vector<torch::Tensor> classify(const torch::Tensor& images) override {
@@ -108,9 +125,11 @@ FamilyInfo sgan_family_info() {
       "subset (100, 1000 or all images, balanced over the classes) and real against generated on everything else; "
       "G trains by feature matching, which the paper found best for classification. A supervised-only baseline, "
       "the same network on the same labelled batches, trains beside it; both test accuracies are plotted live. "
-      "D uses layer norm instead of batch norm, so that the classifier measured in eval mode does not "
-      "carry statistics of generated images (Salimans et al. used weight norm). The claim to check: with few "
-      "labels, the GAN's unlabelled data make the better classifier.",
+      "D is DCGAN's with layer norm instead of batch norm, so that the classifier measured in eval mode does not "
+      "carry statistics of generated images; or, as an option, Salimans et al.'s own MNIST discriminator: a "
+      "perceptron of weight-normalised layers (1000-500-250-250-250) with Gaussian noise layers, initialised from "
+      "the data (they trained it at lr 0.003, batch 100). The claim to check: with few labels, the GAN's "
+      "unlabelled data make the better classifier.",
       "A. Odena. Semi-Supervised Learning with Generative Adversarial Networks. arXiv:1606.01583, 2016; "
       "T. Salimans, I. Goodfellow, W. Zaremba, V. Cheung, A. Radford, X. Chen. Improved Techniques for Training "
       "GANs. NeurIPS 2016. arXiv:1606.03498",
@@ -119,6 +138,10 @@ FamilyInfo sgan_family_info() {
   f.params.push_back(d_steps_param("1"));
   f.params.push_back({"labels", "Labelled images", "Size of the labelled subset, balanced over the classes",
                       ParamType::Choice, 0, 0, "100", {"100", "1000", "all"}, false});
+  f.params.push_back({"d_net", "Discriminator",
+                      "conv: DCGAN's with layer norm; salimans: Salimans et al.'s weight-normalised perceptron with "
+                      "Gaussian noise layers (their MNIST model)",
+                      ParamType::Choice, 0, 0, "conv", {"conv", "salimans"}, false});
   f.params.push_back({"baseline", "Supervised baseline",
                       "Train the same classifier on the labelled subset alone, side by side", ParamType::Choice, 0, 0,
                       "on", {"on", "off"}, false});
@@ -126,6 +149,13 @@ FamilyInfo sgan_family_info() {
   t.log_loss = true;
   t.feature_matching_default = true;
   finish_conv_params(f, t);
+  f.check = [](const ParamSet& p) {
+    std::vector<std::string> errors;
+    if (p.text("d_net") == "salimans" && p.has("mbd_kernels") && p.integer("mbd_kernels") > 0)
+      errors.push_back("minibatch discrimination is a layer of the conv discriminator; Salimans et al.'s "
+                       "perceptron (d_net salimans) has none");
+    return errors;
+  };
   f.create = [](const FamilyInfo& info, const FamilySetup& s) -> std::unique_ptr<Family> {
     require_classes(info, s);
     auto nets = conv_nets(s, [&](DcganOptions&, CriticOptions& d) {
@@ -134,6 +164,14 @@ FamilyInfo sgan_family_info() {
       // generated, unlabelled and labelled batches. Layer norm is per image (Salimans et al.: weight norm).
       d.norm = CriticNorm::Layer;
     });
+    if (s.params.text("d_net") == "salimans") {
+      const long long inputs = static_cast<long long>(s.image_channels) * s.params.integer("resolution") * s.params.integer("resolution");
+      const int k = s.num_classes;
+      const auto seed = static_cast<unsigned long long>(s.params.integer("seed")) + 3;
+      nets.new_d = [inputs, k, seed] { return std::make_shared<SalimansCriticImpl>(inputs, k, seed); };
+      nets.d = nets.new_d();
+      nets.d->to(s.device);
+    }
     return std::make_unique<Sgan>(info, s, nets);
   };
   return f;

@@ -104,4 +104,25 @@ torch::Tensor VirtualBatchNormImpl::forward(const torch::Tensor& x) {
   return (x - mean) / torch::sqrt(var + eps) * weight.view(shape) + bias.view(shape);
 }
 
+// ---- Weight-normalised dense layer ------------------------------------------------------------------
+WeightNormLinearImpl::WeightNormLinearImpl(long long in, long long out, bool train_scale) : train_scale(train_scale) {
+  v = register_parameter("v", torch::randn({out, in}) * 0.05);
+  if (train_scale) g = register_parameter("g", torch::ones({out}));
+  else g = register_buffer("g", torch::ones({out}));
+  b = register_parameter("b", torch::zeros({out}));
+}
+
+torch::Tensor WeightNormLinearImpl::weight() { return v * (g / v.norm(2, 1)).unsqueeze(1); }
+
+torch::Tensor WeightNormLinearImpl::forward(const torch::Tensor& x) { return torch::nn::functional::linear(x, weight(), b); }
+
+torch::Tensor WeightNormLinearImpl::init_from(const torch::Tensor& x) {
+  torch::NoGradGuard no_grad;
+  auto t = torch::nn::functional::linear(x, v / v.norm(2, 1, true));
+  auto mean = t.mean(0), std = (t - mean).pow(2).mean(0).sqrt().clamp_min(1e-8);
+  g.copy_(1.0 / std);
+  b.copy_(-mean / std);
+  return forward(x);
+}
+
 }  // namespace gan

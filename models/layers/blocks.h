@@ -1,6 +1,6 @@
 #pragma once
 // Building blocks the families switch on: SAGAN's self-attention, and from Salimans et al. (2016)
-// minibatch discrimination and virtual batch normalisation.
+// minibatch discrimination, virtual batch normalisation and their weight-normalised dense layers.
 #include <torch/torch.h>
 
 #include "models/layers/spectral_norm.h"
@@ -65,5 +65,22 @@ struct VirtualBatchNormImpl : torch::nn::Module {
   double eps;
 };
 TORCH_MODULE(VirtualBatchNorm);
+
+// A dense layer with weight normalisation (Salimans & Kingma 2016) as Salimans et al.'s GAN code has it:
+// W = g * V / ||V|| per output unit (a row of V), y = x W^T + b. g is learnt only with `train_scale`
+// (their output layer); elsewhere it keeps the scale the data-dependent initialisation gave it.
+// V starts ~ N(0, 0.05^2) (their default), g = 1, b = 0.
+struct WeightNormLinearImpl : torch::nn::Module {
+  WeightNormLinearImpl(long long in, long long out, bool train_scale);
+  torch::Tensor forward(const torch::Tensor& x);
+  // Their initialisation from data: with t = x (V / ||V||)^T, g = 1 / std(t) and b = -mean(t) / std(t) per
+  // unit, so that each unit starts with mean 0 and standard deviation 1 on x. Returns the layer's output
+  // on x after it (those standardised pre-activations).
+  torch::Tensor init_from(const torch::Tensor& x);
+  torch::Tensor weight();  // g * V / ||V||
+  torch::Tensor v, g, b;
+  bool train_scale;
+};
+TORCH_MODULE(WeightNormLinear);
 
 }  // namespace gan

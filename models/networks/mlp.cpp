@@ -1,5 +1,9 @@
 #include "models/networks/mlp.h"
 
+#include <string>
+
+#include "models/core/random.h"
+
 namespace gan {
 using namespace torch::nn;
 namespace F = torch::nn::functional;
@@ -89,5 +93,48 @@ CriticOutput MlpDiscriminatorImpl::judge(const torch::Tensor& x, const torch::Te
 }
 
 torch::Tensor MlpDiscriminatorImpl::forward(const torch::Tensor& x) { return judge(x).score; }
+
+// ---- Salimans et al.'s discriminator ----------------------------------------------------------------
+SalimansCriticImpl::SalimansCriticImpl(long long inputs, int classes, unsigned long long seed) {
+  torch::Generator gen = make_cpu_generator(seed);
+  long long in = inputs;
+  const std::vector<long long> widths{1000, 500, 250, 250, 250, classes};
+  for (size_t i = 0; i < widths.size(); ++i) {
+    const bool last = i + 1 == widths.size();
+    layers.push_back(register_module("wn" + std::to_string(i), WeightNormLinear(in, widths[i], /*train_scale=*/last)));
+    torch::NoGradGuard no_grad;
+    layers.back()->v.normal_(0.0, 0.05, gen);
+    in = widths[i];
+  }
+  noise = RandomStream(*this, seed + 1);
+  initialised_ = register_buffer("initialised", torch::zeros({1}, torch::kBool));
+}
+
+CriticOutput SalimansCriticImpl::judge(const torch::Tensor& x, const torch::Tensor&) {
+  auto noisy = [&](const torch::Tensor& h, double sigma) {
+    if (!is_training()) return h;
+    return h + sigma * noise.randn(h.sizes()).to(h.device());
+  };
+  auto h = noisy(x.flatten(1), 0.3);
+  CriticOutput out;
+  for (size_t i = 0; i + 1 < layers.size(); ++i) {
+    h = torch::relu(layers[i]->forward(h));
+    if (i + 2 == layers.size()) out.features = h;
+    h = noisy(h, 0.5);
+  }
+  out.class_logits = layers.back()->forward(h);
+  out.score = out.class_logits.logsumexp(1);
+  return out;
+}
+
+void SalimansCriticImpl::init_from(const torch::Tensor& images) {
+  torch::NoGradGuard no_grad;
+  auto h = images.flatten(1);
+  for (size_t i = 0; i < layers.size(); ++i) {
+    h = layers[i]->init_from(h);
+    if (i + 1 < layers.size()) h = torch::relu(h);
+  }
+  initialised_.fill_(true);
+}
 
 }  // namespace gan

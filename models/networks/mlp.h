@@ -1,9 +1,12 @@
 #pragma once
-// The multilayer perceptrons of GAN (Goodfellow et al., 2014; D with maxout units and dropout) and of
-// cGAN (Mirza & Osindero, 2014).
+// The multilayer perceptrons of GAN (Goodfellow et al., 2014; D with maxout units and dropout), of
+// cGAN (Mirza & Osindero, 2014) and of Salimans et al.'s semi-supervised discriminator (2016).
 #include <torch/torch.h>
 
+#include <vector>
+
 #include "models/layers/blocks.h"
+#include "models/layers/random_stream.h"
 #include "models/networks/image_nets.h"
 
 namespace gan {
@@ -63,5 +66,24 @@ struct MlpDiscriminatorImpl : ImageCritic {
   MinibatchDiscrimination mbd{nullptr};
 };
 TORCH_MODULE(MlpDiscriminator);
+
+// Salimans et al.'s MNIST discriminator (improved-gan, train_mnist_feature_matching.py): the image
+// flattened, Gaussian noise (sigma 0.3), then weight-normalised ReLU layers of 1000, 500, 250, 250 and 250
+// units each followed by Gaussian noise (sigma 0.5), then a weight-normalised linear layer of K class
+// logits whose scale is learnt. Noise only while training, drawn from the network's own stream (seeded,
+// saved with it). The real/fake score is the logits' log-sum-exp (D(x) = Z / (Z + 1)); the features are
+// the last hidden layer's output (feature matching).
+struct SalimansCriticImpl : ImageCritic {
+  SalimansCriticImpl(long long inputs, int classes, unsigned long long seed);
+  CriticOutput judge(const torch::Tensor& x, const torch::Tensor& labels = {}) override;
+  // The data-dependent initialisation (WeightNormLinear::init_from, layer by layer, without noise), on
+  // images in [-1, 1]; after it, initialised() is true (a buffer, so a resumed run does not repeat it).
+  void init_from(const torch::Tensor& images);
+  bool initialised() const { return initialised_.item<bool>(); }
+  std::vector<WeightNormLinear> layers;  // the hidden layers, then the output layer
+  RandomStream noise;
+  torch::Tensor initialised_;
+};
+TORCH_MODULE(SalimansCritic);
 
 }  // namespace gan

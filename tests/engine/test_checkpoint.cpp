@@ -84,6 +84,18 @@ class TestCheckpoint : public QObject {
     }
   }
 
+  // Salimans et al.'s discriminator draws its noise from a stream saved with it: a resumed run goes on
+  // exactly, and its data-dependent initialisation is not repeated on resume.
+  void sganWithSalimansDiscriminatorResumesExactly() {
+    auto data = testutil::labelled_dataset(40, 4, 16);
+    auto config = testutil::tiny_config("mem", dir() + "/sgan-salimans", 100);
+    config.model = "sgan";
+    config.params.set("d_net", "salimans");
+    config.params.set("labels", "all");
+    config.accuracy.every = 0;
+    testutil::check_exact_resume(registry_, config, {{"images", data}}, 3, 6, dir() + "/sgan-salimans.pt");
+  }
+
   // A family without data streams (the 2-D toys) trains, measures its own series on the accuracy
   // cadence, and resumes bit for bit; it takes no data and says what it trains on.
   void toyRunsWithoutDataAndResumesExactly() {

@@ -998,6 +998,77 @@ class TestModels : public QObject {
     QCOMPARE(latent_for_seed(42, 100, 0).sizes().vec(), (std::vector<int64_t>{1, 100}));
   }
 
+  // ---- Salimans et al.'s discriminator -----------------------------------------------------------------
+  void weightNormLayerNormalisesAndInitialisesFromData() {
+    torch::manual_seed(5);
+    WeightNormLinear fixed_scale(6, 4, false), learnt_scale(6, 4, true);
+    QCOMPARE(fixed_scale->parameters().size(), size_t(2));  // v and b; g is a buffer
+    QCOMPARE(learnt_scale->parameters().size(), size_t(3));
+    {
+      torch::NoGradGuard no_grad;
+      learnt_scale->g.copy_(torch::tensor({1.0f, 2.0f, 0.5f, 3.0f}));
+    }
+    QVERIFY(torch::allclose(learnt_scale->weight().norm(2, 1), torch::tensor({1.0f, 2.0f, 0.5f, 3.0f}), 1e-5, 1e-6));
+    auto x = torch::randn({200, 6}) * 3 + 1;
+    auto y = fixed_scale->init_from(x);
+    QVERIFY(torch::allclose(y.mean(0), torch::zeros({4}), 1e-4, 1e-4));
+    QVERIFY(torch::allclose((y - y.mean(0)).pow(2).mean(0).sqrt(), torch::ones({4}), 1e-4, 1e-4));
+    QVERIFY(torch::allclose(fixed_scale->forward(x), y));
+  }
+
+  void salimansCriticHasThePapersLayersAndOwnNoise() {
+    SalimansCritic d(16 * 16, 4, 9);
+    std::vector<int64_t> widths;
+    for (const auto& l : d->layers) widths.push_back(l->v.size(0));
+    QCOMPARE(widths, (std::vector<int64_t>{1000, 500, 250, 250, 250, 4}));
+    QVERIFY(!d->layers[0]->train_scale && d->layers.back()->train_scale);
+    auto x = torch::rand({5, 1, 16, 16}) * 2 - 1;
+    QVERIFY(!d->initialised());
+    d->init_from(x);
+    QVERIFY(d->initialised());
+    d->eval();
+    const CriticOutput a = d->judge(x), b = d->judge(x);
+    QVERIFY(torch::equal(a.score, b.score));  // no noise in eval mode
+    QVERIFY(torch::allclose(a.score, a.class_logits.logsumexp(1)));
+    QCOMPARE(a.features.sizes().vec(), (std::vector<int64_t>{5, 250}));
+    // While training it draws noise from its own stream: a copy of its state draws the same noise.
+    SalimansCritic twin(16 * 16, 4, 1);
+    copy_module_state(*d, *twin);
+    d->train();
+    twin->train();
+    const auto first = d->judge(x).score;
+    QVERIFY(!torch::equal(first, a.score));
+    QVERIFY(!torch::equal(first, d->judge(x).score));  // the stream moves on
+    QVERIFY(torch::equal(first, twin->judge(x).score));
+    // The noise is N(0, 0.3^2) on the input: its draws have that spread.
+    RandomStream stream;
+    torch::nn::Module owner;
+    stream = RandomStream(owner, 4);
+    const auto n = stream.randn({20000});
+    GAN_COMPARE_NEAR(n.std().item<double>(), 1.0, 0.02);
+    stream.reseed(4);
+    QVERIFY(torch::equal(stream.randn({20000}), n));
+  }
+
+  void sganTrainsWithTheSalimansDiscriminator() {
+    auto fam = tiny("sgan", 16, 1, {{"d_net", "salimans"}, {"labels", "all"}});
+    Batch fixed = fixed_batch(*fam);
+    auto* d = dynamic_cast<SalimansCriticImpl*>(&testutil::image_gan(*fam).discriminator());
+    QVERIFY(d && d->initialised());  // from the attached data
+    torch::Generator noise = make_cpu_generator(2);
+    for (int i = 0; i < 3; ++i) {
+      auto s = testutil::step(*fam, [&] { return fixed; }, noise);
+      for (const auto& [k, v] : s) QVERIFY2(std::isfinite(v), k.c_str());
+    }
+    QCOMPARE(fam->classify(fixed.images).size(), size_t(2));  // D and the baseline
+    std::vector<std::string> errors;
+    ParamSet p({{"d_net", "salimans"}, {"mbd_kernels", "4"}});
+    const Registry r = Registry::builtin();
+    auto ok = p.validated(r.at("sgan").params, errors);
+    QVERIFY(errors.empty());
+    QCOMPARE(r.at("sgan").check(ok).size(), size_t(1));
+  }
+
   // ---- 2-D toys ----------------------------------------------------------------------------------------
   static torch::Tensor around(const std::array<double, 2>& centre, long long n, double offset) {
     auto p = torch::empty({n, 2});
