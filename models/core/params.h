@@ -15,7 +15,10 @@ enum class ParamType { Int, Float, Choice };
 //      (SNGAN, SAGAN, WGAN-GP), spectral norm on minibatch discrimination's tensor in a spectral critic,
 //      WGAN-GP's layer norm with per-channel scale and shift, dropout in cGAN's generator, power steps
 //      of spectral norm at initialisation, and G's step on fresh noise (the param g_noise, "reuse" before).
-constexpr int kModelRevision = 2;
+//   3: the perceptrons' dropout (GAN's D, cGAN's G and D) draws its masks from the networks' own seeded
+//      streams, saved with them; before, from LibTorch's global generator, so those runs neither repeated
+//      from their seed nor resumed exactly.
+constexpr int kModelRevision = 3;
 
 struct HyperParam {
   std::string name;   // key used in configs and on the command line (--name value)

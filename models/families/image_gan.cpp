@@ -405,6 +405,9 @@ ImageGanNets mlp_nets(const FamilySetup& s, bool conditional) {
   o.pieces = static_cast<int>(s.params.integer("pieces"));
   o.num_classes = conditional ? s.num_classes : 0;
   if (conditional && s.revision >= 2) o.g_dropout = 0.5;  // Mirza & Osindero: dropout in G too
+  // Revision 3: dropout masks from the networks' own streams, so that a run repeats from its seed.
+  o.seeded_dropout = s.revision >= 3;
+  o.dropout_seed = static_cast<unsigned long long>(s.params.integer("seed")) * 1000003ull + 11;
   o.mbd_kernels = s.params.integer("mbd_kernels");
   MlpGenerator g(o);
   MlpDiscriminator d(o);

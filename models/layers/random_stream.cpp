@@ -14,13 +14,30 @@ void RandomStream::reseed(unsigned long long seed) {
   state_.copy_(make_cpu_generator(seed).get_state());
 }
 
-torch::Tensor RandomStream::randn(torch::IntArrayRef shape) {
+template <class Draw>
+torch::Tensor RandomStream::draw(Draw draw) {
   torch::NoGradGuard no_grad;
   torch::Generator gen = make_cpu_generator(0);
   gen.set_state(state_.to(torch::kCPU).contiguous());
-  auto out = batch_randn(shape, gen);
+  auto out = draw(gen);
   state_.copy_(gen.get_state());
   return out;
+}
+
+torch::Tensor RandomStream::randn(torch::IntArrayRef shape) {
+  return draw([&](torch::Generator& gen) { return batch_randn(shape, gen); });
+}
+
+torch::Tensor RandomStream::rand(torch::IntArrayRef shape) {
+  return draw([&](torch::Generator& gen) { return batch_rand(shape, gen); });
+}
+
+SeededDropoutImpl::SeededDropoutImpl(double p, unsigned long long seed) : p(p), stream(*this, seed) {}
+
+torch::Tensor SeededDropoutImpl::forward(const torch::Tensor& x) {
+  if (!is_training() || p <= 0) return x;
+  auto keep = stream.rand(x.sizes()).ge(p).to(x.device(), x.scalar_type());
+  return x * keep / (1 - p);
 }
 
 }  // namespace gan

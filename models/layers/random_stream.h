@@ -18,10 +18,24 @@ class RandomStream {
   // N(0, 1) of `shape` on the CPU, by the per-batch draws of models/core/parallel.h (shape[0] is this
   // rank's rows: W processes draw what one process with W times the batch draws).
   torch::Tensor randn(torch::IntArrayRef shape);
+  // U[0, 1) of `shape` on the CPU, likewise.
+  torch::Tensor rand(torch::IntArrayRef shape);
   bool defined() const { return state_.defined(); }
 
  private:
+  template <class Draw>
+  torch::Tensor draw(Draw draw);
   torch::Tensor state_;  // the generator's state (uint8), a buffer of the owner
 };
+
+// Dropout (Srivastava et al. 2014) whose masks come from its own RandomStream: while training each
+// element is kept with probability 1 - p and scaled by 1 / (1 - p); the identity in eval mode.
+struct SeededDropoutImpl : torch::nn::Module {
+  SeededDropoutImpl(double p, unsigned long long seed);
+  torch::Tensor forward(const torch::Tensor& x);
+  double p;
+  RandomStream stream;
+};
+TORCH_MODULE(SeededDropout);
 
 }  // namespace gan

@@ -23,21 +23,23 @@ MlpGeneratorImpl::MlpGeneratorImpl(const MlpOptions& o) : options(o) {
   net->push_back(Linear(o.g_hidden, out));
   net->push_back(Tanh());
   register_module("net", net);
+  if (o.seeded_dropout && o.g_dropout > 0) drop = register_module("drop", SeededDropout(o.g_dropout, o.dropout_seed));
 }
 
 torch::Tensor MlpGeneratorImpl::forward(const torch::Tensor& z, const torch::Tensor& labels) {
-  auto drop = [&](const torch::Tensor& x) {
+  auto dropped = [&](const torch::Tensor& x) {
     if (options.g_dropout <= 0) return x;
+    if (drop) return drop->forward(x);
     return F::dropout(x, F::DropoutFuncOptions().p(options.g_dropout).training(is_training()));
   };
   auto h = z;
   if (options.num_classes > 0) {
     TORCH_CHECK(labels.defined() && labels.size(0) == z.size(0), "this generator needs a class for every latent");
-    h = drop(torch::cat({torch::relu(z_in->forward(z)), torch::relu(y_in->forward(one_hot(labels, options.num_classes)))}, 1));
+    h = dropped(torch::cat({torch::relu(z_in->forward(z)), torch::relu(y_in->forward(one_hot(labels, options.num_classes)))}, 1));
   }
   for (auto& m : *net) {  // the hidden layers' ReLUs are followed by dropout when it is on
     h = m.forward(h);
-    if (m.ptr()->as<torch::nn::ReLU>()) h = drop(h);
+    if (m.ptr()->as<torch::nn::ReLU>()) h = dropped(h);
   }
   return h.view({z.size(0), options.channels, options.resolution, options.resolution});
 }
@@ -52,18 +54,24 @@ torch::Tensor MaxoutImpl::forward(const torch::Tensor& x) {
 
 MlpDiscriminatorImpl::MlpDiscriminatorImpl(const MlpOptions& o) : options(o) {
   const long long in = static_cast<long long>(o.channels) * o.resolution * o.resolution;
+  unsigned long long stream = o.dropout_seed + 100;  // each dropout layer its own stream
+  auto dropout = [&](double p) {
+    if (o.seeded_dropout) net->push_back(SeededDropout(p, stream++));
+    else net->push_back(Dropout(p));
+  };
   if (o.num_classes > 0) {
     x_in = register_module("x_in", Maxout(in, o.d_hidden, o.pieces));
     y_in = register_module("y_in", Maxout(o.num_classes, 50, o.pieces));
+    if (o.seeded_dropout) x_drop = register_module("x_drop", SeededDropout(0.5, stream++));
     net->push_back(Maxout(o.d_hidden + 50, o.d_hidden, 4));
-    net->push_back(Dropout(0.5));
+    dropout(0.5);
   } else {
     net->push_back(Flatten());
-    net->push_back(Dropout(0.2));
+    dropout(0.2);
     net->push_back(Maxout(in, o.d_hidden, o.pieces));
-    net->push_back(Dropout(0.5));
+    dropout(0.5);
     net->push_back(Maxout(o.d_hidden, o.d_hidden, o.pieces));
-    net->push_back(Dropout(0.5));
+    dropout(0.5);
   }
   if (o.mbd_kernels > 0) {
     mbd = register_module("mbd", MinibatchDiscrimination(o.d_hidden, o.mbd_kernels, o.mbd_dim));
@@ -78,9 +86,9 @@ CriticOutput MlpDiscriminatorImpl::judge(const torch::Tensor& x, const torch::Te
   torch::Tensor h = x;
   if (options.num_classes > 0) {
     TORCH_CHECK(labels.defined() && labels.size(0) == x.size(0), "this discriminator needs the class of every image");
-    h = torch::cat({F::dropout(x_in->forward(x.flatten(1)), F::DropoutFuncOptions().p(0.5).training(is_training())),
-                    y_in->forward(one_hot(labels, options.num_classes))},
-                   1);
+    auto xh = x_in->forward(x.flatten(1));
+    xh = x_drop ? x_drop->forward(xh) : F::dropout(xh, F::DropoutFuncOptions().p(0.5).training(is_training()));
+    h = torch::cat({xh, y_in->forward(one_hot(labels, options.num_classes))}, 1);
   }
   const auto end = options.mbd_kernels > 0 ? net->end() : net->end() - 1;
   for (auto it = net->begin(); it != end; ++it) h = it->forward(h);

@@ -22,6 +22,10 @@ struct MlpOptions {
   double g_dropout = 0;       // dropout on G's hidden layers while training (cGAN: 0.5)
   long long mbd_kernels = 0;  // minibatch discrimination before D's output (0: off)
   long long mbd_dim = 5;
+  // Dropout masks from the networks' own seeded streams (SeededDropout, saved with them); otherwise from
+  // LibTorch's global generator (runs before model revision 3), which neither a seed nor a checkpoint fixes.
+  bool seeded_dropout = false;
+  unsigned long long dropout_seed = 0;
 };
 
 // z -> ReLU(1200) -> ReLU(1200) -> tanh(C*R*R), reshaped to an image (the paper's sigmoid on [0, 1]
@@ -39,6 +43,7 @@ struct MlpGeneratorImpl : ImageGenerator {
   MlpOptions options;
   torch::nn::Sequential net;                 // unconditional: the whole network; conditional: the joint part
   torch::nn::Linear z_in{nullptr}, y_in{nullptr};  // conditional: the two input branches
+  SeededDropout drop{nullptr};               // with seeded_dropout and g_dropout > 0
 };
 TORCH_MODULE(MlpGenerator);
 
@@ -62,6 +67,7 @@ struct MlpDiscriminatorImpl : ImageCritic {
   MlpOptions options;
   torch::nn::Sequential net;  // up to the last hidden layer, then the output layer unless mbd is on
   Maxout x_in{nullptr}, y_in{nullptr};  // conditional: the two input branches; `net` is the joint part
+  SeededDropout x_drop{nullptr};        // conditional, with seeded_dropout: after x_in
   torch::nn::Linear head{nullptr};
   MinibatchDiscrimination mbd{nullptr};
 };

@@ -84,6 +84,26 @@ class TestCheckpoint : public QObject {
     }
   }
 
+  // The perceptrons' dropout (GAN's D, cGAN's G and D) draws from the networks' own streams (revision
+  // 3): a run repeats from its seed whatever the process drew before, and resumes exactly.
+  void perceptronDropoutRepeatsFromTheSeedAndResumesExactly() {
+    auto data = testutil::labelled_dataset(40, 4, 16);
+    for (const char* model : {"gan", "cgan"}) {
+      TrainConfig config = testutil::tiny_config("mem", dir() + "/" + model, 100);
+      config.model = model;
+      config.params = ParamSet({{"resolution", "16"}, {"latent_dim", "8"}, {"batch", "8"}, {"seed", "7"},
+                                {"g_hidden", "32"}, {"d_hidden", "16"}});
+      torch::manual_seed(1);
+      Trainer a(registry_, config, data);
+      const double first = scalar(a.step(), "loss_d");
+      torch::manual_seed(2);
+      (void)torch::rand({100});
+      Trainer b(registry_, config, data);
+      QCOMPARE(scalar(b.step(), "loss_d"), first);
+      testutil::check_exact_resume(registry_, config, {{"images", data}}, 3, 6, dir() + "/" + model + ".pt");
+    }
+  }
+
   // Salimans et al.'s discriminator draws its noise from a stream saved with it: a resumed run goes on
   // exactly, and its data-dependent initialisation is not repeated on resume.
   void sganWithSalimansDiscriminatorResumesExactly() {

@@ -55,7 +55,7 @@ static gan::TrainConfig config_for(const ZooCase& c, const std::string& tmp, int
 
 std::unique_ptr<gan::Trainer> make_trainer(const gan::Registry& registry, const ZooCase& c, const std::string& tmp,
                                            int revision) {
-  torch::manual_seed(0);  // the MLP discriminators' dropout draws from the global generator
+  torch::manual_seed(0);  // the perceptrons' dropout drew from the global generator before revision 3
   auto data = data_for(c);
   auto t = std::make_unique<gan::Trainer>(registry, config_for(c, tmp, revision), data);
   if (c.accuracy) t->set_accuracy_data(data);
