@@ -169,8 +169,6 @@ void MainWindow::buildUi() {
   run_label_ = new QLabel;
   statusBar()->addPermanentWidget(run_label_);
 
-  grid_->setMessage(tr("Press Start to train, or File > Open checkpoint to explore a saved model."));
-
   connect(model_picker_, &ui::ModelPicker::modelChanged, this, &MainWindow::onModelChanged);
   connect(controls_, &ui::TrainingControls::startClicked, this, &MainWindow::onStart);
   connect(controls_, &ui::TrainingControls::pauseClicked, bridge_, &ui::EngineBridge::pause);
@@ -339,6 +337,12 @@ void MainWindow::onState(UiState state, const QString& status) {
   save_action_->setEnabled(state == UiState::Running || state == UiState::Paused);
   open_action_->setEnabled(!live);
   if (!status.isEmpty()) statusBar()->showMessage(status, 10000);
+  // While a run is prepared the grid says so (over the last run's samples, if any); a start that fails
+  // brings back what was there.
+  if (state == UiState::Loading)
+    grid_->setMessage(status.isEmpty() ? tr("Preparing the run…") : tr("Preparing the run: %1").arg(status));
+  else if (state == UiState::Idle)
+    grid_->setMessage(have_run_ ? QString() : tr("Press Start to train, or File > Open checkpoint to explore a saved model."));
 }
 
 void MainWindow::onRun(const ui::RunSummary& run) {

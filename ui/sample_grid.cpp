@@ -73,6 +73,8 @@ bool SampleGrid::setResult(const RenderedResult& r) {
 
 void SampleGrid::setMessage(const QString& message) { view_->setOverlayText(message); }
 
+QString SampleGrid::message() const { return view_->overlayText(); }
+
 QImage SampleGrid::image() const { return view_->image(); }
 
 QString SampleGrid::caption() const { return caption_->text(); }

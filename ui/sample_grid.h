@@ -31,6 +31,7 @@ class SampleGrid : public QWidget {
   bool setResult(const RenderedResult& r);
   // Shown over the image ("No model yet", an error). Empty removes it.
   void setMessage(const QString& message);
+  QString message() const;
   qint64 step() const { return step_; }
   QImage image() const;
   ImageView* view() const { return view_; }

@@ -424,7 +424,9 @@ class TestGui : public QObject {
     ui::ExplorePanel* panel = w.explorePanel("plane");
     QVERIFY(panel);
     QCOMPARE(panel->controls()->values().value("points"), QString("1000"));  // a whole-number slider hits 1000
+    QVERIFY(w.sampleGrid()->message().startsWith("Press Start"));
     QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.sampleGrid()->message().startsWith("Press Start"), 10000);  // preparing, then the run
     QTRY_VERIFY_WITH_TIMEOUT(w.lossPlot()->pointCount("modes") >= 1, 60000);
     QVERIFY(w.lossPlot()->pointCount("hq") >= 1);
     QTest::mouseClick(w.controls()->stopButton(), Qt::LeftButton);
