@@ -740,8 +740,27 @@ int cmd_metrics(const Args& a) {
   auto fake = metric_samples(*ck.family, n);
   if (swd > 0) say("sliced Wasserstein distance on " + std::to_string(std::min(swd, n)) + " images of each set");
   auto p = evaluator.evaluate(fake, ck.step, swd);
-  if (as_json) std::cout << to_json(p).dump(2) << "\n";
-  else std::cout << a.need("checkpoint") << " at step " << p.step << ":\n" << describe(p) << "\n";
+  // A family that draws the class asked for is also judged on it, by the dataset classifier.
+  std::unique_ptr<ClassVerdict> classes;
+  const ControlSpec* class_option = caps.find_sample_option("class");
+  if (class_option && class_option->kind == ControlKind::Class && real->num_classes() > 1) {
+    if (!inception.empty()) {
+      say("class agreement is measured with the dataset classifier, not Inception: left out");
+    } else {
+      const long long per_class = std::max<long long>(2, n / real->num_classes());
+      say("class agreement: " + std::to_string(per_class) + " samples asked for each class");
+      auto snapshot = ck.family->snapshot();
+      classes = std::make_unique<ClassVerdict>(evaluate_classes(*snapshot, caps, *extractor, *real, per_class));
+    }
+  }
+  if (as_json) {
+    nlohmann::json j = to_json(p);
+    if (classes) j["classes"] = to_json(*classes);
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << a.need("checkpoint") << " at step " << p.step << ":\n" << describe(p) << "\n";
+    if (classes) std::cout << describe(*classes) << "\n";
+  }
   return 0;
 }
 

@@ -9,8 +9,8 @@
 #include "engine/files.h"
 #include "engine/classifier_cache.h"
 #include "engine/hash.h"
-#include "engine/image.h"
 #include "engine/ms_ssim.h"
+#include "engine/image.h"
 #include "models/core/random.h"
 
 namespace gan {
@@ -111,6 +111,78 @@ Samples metric_samples(Snapshot& snapshot, const Capabilities& caps, long long n
 Samples metric_samples(const Family& family, long long n, long long seed) {
   auto snapshot = family.snapshot();
   return metric_samples(*snapshot, family.info().caps, n, seed);
+}
+
+ClassVerdict evaluate_classes(Snapshot& snapshot, const Capabilities& caps, FeatureExtractor& classifier,
+                              const Dataset& real, long long per_class, long long seed) {
+  const ControlSpec* option = caps.find_sample_option("class");
+  if (!option || option->kind != ControlKind::Class)
+    throw std::invalid_argument("this family does not draw a class on demand");
+  const int k = real.num_classes();
+  if (k < 2 || !real.labels().defined()) throw std::invalid_argument("class agreement needs labelled data");
+  if (per_class < 2) throw std::invalid_argument("class agreement needs at least 2 samples per class");
+  ClassVerdict v;
+  v.classes = real.class_names();
+  v.per_class = per_class;
+  v.classifier = classifier.label();
+  const bool fits = ms_ssim_fits(real.resolution(), real.resolution());
+  long long hits = 0;
+  auto pairs_of = [](const torch::Tensor& images) {  // up to 100 consecutive pairs
+    return images.narrow(0, 0, std::min<int64_t>(200, images.size(0) / 2 * 2));
+  };
+  for (int c = 0; c < k; ++c) {
+    SampleRequest r;
+    r.n = per_class;
+    r.seed = seed + c;
+    r.options.set(option->id, std::to_string(c));
+    const torch::Tensor images = snapshot.sample(r).images;
+    const long long right = extract_all(classifier, images).logits.argmax(1).eq(c).sum().item<int64_t>();
+    hits += right;
+    v.class_agreement.push_back(static_cast<double>(right) / static_cast<double>(per_class));
+    double gen = MetricPoint::kNone, ref = MetricPoint::kNone;
+    if (fits) {
+      gen = mean_pairwise_ms_ssim(pairs_of(images));
+      auto mine = real.labels().eq(c).nonzero().view(-1);
+      if (mine.size(0) >= 2) ref = mean_pairwise_ms_ssim(pairs_of(real.images().index_select(0, mine)));
+    }
+    v.ms_ssim.push_back(gen);
+    v.ms_ssim_real.push_back(ref);
+  }
+  v.agreement = static_cast<double>(hits) / static_cast<double>(per_class * k);
+  return v;
+}
+
+nlohmann::json to_json(const ClassVerdict& v) {
+  auto numbers = [](const std::vector<double>& xs) {
+    nlohmann::json a = nlohmann::json::array();
+    for (double x : xs) a.push_back(std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr));
+    return a;
+  };
+  return {{"classes", v.classes},
+          {"per_class", v.per_class},
+          {"classifier", v.classifier},
+          {"class_agreement", v.agreement},
+          {"class_agreement_per_class", numbers(v.class_agreement)},
+          {"ms_ssim_per_class", numbers(v.ms_ssim)},
+          {"ms_ssim_real_per_class", numbers(v.ms_ssim_real)}};
+}
+
+std::string describe(const ClassVerdict& v) {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "class agreement %.2f%% (%lld samples asked for each of %zu classes)\n",
+                100 * v.agreement, v.per_class, v.classes.size());
+  std::string out = buf;
+  for (size_t c = 0; c < v.classes.size(); ++c) {
+    std::snprintf(buf, sizeof buf, "  %-12s %6.2f%%", v.classes[c].c_str(), 100 * v.class_agreement[c]);
+    out += buf;
+    if (std::isfinite(v.ms_ssim[c])) {
+      std::snprintf(buf, sizeof buf, "   MS-SSIM within the class %.3f (real %.3f)", v.ms_ssim[c], v.ms_ssim_real[c]);
+      out += buf;
+    }
+    out += "\n";
+  }
+  out += "  classified by " + v.classifier + "; MS-SSIM: mean of 100 pairs, lower is more varied";
+  return out;
 }
 
 std::shared_ptr<FeatureExtractor> make_extractor(const std::string& inception, const DatasetSpec& data,

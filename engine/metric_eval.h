@@ -52,6 +52,26 @@ constexpr long long kMetricSeed = 1234567;
 Samples metric_samples(Snapshot& snapshot, const Capabilities& caps, long long n, long long seed = kMetricSeed);
 Samples metric_samples(const Family& family, long long n, long long seed = kMetricSeed);
 
+// Odena et al.'s (ACGAN's) measures of a family that draws the class it is asked for (a "class" sample
+// option): for each class, `per_class` samples asked for it (seed + the class); the share the dataset
+// classifier assigns to the class asked for (their discriminability, with the dataset classifier in
+// place of Inception), and the mean MS-SSIM of up to 100 pairs of samples within each class, beside 100
+// pairs of the real images of the class (their per-class diversity: lower is more varied; NaN where the
+// side does not halve evenly).
+struct ClassVerdict {
+  std::vector<std::string> classes;
+  long long per_class = 0;
+  std::string classifier;                    // FeatureExtractor::label()
+  double agreement = MetricPoint::kNone;     // over all classes
+  std::vector<double> class_agreement;
+  std::vector<double> ms_ssim, ms_ssim_real;  // per class
+};
+// Throws std::invalid_argument when the family takes no class or the data have fewer than 2 classes.
+ClassVerdict evaluate_classes(Snapshot& snapshot, const Capabilities& caps, FeatureExtractor& classifier,
+                              const Dataset& real, long long per_class, long long seed = kMetricSeed);
+nlohmann::json to_json(const ClassVerdict& v);
+std::string describe(const ClassVerdict& v);
+
 // The extractor a run asks for: Inception from `inception` when set, else the classifier of `data`
 // (trained and cached the first time). Throws std::runtime_error with a message for the user.
 std::shared_ptr<FeatureExtractor> make_extractor(const std::string& inception, const DatasetSpec& data,

@@ -486,6 +486,50 @@ class TestMetrics : public QObject {
     QVERIFY(QString::fromStdString(describe(other)).startsWith("SWD x1e3: 32px "));
     QVERIFY(!testutil::error_of([&] { sliced_wasserstein_distance(x, y.slice(0, 0, 8)); }).isEmpty());
   }
+
+  // ACGAN's measures: the share of samples the classifier takes for the class asked for, per class,
+  // and the MS-SSIM within each class beside the real images'. A stand-in classifier reads a flat
+  // image's grey level as its class; a stand-in family draws class c as flat images of level 20 c,
+  // except class 3, which it draws as class 0.
+  void classAgreementCountsTheClassAskedFor() {
+    struct LevelClassifier : FeatureExtractor {
+      std::string label() const override { return "grey level / 20"; }
+      std::string key() const override { return "level"; }
+      std::string resize_method(int) const override { return "none"; }
+      long long feature_dim() const override { return 1; }
+      Extracted extract(const torch::Tensor& images) override {
+        auto level = images.to(torch::kFloat).mean({1, 2, 3});
+        auto cls = (level / 20).round().to(torch::kLong).clamp(0, 9);
+        return {level.view({-1, 1}), torch::one_hot(cls, 10).to(torch::kFloat)};
+      }
+    } classifier;
+    struct FlatFamily : Snapshot {
+      Samples sample(const SampleRequest& r) override {
+        const int c = std::stoi(r.options.text("class"));
+        Samples s;
+        s.images = torch::full({r.n, 1, 32, 32}, 20 * (c == 3 ? 0 : c), torch::kUInt8);
+        return s;
+      }
+      ExploreResult explore(const ExploreRequest&) override { return {}; }
+    } family;
+    Capabilities caps;
+    caps.sample_options = {class_control("class", "Class", "", true)};
+    std::vector<std::string> names;
+    for (int c = 0; c < 10; ++c) names.push_back("c" + std::to_string(c));
+    auto labels = torch::arange(40, torch::kLong).remainder(10);
+    Dataset real((labels * 20).to(torch::kUInt8).view({40, 1, 1, 1}).expand({40, 1, 32, 32}).contiguous(), labels, names, "flat");
+    const ClassVerdict v = evaluate_classes(family, caps, classifier, real, 6);
+    QCOMPARE(v.per_class, 6LL);
+    GAN_COMPARE_NEAR(v.agreement, 0.9, 1e-12);
+    QCOMPARE(v.class_agreement[3], 0.0);
+    QCOMPARE(v.class_agreement[4], 1.0);
+    GAN_COMPARE_NEAR(v.ms_ssim[5], 1.0, 1e-6);  // identical images
+    GAN_COMPARE_NEAR(v.ms_ssim_real[5], 1.0, 1e-6);
+    QVERIFY(QString::fromStdString(describe(v)).startsWith("class agreement 90.00% (6 samples asked for each of 10 classes)"));
+    QCOMPARE(to_json(v)["class_agreement_per_class"][3].get<double>(), 0.0);
+    Capabilities none;
+    QVERIFY(testutil::error_of([&] { evaluate_classes(family, none, classifier, real, 6); }).contains("does not draw a class"));
+  }
 };
 
 QTEST_GUILESS_MAIN(TestMetrics)
