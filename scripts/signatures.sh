@@ -1,0 +1,55 @@
+#!/bin/bash
+# The runs behind the README's "What the papers showed, measured here": each family's signature effect,
+# with the commands, lengths and seeds quoted there. Run one by name, from the repository root, after
+# building (`cmake --build build`):
+#   scripts/signatures.sh toy|gan|gan-strong-d|wgan|class|sgan [OUT_DIR]
+# Each writes its runs under OUT_DIR (default runs/signatures) and prints the summary the README quotes
+# (scripts/run_summary.py). On the 2-core CPU of the README's figures: toy about 40 min, gan 20 min,
+# gan-strong-d 15 min, wgan 25 min, class 20 min, sgan 2 x 25 min (one thread each).
+set -euo pipefail
+what=${1:?"which signature: toy, gan, gan-strong-d, wgan, class or sgan"}
+out=${2:-runs/signatures}
+B=${GAN_EXPLORER:-build/gan-explorer}
+S="python3 $(dirname "$0")/run_summary.py"
+export GAN_EXPLORER_THREADS=${GAN_EXPLORER_THREADS:-1}
+mkdir -p "$out"
+case "$what" in
+  toy)  # LSGAN against GAN on the ring of 8 Gaussians: modes covered every 500 steps, 3 seeds, 2 latent sizes
+    for lat in 256 2; do for seed in 1 2 3; do for loss in gan lsgan; do
+      $B train --model toy --distribution ring --loss "$loss" --latent_dim "$lat" --seed "$seed" --steps 15000 \
+        --accuracy-every 500 --log-every 100 --checkpoint-every 15000 --sample-every 5000 --out "$out/toy-$loss-$lat-$seed"
+    done; done; done
+    $S "$out"/toy-* --measured modes,hq ;;
+  gan)  # minimax against non-saturating G loss, live classifier FID every 500 steps
+    for loss in minimax non-saturating; do
+      $B train --model gan --g_loss "$loss" --data fashion-mnist --steps 5000 --seed 1 --metrics-every 500 \
+        --metrics-samples 2000 --log-every 10 --checkpoint-every 5000 --sample-every 1000 --out "$out/gan-$loss"
+    done
+    $S "$out"/gan-minimax "$out"/gan-non-saturating --windows 1-50,200-500,500-1000,4000-5000 --scalars d_fake,loss_g ;;
+  gan-strong-d)  # the same with a D that wins early: 5 D steps per G step at 5x its learning rate
+    for loss in minimax non-saturating; do
+      $B train --model gan --g_loss "$loss" --data fashion-mnist --steps 1500 --seed 1 --d_steps 5 --lr_d 1e-3 \
+        --metrics-every 250 --metrics-samples 2000 --log-every 10 --checkpoint-every 1500 --sample-every 500 \
+        --out "$out/gan-strong-d-$loss"
+    done
+    $S "$out"/gan-strong-d-* --windows 1-50,200-500,1000-1500 --scalars d_fake,loss_g ;;
+  wgan)  # the critic's Wasserstein estimate against the classifier FID
+    $B train --model wgan --data fashion-mnist --steps 1500 --seed 1 --metrics-every 100 --metrics-samples 1000 \
+      --log-every 10 --checkpoint-every 500 --sample-every 500 --out "$out/wgan"
+    $S "$out/wgan" --corr wasserstein ;;
+  class)  # cGAN, cGAN-conv and ACGAN: the share of samples the dataset classifier takes for the class asked for
+    for spec in cgan:3000 acgan:1000 cgan-conv:1000; do
+      m=${spec%%:*}; n=${spec##*:}
+      $B train --model "$m" --data fashion-mnist --steps "$n" --seed 1 --log-every 50 --checkpoint-every "$n" \
+        --sample-every "$n" --out "$out/class-$m"
+      $B metrics --checkpoint "$out/class-$m/checkpoint.pt" --n 5000
+    done ;;
+  sgan)  # semi-supervised against supervised-only with Salimans et al.'s discriminator, 100 and 1000 labels
+    for labels in 100 1000; do
+      $B train --model sgan --d_net salimans --labels "$labels" --lr 0.003 --batch 100 --ngf 32 --seed 1 --steps 6000 \
+        --accuracy-every 500 --accuracy-samples 2000 --log-every 50 --checkpoint-every 6000 --sample-every 2000 \
+        --out "$out/sgan-$labels"
+    done
+    $S "$out"/sgan-100 "$out"/sgan-1000 --measured acc_sgan,acc_supervised ;;
+  *) echo "unknown signature '$what'" >&2; exit 2 ;;
+esac
