@@ -2,12 +2,12 @@
 # The runs behind the README's "What the papers showed, measured here": each family's signature effect,
 # with the commands, lengths and seeds quoted there. Run one by name, from the repository root, after
 # building (`cmake --build build`):
-#   scripts/signatures.sh toy|gan|gan-strong-d|wgan|class|sgan [OUT_DIR]
+#   scripts/signatures.sh toy|gan|gan-strong-d|wgan|class|sgan|sagan [OUT_DIR]
 # Each writes its runs under OUT_DIR (default runs/signatures) and prints the summary the README quotes
 # (scripts/run_summary.py). On the 2-core CPU of the README's figures: toy about 40 min, gan 20 min,
-# gan-strong-d 15 min, wgan 25 min, class 20 min, sgan 2 x 25 min (one thread each).
+# gan-strong-d 15 min, wgan 25 min, class 20 min, sgan 2 x 25 min, sagan 20 min (one thread each).
 set -euo pipefail
-what=${1:?"which signature: toy, gan, gan-strong-d, wgan, class or sgan"}
+what=${1:?"which signature: toy, gan, gan-strong-d, wgan, class, sgan or sagan"}
 out=${2:-runs/signatures}
 B=${GAN_EXPLORER:-build/gan-explorer}
 S="python3 $(dirname "$0")/run_summary.py"
@@ -51,5 +51,11 @@ case "$what" in
         --out "$out/sgan-$labels"
     done
     $S "$out"/sgan-100 "$out"/sgan-1000 --measured acc_sgan,acc_supervised ;;
+  sagan)  # SAGAN against SNGAN at equal steps, live classifier FID every 250 steps
+    for m in sngan sagan; do
+      $B train --model "$m" --data fashion-mnist --steps 1000 --seed 1 --metrics-every 250 --metrics-samples 2000 \
+        --log-every 10 --checkpoint-every 250 --sample-every 250 --out "$out/$m"
+    done
+    $S "$out/sngan" "$out/sagan" --measured none ;;
   *) echo "unknown signature '$what'" >&2; exit 2 ;;
 esac
