@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "models/core/family.h"
+#include "models/core/image.h"
 #include "models/core/parallel.h"
 #include "models/core/random.h"
 #include "models/layers/init.h"
@@ -108,26 +109,24 @@ Scalars coverage_scalars(const ModeCoverage& m) {
   return {{"modes", m.modes > 0 ? static_cast<double>(m.covered) / m.modes : 0.0}, {"hq", m.high_quality}};
 }
 
-torch::Tensor image_tensor(const Image8& im) {  // 1 x 3 x H x W uint8
-  auto t = torch::from_blob(const_cast<std::uint8_t*>(im.pixels.data()), {im.height, im.width, 3}, torch::kUInt8);
-  return t.permute({2, 0, 1}).unsqueeze(0).clone();
-}
-
 // Frozen copies of G and D: draws the plane.
 class ToySnapshot : public Snapshot {
  public:
   ToySnapshot(ToyMlp g, ToyMlp d, ToyDistribution dist, bool probability, torch::Device device)
-      : g_(std::move(g)), d_(std::move(d)), dist_(std::move(dist)), probability_(probability), device_(device) {}
+      : g_(std::move(g)), d_(std::move(d)), dist_(std::move(dist)), probability_(probability), device_(device) {
+    torch::Generator gen = make_cpu_generator(7);
+    real_ = dist_.sample(1000, gen);  // the same real points under every picture
+  }
 
   Samples sample(const SampleRequest& r) override {
     if (r.inputs.defined()) throw std::invalid_argument("this model generates from noise: it takes no input images");
     if (r.n < 1) throw std::invalid_argument("the number of samples must be at least 1");
     torch::NoGradGuard no_grad;
     PlaneCanvas canvas(kSide, dist_.extent);
-    canvas.dots(real_points(1000), kRealColour, 1, 0.35);
+    canvas.dots(real_, kRealColour, 1, 0.35);
     canvas.dots(generate(r.n, r.seed), kFakeColour, 1, 0.8);
     Samples out;
-    out.images = image_tensor(canvas.image());
+    out.images = prepare_image(canvas.image(), kSide, 3).unsqueeze(0);  // 1 x 3 x H x W, as drawn
     out.columns = 1;
     out.note = std::to_string(r.n) + " generated points (purple) over 1000 of the " + dist_.label + " (green)";
     return out;
@@ -154,7 +153,7 @@ class ToySnapshot : public Snapshot {
       out.scalars.push_back({probability_ ? "D(x) lowest" : "D lowest", v.min().item<double>()});
       out.scalars.push_back({probability_ ? "D(x) highest" : "D highest", v.max().item<double>()});
     }
-    if (r.values.text("real", "on") == "on") canvas.dots(real_points(1000), kRealColour, 1, 0.35);
+    if (r.values.text("real", "on") == "on") canvas.dots(real_, kRealColour, 1, 0.35);
     if (r.values.text("mapping", "off") == "on") canvas.paths(latent_grid(), kFakeColour, 0.45);
     auto points = generate(n, seed);
     canvas.dots(points, kFakeColour, 1, 0.85);
@@ -175,10 +174,6 @@ class ToySnapshot : public Snapshot {
     auto z = torch::randn({n, g_->shape.in}, gen, torch::kFloat);
     return g_->forward(z.to(device_)).to(torch::kCPU);
   }
-  torch::Tensor real_points(long long n) const {
-    torch::Generator gen = make_cpu_generator(7);
-    return dist_.sample(n, gen);
-  }
   // The image under G of a grid on the plane of z's first two coordinates (the others 0): 9 lines each
   // way over [-2.5, 2.5], 160 points each.
   torch::Tensor latent_grid() {
@@ -198,6 +193,7 @@ class ToySnapshot : public Snapshot {
   ToyDistribution dist_;
   bool probability_;
   torch::Device device_;
+  torch::Tensor real_;  // 1000 points of the distribution, N x 2
 };
 
 class Toy : public Family {
