@@ -49,7 +49,7 @@ def main():
         if metrics:
             print("FID: " + ", ".join(f"{m['step']}: {m['fid']:.0f}" for m in metrics))
             print("IS:  " + ", ".join(f"{m['step']}: {m['is_mean']:.2f}" for m in metrics))
-        known = {"step", "loss_d", "loss_g", "d_real", "d_fake", "wasserstein", "gp", "loss_sup", "step_ms", "time",
+        known = {"step", "loss_d", "loss_g", "d_real", "d_fake", "wasserstein", "gp", "grad_norm", "loss_sup", "step_ms", "time",
                  "steps_per_sec"}
         measured = [s for s in a.measured.split(",") if s] or sorted(
             {k for r in steps for k in r if k not in known and not k.startswith("loss")})

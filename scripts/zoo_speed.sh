@@ -10,7 +10,7 @@ families=("$@")
 work=$(mktemp -d)
 for f in "${families[@]}"; do
   rm -rf "$work/$f"
-  build/gan-explorer train --model "$f" --data fashion-mnist --steps 25 --log-every 1 --accuracy-every 0 \
+  "${GAN_EXPLORER:-build/gan-explorer}" train --model "$f" --data fashion-mnist --steps 25 --log-every 1 --accuracy-every 0 \
       --checkpoint-every 1000 --sample-every 1000 --out "$work/$f" > /dev/null 2>&1
   python3 - "$work/$f/log.jsonl" "$f" <<'PY'
 import json, statistics, sys

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 steps=${1:-500}
 shift || true
-bin=build/gan-explorer
+bin=${GAN_EXPLORER:-build/gan-explorer}
 families=("$@")
 [ ${#families[@]} -eq 0 ] && families=(gan cgan dcgan cgan-conv lsgan wgan wgan-gp sngan sagan acgan sgan-100 sgan-1000)
 mkdir -p runs/zoo docs/zoo

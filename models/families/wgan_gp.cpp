@@ -10,6 +10,8 @@ std::vector<SeriesSpec> gp_series() {
   auto s = wasserstein_series();
   s.push_back({"gp", "GP term", SeriesAxis::Loss, SeriesKind::PerStep,
                "The gradient penalty E[(||grad D(x_hat)|| - 1)^2] before its weight lambda"});
+  s.push_back({"grad_norm", "||grad D(x_hat)||", SeriesAxis::Output, SeriesKind::PerStep,
+               "Mean norm of the critic's gradient at the interpolates x_hat, which the penalty pulls towards 1"});
   return s;
 }
 
@@ -28,14 +30,17 @@ class WganGp : public ImageGan {
   torch::Tensor d_loss(DStep& s) override {
     auto eps = batch_rand({s.n, 1, 1, 1}, s.noise).to(device());
     gp_ = gradient_penalty([&](const torch::Tensor& x) { return discriminator().judge(x, s.real.labels).score; },
-                           s.real.images, s.fake.detach(), eps);
+                           s.real.images, s.fake.detach(), eps, &grad_norm_);
     return loss().d(s.real_out.score, s.fake_out.score) + lambda_ * gp_;
   }
-  void report(Scalars& out) override { out.emplace_back("gp", gp_.item<double>()); }
+  void report(Scalars& out) override {
+    out.emplace_back("gp", gp_.item<double>());
+    out.emplace_back("grad_norm", grad_norm_.item<double>());
+  }
 
  private:
   double lambda_;
-  torch::Tensor gp_;
+  torch::Tensor gp_, grad_norm_;
 };
 
 }  // namespace
@@ -47,7 +52,7 @@ FamilyInfo wgan_gp_family_info() {
       "at random interpolates x_hat between real and generated images (lambda = 10), which keeps it close "
       "to 1-Lipschitz without clipping's capacity loss. No batch norm in the critic (layer norm, or none). "
       "Adam(1e-4, beta = (0, 0.9)), five critic steps per generator step. Curves: the Wasserstein "
-      "estimate and the penalty term.",
+      "estimate, the penalty term and the gradient norm at the interpolates.",
       "I. Gulrajani, F. Ahmed, M. Arjovsky, V. Dumoulin, A. Courville. Improved Training of Wasserstein GANs. "
       "NeurIPS 2017. arXiv:1704.00028",
       gp_series(), /*conditional=*/false, /*uses_classes=*/false);

@@ -33,12 +33,15 @@ torch::Tensor hinge_d(const torch::Tensor& s_real, const torch::Tensor& s_fake) 
 torch::Tensor hinge_g(const torch::Tensor& s_gen) { return -s_gen.mean(); }
 
 torch::Tensor gradient_penalty(const std::function<torch::Tensor(const torch::Tensor&)>& critic,
-                               const torch::Tensor& real, const torch::Tensor& fake, const torch::Tensor& eps) {
+                               const torch::Tensor& real, const torch::Tensor& fake, const torch::Tensor& eps,
+                               torch::Tensor* mean_norm) {
   auto x_hat = (eps * real + (1 - eps) * fake).detach().requires_grad_(true);
   auto scores = critic(x_hat);
   auto grad = torch::autograd::grad({scores.sum()}, {x_hat}, /*grad_outputs=*/{}, /*retain_graph=*/true,
                                     /*create_graph=*/true)[0];
-  return (grad.flatten(1).norm(2, 1) - 1).pow(2).mean();
+  auto norms = grad.flatten(1).norm(2, 1);
+  if (mean_norm) *mean_norm = norms.detach().mean();
+  return (norms - 1).pow(2).mean();
 }
 
 torch::Tensor feature_matching(const torch::Tensor& gen_features, const torch::Tensor& real_features_mean) {

@@ -30,8 +30,11 @@ torch::Tensor hinge_g(const torch::Tensor& s_gen);
 
 // Gulrajani et al.'s penalty E[(||grad_x critic(x_hat)||_2 - 1)^2] at x_hat = eps * real + (1 - eps) * fake,
 // eps ~ U(0, 1) per sample (given: N x 1 x 1 x 1). The graph is kept, so it can be back-propagated.
+// `mean_norm`, when given, receives the batch mean of ||grad_x critic(x_hat)||_2 (detached): what the
+// penalty pulls towards 1.
 torch::Tensor gradient_penalty(const std::function<torch::Tensor(const torch::Tensor&)>& critic,
-                               const torch::Tensor& real, const torch::Tensor& fake, const torch::Tensor& eps);
+                               const torch::Tensor& real, const torch::Tensor& fake, const torch::Tensor& eps,
+                               torch::Tensor* mean_norm = nullptr);
 
 // Feature matching (Salimans et al. 2016): ||mean f(G(z)) - mean f(x)||^2 over D's last hidden layer.
 torch::Tensor feature_matching(const torch::Tensor& gen_features, const torch::Tensor& real_features_mean);

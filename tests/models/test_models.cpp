@@ -302,7 +302,7 @@ class TestModels : public QObject {
     QCOMPARE(ls.number("ls_b"), 1.0);
     QCOMPARE(ls.number("ls_c"), 1.0);
     QCOMPARE(testutil::series_ids(r.at("wgan").caps), (std::vector<std::string>{"loss_d", "loss_g", "wasserstein"}));
-    QCOMPARE(testutil::series_ids(r.at("wgan-gp").caps), (std::vector<std::string>{"loss_d", "loss_g", "wasserstein", "gp"}));
+    QCOMPARE(testutil::series_ids(r.at("wgan-gp").caps), (std::vector<std::string>{"loss_d", "loss_g", "wasserstein", "gp", "grad_norm"}));
   }
 
   void everyFamilyTrainsWithFiniteLossesInItsSeriesOrder() {
@@ -351,8 +351,24 @@ class TestModels : public QObject {
         seen = x.detach().clone();
         return (x * w).sum({1, 2, 3});
       };
-      auto gp = gradient_penalty(critic, real, fake, eps);
+      torch::Tensor mean_norm;
+      auto gp = gradient_penalty(critic, real, fake, eps, &mean_norm);
       GAN_COMPARE_NEAR(gp.item<double>(), (norm - 1) * (norm - 1), 1e-6);
+      GAN_COMPARE_NEAR(mean_norm.item<double>(), norm, 1e-6);
+      QVERIFY(!mean_norm.requires_grad());
+    }
+    // A critic D(x) = ||x||^2 / 2 has gradient x_hat: the reported norm is the batch mean of ||x_hat||,
+    // and the penalty the mean of (||x_hat|| - 1)^2, not (mean ||x_hat|| - 1)^2.
+    {
+      auto zero = torch::zeros({2, 1, 2, 2});
+      auto x = torch::zeros({2, 1, 2, 2});
+      x[0].fill_(1.5);  // ||x_0|| = 3
+      x[1].fill_(0.25);  // ||x_1|| = 0.5
+      torch::Tensor mean_norm;
+      auto gp = gradient_penalty([](const torch::Tensor& v) { return 0.5 * v.pow(2).sum({1, 2, 3}); }, x, zero,
+                                 torch::ones({2, 1, 1, 1}), &mean_norm);
+      GAN_COMPARE_NEAR(mean_norm.item<double>(), 1.75, 1e-6);
+      GAN_COMPARE_NEAR(gp.item<double>(), (4.0 + 0.25) / 2, 1e-6);
     }
     QVERIFY(torch::allclose(seen, eps * real + (1 - eps) * fake));
     QVERIFY(torch::allclose(seen[0], fake[0]) && torch::allclose(seen[3], real[3]));
