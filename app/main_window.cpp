@@ -2,6 +2,12 @@
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QHeaderView>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QTextBrowser>
 #include <QDateTime>
 #include <QDir>
 #include <QFileDialog>
@@ -19,7 +25,12 @@
 #include <QTabWidget>
 #include <QVBoxLayout>
 
+#include <torch/version.h>
+
+#include "ui/app_settings.h"
 #include "ui/control_panel.h"
+#include "ui/help_window.h"
+#include "ui/image_view.h"
 #include "ui/dataset_picker.h"
 #include "ui/explore_panel.h"
 #include "ui/hyperparam_form.h"
@@ -34,7 +45,14 @@
 
 using ui::UiState;
 
+// The Qt resources (the icon, the README for Help) live in a static library: register them once.
+static void initResources() { Q_INIT_RESOURCE(resources); }
+
 namespace {
+
+constexpr int kRecentFiles = 8;
+
+bool isLive(UiState s) { return s == UiState::Running || s == UiState::Paused || s == UiState::Loading; }
 
 ui::MessageBar::Level barLevel(ui::MessageLevel l) {
   switch (l) {
@@ -48,7 +66,10 @@ ui::MessageBar::Level barLevel(ui::MessageLevel l) {
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), registry_(gan::Registry::builtin()) {
+  initResources();
   setWindowTitle("GAN Explorer");
+  setWindowIcon(QIcon(QStringLiteral(":/gan-explorer.png")));
+  setMinimumSize(960, 640);  // below this the controls overlap
   bridge_ = new ui::EngineBridge(this);
   buildUi();
   buildMenus();
@@ -71,11 +92,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), registry_(gan::Re
     statusBar()->showMessage(tr("Saved %1 at step %2").arg(path).arg(step), 8000);
     run_unsaved_ = false;
   });
-  connect(bridge_, &ui::EngineBridge::saveFailed, this, [this] { run_unsaved_ = true; });
+  connect(bridge_, &ui::EngineBridge::saveFailed, this, [this] {
+    run_unsaved_ = true;
+    new_run_pending_ = false;  // the run stays open, unsaved: nothing is let go
+  });
   model_picker_->setFamilies(registry_);
   onModelChanged(model_picker_->currentId());
   onState(UiState::Idle, {});
   resize(1360, 860);
+  restoreSettings();
 }
 
 MainWindow::~MainWindow() = default;
@@ -83,7 +108,14 @@ MainWindow::~MainWindow() = default;
 QString MainWindow::runsRoot() {
   const QString env = qEnvironmentVariable("GAN_EXPLORER_RUNS");
   if (!env.isEmpty()) return env;
-  return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + "/runs";
+  return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + "/gan-explorer/runs";
+}
+
+QString MainWindow::newRunDir(const QString& model) {
+  const QString base = runsRoot() + "/" + model + "-" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss");
+  QString dir = base;
+  for (int i = 2; QFileInfo::exists(dir); ++i) dir = base + "-" + QString::number(i);
+  return dir;
 }
 
 ui::DatasetPicker* MainWindow::datasetPicker(const QString& stream) const {
@@ -180,23 +212,249 @@ void MainWindow::buildUi() {
 }
 
 void MainWindow::buildMenus() {
+  auto named = [](QAction* a, const char* name, const QKeySequence& key, const QString& tip) {
+    a->setObjectName(name);
+    if (!key.isEmpty()) a->setShortcut(key);
+    a->setStatusTip(tip);
+    return a;
+  };
   QMenu* file = menuBar()->addMenu(tr("&File"));
-  open_action_ = file->addAction(tr("&Open checkpoint…"), this, [this] {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open checkpoint"), runsRoot(),
-                                                      tr("Checkpoints (*.pt);;All files (*)"), nullptr,
-                                                      QFileDialog::DontUseNativeDialog);
-    if (!path.isEmpty()) openCheckpoint(path);
-  });
-  open_action_->setShortcut(QKeySequence::Open);
-  save_action_ = file->addAction(tr("&Save checkpoint as…"), this, [this] {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save checkpoint"), run_.outDir + "/copy.pt",
-                                                      tr("Checkpoints (*.pt)"), nullptr,
-                                                      QFileDialog::DontUseNativeDialog);
-    if (!path.isEmpty()) saveCheckpoint(path);
-  });
-  save_action_->setShortcut(QKeySequence::Save);
+  new_action_ = named(file->addAction(tr("&New run"), this, [this] { newRun(); }), "new", QKeySequence::New,
+                      tr("Let the current run go, so that Start begins a new one"));
+  open_action_ = named(file->addAction(tr("&Open checkpoint…"), this, [this] {
+                         const QString path = QFileDialog::getOpenFileName(
+                             this, tr("Open checkpoint"), ui::rememberedFolder("dirs/checkpoints", runsRoot()),
+                             tr("Checkpoints (*.pt);;All files (*)"), nullptr, QFileDialog::DontUseNativeDialog);
+                         if (!path.isEmpty()) openCheckpoint(path);
+                       }),
+                       "open", QKeySequence::Open, tr("Open a saved checkpoint to explore or continue it"));
+  recent_menu_ = file->addMenu(tr("Open &recent"));
+  connect(recent_menu_, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
+  rebuildRecentMenu();
+  save_action_ = named(file->addAction(tr("&Save checkpoint as…"), this, [this] {
+                         const QString path = QFileDialog::getSaveFileName(
+                             this, tr("Save checkpoint"),
+                             ui::rememberedFolder("dirs/checkpoints", runsRoot()) + "/" +
+                                 (run_.model.isEmpty() ? QStringLiteral("run") : run_.model) + "-step" +
+                                 QString::number(run_.step) + ".pt",
+                             tr("Checkpoints (*.pt)"), nullptr, QFileDialog::DontUseNativeDialog);
+                         if (!path.isEmpty()) saveCheckpoint(path);
+                       }),
+                       "save", QKeySequence::Save, tr("Save a copy of the run's checkpoint"));
+  QMenu* exp = file->addMenu(tr("&Export"));
+  named(exp->addAction(tr("Sample grid as image…"), this,
+                       [this] {
+                         QMenu* m = grid_->view()->makeContextMenu(this);
+                         m->actions().first()->trigger();
+                         m->deleteLater();
+                       }),
+        "export", QKeySequence(tr("Ctrl+E")), tr("Save the sample grid as a PNG image"));
   file->addSeparator();
-  file->addAction(tr("&Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
+  named(file->addAction(tr("&Quit"), this, &QWidget::close), "quit", QKeySequence::Quit,
+        tr("Quit (a run in training is stopped and saved first)"));
+
+  QMenu* run = menuBar()->addMenu(tr("&Run"));
+  named(run->addAction(tr("Start / Pause / Resume"), this, &MainWindow::startOrPause), "start",
+        QKeySequence(Qt::Key_Space), tr("Start or continue the run, or pause and resume it"));
+  named(run->addAction(tr("Step"), bridge_, [this] { if (state_ == UiState::Paused) bridge_->step(); }), "step",
+        QKeySequence(Qt::Key_F10), tr("One training step while paused"));
+  named(run->addAction(tr("Stop"), bridge_, [this] { if (isLive(state_)) bridge_->stop(); }), "stop",
+        QKeySequence(Qt::SHIFT | Qt::Key_F5), tr("Stop training and save the checkpoint"));
+
+  QMenu* help = menuBar()->addMenu(tr("&Help"));
+  named(help->addAction(tr("GAN Explorer &Help"), this, [this] { showHelp(); }), "help", QKeySequence::HelpContents,
+        tr("The user guide: every section of the README"));
+  named(help->addAction(tr("&Keyboard shortcuts"), this,
+                        [this] {
+                          QDialog d(this);
+                          d.setWindowTitle(tr("Keyboard shortcuts"));
+                          auto* table = new QTableWidget(0, 2, &d);
+                          table->setHorizontalHeaderLabels({tr("Action"), tr("Shortcut")});
+                          for (const QString& line : shortcutList()) {
+                            const int r = table->rowCount();
+                            table->insertRow(r);
+                            table->setItem(r, 0, new QTableWidgetItem(line.section('\t', 0, 0)));
+                            table->setItem(r, 1, new QTableWidgetItem(line.section('\t', 1)));
+                          }
+                          table->horizontalHeader()->setStretchLastSection(true);
+                          table->verticalHeader()->hide();
+                          table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+                          table->resizeColumnsToContents();
+                          auto* box = new QDialogButtonBox(QDialogButtonBox::Close, &d);
+                          connect(box, &QDialogButtonBox::rejected, &d, &QDialog::reject);
+                          auto* l = new QVBoxLayout(&d);
+                          l->addWidget(table);
+                          l->addWidget(box);
+                          d.resize(460, 420);
+                          d.exec();
+                        }),
+        "shortcuts", {}, tr("Every keyboard shortcut"));
+  help->addSeparator();
+  named(help->addAction(tr("&About GAN Explorer"), this,
+                        [this] {
+                          QMessageBox box(this);
+                          box.setWindowTitle(tr("About GAN Explorer"));
+                          box.setIconPixmap(windowIcon().pixmap(96, 96));
+                          box.setTextFormat(Qt::RichText);
+                          box.setText(aboutText());
+                          box.exec();
+                        }),
+        "about", {}, tr("Version, libraries and each family's paper"));
+  help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+QAction* MainWindow::action(const QString& name) const { return findChild<QAction*>(name); }
+
+QStringList MainWindow::shortcutList() const {
+  QStringList out;
+  for (QMenu* menu : menuBar()->findChildren<QMenu*>())
+    for (QAction* a : menu->actions())
+      if (!a->shortcut().isEmpty())
+        out << a->text().remove('&') + "\t" + a->shortcut().toString(QKeySequence::NativeText);
+  out << tr("Click on an explore panel's image\tpick a point (SAGAN's attention query)");
+  out << tr("Right-click on an image\tSave image…, Copy image");
+  out.removeDuplicates();
+  return out;
+}
+
+QString MainWindow::aboutText() const {
+  QString families;
+  for (const auto& f : registry_.families())
+    families += QStringLiteral("<li><b>%1</b>: %2</li>")
+                    .arg(QString::fromStdString(f.name).toHtmlEscaped(), QString::fromStdString(f.paper).toHtmlEscaped());
+  return tr("<h3>GAN Explorer %1</h3><p>Train, load and explore generative adversarial networks.</p>"
+            "<p>Qt %2, LibTorch %3. Free software under the GNU GPL, version 3 or later.</p>"
+            "<p>The families and the papers they follow:</p><ul>%4</ul>")
+      .arg(QStringLiteral(GAN_VERSION), QString::fromLatin1(qVersion()), QStringLiteral(TORCH_VERSION), families);
+}
+
+void MainWindow::showHelp(const QString& section) {
+  if (!help_) help_ = new ui::HelpWindow(this);
+  help_->show();
+  help_->raise();
+  if (!section.isEmpty()) help_->showSection(section);
+}
+
+void MainWindow::startOrPause() {
+  switch (state_) {
+    case UiState::Running: bridge_->pause(); break;
+    case UiState::Paused: bridge_->resume(); break;
+    case UiState::Loading: break;
+    default: onStart(); break;
+  }
+}
+
+QStringList MainWindow::recentFiles() const {
+  QStringList out;
+  for (const QString& f : ui::appSettings()->value("recent").toStringList())
+    if (QFileInfo::exists(f)) out << f;
+  return out;
+}
+
+void MainWindow::addRecent(const QString& path) {
+  const QString abs = QFileInfo(path).absoluteFilePath();
+  QStringList list = ui::appSettings()->value("recent").toStringList();
+  list.removeAll(abs);
+  list.prepend(abs);
+  while (list.size() > kRecentFiles) list.removeLast();
+  ui::appSettings()->setValue("recent", list);
+  rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu() {
+  recent_menu_->clear();
+  const QStringList files = recentFiles();
+  for (int i = 0; i < files.size(); ++i) {
+    const QFileInfo fi(files[i]);
+    QAction* a = recent_menu_->addAction(QStringLiteral("&%1 %2 — %3").arg(i + 1).arg(fi.fileName(), fi.absolutePath()),
+                                         this, [this, f = files[i]] { openCheckpoint(f); });
+    a->setEnabled(!isLive(state_));
+  }
+  if (files.isEmpty()) recent_menu_->addAction(tr("No recent checkpoints"))->setEnabled(false);
+  recent_menu_->addSeparator();
+  recent_menu_->addAction(tr("Clear the list"), this, [this] {
+    ui::appSettings()->remove("recent");
+    rebuildRecentMenu();
+  })->setEnabled(!files.isEmpty());
+}
+
+void MainWindow::restoreSettings() {
+  auto s = ui::appSettings();
+  if (s->contains("window/geometry")) restoreGeometry(s->value("window/geometry").toByteArray());
+  if (s->contains("window/state")) restoreState(s->value("window/state").toByteArray());
+  if (s->contains("metrics/enabled"))
+    metric_settings_->setValues(s->value("metrics/enabled").toBool(), s->value("metrics/every").toInt(),
+                                s->value("metrics/samples").toInt(), s->value("metrics/inception").toString(),
+                                s->value("metrics/swd").toInt());
+  if (s->contains("training/sample_every")) controls_->setSampleEvery(s->value("training/sample_every").toInt());
+}
+
+void MainWindow::storeSettings() const {
+  auto s = ui::appSettings();
+  s->setValue("window/geometry", saveGeometry());
+  s->setValue("window/state", saveState());
+  s->setValue("metrics/enabled", metric_settings_->enabled());
+  s->setValue("metrics/every", metric_settings_->every());
+  s->setValue("metrics/samples", metric_settings_->samples());
+  s->setValue("metrics/inception", metric_settings_->inceptionPath());
+  s->setValue("metrics/swd", metric_settings_->swdImages());
+  s->setValue("training/sample_every", controls_->sampleEvery());
+}
+
+bool MainWindow::newRun() {
+  if (isLive(state_)) {
+    QMessageBox box(QMessageBox::Question, tr("New run"),
+                    tr("A run is training (step %1). A new run stops it and saves its checkpoint in %2; you can "
+                       "continue it later with File › Open checkpoint.")
+                        .arg(run_.step)
+                        .arg(run_.outDir),
+                    QMessageBox::Cancel, this);
+    QPushButton* go = box.addButton(tr("Stop, save and begin a new run"), QMessageBox::AcceptRole);
+    box.setDefaultButton(go);
+    box.exec();
+    if (box.clickedButton() != go) return false;
+    new_run_pending_ = true;
+    bridge_->stop();
+    return true;
+  }
+  forgetRun();
+  return true;
+}
+
+void MainWindow::forgetRun() {
+  continue_from_.clear();
+  continue_dir_.clear();
+  opening_.clear();
+  new_run_pending_ = false;
+  have_run_ = false;
+  run_ = ui::RunSummary();
+  bridge_->clearPanels();
+  const gan::FamilyInfo* f = registry_.find(model_picker_->currentId().toStdString());
+  loss_plot_->clear();
+  metric_plot_->clear();
+  if (f) {
+    loss_plot_->setSeries(f->caps.series);
+    schedule_plot_->setSeries(f->caps.series);
+  }
+  grid_->setMessage(tr("Press Start to train, or File > Open checkpoint to explore a saved model."));
+  for (auto* p : panels_) p->setMessage(tr("No model yet"));
+  run_label_->setText(tr("New run: press Start"));
+  controls_->setProgress(0, controls_->totalSteps(), 0);
+  updateStartMode();
+  if (save_action_) save_action_->setEnabled(false);
+}
+
+void MainWindow::updateStartMode() {
+  if (continue_from_.isEmpty()) {
+    controls_->setStartMode(false, tr("Start a new run with the settings above (Space)"));
+  } else if (continue_dir_.isEmpty()) {
+    controls_->setStartMode(true, tr("Continue %1 in a new run folder under %2 (Space); File › New run starts afresh")
+                                      .arg(continue_from_, runsRoot()));
+  } else {
+    controls_->setStartMode(true, tr("Continue the run in %1 from its checkpoint (Space); File › New run starts "
+                                     "afresh")
+                                      .arg(continue_dir_));
+  }
 }
 
 void MainWindow::composeFor(const gan::Capabilities& caps, const QString& model) {
@@ -263,24 +521,48 @@ void MainWindow::composeFor(const gan::Capabilities& caps, const QString& model)
 void MainWindow::onModelChanged(const QString& id) {
   const gan::FamilyInfo* f = registry_.find(id.toStdString());
   if (!f) return;
-  if (id != run_.model) opened_checkpoint_.clear();  // another model: Start begins a new run
   form_->setSpecs(f->params);
   composeFor(f->caps, id);
+  // Another family than the run held: Start begins a new run (the held one stays on disk).
+  if (!isLive(state_) && !run_.model.isEmpty() && id != run_.model) forgetRun();
 }
 
 void MainWindow::openCheckpoint(const QString& path) {
-  if (!bridge_->openCheckpoint(path))
+  if (!bridge_->openCheckpoint(path)) {
     messages_->showMessage(tr("Stop the current run before opening a checkpoint."), ui::MessageBar::Level::Warning);
-  else
-    opened_checkpoint_ = path;
-}
-
-void MainWindow::saveCheckpoint(const QString& path) {
-  if (state_ != UiState::Running && state_ != UiState::Paused) {
-    messages_->showMessage(tr("There is no run to save: start or continue one first."), ui::MessageBar::Level::Warning);
     return;
   }
-  bridge_->save(path);
+  opening_ = QFileInfo(path).absoluteFilePath();
+  ui::rememberFolderOf("dirs/checkpoints", path);
+}
+
+bool MainWindow::saveCheckpoint(const QString& path) {
+  if (state_ == UiState::Running || state_ == UiState::Paused) {
+    bridge_->save(path);
+    ui::rememberFolderOf("dirs/checkpoints", path);
+    addRecent(path);
+    return true;
+  }
+  if (continue_from_.isEmpty() || !QFileInfo::exists(continue_from_)) {
+    messages_->showMessage(tr("There is no run to save: start one, or open a checkpoint."),
+                           ui::MessageBar::Level::Warning);
+    return false;
+  }
+  const QString to = QFileInfo(path).absoluteFilePath();
+  if (to == QFileInfo(continue_from_).absoluteFilePath()) return true;  // already there
+  // Copied beside the target, then put in place: a failed copy leaves what was there.
+  const QString part = to + ".part";
+  QFile::remove(part);
+  if (!QFile::copy(continue_from_, part) || (QFile::exists(to) && !QFile::remove(to)) || !QFile::rename(part, to)) {
+    QFile::remove(part);
+    messages_->showMessage(tr("Could not save %1 (is the folder writable, and is there space?)").arg(to),
+                           ui::MessageBar::Level::Error);
+    return false;
+  }
+  statusBar()->showMessage(tr("Saved %1 (the run's checkpoint at step %2)").arg(to).arg(run_.step), 8000);
+  ui::rememberFolderOf("dirs/checkpoints", to);
+  addRecent(to);
+  return true;
 }
 
 void MainWindow::onStart() {
@@ -311,12 +593,10 @@ void MainWindow::onStart() {
     messages_->showMessage(tr("Not started:\n• %1").arg(all.join("\n• ")), ui::MessageBar::Level::Error);
     return;
   }
-  if (!opened_checkpoint_.isEmpty()) {
-    spec.resumeFrom = opened_checkpoint_;
-    spec.outDir = QFileInfo(opened_checkpoint_).absolutePath();
-  } else {
-    spec.outDir = runsRoot() + "/" + spec.model + "-" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss");
-  }
+  // A held run is continued: a stopped run in its own folder; an opened checkpoint in a new folder, so
+  // that nothing is written beside someone's file. File > New run lets it go.
+  spec.resumeFrom = continue_from_;
+  spec.outDir = continue_dir_.isEmpty() ? newRunDir(spec.model) : continue_dir_;
   if (!bridge_->start(spec)) {
     messages_->showMessage(tr("A run is still going: stop it first."), ui::MessageBar::Level::Warning);
     return;
@@ -334,8 +614,12 @@ void MainWindow::onState(UiState state, const QString& status) {
   model_picker_->setEnabled(!live);
   for (auto* p : data_pickers_) p->setEnabled(!live);
   metric_settings_->setEditable(!live);
-  save_action_->setEnabled(state == UiState::Running || state == UiState::Paused);
+  if (!live && new_run_pending_) forgetRun();  // New run was asked while training: the run has stopped
+  if (!live && opening_.size() && state == UiState::Failed) opening_.clear();  // the open failed: keep what was held
+  save_action_->setEnabled(state == UiState::Running || state == UiState::Paused || !continue_from_.isEmpty());
   open_action_->setEnabled(!live);
+  new_action_->setEnabled(state != UiState::Loading);
+  updateStartMode();
   if (!status.isEmpty()) statusBar()->showMessage(status, 10000);
   // While a run is prepared the grid says so (over the last run's samples, if any); a start that fails
   // brings back what was there.
@@ -348,7 +632,16 @@ void MainWindow::onState(UiState state, const QString& status) {
 void MainWindow::onRun(const ui::RunSummary& run) {
   run_ = run;
   have_run_ = true;
-  if (run.trainable) opened_checkpoint_.clear();  // the run continues it now; a later Start begins anew
+  if (run.trainable) {  // trained here: Start continues it in its own folder
+    continue_from_ = run.outDir + "/checkpoint.pt";
+    continue_dir_ = run.outDir;
+  } else {  // opened for exploring: Start continues it in a new folder
+    continue_from_ = opening_.isEmpty() ? run.outDir + "/checkpoint.pt" : opening_;
+    continue_dir_.clear();
+    addRecent(continue_from_);
+  }
+  opening_.clear();
+  updateStartMode();
   model_picker_->setCurrentId(run.model);  // composes the panels for it, when another family was shown
   composeFor(run.caps, run.model);
   loss_plot_->clear();
@@ -383,6 +676,7 @@ void MainWindow::onRun(const ui::RunSummary& run) {
 }
 
 void MainWindow::onStats(const ui::StatsPoint& s) {
+  run_.step = s.step;
   for (const auto& [name, v] : s.scalars) loss_plot_->addPoint(s.step, name, v);
   schedule_plot_->addStep(s.step, s.scalars);
   controls_->setProgress(s.step, run_.totalSteps, s.stepsPerSec);
@@ -416,6 +710,21 @@ void MainWindow::closeEvent(QCloseEvent* event) {
   // The bridge's destructor stops the run, which saves its checkpoint, and joins the threads. When the
   // last save failed (a full disk), that save will likely fail too: ask before the run is lost.
   const bool live = state_ == UiState::Running || state_ == UiState::Paused;
+  if (live && !run_unsaved_ && !close_without_asking_) {
+    QMessageBox box(QMessageBox::Question, tr("Quit while training?"),
+                    tr("The run is at step %1. Quitting stops it and saves its checkpoint in %2; File › Open "
+                       "checkpoint continues it later.")
+                        .arg(run_.step)
+                        .arg(run_.outDir),
+                    QMessageBox::Cancel, this);
+    QPushButton* quit = box.addButton(tr("Save and quit"), QMessageBox::AcceptRole);
+    box.setDefaultButton(quit);
+    box.exec();
+    if (box.clickedButton() != quit) {
+      event->ignore();
+      return;
+    }
+  }
   if (live && run_unsaved_ && !close_without_asking_) {
     const auto answer = QMessageBox::warning(
         this, tr("The run is not saved"),
@@ -429,5 +738,6 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     }
   }
   if (live) statusBar()->showMessage(tr("Saving the run…"));
+  storeSettings();
   event->accept();
 }

@@ -11,6 +11,7 @@
 #include "ui/engine_bridge.h"
 
 class QAction;
+class QMenu;
 class QGroupBox;
 class QTabWidget;
 class QLabel;
@@ -19,6 +20,7 @@ class QVBoxLayout;
 namespace ui {
 class DatasetPicker;
 class ExplorePanel;
+class HelpWindow;
 class HyperParamForm;
 class LossPlot;
 class MetricPlot;
@@ -38,9 +40,29 @@ class MainWindow : public QMainWindow {
 
   // What the menus do, callable from tests without dialogs.
   void openCheckpoint(const QString& path);
-  void saveCheckpoint(const QString& path);
+  // While training: a copy of the run's state now. Otherwise a copy of the held run's checkpoint (a
+  // stopped run's, or the one opened). False, with a message, when there is nothing to save.
+  bool saveCheckpoint(const QString& path);
+  // File > New run: lets the held run go (asking first, and stopping and saving it, while it trains),
+  // so that Start begins a new one. False when the user cancelled.
+  bool newRun();
+  // The checkpoint Start continues (empty: Start begins a new run), and the folder the continued run
+  // writes to (empty: a new run folder, so an opened checkpoint's folder is never written into).
+  QString continueFrom() const { return continue_from_; }
+  QString continueInto() const { return continue_dir_; }
+  // File > Open recent: the checkpoints opened or saved, newest first (those still on disk).
+  QStringList recentFiles() const;
+  QMenu* recentMenu() const { return recent_menu_; }
+  QAction* action(const QString& name) const;  // a menu action by object name ("start", "stop", ...)
+  void showHelp(const QString& section = {});
+  ui::HelpWindow* helpWindow() const { return help_; }
+  // Every action with a shortcut, as "text\tshortcut" lines (Help > Keyboard shortcuts).
+  QStringList shortcutList() const;
+  QString aboutText() const;
   // Where new runs go: $GAN_EXPLORER_RUNS, else the user's data folder.
   static QString runsRoot();
+  // A new run's folder under runsRoot(): MODEL-yyyyMMdd-HHmmss, with -2, -3... when that is taken.
+  static QString newRunDir(const QString& model);
 
   ui::ModelPicker* modelPicker() const { return model_picker_; }
   // The data picker of a stream ("images", "A", ...), or null.
@@ -73,6 +95,13 @@ class MainWindow : public QMainWindow {
  private:
   void buildUi();
   void buildMenus();
+  void forgetRun();
+  void updateStartMode();
+  void addRecent(const QString& path);
+  void rebuildRecentMenu();
+  void restoreSettings();
+  void storeSettings() const;
+  void startOrPause();
   // Rebuilds the data pickers, the sample grid's options and the explore panels for a family.
   void composeFor(const gan::Capabilities& caps, const QString& model);
   void onModelChanged(const QString& id);
@@ -105,12 +134,17 @@ class MainWindow : public QMainWindow {
   QLabel* run_label_ = nullptr;
   QAction* save_action_ = nullptr;
   QAction* open_action_ = nullptr;
+  QAction* new_action_ = nullptr;
+  QMenu* recent_menu_ = nullptr;
+  ui::HelpWindow* help_ = nullptr;
 
   ui::UiState state_ = ui::UiState::Idle;
   ui::RunSummary run_;
   bool have_run_ = false;
   QString composed_for_;       // the family the panels were built for
-  QString opened_checkpoint_;  // a checkpoint opened for exploring; Start continues it
+  QString continue_from_, continue_dir_;
+  QString opening_;            // a checkpoint being opened: held once it is ready
+  bool new_run_pending_ = false;  // New run asked while training: let the run go once it has stopped
   bool run_unsaved_ = false;   // the last checkpoint write failed (a full disk)
   bool close_without_asking_ = false;
 };

@@ -1,6 +1,16 @@
 #include "ui/image_view.h"
 
+#include <QApplication>
+#include <QClipboard>
+#include <QContextMenuEvent>
+#include <QFileDialog>
+#include <QImageWriter>
+#include <QMenu>
+#include <QMessageBox>
 #include <QPainter>
+#include <QStandardPaths>
+
+#include "ui/app_settings.h"
 #include <QMouseEvent>
 #include <QPaintEvent>
 
@@ -46,6 +56,45 @@ void ImageView::mousePressEvent(QMouseEvent* event) {
     return;
   }
   emit clicked(QPointF((pos.x() - r.left()) / r.width(), (pos.y() - r.top()) / r.height()));
+}
+
+bool ImageView::saveImage(const QString& path, QString* error) const {
+  if (image_.isNull()) {
+    if (error) *error = tr("There is no image to save yet.");
+    return false;
+  }
+  QImageWriter writer(path);
+  if (writer.format().isEmpty()) writer.setFormat("png");
+  if (!writer.write(image_)) {
+    if (error) *error = tr("Could not save %1: %2").arg(path, writer.errorString());
+    return false;
+  }
+  return true;
+}
+
+QMenu* ImageView::makeContextMenu(QWidget* parent) {
+  auto* menu = new QMenu(parent);
+  QAction* save = menu->addAction(tr("Save image…"), this, [this] {
+    const QString dir = rememberedFolder(QStringLiteral("dirs/images"),
+                                         QStandardPaths::writableLocation(QStandardPaths::PicturesLocation));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save image"), dir + "/image.png",
+                                                      tr("PNG images (*.png);;JPEG images (*.jpg)"), nullptr,
+                                                      QFileDialog::DontUseNativeDialog);
+    if (path.isEmpty()) return;
+    rememberFolderOf(QStringLiteral("dirs/images"), path);
+    QString error;
+    if (!saveImage(path, &error)) QMessageBox::warning(this, tr("Save image"), error);
+  });
+  QAction* copy = menu->addAction(tr("Copy image"), this, [this] { QApplication::clipboard()->setImage(image_); });
+  save->setEnabled(!image_.isNull());
+  copy->setEnabled(!image_.isNull());
+  return menu;
+}
+
+void ImageView::contextMenuEvent(QContextMenuEvent* event) {
+  QMenu* menu = makeContextMenu(this);
+  menu->setAttribute(Qt::WA_DeleteOnClose);
+  menu->popup(event->globalPos());
 }
 
 void ImageView::paintEvent(QPaintEvent* /*event*/) {

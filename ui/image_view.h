@@ -6,6 +6,8 @@
 #include <QString>
 #include <QWidget>
 
+class QMenu;
+
 namespace ui {
 
 class ImageView : public QWidget {
@@ -23,6 +25,10 @@ class ImageView : public QWidget {
   QSize minimumSizeHint() const override;
   // Where the image is drawn in the widget now (empty without an image).
   QRect imageRect() const;
+  // The image at its own size, as PNG (or what the suffix says); false, with `error` set, when it cannot.
+  bool saveImage(const QString& path, QString* error = nullptr) const;
+  // What a right click offers: Save image… and Copy image (disabled without an image). The caller owns it.
+  QMenu* makeContextMenu(QWidget* parent);
 
  signals:
   // A left click on the image, at (x, y) in [0, 1] from its top left.
@@ -31,6 +37,7 @@ class ImageView : public QWidget {
  protected:
   void paintEvent(QPaintEvent* event) override;
   void mousePressEvent(QMouseEvent* event) override;
+  void contextMenuEvent(QContextMenuEvent* event) override;
 
  private:
   QImage image_;

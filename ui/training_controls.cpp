@@ -17,12 +17,16 @@ TrainingControls::TrainingControls(QWidget* parent) : QWidget(parent) {
   pause_ = new QPushButton(tr("Pause"), this);
   step_ = new QPushButton(tr("Step"), this);
   stop_ = new QPushButton(tr("Stop"), this);
-  start_->setToolTip(tr("Start training with the settings above"));
-  step_->setToolTip(tr("Run one training step while paused"));
-  stop_->setToolTip(tr("Stop training (the model stays loaded)"));
+  start_->setToolTip(tr("Start a new run with the settings above (Space)"));
+  pause_->setToolTip(tr("Pause or resume training (Space)"));
+  step_->setToolTip(tr("Run one training step while paused (F10)"));
+  stop_->setToolTip(tr("Stop training and save the checkpoint; the model stays loaded and Continue carries on "
+                       "(Shift+F5)"));
   // Wide enough for "Resume" so the row does not jump when the text toggles.
   pause_->setMinimumWidth(
       std::max(pause_->sizeHint().width(), pause_->fontMetrics().horizontalAdvance(tr("Resume")) + 24));
+  start_->setMinimumWidth(
+      std::max(start_->sizeHint().width(), start_->fontMetrics().horizontalAdvance(tr("Continue")) + 24));
 
   steps_ = new QSpinBox(this);
   steps_->setRange(1, int(kMaxTotalSteps));
@@ -112,6 +116,11 @@ void TrainingControls::setState(ui::UiState state) {
     reading_ = false;
     setProgress(0, totalSteps(), 0);
   }
+}
+
+void TrainingControls::setStartMode(bool continues, const QString& tooltip) {
+  start_->setText(continues ? tr("Continue") : tr("Start"));
+  start_->setToolTip(tooltip);
 }
 
 QString TrainingControls::formatDuration(double seconds) {

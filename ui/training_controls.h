@@ -40,6 +40,10 @@ class TrainingControls : public QWidget {
 
   static constexpr qint64 kMaxTotalSteps = 10'000'000;
 
+  // "Start" begins a new run; "Continue" carries on the one held (stopped, or a checkpoint opened),
+  // with a tooltip that says where it writes.
+  void setStartMode(bool continues, const QString& tooltip);
+
  public slots:
   void setState(ui::UiState state);
   void setProgress(qint64 step, qint64 total, double steps_per_sec);

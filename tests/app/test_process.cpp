@@ -46,6 +46,37 @@ class TestProcess : public QObject {
  private slots:
   void initTestCase() { data_ = testutil::write_tiny_idx(dir(), 40); }
 
+  // `cmake --install` gives a working program: it runs from its prefix, with its desktop entry, icons,
+  // AppStream metadata and the README with its figures (which Help shows) where desktops look for them.
+  void installGivesAWorkingProgram() {
+    const QString prefix = tmp_.path() + "/prefix";
+    QProcess install;
+    install.start(GAN_CMAKE, {"--install", GAN_BUILD_DIR, "--prefix", prefix});
+    QVERIFY(install.waitForFinished(120000));
+    QVERIFY2(install.exitCode() == 0, install.readAllStandardError().constData());
+    const QString bin = prefix + "/bin/gan-explorer";
+    QVERIFY(QFileInfo(bin).isExecutable());
+    QProcess models;
+    models.setProcessEnvironment(env());
+    models.start(bin, {"models"});
+    QVERIFY(models.waitForFinished(60000));
+    QCOMPARE(models.exitCode(), 0);
+    QVERIFY(models.readAllStandardOutput().contains("dcgan"));
+    QStringList files = {"share/doc/gan-explorer/README.md", "share/doc/gan-explorer/docs/gui-training.png"};
+#ifdef GAN_TEST_HAVE_GUI
+    files << "share/applications/gan-explorer.desktop" << "share/icons/hicolor/scalable/apps/gan-explorer.svg"
+          << "share/icons/hicolor/256x256/apps/gan-explorer.png"
+          << "share/metainfo/io.github.gan_explorer.GanExplorer.metainfo.xml";
+#endif
+    for (const QString& f : files) QVERIFY2(QFileInfo::exists(prefix + "/" + f), qPrintable(f));
+#ifdef GAN_TEST_HAVE_GUI
+    QFile desktop(prefix + "/share/applications/gan-explorer.desktop");
+    QVERIFY(desktop.open(QIODevice::ReadOnly));
+    const QByteArray entry = desktop.readAll();
+    QVERIFY(entry.contains("\nExec=gan-explorer\n") && entry.contains("\nIcon=gan-explorer\n"));
+#endif
+  }
+
   void unknownCommandIsAUsageError() {
     QString err;
     QCOMPARE(run({"frobnicate"}, &err, env()), 2);

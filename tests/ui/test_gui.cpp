@@ -23,7 +23,17 @@
 #include "ui/sample_grid.h"
 #include "ui/training_controls.h"
 
+#include <QAction>
+#include <QApplication>
 #include <QCheckBox>
+#include <QListWidget>
+#include <QMenu>
+#include <QMessageBox>
+#include <QSettings>
+#include <QTextBrowser>
+#include <QTimer>
+#include "ui/app_settings.h"
+#include "ui/help_window.h"
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QMimeData>
@@ -42,6 +52,28 @@ class TestGui : public QObject {
 
   QTemporaryDir tmp_;
   QString data_;
+
+  // Presses the button whose text starts with `button` on the next message box, once it is shown; the
+  // box's question text lands in `*text`.
+  static void answerNextBox(const QString& button, QString* text = nullptr) {
+    auto* timer = new QTimer;
+    QObject::connect(timer, &QTimer::timeout, [timer, button, text] {
+      auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+      if (!box) return;
+      timer->stop();
+      timer->deleteLater();
+      if (text) *text = box->text();
+      for (QAbstractButton* b : box->buttons())
+        if (b->text().remove('&').startsWith(button)) {
+          b->click();
+          return;
+        }
+      box->reject();
+    });
+    timer->start(20);
+  }
+
+  static int countIn(const QString& text, const QString& what) { return text.count(what); }
 
   void makeTiny(MainWindow& w) {
     w.datasetPicker()->setSource(data_, "train");
@@ -70,7 +102,10 @@ class TestGui : public QObject {
     qputenv("GAN_EXPLORER_RUNS", (tmp_.path() + "/runs").toUtf8());
     qputenv("GAN_EXPLORER_CACHE", (tmp_.path() + "/cache").toUtf8());
     data_ = QString::fromStdString(testutil::write_tiny_idx(tmp_.path().toStdString(), 40));
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, tmp_.path() + "/config");
   }
+  // Each test starts with nothing remembered.
+  void init() { ui::appSettings()->clear(); }
 
   // Reading an image folder shows on the progress bar, file by file, and gives way to the steps; a
   // read that ends without a run (here cancelled) leaves the bar as it was before, not half-read.
@@ -330,13 +365,17 @@ class TestGui : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(w.lossPlot()->pointCount("loss_d") > points, 30000);
     QTest::mouseClick(w.controls()->stopButton(), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Finished, 30000);
-    const std::string log = testutil::read_text((dir + "/log.jsonl").toStdString());
+    // The opened checkpoint was continued in a run folder of its own: its folder is as it was.
+    QVERIFY(w.runDir() != dir && w.runDir().startsWith(tmp_.path() + "/runs/"));
+    QVERIFY(!testutil::read_text((dir + "/log.jsonl").toStdString()).empty());
+    QVERIFY(testutil::read_text((dir + "/log.jsonl").toStdString()).find("resume-change") == std::string::npos);
+    const std::string log = testutil::read_text((w.runDir() + "/log.jsonl").toStdString());
     QVERIFY2(log.find("\"event\":\"resume-change\"") != std::string::npos && log.find("lr_g 0.0002 -> 1e-4") != std::string::npos,
              log.c_str());
     int changes = 0;
     for (const QString& line : QString::fromStdString(log).split('\n')) {
       if (!line.contains("\"event\":\"resume-change\"")) continue;
-      if (line.contains("output folder")) continue;  // the folder was renamed above: a true change
+      if (line.contains("output folder")) continue;  // a new run folder: a true change
       ++changes;
       QVERIFY2(line.contains("lr_g"), qPrintable(line));  // the one change made
     }
@@ -516,6 +555,182 @@ class TestGui : public QObject {
     QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Failed, 30000);
     QVERIFY2(w.messageBar()->text().contains("not a GAN Explorer checkpoint"), qPrintable(w.messageBar()->text()));
     QVERIFY(w.controls()->startButton()->isEnabled());  // the app goes on
+    // The failed open holds nothing: Start begins a new run, and its own problem is the one shown.
+    QVERIFY(w.continueFrom().isEmpty());
+    QCOMPARE(w.controls()->startButton()->text(), QString("Start"));
+    const QString empty = tmp_.path() + "/no-images";
+    QDir().mkpath(empty);
+    w.datasetPicker()->setSource(empty, "train");
+    QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(w.state() == ui::UiState::Failed && !w.messageBar()->text().contains("checkpoint"), 30000);
+    QVERIFY2(w.messageBar()->text().contains("no-images"), qPrintable(w.messageBar()->text()));
+  }
+
+  // A run is a document: after Stop, Start reads Continue and carries on in the same folder; Save works
+  // after Stop (a copy of the checkpoint on disk); the run's log holds both stretches.
+  void stopThenStartContinuesTheRun() {
+    MainWindow w;
+    makeTiny(w);
+    QCOMPARE(w.controls()->startButton()->text(), QString("Start"));
+    QVERIFY(!w.action("save")->isEnabled());
+    QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(w.lossPlot()->pointCount("loss_d") >= 12, 30000);
+    QTest::mouseClick(w.controls()->stopButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Finished, 30000);
+    const QString dir = w.runDir();
+    QCOMPARE(w.controls()->startButton()->text(), QString("Continue"));
+    QCOMPARE(w.continueFrom(), dir + "/checkpoint.pt");
+    QCOMPARE(w.continueInto(), dir);
+    QVERIFY(w.action("save")->isEnabled());
+    const QString copy = tmp_.path() + "/copy-after-stop.pt";
+    QVERIFY(w.saveCheckpoint(copy));
+    QCOMPARE(testutil::read_text(copy.toStdString()), testutil::read_text((dir + "/checkpoint.pt").toStdString()));
+    QCOMPARE(w.recentFiles().value(0), copy);
+
+    QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);  // Continue
+    QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Running, 30000);
+    QCOMPARE(w.runDir(), dir);
+    QTest::qWait(300);
+    QTest::mouseClick(w.controls()->stopButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Finished, 30000);
+    const QString log = QString::fromStdString(testutil::read_text((dir + "/log.jsonl").toStdString()));
+    QCOMPARE(countIn(log, "\"event\":\"stopped\""), 2);
+    QVERIFY(!QFileInfo::exists(dir + "-2"));
+  }
+
+  // New run asks while a run trains: Cancel leaves it training; agreeing stops and saves it, then lets
+  // it go, and the next Start makes a new folder.
+  void newRunAsksWhileTraining() {
+    MainWindow w;
+    makeTiny(w);
+    QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Running, 30000);
+    const QString first = w.runDir();
+    QString question;
+    answerNextBox("Cancel", &question);
+    QVERIFY(!w.newRun());
+    QVERIFY2(question.contains("A run is training"), qPrintable(question));
+    QCOMPARE(w.state(), ui::UiState::Running);
+    answerNextBox("Stop, save and begin");
+    QVERIFY(w.newRun());
+    QTRY_VERIFY_WITH_TIMEOUT(w.state() == ui::UiState::Finished && w.continueFrom().isEmpty(), 30000);
+    QVERIFY(QFileInfo::exists(first + "/checkpoint.pt"));
+    QCOMPARE(w.controls()->startButton()->text(), QString("Start"));
+    QCOMPARE(w.lossPlot()->pointCount("loss_d"), 0);
+    QVERIFY(!w.action("save")->isEnabled());
+    QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Running, 30000);
+    QVERIFY(w.runDir() != first);
+    QTest::mouseClick(w.controls()->stopButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Finished, 30000);
+    // Stopped, nothing is unsaved: New run lets the run go without asking.
+    QVERIFY(w.newRun());
+    QVERIFY(w.continueFrom().isEmpty());
+  }
+
+  // Quit while training asks; Cancel keeps the window and the run; Save and quit saves the run.
+  void quitWhileTrainingAsks() {
+    QString dir;
+    {
+      MainWindow w;
+      w.show();
+      makeTiny(w);
+      QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);
+      QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Running, 30000);
+      dir = w.runDir();
+      QString question;
+      answerNextBox("Cancel", &question);
+      QVERIFY(!w.close());
+      QVERIFY2(question.contains("Quitting stops it and saves its checkpoint in " + dir), qPrintable(question));
+      QCOMPARE(w.state(), ui::UiState::Running);
+      answerNextBox("Save and quit");
+      QVERIFY(w.close());
+    }
+    QVERIFY(QFileInfo::exists(dir + "/checkpoint.pt"));
+  }
+
+  // Settings survive a restart: the metric settings, the sample interval and the window's size.
+  void settingsSurviveARestart() {
+    {
+      MainWindow w;
+      w.show();
+      w.metricSettings()->setValues(true, 123, 700, {}, 0);
+      w.controls()->setSampleEvery(17);
+      w.resize(1111, 777);
+      QVERIFY(w.close());
+    }
+    MainWindow again;
+    QVERIFY(again.metricSettings()->enabled());
+    QCOMPARE(again.metricSettings()->every(), 123);
+    QCOMPARE(again.metricSettings()->samples(), 700);
+    QCOMPARE(again.controls()->sampleEvery(), 17);
+    QCOMPARE(again.size(), QSize(1111, 777));
+  }
+
+  // Opened checkpoints are listed under File > Open recent, newest first, in a later window too; the
+  // entry opens it.
+  void recentFilesAreRemembered() {
+    const QString dir = tmp_.path() + "/recent-run";
+    makeStoppedRun(dir);
+    if (QTest::currentTestFailed()) return;
+    {
+      MainWindow w;
+      w.openCheckpoint(dir + "/checkpoint.pt");
+      QTRY_COMPARE_WITH_TIMEOUT(w.continueFrom(), dir + "/checkpoint.pt", 30000);
+      QCOMPARE(w.controls()->startButton()->text(), QString("Continue"));
+      QVERIFY(w.continueInto().isEmpty());  // an opened checkpoint continues in a new folder
+    }
+    MainWindow w;
+    QCOMPARE(w.recentFiles(), QStringList{dir + "/checkpoint.pt"});
+    QAction* entry = nullptr;
+    for (QAction* a : w.recentMenu()->actions())
+      if (a->text().contains("checkpoint.pt") && a->text().contains(dir)) entry = a;
+    QVERIFY(entry);
+    entry->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(!w.sampleGrid()->image().isNull(), 30000);
+    QCOMPARE(w.continueFrom(), dir + "/checkpoint.pt");
+    QVERIFY(QFile::remove(dir + "/checkpoint.pt"));
+    QVERIFY(w.recentFiles().isEmpty());  // a file gone from disk is not offered
+  }
+
+  // Help: F1 opens the README's sections, the About box names each family's paper, every shortcut is
+  // listed, and the images can be saved from a right click.
+  void helpAboutShortcutsAndSaveImage() {
+    MainWindow w;
+    QCOMPARE(w.action("help")->shortcut(), QKeySequence(QKeySequence::HelpContents));
+    w.action("help")->trigger();
+    QVERIFY(w.helpWindow() && w.helpWindow()->isVisible());
+    QVERIFY2(w.helpWindow()->sections().contains("The GAN zoo"), qPrintable(w.helpWindow()->sections().join("|")));
+    QCOMPARE(w.helpWindow()->contents()->count(), w.helpWindow()->sections().size());
+    QVERIFY(w.helpWindow()->showSection("The GAN zoo"));
+    QVERIFY(w.helpWindow()->browser()->textCursor().block().text().contains("The GAN zoo"));
+    QVERIFY(!w.helpWindow()->showSection("No such section"));
+    QVERIFY(w.helpWindow()->browser()->toPlainText().contains("gan-explorer train"));
+    const QString about = w.aboutText();
+    for (const char* paper : {"arXiv:1406.2661", "arXiv:1704.00028", "arXiv:1805.08318"})
+      QVERIFY2(about.contains(paper), paper);
+    const QStringList keys = w.shortcutList();
+    for (const char* line : {"Start / Pause / Resume\tSpace", "Step\tF10", "New run\tCtrl+N"})
+      QVERIFY2(keys.contains(line), qPrintable(keys.join(" | ")));
+    QVERIFY(!w.windowIcon().isNull());
+    QVERIFY(w.minimumWidth() >= 900);
+
+    QMenu* menu = w.sampleGrid()->view()->makeContextMenu(&w);
+    QCOMPARE(menu->actions().value(0)->text(), QString("Save image…"));
+    QVERIFY(!menu->actions().value(0)->isEnabled());  // no image yet
+    delete menu;
+    QImage img(20, 10, QImage::Format_RGB32);
+    img.fill(Qt::red);
+    w.sampleGrid()->view()->setImage(img);
+    menu = w.sampleGrid()->view()->makeContextMenu(&w);
+    QVERIFY(menu->actions().value(0)->isEnabled());
+    delete menu;
+    const QString png = tmp_.path() + "/grid.png";
+    QVERIFY(w.sampleGrid()->view()->saveImage(png));
+    QCOMPARE(QImage(png).size(), QSize(20, 10));
+    QString error;
+    QVERIFY(!w.sampleGrid()->view()->saveImage("/no/such/folder/x.png", &error));
+    QVERIFY2(error.contains("/no/such/folder/x.png"), qPrintable(error));
   }
 };
 
