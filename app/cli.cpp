@@ -23,6 +23,7 @@
 #include "engine/classifier_cache.h"
 #include "engine/metric_eval.h"
 #include "engine/swd.h"
+#include "engine/animation.h"
 #include "engine/explorer.h"
 #include "engine/image.h"
 #include "engine/session.h"
@@ -48,8 +49,9 @@ const char* kUsage =
     "        each; or under torchrun (MASTER_ADDR, MASTER_PORT, RANK, WORLD_SIZE): see README\n"
     "  sample --checkpoint CKPT --out grid.png [--n 64] [--seed S] [--OPTION VALUE ...]\n"
     "        the family's sample options (see `models`): --truncation T, --class all|K, ...\n"
-    "  interpolate --checkpoint CKPT --from-seed A --to-seed B --frames K --out strip.png\n"
-    "        [--mode lerp|slerp] [--truncation T]\n"
+    "  interpolate --checkpoint CKPT --from-seed A --to-seed B --frames K --out strip.png|walk.gif|walk.mp4\n"
+    "        [--mode lerp|slerp] [--truncation T]   a PNG strip, or an animation (GIF, MP4):\n"
+    "        [--fps F] [--bounce] (and back again) [--size S] (frames scaled up to at least S px, 256)\n"
     "  translate --checkpoint CKPT --input PATH... --out DIR [--direction AtoB|BtoA]\n"
     "        image-to-image families: every image given (a folder: every image in it), translated\n"
     "  metrics --checkpoint CKPT [--data fashion-mnist|PATH] [--split train|test] [--n 10000]\n"
@@ -512,10 +514,29 @@ int cmd_interpolate(const Args& a) {
   r.n = a.integer("frames", 8);
   const std::string out = a.need("out");
   Values given = sample_options(a, caps);  // --to-seed, --mode, --truncation, ...
+  const double fps = a.number("fps", 12);
+  const bool bounce = a.has("bounce");
+  const long long min_side = a.integer("size", 256);
   reject_unused(a);
   if (r.n < 2 || r.n > 256) throw UsageError("--frames must be between 2 and 256");
+  if (!(fps > 0 && fps <= 100)) throw UsageError("--fps must be above 0 and at most 100");
+  if (min_side < 1 || min_side > 4096) throw UsageError("--size must be between 1 and 4096 pixels");
   r.options = given;
   Samples samples = ck.family->snapshot()->sample(r);
+  const std::string ext = std::filesystem::path(out).extension().string();
+  if (ext == ".gif" || ext == ".mp4" || ext == ".GIF" || ext == ".MP4") {  // an animation, one frame per image
+    AnimationOptions o;
+    o.fps = fps;
+    o.bounce = bounce;
+    o.min_side = min_side;
+    write_animation(out, frames_of(samples), o);
+    const AnimationInfo info = read_animation_info(out);
+    std::cout << "wrote " << out << ": " << info.frames << " frames of " << info.width << "x" << info.height << " at "
+              << o.fps << " fps, from seed " << r.seed << " to seed " << given.text("to_seed") << " ("
+              << given.text("mode", "slerp") << (bounce ? ", and back" : "") << ")\n";
+    return 0;
+  }
+  if (a.has("fps") || bounce) throw UsageError("--fps and --bounce are for animations: --out walk.gif or walk.mp4");
   write_png(out, grid_image(samples));
   std::cout << "wrote " << out << ": " << r.n << " frames from seed " << r.seed << " to seed " << given.text("to_seed")
             << " (" << given.text("mode", "slerp") << ")\n";
@@ -850,7 +871,7 @@ int run_cli(const std::vector<std::string>& args) {
   try {
     if (cmd == "train") return cmd_train(Args(args, {"sync-bn"}));
     if (cmd == "sample") return cmd_sample(Args(args, {}));
-    if (cmd == "interpolate") return cmd_interpolate(Args(args, {}));
+    if (cmd == "interpolate") return cmd_interpolate(Args(args, {"bounce"}));
     if (cmd == "translate") return cmd_translate(Args(args, {}, {"input"}));
     if (cmd == "models") return cmd_models(Args(args, {"json"}));
     if (cmd == "bench") return cmd_bench(Args(args, {"no-python", "no-fid", "no-metrics", "sync-bn"}));

@@ -2,7 +2,11 @@
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QCheckBox>
 #include <QDialog>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QSpinBox>
 #include <QDialogButtonBox>
 #include <QHeaderView>
 #include <QPushButton>
@@ -249,6 +253,46 @@ void MainWindow::buildMenus() {
                          m->deleteLater();
                        }),
         "export", QKeySequence(tr("Ctrl+E")), tr("Save the sample grid as a PNG image"));
+  animation_action_ = named(exp->addAction(tr("Interpolation as animation (GIF, MP4)…"), this,
+                                           [this] {
+                                             QDialog d(this);
+                                             d.setWindowTitle(tr("Export an interpolation"));
+                                             auto* form = new QFormLayout(&d);
+                                             auto* from = new QSpinBox;
+                                             auto* to = new QSpinBox;
+                                             for (auto* b : {from, to}) b->setRange(0, 2147483647);
+                                             from->setValue(1);
+                                             to->setValue(2);
+                                             auto* frames = new QSpinBox;
+                                             frames->setRange(2, 256);
+                                             frames->setValue(48);
+                                             auto* fps = new QDoubleSpinBox;
+                                             fps->setRange(1, 60);
+                                             fps->setValue(12);
+                                             auto* bounce = new QCheckBox(tr("and back again (a seamless loop)"));
+                                             bounce->setChecked(true);
+                                             form->addRow(tr("From seed"), from);
+                                             form->addRow(tr("To seed"), to);
+                                             form->addRow(tr("Frames"), frames);
+                                             form->addRow(tr("Frames per second"), fps);
+                                             form->addRow(QString(), bounce);
+                                             form->addRow(new QLabel(tr("The sample grid's options (truncation, class) apply.")));
+                                             auto* box = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+                                             connect(box, &QDialogButtonBox::accepted, &d, &QDialog::accept);
+                                             connect(box, &QDialogButtonBox::rejected, &d, &QDialog::reject);
+                                             form->addRow(box);
+                                             if (d.exec() != QDialog::Accepted) return;
+                                             const QString path = QFileDialog::getSaveFileName(
+                                                 this, tr("Export animation"),
+                                                 ui::rememberedFolder("dirs/images", QDir::homePath()) + "/walk.gif",
+                                                 tr("Animated GIF (*.gif);;MP4 video (*.mp4)"), nullptr,
+                                                 QFileDialog::DontUseNativeDialog);
+                                             if (path.isEmpty()) return;
+                                             ui::rememberFolderOf("dirs/images", path);
+                                             exportAnimation(path, from->value(), to->value(), frames->value(),
+                                                             fps->value(), bounce->isChecked());
+                                           }),
+                            "export-animation", {}, tr("Frames between two seeds' latents as an animated GIF or an MP4"));
   file->addSeparator();
   named(file->addAction(tr("&Quit"), this, &QWidget::close), "quit", QKeySequence::Quit,
         tr("Quit (a run in training is stopped and saved first)"));
@@ -301,6 +345,31 @@ void MainWindow::buildMenus() {
                         }),
         "about", {}, tr("Version, libraries and each family's paper"));
   help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+bool MainWindow::exportAnimation(const QString& path, qint64 from_seed, qint64 to_seed, int frames, double fps,
+                                 bool bounce) {
+  const gan::FamilyInfo* f = registry_.find(model_picker_->currentId().toStdString());
+  if (!have_run_ || !f || !f->caps.find_sample_option("to_seed")) {
+    messages_->showMessage(have_run_ ? tr("%1 has no latent to interpolate in.").arg(QString::fromStdString(f ? f->name : ""))
+                                     : tr("There is no model to export from: start a run or open a checkpoint."),
+                           ui::MessageBar::Level::Warning);
+    return false;
+  }
+  ui::RenderSpec spec;
+  spec.panel = QStringLiteral("export");
+  spec.samples = true;
+  spec.n = frames;
+  spec.seed = from_seed;
+  spec.values = grid_->options()->values();
+  spec.values["to_seed"] = QString::number(to_seed);
+  spec.animationPath = path;
+  spec.fps = fps;
+  spec.bounce = bounce;
+  last_export_.clear();
+  statusBar()->showMessage(tr("Writing %1…").arg(path));
+  bridge_->requestRender(spec);
+  return true;
 }
 
 QAction* MainWindow::action(const QString& name) const { return findChild<QAction*>(name); }
@@ -442,6 +511,7 @@ void MainWindow::forgetRun() {
   controls_->setProgress(0, controls_->totalSteps(), 0);
   updateStartMode();
   if (save_action_) save_action_->setEnabled(false);
+  if (animation_action_) animation_action_->setEnabled(false);
 }
 
 void MainWindow::updateStartMode() {
@@ -619,6 +689,8 @@ void MainWindow::onState(UiState state, const QString& status) {
   save_action_->setEnabled(state == UiState::Running || state == UiState::Paused || !continue_from_.isEmpty());
   open_action_->setEnabled(!live);
   new_action_->setEnabled(state != UiState::Loading);
+  const gan::FamilyInfo* fam = registry_.find(model_picker_->currentId().toStdString());
+  animation_action_->setEnabled(have_run_ && fam && fam->caps.find_sample_option("to_seed"));
   updateStartMode();
   if (!status.isEmpty()) statusBar()->showMessage(status, 10000);
   // While a run is prepared the grid says so (over the last run's samples, if any); a start that fails
@@ -642,6 +714,7 @@ void MainWindow::onRun(const ui::RunSummary& run) {
   }
   opening_.clear();
   updateStartMode();
+  animation_action_->setEnabled(run.caps.find_sample_option("to_seed") != nullptr);
   model_picker_->setCurrentId(run.model);  // composes the panels for it, when another family was shown
   composeFor(run.caps, run.model);
   loss_plot_->clear();
@@ -686,6 +759,12 @@ void MainWindow::onRendered(const ui::RenderedResult& r) {
   // Each panel drops results older than the one it shows.
   if (r.panel == ui::SampleGrid::kPanel) {
     grid_->setResult(r);
+    return;
+  }
+  if (r.panel == QLatin1String("export")) {
+    last_export_ = r.error.isEmpty() && !r.outputs.isEmpty() ? r.outputs.front().text : r.error;
+    if (r.error.isEmpty()) statusBar()->showMessage(last_export_, 10000);
+    else messages_->showMessage(tr("Export: %1").arg(r.error), ui::MessageBar::Level::Error);
     return;
   }
   if (auto* p = explorePanel(r.panel)) p->setResult(r);

@@ -59,6 +59,11 @@ class MainWindow : public QMainWindow {
   // Every action with a shortcut, as "text\tshortcut" lines (Help > Keyboard shortcuts).
   QStringList shortcutList() const;
   QString aboutText() const;
+  // File > Export > Interpolation as animation: frames from the latent of one seed to another's, with the
+  // sample grid's options (truncation, class), written as a GIF or MP4 on the explorer's thread. False
+  // when the family has no latent to walk in, or nothing is loaded. lastExport() says what came of it.
+  bool exportAnimation(const QString& path, qint64 from_seed, qint64 to_seed, int frames, double fps, bool bounce);
+  QString lastExport() const { return last_export_; }
   // Where new runs go: $GAN_EXPLORER_RUNS, else the user's data folder.
   static QString runsRoot();
   // A new run's folder under runsRoot(): MODEL-yyyyMMdd-HHmmss, with -2, -3... when that is taken.
@@ -144,7 +149,9 @@ class MainWindow : public QMainWindow {
   QString composed_for_;       // the family the panels were built for
   QString continue_from_, continue_dir_;
   QString opening_;            // a checkpoint being opened: held once it is ready
-  bool new_run_pending_ = false;  // New run asked while training: let the run go once it has stopped
+  bool new_run_pending_ = false;
+  QString last_export_;
+  QAction* animation_action_ = nullptr;  // New run asked while training: let the run go once it has stopped
   bool run_unsaved_ = false;   // the last checkpoint write failed (a full disk)
   bool close_without_asking_ = false;
 };

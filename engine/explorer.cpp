@@ -8,12 +8,32 @@ namespace gan {
 
 Image8 grid_image(const Samples& s) { return make_grid(s.images, s.columns); }
 
+std::vector<Image8> frames_of(const Samples& s) {
+  std::vector<Image8> out;
+  for (int64_t i = 0; i < s.images.size(0); ++i) out.push_back(make_grid(s.images.slice(0, i, i + 1), 1, /*pad=*/0));
+  return out;
+}
+
 RenderResult render_now(Snapshot& snapshot, const RenderRequest& r) {
   RenderResult out;
   out.panel = r.panel;
   const auto t0 = std::chrono::steady_clock::now();
   try {
-    if (r.kind == RenderRequest::Kind::Samples) {
+    if (r.kind == RenderRequest::Kind::Animation) {
+      SampleRequest s;
+      s.n = r.n;
+      s.seed = r.seed;
+      s.options = r.explore.values;
+      const auto frames = frames_of(snapshot.sample(s));
+      write_animation(r.animation_path, frames, r.animation);
+      const AnimationInfo info = read_animation_info(r.animation_path);  // what was written, read back
+      Output done;
+      done.id = "written";
+      done.kind = OutputKind::Text;
+      done.text = "wrote " + r.animation_path + ": " + std::to_string(info.frames) + " frames of " +
+                  std::to_string(info.width) + "x" + std::to_string(info.height);
+      out.outputs.push_back(std::move(done));
+    } else if (r.kind == RenderRequest::Kind::Samples) {
       SampleRequest s;
       s.n = r.n;
       s.seed = r.seed;
@@ -64,7 +84,7 @@ std::uint64_t Explorer::request(const RenderRequest& r) {
     std::lock_guard<std::mutex> lock(mutex_);
     stamp = ++next_stamp_;
     pending_[r.panel] = {r, stamp};
-    last_[r.panel] = r;
+    if (r.kind != RenderRequest::Kind::Animation) last_[r.panel] = r;  // a file is written once
   }
   wake_.notify_one();
   return stamp;

@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "engine/animation.h"
 #include "engine/image.h"
 #include "models/core/family.h"
 
@@ -20,10 +21,14 @@ namespace gan {
 // What a panel asks for: a grid of samples (the sample grid), or one of the family's explore panels.
 struct RenderRequest {
   std::string panel;  // latest wins per panel: "grid", a view's id, ...
-  enum class Kind { Samples, Explore } kind = Kind::Explore;
-  long long n = 64;             // Samples: how many
-  long long seed = 20161119;    // Samples: the seed of their latents
+  // Animation: samples (their options say which: an interpolation's to_seed) written as an animation
+  // file, not shown; it is never repeated for a newer generator.
+  enum class Kind { Samples, Explore, Animation } kind = Kind::Explore;
+  long long n = 64;             // Samples, Animation: how many (frames)
+  long long seed = 20161119;    // Samples, Animation: the seed of their latents
   ExploreRequest explore;       // Explore: the view and its values; Samples: explore.values are the options
+  std::string animation_path;   // Animation: the .gif or .mp4 written
+  AnimationOptions animation;
 };
 
 struct RenderResult {
@@ -38,6 +43,8 @@ struct RenderResult {
 
 // Samples laid out as a grid image, one row label per line of `rows`.
 Image8 grid_image(const Samples& s);
+// Each sample as an image of its own (the frames of an interpolation).
+std::vector<Image8> frames_of(const Samples& s);
 // Renders a request with a snapshot (never throws: errors are results).
 RenderResult render_now(Snapshot& snapshot, const RenderRequest& r);
 

@@ -274,6 +274,12 @@ quint64 EngineBridge::requestRender(const RenderSpec& s) {
   gan::RenderRequest r;
   r.panel = s.panel.toStdString();
   r.kind = s.samples ? gan::RenderRequest::Kind::Samples : gan::RenderRequest::Kind::Explore;
+  if (!s.animationPath.isEmpty()) {
+    r.kind = gan::RenderRequest::Kind::Animation;
+    r.animation_path = s.animationPath.toStdString();
+    r.animation.fps = s.fps;
+    r.animation.bounce = s.bounce;
+  }
   r.n = s.n;
   r.seed = s.seed;
   r.explore.view = s.view.toStdString();

@@ -73,6 +73,11 @@ struct RenderSpec {
   qint64 n = 64, seed = 20161119;  // samples
   QMap<QString, QString> values;
   QMap<QString, QVector<QImage>> images;
+  // Set: the samples (values are their options: an interpolation's to_seed) are written as an animation
+  // to this .gif or .mp4 instead of being shown; the result's text output "written" says what was written.
+  QString animationPath;
+  double fps = 12;
+  bool bounce = false;
 };
 
 struct RenderedOutput {

@@ -1,6 +1,8 @@
 // app/: the command line, run in-process as a user would type it.
 #include <QtTest>
 
+#include "engine/animation.h"
+
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
@@ -124,6 +126,31 @@ class TestCli : public QObject {
     cv::Mat strip = cv::imread(dir() + "/strip.png", cv::IMREAD_UNCHANGED);
     QCOMPARE(strip.cols, 5 * 16 + 6 * 2);
     QCOMPARE(strip.rows, 16 + 2 * 2);
+    // The same walk as an animation: one frame per image, scaled up by a whole factor to 256 px; --bounce
+    // comes back again (5 + 3 frames); the MP4 is read back by OpenCV with every frame.
+    std::string said;
+    QCOMPARE(cli({"interpolate", "--checkpoint", out + "/checkpoint.pt", "--from-seed", "1", "--to-seed", "2",
+                  "--frames", "5", "--out", dir() + "/walk.gif", "--bounce", "--fps", "10"},
+                 &said),
+             0);
+    QVERIFY2(said.find("8 frames of 256x256 at 10 fps") != std::string::npos, said.c_str());
+    const auto gif = gan::read_animation_info(dir() + "/walk.gif");
+    QCOMPARE(gif.frames, 8);
+    QCOMPARE(gif.width, 256);
+    QCOMPARE(cli({"interpolate", "--checkpoint", out + "/checkpoint.pt", "--from-seed", "1", "--to-seed", "2",
+                  "--frames", "6", "--out", dir() + "/walk.mp4", "--size", "64"}),
+             0);
+    const auto mp4 = gan::read_animation_info(dir() + "/walk.mp4");
+    QCOMPARE(mp4.frames, 6);
+    QCOMPARE(mp4.width, 64);
+    QCOMPARE(mp4.height, 64);
+    // The first GIF frame is the strip's first image, scaled (grey: its palette is exact).
+    const auto frames = gan::read_gif_frames(dir() + "/walk.gif");
+    cv::Mat first = strip(cv::Rect(2, 2, 16, 16));
+    for (int y = 0; y < 256; y += 37)
+      for (int x = 0; x < 256; x += 29)
+        QCOMPARE(int(frames[0].pixels[(size_t(y) * 256 + x) * 3]), int(first.at<std::uint8_t>(y / 16, x / 16)));
+    QCOMPARE(frames[7].pixels, frames[1].pixels);  // on the way back
 
     // --resume continues to a new total, and takes a new learning rate (to another folder here).
     QCOMPARE(cli({"train", "--resume", out + "/checkpoint.pt", "--steps", "6"}, nullptr, &err), 0);
@@ -258,6 +285,12 @@ class TestCli : public QObject {
         << QStringList{"interpolate", "--checkpoint", "RUN", "--from-seed", "1", "--to-seed", "2", "--truncation", "-1",
                        "--out", "s.png"}
         << 2 << "Truncation (truncation) must be a number from 0.05 to 3";
+    QTest::newRow("animation frame rate") << QStringList{"interpolate", "--checkpoint", "RUN", "--from-seed", "1", "--to-seed", "2",
+                                                      "--out", "w.gif", "--fps", "0"}
+                                          << 2 << "--fps must be above 0 and at most 100";
+    QTest::newRow("fps on a PNG strip") << QStringList{"interpolate", "--checkpoint", "RUN", "--from-seed", "1", "--to-seed", "2",
+                                                    "--out", "s.png", "--fps", "5"}
+                                        << 2 << "--fps and --bounce are for animations";
     QTest::newRow("endless data") << QStringList{"train", "--steps", "2", "--out", "MISSINGOUT", "--data", "/dev/zero"} << 1
                                   << "/dev/zero is a character device, not a regular file";
     QTest::newRow("output is a device") << QStringList{"sample", "--checkpoint", "RUN", "--out", "/dev/null"} << 1

@@ -1,6 +1,8 @@
 // engine/: the IDX and image-folder readers, on small files made here, bad inputs included.
 #include <QtTest>
 
+#include "engine/animation.h"
+
 #include <fstream>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -53,6 +55,59 @@ class TestDatasets : public QObject {
 
  private slots:
   void initTestCase() { qputenv("GAN_EXPLORER_CACHE", QByteArray::fromStdString(dir() + "/cache")); }
+
+  // Animations: colour frames share one median-cut palette (a frame of 4 flat colours comes back exact),
+  // the scale is a whole factor, and bad input is refused with the reason, leaving no file behind.
+  void animationsAreWrittenAndReadBack() {
+    std::vector<Image8> frames;
+    for (int f = 0; f < 3; ++f) {
+      Image8 im;
+      im.width = 10, im.height = 6, im.channels = 3;
+      for (int y = 0; y < 6; ++y)
+        for (int x = 0; x < 10; ++x) {
+          const std::uint8_t c[4][3] = {{255, 0, 0}, {0, 255, 0}, {0, 0, 255}, {250, 250, 250}};
+          const auto* px = c[(x / 5 + 2 * (y / 3) + f) % 4];
+          im.pixels.insert(im.pixels.end(), px, px + 3);
+        }
+      frames.push_back(im);
+    }
+    AnimationOptions o;
+    o.min_side = 20;  // the shorter side 6 -> 24 (k = 4)
+    write_animation(dir() + "/flags.gif", frames, o);
+    const auto back = read_gif_frames(dir() + "/flags.gif");
+    QCOMPARE(int(back.size()), 3);
+    QCOMPARE(back[0].width, 40);
+    QCOMPARE(back[0].height, 24);
+    for (int f = 0; f < 3; ++f)
+      for (int y = 0; y < 24; y += 5)
+        for (int x = 0; x < 40; x += 7)
+          for (int c = 0; c < 3; ++c)
+            QCOMPARE(int(back[f].pixels[(size_t(y) * 40 + x) * 3 + c]), int(frames[f].pixels[(size_t(y / 4) * 10 + x / 4) * 3 + c]));
+    // MP4 sides are made even: 10 x 6 with k = 4 is even already; 5 x 3 needs k = 6 (30 x 18) for k = 5.
+    Image8 odd;
+    odd.width = 5, odd.height = 3, odd.channels = 1;
+    odd.pixels.assign(15, 128);
+    o.min_side = 15;
+    write_animation(dir() + "/odd.mp4", {odd, odd}, o);
+    const auto info = read_animation_info(dir() + "/odd.mp4");
+    QCOMPARE(info.frames, 2);
+    QCOMPARE(info.width, 30);
+    QCOMPARE(info.height, 18);
+    auto refused = [&](const std::string& path, const std::vector<Image8>& fs, const std::string& why) {
+      try {
+        write_animation(path, fs);
+      } catch (const std::exception& e) {
+        QVERIFY2(std::string(e.what()).find(why) != std::string::npos, e.what());
+        QVERIFY(!std::filesystem::exists(path));
+        return;
+      }
+      QFAIL(("no error for " + path).c_str());
+    };
+    refused(dir() + "/a.avi", frames, "an animation is written as .gif or .mp4, not '.avi'");
+    refused(dir() + "/none.gif", {}, "there are no frames to write");
+    refused(dir() + "/mixed.gif", {frames[0], odd}, "the frames differ in size");
+    refused(dir() + "/no/such/folder/x.gif", frames, "could not create");
+  }
 
   // Decoding on several threads gives the bytes of decoding on one, with the same labels and notes;
   // and the cache gives them back again.

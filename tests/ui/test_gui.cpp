@@ -7,6 +7,7 @@
 #include <qcustomplot.h>
 
 #include "app/main_window.h"
+#include "engine/animation.h"
 #include "tests/support/test_util.h"
 #include "ui/control_panel.h"
 #include "ui/dataset_picker.h"
@@ -586,6 +587,12 @@ class TestGui : public QObject {
     QVERIFY(w.saveCheckpoint(copy));
     QCOMPARE(testutil::read_text(copy.toStdString()), testutil::read_text((dir + "/checkpoint.pt").toStdString()));
     QCOMPARE(w.recentFiles().value(0), copy);
+    // File > Export > Interpolation as animation, from the stopped run's generator.
+    QVERIFY(w.action("export-animation")->isEnabled());
+    QVERIFY(w.exportAnimation(tmp_.path() + "/walk.gif", 1, 2, 4, 12, true));
+    QTRY_VERIFY_WITH_TIMEOUT(!w.lastExport().isEmpty(), 30000);
+    QVERIFY2(w.lastExport().contains("6 frames of 256x256"), qPrintable(w.lastExport()));
+    QCOMPARE(gan::read_animation_info((tmp_.path() + "/walk.gif").toStdString()).frames, 6);
 
     QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);  // Continue
     QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Running, 30000);
