@@ -32,6 +32,7 @@
 #include <torch/version.h>
 
 #include "ui/app_settings.h"
+#include "ui/compare_window.h"
 #include "ui/control_panel.h"
 #include "ui/help_window.h"
 #include "ui/image_view.h"
@@ -245,6 +246,17 @@ void MainWindow::buildMenus() {
                          if (!path.isEmpty()) saveCheckpoint(path);
                        }),
                        "save", QKeySequence::Save, tr("Save a copy of the run's checkpoint"));
+  named(file->addAction(tr("&Compare checkpoints…"), this,
+                        [this] {
+                          const QStringList paths = QFileDialog::getOpenFileNames(
+                              this, tr("Compare checkpoints"), ui::rememberedFolder("dirs/checkpoints", runsRoot()),
+                              tr("Checkpoints (*.pt);;All files (*)"), nullptr, QFileDialog::DontUseNativeDialog);
+                          if (!paths.isEmpty()) {
+                            ui::rememberFolderOf("dirs/checkpoints", paths.first());
+                            compare(paths);
+                          }
+                        }),
+        "compare", {}, tr("Two or more checkpoints side by side, driven by one set of controls"));
   QMenu* exp = file->addMenu(tr("&Export"));
   named(exp->addAction(tr("Sample grid as image…"), this,
                        [this] {
@@ -370,6 +382,14 @@ bool MainWindow::exportAnimation(const QString& path, qint64 from_seed, qint64 t
   statusBar()->showMessage(tr("Writing %1…").arg(path));
   bridge_->requestRender(spec);
   return true;
+}
+
+ui::CompareWindow* MainWindow::compare(const QStringList& paths) {
+  if (!compare_) compare_ = new ui::CompareWindow(this);
+  for (const QString& p : paths) compare_->addCheckpoint(p);
+  compare_->show();
+  compare_->raise();
+  return compare_;
 }
 
 QAction* MainWindow::action(const QString& name) const { return findChild<QAction*>(name); }

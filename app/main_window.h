@@ -20,6 +20,7 @@ class QVBoxLayout;
 namespace ui {
 class DatasetPicker;
 class ExplorePanel;
+class CompareWindow;
 class HelpWindow;
 class HyperParamForm;
 class LossPlot;
@@ -64,6 +65,8 @@ class MainWindow : public QMainWindow {
   // when the family has no latent to walk in, or nothing is loaded. lastExport() says what came of it.
   bool exportAnimation(const QString& path, qint64 from_seed, qint64 to_seed, int frames, double fps, bool bounce);
   QString lastExport() const { return last_export_; }
+  // File > Compare checkpoints: the comparison window, with these checkpoints added.
+  ui::CompareWindow* compare(const QStringList& paths);
   // Where new runs go: $GAN_EXPLORER_RUNS, else the user's data folder.
   static QString runsRoot();
   // A new run's folder under runsRoot(): MODEL-yyyyMMdd-HHmmss, with -2, -3... when that is taken.
@@ -142,6 +145,7 @@ class MainWindow : public QMainWindow {
   QAction* new_action_ = nullptr;
   QMenu* recent_menu_ = nullptr;
   ui::HelpWindow* help_ = nullptr;
+  ui::CompareWindow* compare_ = nullptr;
 
   ui::UiState state_ = ui::UiState::Idle;
   ui::RunSummary run_;

@@ -176,21 +176,7 @@ struct EngineBridge::Impl : gan::SessionListener {
     post([q = q, m, level] { emit q->metricStatus(level, m); });
   }
   void onRendered(const gan::RenderResult& r) {
-    RenderedResult out;
-    out.panel = QString::fromStdString(r.panel);
-    out.stamp = r.stamp;
-    for (const auto& o : r.outputs) {
-      RenderedOutput ro;
-      ro.id = QString::fromStdString(o.id);
-      ro.isText = o.kind == gan::OutputKind::Text;
-      ro.text = QString::fromStdString(o.text);
-      if (o.kind == gan::OutputKind::Image) ro.image = to_qimage(o.image);
-      out.outputs.append(ro);
-    }
-    for (const auto& [k, v] : r.scalars) out.scalars.append({QString::fromStdString(k), v});
-    out.renderMs = r.render_ms;
-    out.generatorStep = r.generator_step;
-    out.error = QString::fromStdString(r.error);
+    RenderedResult out = toRendered(r);
     post([q = q, out] { emit q->rendered(out); });
   }
 
@@ -270,7 +256,26 @@ void EngineBridge::stop() { impl_->session.stop(); }
 void EngineBridge::save(const QString& path) { impl_->session.save(path.toStdString()); }
 bool EngineBridge::busy() const { return impl_->session.busy(); }
 
-quint64 EngineBridge::requestRender(const RenderSpec& s) {
+RenderedResult toRendered(const gan::RenderResult& r) {
+  RenderedResult out;
+  out.panel = QString::fromStdString(r.panel);
+  out.stamp = r.stamp;
+  for (const auto& o : r.outputs) {
+    RenderedOutput ro;
+    ro.id = QString::fromStdString(o.id);
+    ro.isText = o.kind == gan::OutputKind::Text;
+    ro.text = QString::fromStdString(o.text);
+    if (o.kind == gan::OutputKind::Image) ro.image = to_qimage(o.image);
+    out.outputs.append(ro);
+  }
+  for (const auto& [k, v] : r.scalars) out.scalars.append({QString::fromStdString(k), v});
+  out.renderMs = r.render_ms;
+  out.generatorStep = r.generator_step;
+  out.error = QString::fromStdString(r.error);
+  return out;
+}
+
+gan::RenderRequest toRequest(const RenderSpec& s) {
   gan::RenderRequest r;
   r.panel = s.panel.toStdString();
   r.kind = s.samples ? gan::RenderRequest::Kind::Samples : gan::RenderRequest::Kind::Explore;
@@ -290,8 +295,10 @@ quint64 EngineBridge::requestRender(const RenderSpec& s) {
     for (const QImage& img : it.value()) images.push_back(to_image8(img));
     r.explore.values.set_images(it.key().toStdString(), std::move(images));
   }
-  return impl_->explorer.request(r);
+  return r;
 }
+
+quint64 EngineBridge::requestRender(const RenderSpec& s) { return impl_->explorer.request(toRequest(s)); }
 
 void EngineBridge::clearPanels() { impl_->explorer.clear_panels(); }
 

@@ -11,6 +11,11 @@
 #include <memory>
 
 #include "models/core/capabilities.h"
+
+namespace gan {
+struct RenderRequest;
+struct RenderResult;
+}  // namespace gan
 #include "models/core/params.h"
 #include "ui/metric_plot.h"
 #include "ui/training_controls.h"
@@ -110,6 +115,10 @@ struct BuiltinData {
   QStringList classes;
 };
 QVector<BuiltinData> builtinData();
+// Between the engine's render requests and results and the GUI's values.
+gan::RenderRequest toRequest(const RenderSpec& spec);
+RenderedResult toRendered(const gan::RenderResult& result);
+
 // "SOURCE[:CLASS,...]" split as the engine reads it: the source, and the classes ("" for all).
 QPair<QString, QString> splitDataSpec(const QString& spec);
 

@@ -34,6 +34,7 @@
 #include <QTextBrowser>
 #include <QTimer>
 #include "ui/app_settings.h"
+#include "ui/compare_window.h"
 #include "ui/help_window.h"
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -87,9 +88,14 @@ class TestGui : public QObject {
 
   // A checkpoint made through the GUI's engine: a tiny run started, stopped after 25 steps (the
   // checkpoint keeps step 1 and every 10th: 3 points of history) and its folder moved to DIR.
-  void makeStoppedRun(const QString& dir, int sample_every = 0) {
+  void makeStoppedRun(const QString& dir, int sample_every = 0, const char* latent_dim = nullptr) {
     MainWindow w;
     makeTiny(w);
+    if (latent_dim) {
+      gan::ParamSet p = w.form()->values();
+      p.set("latent_dim", latent_dim);
+      w.form()->setValues(p);
+    }
     if (sample_every > 0) w.controls()->setSampleEvery(sample_every);
     QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(w.lossPlot()->pointCount("loss_d") >= 25, 30000);
@@ -698,6 +704,34 @@ class TestGui : public QObject {
     QCOMPARE(w.continueFrom(), dir + "/checkpoint.pt");
     QVERIFY(QFile::remove(dir + "/checkpoint.pt"));
     QVERIFY(w.recentFiles().isEmpty());  // a file gone from disk is not offered
+  }
+
+  // Compare checkpoints: two runs side by side on the same seeds, one slider driving both; a checkpoint
+  // whose latent has another size is shown but not compared, saying why.
+  void compareTwoCheckpointsSideBySide() {
+    const QString a = tmp_.path() + "/cmp-a", b = tmp_.path() + "/cmp-b", c = tmp_.path() + "/cmp-c";
+    makeStoppedRun(a);
+    makeStoppedRun(b, 0);
+    makeStoppedRun(c, 0, "12");
+    if (QTest::currentTestFailed()) return;
+    MainWindow w;
+    ui::CompareWindow* cmp = w.compare({a + "/checkpoint.pt", b + "/checkpoint.pt", c + "/checkpoint.pt"});
+    QVERIFY(cmp->isVisible());
+    QCOMPARE(cmp->columns(), 3);
+    QTRY_VERIFY2_WITH_TIMEOUT(!cmp->viewImage(0).isNull() && !cmp->viewImage(1).isNull(),
+                              qPrintable(cmp->columnMessage(0) + " | " + cmp->columnMessage(1)), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(!cmp->gridImage(0).isNull() && !cmp->gridImage(1).isNull(), 30000);
+    QCOMPARE(cmp->viewId(), QString("latent"));
+    QVERIFY2(cmp->columnTitle(0).startsWith("DCGAN · step "), qPrintable(cmp->columnTitle(0)));
+    QTRY_VERIFY_WITH_TIMEOUT(cmp->columnMessage(2).contains("latent has 12 dimensions, the others' 8"), 30000);
+    QVERIFY(cmp->viewImage(2).isNull());
+    QCOMPARE(cmp->gridImage(0).size(), cmp->gridImage(1).size());
+    // One slider drives every column; the grid seed too.
+    const QImage v0 = cmp->viewImage(0), v1 = cmp->viewImage(1), g0 = cmp->gridImage(0);
+    QVERIFY(cmp->controls()->setValue("t", "1"));
+    QTRY_VERIFY_WITH_TIMEOUT(cmp->viewImage(0) != v0 && cmp->viewImage(1) != v1, 30000);
+    cmp->seedBox()->setValue(7);
+    QTRY_VERIFY_WITH_TIMEOUT(cmp->gridImage(0) != g0, 30000);
   }
 
   // Help: F1 opens the README's sections, the About box names each family's paper, every shortcut is
