@@ -9,7 +9,12 @@
 #include <unordered_map>
 
 #ifdef GAN_HAVE_GIF
+#include <fcntl.h>
 #include <gif_lib.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #endif
 #ifdef GAN_HAVE_VIDEO
 #include <opencv2/core.hpp>
@@ -132,8 +137,14 @@ void write_gif(const std::string& path, const std::vector<Image8>& frames, doubl
     for (size_t f = 0; f < frames.size(); ++f) std::copy(out.begin() + f * n, out.begin() + (f + 1) * n, indices[f].begin());
   }
   int err = 0;
-  GifFileType* gif = EGifOpenFileName(path.c_str(), false, &err);
-  if (!gif) throw std::runtime_error("could not create " + path + ": " + GifErrorString(err));
+  // Opened here, not by giflib (which creates files readable by their owner alone): the umask decides.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) throw std::runtime_error("could not create " + path + ": " + std::strerror(errno));
+  GifFileType* gif = EGifOpenFileHandle(fd, &err);
+  if (!gif) {
+    ::close(fd);
+    throw std::runtime_error("could not create " + path + ": " + GifErrorString(err));
+  }
   auto fail = [&](const char* what) {
     const std::string why = GifErrorString(gif->Error);
     EGifCloseFile(gif, &err);

@@ -3,6 +3,7 @@
 //   gan-screenshot --out shot.png [--checkpoint CKPT] [--seconds 60] [--steps N] [--processes N] [--truncation T] [--t 0.4]
 //                  [--tab losses|metrics|schedule] [--metrics-every N] [--model ID] [--images FILE,FILE...]
 //                  [--grid-option ID=VALUE] [--panel-option ID=VALUE] [--param NAME=VALUE] [--view ID]
+//                  [--compare CKPT,CKPT...] (the comparison window instead) [--help-section TITLE] (the help window)
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QPushButton>
@@ -11,7 +12,9 @@
 #include <QTimer>
 
 #include "app/main_window.h"
+#include "ui/compare_window.h"
 #include "ui/control_panel.h"
+#include "ui/help_window.h"
 #include "ui/dataset_picker.h"
 #include "ui/explore_panel.h"
 #include "ui/hyperparam_form.h"
@@ -42,6 +45,8 @@ int main(int argc, char** argv) {
                 {"panel-option", "an explore-panel option, ID=VALUE", "option"},
                 {"param", "a hyper-parameter set in the form before Start, NAME=VALUE", "param"},
                 {"view", "the explore panel to show (a view id of the family)", "id"},
+                {"compare", "checkpoints to compare, comma-separated: the comparison window is shot", "files"},
+                {"help-section", "the help window, at this section, is shot", "title"},
                 {"no-start", "do not press Start"}});
   p.process(app);
   MainWindow w;
@@ -83,8 +88,20 @@ int main(int argc, char** argv) {
         if (tabs->indexOf(panel) >= 0) tabs->setCurrentWidget(panel);
     for (const QString& kv : p.values("grid-option"))
       w.sampleGrid()->options()->setValue(kv.section('=', 0, 0), kv.section('=', 1));
-    QTimer::singleShot(p.value("seconds").toInt() * 1000, [&] {
-      w.grab().save(p.value("out"));
+    QWidget* shot = &w;
+    if (p.isSet("compare")) {
+      auto* cmp = w.compare(p.value("compare").split(','));
+      cmp->resize(1440, 760);
+      cmp->controls()->setValue("t", p.value("t"));
+      for (const QString& kv : p.values("panel-option")) cmp->controls()->setValue(kv.section('=', 0, 0), kv.section('=', 1));
+      shot = cmp;
+    }
+    if (p.isSet("help-section")) {
+      w.showHelp(p.value("help-section"));
+      shot = w.helpWindow();
+    }
+    QTimer::singleShot(p.value("seconds").toInt() * 1000, [&, shot] {
+      shot->grab().save(p.value("out"));
       app.quit();
     });
   };

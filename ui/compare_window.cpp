@@ -169,7 +169,8 @@ void CompareWindow::addCheckpoint(const QString& path) {
 }
 
 void CompareWindow::onOpened(Column* c, const CheckpointViewer::Info& info) {
-  c->title->setText(tr("%1 · step %2\n%3").arg(info.modelName).arg(info.step).arg(QFileInfo(info.path).fileName()));
+  const QFileInfo file(info.path);
+  c->title->setText(tr("%1 · step %2\n%3/%4").arg(info.modelName).arg(info.step).arg(file.dir().dirName(), file.fileName()));
   c->title->setToolTip(info.path);
   // The shared view: the first column's first view with an image output; the others must have it, and
   // latents of the same size, or the same seed would not mean the same latent.
