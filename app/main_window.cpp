@@ -5,6 +5,7 @@
 #include <QCheckBox>
 #include <QDialog>
 #include <QDoubleSpinBox>
+#include <QGraphicsDropShadowEffect>
 #include <QFormLayout>
 #include <QSpinBox>
 #include <QDialogButtonBox>
@@ -196,13 +197,19 @@ void MainWindow::buildUi() {
   main_split->addWidget(right);
   main_split->setStretchFactor(1, 1);
 
-  messages_ = new ui::MessageBar;
   auto* central = new QWidget;
   auto* cv = new QVBoxLayout(central);
   cv->setContentsMargins(6, 6, 6, 6);
-  cv->addWidget(messages_);
   cv->addWidget(main_split, 1);
   setCentralWidget(central);
+  // Messages float over the top of the window instead of pushing everything down when they come.
+  messages_ = new ui::MessageBar(central);
+  auto* shadow = new QGraphicsDropShadowEffect(messages_);
+  shadow->setBlurRadius(12);
+  shadow->setOffset(0, 2);
+  messages_->setGraphicsEffect(shadow);
+  central->installEventFilter(this);
+  messages_->installEventFilter(this);
   run_label_ = new QLabel;
   statusBar()->addPermanentWidget(run_label_);
 
@@ -674,7 +681,10 @@ void MainWindow::onStart() {
     spec.metricsSwd = metric_settings_->swdImages();
     spec.inceptionPath = metric_settings_->inceptionPath();
   }
-  QStringList all = problems + bridge_->validate(spec);
+  // One message per problem: the engine checks the values (the same check as the command line's); the
+  // form's own (which marks fields while they are typed) would say the same again.
+  QStringList all = bridge_->validate(spec);
+  if (all.isEmpty()) all = problems;  // what the engine cannot see: text that is not a number at all
   for (int i = 0; i < data_pickers_.size(); ++i)
     if (data_pickers_[i]->source().isEmpty()) all << tr("Choose the data for %1").arg(data_streams_[i]);
   if (metric_settings_->enabled()) all += metric_settings_->problems();
@@ -798,6 +808,24 @@ void MainWindow::requestPanel(ui::ExplorePanel* panel) {
 void MainWindow::requestGrid() {
   if (!have_run_) return;
   bridge_->requestRender(grid_->request());
+}
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* event) {
+  const auto t = event->type();
+  if ((watched == centralWidget() && t == QEvent::Resize) ||
+      (watched == messages_ && (t == QEvent::Show || t == QEvent::LayoutRequest)))
+    placeMessages();
+  return QMainWindow::eventFilter(watched, event);
+}
+
+void MainWindow::placeMessages() {
+  QWidget* c = centralWidget();
+  if (!c || !messages_) return;
+  const int w = std::max(200, c->width() - 24);
+  const int h = messages_->layout()->hasHeightForWidth() ? messages_->layout()->totalHeightForWidth(w)
+                                                         : messages_->sizeHint().height();
+  messages_->setGeometry(12, 8, w, std::min(h, c->height() / 2));
+  messages_->raise();
 }
 
 void MainWindow::closeWithoutAsking() {

@@ -93,6 +93,7 @@ class MainWindow : public QMainWindow {
 
  protected:
   void closeEvent(QCloseEvent* event) override;
+  bool eventFilter(QObject* watched, QEvent* event) override;
 
  public:
   // Closes without asking (SIGTERM, SIGHUP): the run is saved as on any close, when it can be.
@@ -103,6 +104,7 @@ class MainWindow : public QMainWindow {
  private:
   void buildUi();
   void buildMenus();
+  void placeMessages();
   void forgetRun();
   void updateStartMode();
   void addRecent(const QString& path);

@@ -28,6 +28,7 @@ DatasetPicker::DatasetPicker(QWidget* parent) : QWidget(parent) {
   path_ = new QLineEdit(path_row_);
   path_->setPlaceholderText(tr("path"));
   browse_ = new QPushButton(tr("Browse…"), path_row_);
+  browse_->setToolTip(tr("Choose a folder of images (sub-folders become classes) or an IDX file"));
   auto* row = new QHBoxLayout(path_row_);
   row->setContentsMargins(0, 0, 0, 0);
   row->addWidget(path_, 1);

@@ -54,6 +54,13 @@ void HyperParamForm::setSpecs(const std::vector<gan::HyperParam>& specs) {
         box->setRange(clampToInt(std::ceil(spec.min)), clampToInt(std::floor(spec.max)));
         double v = 0.0;
         if (gan::parse_number(spec.default_value, v)) box->setValue(clampToInt(v));
+        // A value out of range is shown as a problem while typed (not silently put back), and becomes the
+        // nearest allowed one when the field is left.
+        box->setCorrectionMode(QAbstractSpinBox::CorrectToNearestValue);
+        connect(box, &QSpinBox::textChanged, this, [box] {
+          box->setStyleSheet(box->hasAcceptableInput() ? QString()
+                                                       : QStringLiteral("QSpinBox { background-color: #ffd6d6; }"));
+        });
         connect(box, &QSpinBox::valueChanged, this, &HyperParamForm::edited);
         field = box;
         break;
@@ -111,7 +118,8 @@ QString HyperParamForm::problemWith(const gan::HyperParam& spec, const QString& 
 
 QString HyperParamForm::fieldText(size_t index) const {
   QWidget* field = fields_[index];
-  if (auto* box = qobject_cast<QSpinBox*>(field)) return QString::number(box->value());
+  if (auto* box = qobject_cast<QSpinBox*>(field))  // what is typed, even before it is accepted
+    return box->hasAcceptableInput() ? QString::number(box->value()) : box->cleanText();
   if (auto* edit = qobject_cast<QLineEdit*>(field)) return edit->text().trimmed();
   if (auto* combo = qobject_cast<QComboBox*>(field)) return combo->currentText();
   return QString();
@@ -167,6 +175,10 @@ QStringList HyperParamForm::problems() const {
 void HyperParamForm::setEditable(bool editable) {
   editable_ = editable;
   for (QWidget* field : fields_) {
+    // Read-only fields look it: the window's colour behind them, not an editable field's.
+    QPalette pal = field->palette();
+    pal.setColor(QPalette::Base, editable ? palette().color(QPalette::Base) : palette().color(QPalette::Window));
+    field->setPalette(pal);
     if (auto* edit = qobject_cast<QLineEdit*>(field)) {
       edit->setReadOnly(!editable);
     } else if (auto* box = qobject_cast<QSpinBox*>(field)) {

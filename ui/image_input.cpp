@@ -28,6 +28,7 @@ ImageInput::ImageInput(QWidget* parent) : QFrame(parent) {
   clear_ = new QPushButton(tr("Clear"), this);
   open_->setToolTip(tr("Open image files (any size; PNG, JPEG, BMP, WebP, TIFF, PNM)"));
   paste_->setToolTip(tr("Paste an image, or image files, from the clipboard"));
+  clear_->setToolTip(tr("Remove the images given here"));
   auto* buttons = new QHBoxLayout;
   buttons->addWidget(open_);
   buttons->addWidget(paste_);

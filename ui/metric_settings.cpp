@@ -63,6 +63,7 @@ MetricSettings::MetricSettings(QWidget* parent) : QWidget(parent) {
   inception_->setPlaceholderText(tr("path to inception-2015-12-05.pt"));
   inception_->setClearButtonEnabled(true);
   browse_ = new QPushButton(tr("Browse…"), this);
+  browse_->setToolTip(tr("Choose a TorchScript Inception network (inception-2015-12-05.pt) for Inception FID"));
   auto* path_row = new QHBoxLayout;
   path_row->setContentsMargins(0, 0, 0, 0);
   path_row->addWidget(inception_, 1);

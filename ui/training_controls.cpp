@@ -1,5 +1,6 @@
 #include "ui/training_controls.h"
 
+#include <QApplication>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -102,6 +103,12 @@ QString TrainingControls::statusText() const { return status_->text(); }
 
 void TrainingControls::setState(ui::UiState state) {
   state_ = state;
+  // A button that pressed itself disabled would send the focus down the form ("Sample every"): keep it
+  // on the buttons, on the one that is next to use.
+  QWidget* focus = QApplication::focusWidget();
+  const bool on_buttons = focus && (focus == start_ || focus == pause_ || focus == step_ || focus == stop_ ||
+                                    ((focus == steps_ || focus == sample_every_ || focus == processes_) &&
+                                     !focus->isEnabled()));
   const bool idle = state == UiState::Idle || state == UiState::Finished || state == UiState::Failed;
   start_->setEnabled(idle);
   pause_->setEnabled(state == UiState::Running || state == UiState::Paused);
@@ -112,6 +119,14 @@ void TrainingControls::setState(ui::UiState state) {
   // The run length is fixed once a run starts.
   steps_->setEnabled(idle);
   processes_->setEnabled(idle);
+  if (on_buttons) {
+    for (QPushButton* b : {state == UiState::Running || state == UiState::Paused ? pause_ : nullptr,
+                           state == UiState::Loading ? stop_ : nullptr, idle ? start_ : nullptr})
+      if (b && b->isEnabled()) {
+        b->setFocus(Qt::OtherFocusReason);
+        break;
+      }
+  }
   if (idle && reading_) {  // reading the data ended without a run (cancelled, or it failed)
     reading_ = false;
     setProgress(0, totalSteps(), 0);

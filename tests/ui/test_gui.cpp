@@ -32,6 +32,8 @@
 #include <QMessageBox>
 #include <QSettings>
 #include <QTextBrowser>
+#include <QLineEdit>
+#include <QTabBar>
 #include <QTimer>
 #include "ui/app_settings.h"
 #include "ui/compare_window.h"
@@ -151,6 +153,20 @@ class TestGui : public QObject {
     w.show();
     makeTiny(w);
     QCOMPARE(w.state(), ui::UiState::Idle);
+    // A message floats over the window: the panels under it do not move.
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QWidget* panels = w.centralWidget()->layout()->itemAt(0)->widget();
+    const QRect panels_at = panels->geometry();
+    w.messageBar()->showMessage("a message\nof two lines", ui::MessageBar::Level::Warning);
+    QTest::qWait(50);
+    QCOMPARE(panels->geometry(), panels_at);
+    QVERIFY(w.messageBar()->isVisible() && w.messageBar()->geometry().top() < 20);
+    QVERIFY(w.messageBar()->height() >= w.messageBar()->sizeHint().height() - 2);
+    w.messageBar()->clearMessage();
+    // The focus stays on the buttons: on Pause once the run trains, on Start once it has stopped.
+    w.activateWindow();
+    const bool active = QTest::qWaitForWindowActive(&w);
+    w.controls()->startButton()->setFocus();
     QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);
     // Points arrive in the loss plot, and the sample grid is drawn and then redrawn by a later generator.
     QTRY_VERIFY_WITH_TIMEOUT(w.lossPlot()->pointCount("loss_d") > 0, 30000);
@@ -173,6 +189,7 @@ class TestGui : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(latentImage(w) != before, 30000);
     QCOMPARE(w.state(), ui::UiState::Running);
 
+    if (active) QCOMPARE(QApplication::focusWidget(), static_cast<QWidget*>(w.controls()->pauseButton()));
     // Pause, then Stop: the run ends with a checkpoint in its folder.
     QTest::mouseClick(w.controls()->pauseButton(), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Paused, 30000);
@@ -181,6 +198,7 @@ class TestGui : public QObject {
     QVERIFY(QFile::exists(w.runDir() + "/checkpoint.pt"));
     QVERIFY(QFile::exists(w.runDir() + "/log.jsonl"));
     QVERIFY(w.controls()->startButton()->isEnabled());
+    if (active) QCOMPARE(QApplication::focusWidget(), static_cast<QWidget*>(w.controls()->startButton()));
   }
 
   // The Processes box: the run trains on two local processes (this one rank 0) and shows like any run.
@@ -339,6 +357,27 @@ class TestGui : public QObject {
     QVERIFY(w.messageBar()->isVisible() || !w.messageBar()->text().isEmpty());
     QVERIFY2(w.messageBar()->text().contains("G learning rate"), qPrintable(w.messageBar()->text()));
     QCOMPARE(w.messageBar()->level(), ui::MessageBar::Level::Error);
+    QCOMPARE(w.messageBar()->text().count("learning rate"), 1);  // one message per problem
+    // A batch of 0 typed into its box is a problem named at Start, not silently put back to 64.
+    p.set("lr_g", "2e-4");
+    w.form()->setValues(p);
+    auto* batch = qobject_cast<QSpinBox*>(w.form()->field("batch"));
+    QVERIFY(batch);
+    batch->findChild<QLineEdit*>()->selectAll();
+    QTest::keyClicks(batch, "0");
+    QVERIFY(!batch->hasAcceptableInput());
+    QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);
+    QTest::qWait(100);
+    QCOMPARE(w.state(), ui::UiState::Idle);
+    QVERIFY2(w.messageBar()->text().contains("Batch size (batch) must be between 1 and 4096, not 0"),
+             qPrintable(w.messageBar()->text()));
+    QCOMPARE(w.messageBar()->text().count("Batch"), 1);
+    // Read-only fields look read-only while a run trains.
+    const QColor editable = batch->palette().color(QPalette::Base);
+    w.form()->setEditable(false);
+    QVERIFY(batch->palette().color(QPalette::Base) != editable);
+    w.form()->setEditable(true);
+    QCOMPARE(batch->palette().color(QPalette::Base), editable);
   }
 
   // Resuming from the window follows the engine's rules. A changed width is refused with the reason,
@@ -732,6 +771,20 @@ class TestGui : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(cmp->viewImage(0) != v0 && cmp->viewImage(1) != v1, 30000);
     cmp->seedBox()->setValue(7);
     QTRY_VERIFY_WITH_TIMEOUT(cmp->gridImage(0) != g0, 30000);
+  }
+
+  // Every button, check box and tool button of the window has a tooltip, for every family's panels.
+  void everyButtonHasATooltip() {
+    MainWindow w;
+    QStringList missing;
+    for (const char* model : {"dcgan", "acgan", "cyclegan", "sagan", "toy", "progan"}) {
+      w.modelPicker()->setCurrentId(model);
+      for (QAbstractButton* b : w.findChildren<QAbstractButton*>())
+        if (b->toolTip().isEmpty() && b->isVisibleTo(&w) && !qobject_cast<QTabBar*>(b->parentWidget()))  // not a tab bar's scroll arrows
+          missing << QString("%1: %2 (%3)").arg(model, b->text(), b->metaObject()->className());
+    }
+    missing.removeDuplicates();
+    QVERIFY2(missing.isEmpty(), qPrintable(missing.join("; ")));
   }
 
   // Help: F1 opens the README's sections, the About box names each family's paper, every shortcut is
