@@ -102,7 +102,14 @@ bool LossPlot::autoFollow() const { return auto_follow_->isChecked(); }
 
 void LossPlot::setSeries(const std::vector<gan::SeriesSpec>& specs) {
   specs_.clear();
-  for (const auto& spec : specs) specs_.insert(QString::fromStdString(spec.id), spec);
+  bool right = false;
+  for (const auto& spec : specs) {
+    specs_.insert(QString::fromStdString(spec.id), spec);
+    right = right || spec.axis != gan::SeriesAxis::Loss;
+  }
+  // The right axis only when a series of the family is drawn on it.
+  plot_->yAxis2->setVisible(right || !right_axes_.isEmpty());
+  markDirty();
 }
 
 LossPlot::Series& LossPlot::seriesFor(const QString& name) {
@@ -135,6 +142,7 @@ LossPlot::Series& LossPlot::seriesFor(const QString& name) {
   if (s.measured) s.smooth_graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 5));
   if (s.right_axis && !right_axes_.contains(axisName(spec.axis))) {
     right_axes_ << axisName(spec.axis);
+    plot_->yAxis2->setVisible(true);
     plot_->yAxis2->setLabel(right_axes_.join(QStringLiteral(" · ")));
   }
 

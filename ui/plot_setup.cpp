@@ -24,6 +24,11 @@ void setupStepPlot(QCustomPlot* plot, const QString& left_label, const QString& 
   plot->plotLayout()->addElement(1, 0, legend_row);
   legend_row->setMargins(QMargins(5, 0, 5, 5));
   legend_row->addElement(0, 0, plot->legend);
+  // A layout grid's maximum width is the sum of its columns': an empty legend (no series yet) would cap
+  // the whole plot's column at its margins and squash the axes. An element with no maximum beside it
+  // keeps the cap off; with a tiny stretch it takes no room from a legend that has entries.
+  legend_row->addElement(0, 1, new QCPLayoutElement(plot));
+  legend_row->setColumnStretchFactor(1, 0.001);
   plot->plotLayout()->setRowStretchFactor(1, 0.001);
 }
 

@@ -286,6 +286,26 @@ class TestMetricWidgets : public QObject {
     QVERIFY(!p.diversityPlot()->isVisible());
   }
 
+  // An empty plot is not squashed (an empty legend once capped its width), and the right axis is there
+  // only when a declared series is drawn on it.
+  void emptyLossPlotKeepsItsWidthAndAxesFollowTheSeries() {
+    ui::LossPlot plot;
+    plot.resize(900, 320);
+    plot.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&plot));
+    plot.plot()->replot();
+    QVERIFY2(plot.plot()->axisRect()->width() > 700, qPrintable(QString::number(plot.plot()->axisRect()->width())));
+    gan::SeriesSpec loss{"loss_d", "D loss", gan::SeriesAxis::Loss};
+    gan::SeriesSpec out{"d_real", "D(x)", gan::SeriesAxis::Output};
+    plot.setSeries({loss});
+    QVERIFY(!plot.plot()->yAxis2->visible());
+    plot.setSeries({loss, out});
+    QVERIFY(plot.plot()->yAxis2->visible());
+    plot.addPoint(1, "loss_d", 0.5);
+    plot.plot()->replot();
+    QVERIFY(plot.plot()->axisRect()->width() > 700);
+  }
+
   void formatMetricDigits() {
     using ui::MetricPlot;
     QCOMPARE(MetricPlot::formatMetric(23.41, 4), QString("23.41"));
