@@ -32,6 +32,8 @@
 
 #include <torch/version.h>
 
+#include "engine/message.h"
+
 #include "ui/app_settings.h"
 #include "ui/compare_window.h"
 #include "ui/control_panel.h"
@@ -93,6 +95,19 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), registry_(gan::Re
   connect(bridge_, &ui::EngineBridge::metricStatus, this, [this](ui::MessageLevel level, const QString& m) {
     if (level != ui::MessageLevel::Info) messages_->showMessage(m, barLevel(level));
     statusBar()->showMessage(m, 10000);
+    // Where the user looks for the metrics: what they wait for, with a bar and the time left, over the
+    // empty plot, and the share done on the tab itself.
+    const int tab = plot_tabs_->indexOf(metric_plot_);
+    if (const auto p = gan::parse_progress(m.toStdString())) {
+      const QString what = QString::fromStdString(p->what);
+      metric_plot_->setPreparing(tr("Preparing the metrics: %1. The first FID comes when it is done.")
+                                     .arg(what.left(1).toUpper() + what.mid(1)),
+                                 p->fraction, p->seconds_left);
+      plot_tabs_->setTabText(tab, tr("FID · KID · IS (preparing: %1%)").arg(int(p->fraction * 100)));
+    } else {
+      metric_plot_->setPreparing(level == ui::MessageLevel::Info ? m : QString());
+      plot_tabs_->setTabText(tab, tr("FID · KID · IS"));
+    }
   });
   connect(bridge_, &ui::EngineBridge::saved, this, [this](const QString& path, qint64 step) {
     statusBar()->showMessage(tr("Saved %1 at step %2").arg(path).arg(step), 8000);

@@ -1,4 +1,5 @@
 #include "engine/classifier_cache.h"
+#include "engine/message.h"
 #include "engine/checkpoint_file.h"
 
 #include <chrono>
@@ -133,10 +134,13 @@ ClassifierResult classifier_for(const DatasetSpec& spec, const ClassifierOptions
         const int tenth = static_cast<int>(10 * i / n);
         if (tenth != last_tenth) {
           last_tenth = tenth;
-          char msg[160];
-          std::snprintf(msg, sizeof msg, "training the metric classifier on %s: epoch %d/%d, %d%%", data.name.c_str(),
-                        epoch + 1, options.epochs, tenth * 10);
-          say(msg);
+          Progress p;
+          p.what = "training the metric classifier on " + data.name + ", once (epoch " + std::to_string(epoch + 1) +
+                   " of " + std::to_string(options.epochs) + ")";
+          p.fraction = (epoch + double(i) / double(n)) / options.epochs;
+          const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+          if (p.fraction > 0.02) p.seconds_left = elapsed * (1 - p.fraction) / p.fraction;
+          say(progress_line(p));
         }
       }
     }

@@ -32,6 +32,36 @@ const char* to_string(Severity s) {
   return "info";
 }
 
+std::string progress_line(const Progress& p) {
+  const int percent = static_cast<int>(std::clamp(p.fraction, 0.0, 1.0) * 100.0);
+  std::string left = ", time left unknown";
+  if (p.seconds_left >= 0) {
+    const long long s = static_cast<long long>(p.seconds_left + 0.5);
+    char buf[48];
+    std::snprintf(buf, sizeof buf, ", about %lld:%02lld left", s / 60, s % 60);
+    left = buf;
+  }
+  return p.what + ": " + std::to_string(percent) + "% done" + left;
+}
+
+std::optional<Progress> parse_progress(const std::string& line) {
+  const auto done = line.rfind("% done, ");
+  if (done == std::string::npos) return std::nullopt;
+  const auto colon = line.rfind(": ", done);
+  if (colon == std::string::npos) return std::nullopt;
+  Progress p;
+  p.what = line.substr(0, colon);
+  try {
+    p.fraction = std::stoi(line.substr(colon + 2, done - colon - 2)) / 100.0;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  long long m = 0, s = 0;
+  if (std::sscanf(line.c_str() + done + 8, "about %lld:%lld left", &m, &s) == 2) p.seconds_left = double(m * 60 + s);
+  else if (line.compare(done + 8, std::string::npos, "time left unknown") != 0) return std::nullopt;
+  return p;
+}
+
 static std::string first_line(const std::string& s) { return s.substr(0, s.find("\nException raised from")); }
 
 RunInfo describe_run(const Family& family, const TrainConfig& c, long long step, const Trainer* trainer) {

@@ -8,6 +8,7 @@
 #include <QMouseEvent>
 #include <QTimer>
 #include <QToolTip>
+#include <QProgressBar>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
@@ -179,6 +180,10 @@ MetricPlot::MetricPlot(QWidget* parent) : QWidget(parent) {
   layout->setContentsMargins(0, 0, 0, 0);
   layout->setSpacing(2);
   layout->addLayout(toggles);
+  preparing_bar_ = new QProgressBar(this);
+  preparing_bar_->setRange(0, 1000);
+  preparing_bar_->setVisible(false);
+  layout->addWidget(preparing_bar_);
   layout->addWidget(extractor_label_);
   // Side by side: the tab is wide and short, and two stacked plots would each be too flat to read.
   auto* plots = new QHBoxLayout;
@@ -219,6 +224,7 @@ MetricPlot::MetricPlot(QWidget* parent) : QWidget(parent) {
 }
 
 void MetricPlot::addSample(const MetricSample& s) {
+  preparing_bar_->setVisible(false);
   auto it = std::lower_bound(samples_.begin(), samples_.end(), s.step,
                              [](const MetricSample& a, qint64 step) { return a.step < step; });
   if (it != samples_.end() && it->step == s.step) {
@@ -511,6 +517,23 @@ void MetricPlot::onMouseMove(QCustomPlot* plot, QMouseEvent* event) {
   // Rich text so long extractor names wrap; the plain text is escaped first.
   QToolTip::showText(event->globalPosition().toPoint(),
                      Qt::convertFromPlainText(tooltipFor(index), Qt::WhiteSpaceNormal), plot);
+}
+
+void MetricPlot::setPreparing(const QString& what, double fraction, double seconds_left) {
+  const bool empty = samples_.isEmpty();
+  empty_text_->setText(what.isEmpty() || !empty ? tr("No metrics yet: enable them under Metrics and start a run")
+                                                : what);
+  const bool bar = empty && !what.isEmpty() && fraction >= 0 && fraction < 1;
+  preparing_bar_->setVisible(bar);
+  if (bar) {
+    preparing_bar_->setValue(int(fraction * 1000));
+    preparing_bar_->setFormat(seconds_left >= 0 ? tr("%p% · about %1 left")
+                                                      .arg(QStringLiteral("%1:%2")
+                                                               .arg(qint64(seconds_left + 0.5) / 60)
+                                                               .arg(qint64(seconds_left + 0.5) % 60, 2, 10, QChar('0')))
+                                                : tr("%p%"));
+  }
+  plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
 }  // namespace ui

@@ -20,6 +20,7 @@ class QCPAxis;
 class QCPErrorBars;
 class QCPGraph;
 class QCPItemText;
+class QProgressBar;
 class QCustomPlot;
 class QLabel;
 class QMouseEvent;
@@ -57,6 +58,11 @@ class MetricPlot : public QWidget {
   // re-evaluates the step it was saved at).
   void addSample(const MetricSample& s);
   void clear();
+  // What the metrics are waiting for before their first point (the classifier being trained, once): the
+  // text over the empty plot and a progress bar with the time left. fraction < 0: a line without a
+  // bar ("metrics ready: ..."); an empty text: back to the plain hint.
+  void setPreparing(const QString& what, double fraction = -1, double seconds_left = -1);
+  QProgressBar* preparingBar() const { return preparing_bar_; }
   int sampleCount() const { return int(samples_.size()); }
   const QVector<MetricSample>& samples() const { return samples_; }
   // Hover text for samples()[index]; empty for an index out of range. NaN values are left out.
@@ -114,6 +120,7 @@ class MetricPlot : public QWidget {
   void updateValueAxes();  // each axis shown with its series; the grid on the first shown one
 
   QCustomPlot* plot_ = nullptr;
+  QProgressBar* preparing_bar_ = nullptr;
   QCheckBox* fid_box_ = nullptr;
   QCheckBox* kid_box_ = nullptr;
   QCheckBox* is_box_ = nullptr;

@@ -304,6 +304,14 @@ class TestGui : public QObject {
     w.show();
     makeTiny(w);
     w.metricSettings()->setValues(true, 4, 100, QString(), 50);
+    // While the classifier is trained (once, for this data), the metrics tab says so, with a bar.
+    QStringList tab_texts;
+    QTimer watch;
+    connect(&watch, &QTimer::timeout, this, [&] {
+      tab_texts << w.plotTabs()->tabText(1);
+      if (w.metricPlot()->preparingBar()->isVisibleTo(w.metricPlot())) tab_texts << "bar shown";
+    });
+    watch.start(10);
     QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(w.state() == ui::UiState::Running, 30000);
     QVERIFY(!w.metricSettings()->enableBox()->isEnabled());  // locked while the run is live
@@ -311,6 +319,12 @@ class TestGui : public QObject {
     // The classifier is trained on the tiny data first, then points arrive while training goes on.
     QTRY_VERIFY_WITH_TIMEOUT(w.metricPlot()->sampleCount() >= 2, 60000);
     QCOMPARE(w.state(), ui::UiState::Running);
+    watch.stop();
+    tab_texts.removeDuplicates();
+    QVERIFY2(tab_texts.filter("FID · KID · IS (preparing: ").size() > 0 && tab_texts.contains("bar shown"),
+             qPrintable(tab_texts.join(" | ")));
+    QCOMPARE(w.plotTabs()->tabText(1), QString("FID · KID · IS"));
+    QVERIFY(!w.metricPlot()->preparingBar()->isVisibleTo(w.metricPlot()));
     const ui::MetricSample s = w.metricPlot()->samples().back();
     QCOMPARE(s.step % 4, 0LL);
     QCOMPARE(s.nFake, 100LL);

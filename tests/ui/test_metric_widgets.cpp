@@ -12,6 +12,7 @@
 #include <cmath>
 #include <qcustomplot.h>
 
+#include "engine/message.h"
 #include "ui/loss_plot.h"
 #include "ui/metric_plot.h"
 #include "ui/schedule_plot.h"
@@ -304,6 +305,30 @@ class TestMetricWidgets : public QObject {
     plot.addPoint(1, "loss_d", 0.5);
     plot.plot()->replot();
     QVERIFY(plot.plot()->axisRect()->width() > 700);
+  }
+
+  // Before the first point, the plot says what the metrics wait for, with a bar and the time left, from
+  // the engine's progress lines (which read back as they were written).
+  void preparingShowsProgressUntilTheFirstPoint() {
+    const std::string line = gan::progress_line({"training the metric classifier on X, once (epoch 2 of 5)", 0.34, 190});
+    QCOMPARE(QString::fromStdString(line), QString("training the metric classifier on X, once (epoch 2 of 5): 34% done, about 3:10 left"));
+    const auto p = gan::parse_progress(line);
+    QVERIFY(p);
+    QCOMPARE(QString::fromStdString(p->what), QString("training the metric classifier on X, once (epoch 2 of 5)"));
+    QCOMPARE(p->fraction, 0.34);
+    QCOMPARE(p->seconds_left, 190.0);
+    const auto unknown = gan::parse_progress(gan::progress_line({"reading", 0.5, -1}));
+    QVERIFY(unknown && unknown->seconds_left < 0 && unknown->fraction == 0.5);
+    QVERIFY(!gan::parse_progress("metrics ready: classifier cnn28-v1"));
+    QVERIFY(!gan::parse_progress("50% done, of nothing"));
+
+    ui::MetricPlot plot;
+    plot.setPreparing("Preparing the metrics", 0.34, 190);
+    QVERIFY(plot.preparingBar()->isVisibleTo(&plot));
+    QCOMPARE(plot.preparingBar()->text(), QString("34% · about 3:10 left"));
+    QCOMPARE(plot.emptyText()->text(), QString("Preparing the metrics"));
+    plot.addSample(fullSample(100, 50.0));
+    QVERIFY(!plot.preparingBar()->isVisibleTo(&plot));
   }
 
   void formatMetricDigits() {
