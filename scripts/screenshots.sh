@@ -12,7 +12,7 @@ build/gan-explorer interpolate --checkpoint "$ckpt" --from-seed 3 --to-seed 11 -
 # Continue a copy of the run in the GUI for a minute, so the plot shows its history and live points.
 work=$(mktemp -d)
 cp "$ckpt" "$work/checkpoint.pt"
-xvfb-run -a -s "-screen 0 1440x900x24" build/app/gan-screenshot --checkpoint "$work/checkpoint.pt" \
+xvfb-run -a -s "-screen 0 1600x1000x24" build/app/gan-screenshot --checkpoint "$work/checkpoint.pt" \
   --steps 100000 --seconds "${SECONDS_TRAINING:-60}" --t 0.35 --out docs/gui-training.png
 rm -rf "$work"
 echo "wrote docs/dcgan-4000.png docs/interp.png docs/gui-training.png"

@@ -175,10 +175,8 @@ QStringList HyperParamForm::problems() const {
 void HyperParamForm::setEditable(bool editable) {
   editable_ = editable;
   for (QWidget* field : fields_) {
-    // Read-only fields look it: the window's colour behind them, not an editable field's.
-    QPalette pal = field->palette();
-    pal.setColor(QPalette::Base, editable ? palette().color(QPalette::Base) : palette().color(QPalette::Window));
-    field->setPalette(pal);
+    // Fields that cannot change now look it (greyed), rather than looking editable and refusing input.
+    field->setEnabled(editable);
     if (auto* edit = qobject_cast<QLineEdit*>(field)) {
       edit->setReadOnly(!editable);
     } else if (auto* box = qobject_cast<QSpinBox*>(field)) {
