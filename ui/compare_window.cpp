@@ -78,6 +78,8 @@ struct CompareWindow::Column {
   ImageView* grid = nullptr;
   ImageView* view = nullptr;
   bool ready = false;  // opened and comparable: driven by the controls
+  enum class State { Reading, Opened, Done } state = State::Reading;  // Done: decided, or failed
+  CheckpointViewer::Info info;
   quint64 grid_shown = 0, view_shown = 0;
 };
 
@@ -151,8 +153,18 @@ void CompareWindow::addCheckpoint(const QString& path) {
   c->box->setMinimumWidth(240);
   row_->insertWidget(row_->count() - 1, c->box);
   columns_.append(c);
-  connect(c->viewer, &CheckpointViewer::opened, this, [this, c](const CheckpointViewer::Info& info) { onOpened(c, info); });
-  connect(c->viewer, &CheckpointViewer::failed, this, [c](const QString& why) { c->message->setText(why); });
+  // Checkpoints are read in parallel, but decided in the order they were added: the first one that opens
+  // among them sets what the others are compared on, whichever finishes reading first.
+  connect(c->viewer, &CheckpointViewer::opened, this, [this, c](const CheckpointViewer::Info& info) {
+    c->info = info;
+    c->state = Column::State::Opened;
+    resolve();
+  });
+  connect(c->viewer, &CheckpointViewer::failed, this, [this, c](const QString& why) {
+    c->message->setText(why);
+    c->state = Column::State::Done;
+    resolve();
+  });
   connect(c->viewer, &CheckpointViewer::rendered, this, [c](const RenderedResult& r) {
     if (!r.error.isEmpty()) {
       c->message->setText(r.error);
@@ -166,6 +178,19 @@ void CompareWindow::addCheckpoint(const QString& path) {
       if (!o.isText && !o.image.isNull()) (grid ? c->grid : c->view)->setImage(o.image);
   });
   c->viewer->open(path);
+}
+
+void CompareWindow::resolve() {
+  for (Column* c : columns_) {
+    if (c->state == Column::State::Reading) {
+      if (view_id_.isEmpty()) return;  // an earlier column may still set the reference
+      continue;
+    }
+    if (c->state == Column::State::Opened) {
+      c->state = Column::State::Done;
+      onOpened(c, c->info);
+    }
+  }
 }
 
 void CompareWindow::onOpened(Column* c, const CheckpointViewer::Info& info) {

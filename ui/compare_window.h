@@ -69,6 +69,7 @@ class CompareWindow : public QWidget {
 
  private:
   struct Column;
+  void resolve();
   void onOpened(Column* c, const CheckpointViewer::Info& info);
   void requestAll();
   void request(Column* c);
