@@ -512,18 +512,22 @@ void MainWindow::storeSettings() const {
   s->setValue("training/sample_every", controls_->sampleEvery());
 }
 
+bool MainWindow::confirm(const QString& title, const QString& question, const QString& yes) {
+  // `question` names the run's step (%1) and folder (%2).
+  QMessageBox box(QMessageBox::Question, title, question.arg(run_.step).arg(run_.outDir), QMessageBox::Cancel, this);
+  QPushButton* go = box.addButton(yes, QMessageBox::AcceptRole);
+  box.setDefaultButton(go);
+  box.exec();
+  return box.clickedButton() == go;
+}
+
 bool MainWindow::newRun() {
   if (isLive(state_)) {
-    QMessageBox box(QMessageBox::Question, tr("New run"),
-                    tr("A run is training (step %1). A new run stops it and saves its checkpoint in %2; you can "
-                       "continue it later with File › Open checkpoint.")
-                        .arg(run_.step)
-                        .arg(run_.outDir),
-                    QMessageBox::Cancel, this);
-    QPushButton* go = box.addButton(tr("Stop, save and begin a new run"), QMessageBox::AcceptRole);
-    box.setDefaultButton(go);
-    box.exec();
-    if (box.clickedButton() != go) return false;
+    if (!confirm(tr("New run"),
+                 tr("A run is training (step %1). A new run stops it and saves its checkpoint in %2; you can "
+                    "continue it later with File › Open checkpoint."),
+                 tr("Stop, save and begin a new run")))
+      return false;
     new_run_pending_ = true;
     bridge_->stop();
     return true;
@@ -853,16 +857,10 @@ void MainWindow::closeEvent(QCloseEvent* event) {
   // last save failed (a full disk), that save will likely fail too: ask before the run is lost.
   const bool live = state_ == UiState::Running || state_ == UiState::Paused;
   if (live && !run_unsaved_ && !close_without_asking_) {
-    QMessageBox box(QMessageBox::Question, tr("Quit while training?"),
-                    tr("The run is at step %1. Quitting stops it and saves its checkpoint in %2; File › Open "
-                       "checkpoint continues it later.")
-                        .arg(run_.step)
-                        .arg(run_.outDir),
-                    QMessageBox::Cancel, this);
-    QPushButton* quit = box.addButton(tr("Save and quit"), QMessageBox::AcceptRole);
-    box.setDefaultButton(quit);
-    box.exec();
-    if (box.clickedButton() != quit) {
+    if (!confirm(tr("Quit while training?"),
+                 tr("The run is at step %1. Quitting stops it and saves its checkpoint in %2; File › Open "
+                    "checkpoint continues it later."),
+                 tr("Save and quit"))) {
       event->ignore();
       return;
     }

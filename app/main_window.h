@@ -106,6 +106,8 @@ class MainWindow : public QMainWindow {
   void buildMenus();
   void placeMessages();
   void forgetRun();
+  // Asks `question` (with the run's step and folder for %1 and %2): true when `yes` was pressed.
+  bool confirm(const QString& title, const QString& question, const QString& yes);
   void updateStartMode();
   void addRecent(const QString& path);
   void rebuildRecentMenu();

@@ -2,12 +2,13 @@
 # The runs behind the README's "What the papers showed, measured here": each family's signature effect,
 # with the commands, lengths and seeds quoted there. Run one by name, from the repository root, after
 # building (`cmake --build build`):
-#   scripts/signatures.sh toy|gan|gan-strong-d|wgan|class|sgan|sagan [OUT_DIR]
+#   scripts/signatures.sh toy|gan|gan-strong-d|wgan|critics|critics-timing|class|sgan|sagan [OUT_DIR]
 # Each writes its runs under OUT_DIR (default runs/signatures) and prints the summary the README quotes
 # (scripts/run_summary.py). On the 2-core CPU of the README's figures: toy about 40 min, gan 20 min,
-# gan-strong-d 15 min, wgan 25 min, class 20 min, sgan 2 x 25 min, sagan 20 min (one thread each).
+# gan-strong-d 15 min, wgan 25 min, critics 3 x 20 min, class 20 min, sgan 2 x 25 min, sagan 20 min (one
+# thread each).
 set -euo pipefail
-what=${1:?"which signature: toy, gan, gan-strong-d, wgan, class, sgan or sagan"}
+what=${1:?"which signature: toy, gan, gan-strong-d, wgan, critics, critics-timing, class, sgan or sagan"}
 out=${2:-runs/signatures}
 B=${GAN_EXPLORER:-build/gan-explorer}
 S="python3 $(dirname "$0")/run_summary.py"
@@ -37,6 +38,24 @@ case "$what" in
     $B train --model wgan --data fashion-mnist --steps 1500 --seed 1 --metrics-every 100 --metrics-samples 1000 \
       --log-every 10 --checkpoint-every 500 --sample-every 500 --out "$out/wgan"
     $S "$out/wgan" --corr wasserstein ;;
+  critics-timing)  # the median step time of WGAN, WGAN-GP and SNGAN alone, one thread: what `critics` divides
+    for m in wgan wgan-gp sngan; do
+      $B train --model "$m" --data fashion-mnist --steps 40 --seed 1 --log-every 1 --checkpoint-every 1000 \
+        --sample-every 1000 --out "$out/timing-$m" > /dev/null
+      python3 -c "import json,statistics,sys; r=[json.loads(l) for l in open(sys.argv[1])]; \
+ms=[x['step_ms'] for x in r if 'step_ms' in x and x['step']>5]; print(sys.argv[2], 'median', round(statistics.median(ms)), 'ms/step')" \
+        "$out/timing-$m/log.jsonl" "$m"
+    done ;;
+  critics)  # WGAN (clipping), WGAN-GP and SNGAN at equal compute: 20 minutes of one thread each on the README's
+    # CPU, from their median step times alone (critics-timing: 1.05 s, 1.78 s, 0.38 s); classifier FID at ten
+    # equal fractions of the budget, and WGAN-GP's gradient norm at the interpolates
+    for spec in wgan:1140:114 wgan-gp:680:68 sngan:3140:314; do
+      IFS=: read -r m n e <<< "$spec"
+      $B train --model "$m" --data fashion-mnist --steps "$n" --seed 1 --metrics-every "$e" --metrics-samples 2000 \
+        --log-every 10 --checkpoint-every "$n" --sample-every "$n" --out "$out/critic-$m"
+    done
+    $S "$out/critic-wgan" "$out/critic-wgan-gp" "$out/critic-sngan" --measured none
+    $S "$out/critic-wgan-gp" --measured none --windows 1-10,60-130,270-340,610-680 --scalars grad_norm,gp ;;
   class)  # cGAN, cGAN-conv and ACGAN: the share of samples the dataset classifier takes for the class asked for
     for spec in cgan:3000 acgan:1000 cgan-conv:1000; do
       m=${spec%%:*}; n=${spec##*:}
