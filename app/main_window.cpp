@@ -498,6 +498,15 @@ void MainWindow::restoreSettings() {
                                 s->value("metrics/samples").toInt(), s->value("metrics/inception").toString(),
                                 s->value("metrics/swd").toInt());
   if (s->contains("training/sample_every")) controls_->setSampleEvery(s->value("training/sample_every").toInt());
+  // The sample grid's and the explore panels' controls (truncation, path, seeds, ...), by control id:
+  // those the family shown has take their remembered values.
+  const auto restore = [&](ui::ControlPanel* panel, const QString& group) {
+    s->beginGroup(group);
+    for (const QString& id : s->childKeys()) panel->setValue(id, s->value(id).toString());
+    s->endGroup();
+  };
+  restore(grid_->options(), "grid");
+  for (auto* p : panels_) restore(p->controls(), "panels/" + p->viewId());
 }
 
 void MainWindow::storeSettings() const {
@@ -510,6 +519,13 @@ void MainWindow::storeSettings() const {
   s->setValue("metrics/inception", metric_settings_->inceptionPath());
   s->setValue("metrics/swd", metric_settings_->swdImages());
   s->setValue("training/sample_every", controls_->sampleEvery());
+  const auto store = [&](const ui::ControlPanel* panel, const QString& group) {
+    s->remove(group);  // an optional control switched off has no value: nothing of it is remembered
+    const auto values = panel->values();
+    for (auto it = values.cbegin(); it != values.cend(); ++it) s->setValue(group + "/" + it.key(), it.value());
+  };
+  store(grid_->options(), "grid");
+  for (auto* p : panels_) store(p->controls(), "panels/" + p->viewId());
 }
 
 bool MainWindow::confirm(const QString& title, const QString& question, const QString& yes) {

@@ -722,6 +722,8 @@ class TestGui : public QObject {
       w.metricSettings()->setValues(true, 123, 700, {}, 0);
       w.controls()->setSampleEvery(17);
       w.resize(1111, 777);
+      QVERIFY(w.sampleGrid()->options()->setValue("truncation", "0.5"));
+      QVERIFY(latent(w)->controls()->setValue("mode", "lerp"));
       QVERIFY(w.close());
     }
     MainWindow again;
@@ -730,6 +732,12 @@ class TestGui : public QObject {
     QCOMPARE(again.metricSettings()->samples(), 700);
     QCOMPARE(again.controls()->sampleEvery(), 17);
     QCOMPARE(again.size(), QSize(1111, 777));
+    QCOMPARE(again.sampleGrid()->options()->values().value("truncation").toDouble(), 0.5);  // the grid's truncation
+    QCOMPARE(latent(again)->controls()->values().value("mode"), QString("lerp"));            // and the panels'
+    QVERIFY(again.sampleGrid()->options()->setValue("truncation", "off"));
+    QVERIFY(again.close());
+    MainWindow third;
+    QVERIFY(!third.sampleGrid()->options()->values().contains("truncation"));  // switched off, and remembered so
   }
 
   // Opened checkpoints are listed under File > Open recent, newest first, in a later window too; the
