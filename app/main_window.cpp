@@ -280,12 +280,7 @@ void MainWindow::buildMenus() {
                         }),
         "compare", {}, tr("Two or more checkpoints side by side, driven by one set of controls"));
   QMenu* exp = file->addMenu(tr("&Export"));
-  named(exp->addAction(tr("Sample grid as image…"), this,
-                       [this] {
-                         QMenu* m = grid_->view()->makeContextMenu(this);
-                         m->actions().first()->trigger();
-                         m->deleteLater();
-                       }),
+  named(exp->addAction(tr("Sample grid as image…"), grid_->view(), &ui::ImageView::saveImageAs),
         "export", QKeySequence(tr("Ctrl+E")), tr("Save the sample grid as a PNG image"));
   animation_action_ = named(exp->addAction(tr("Interpolation as animation (GIF, MP4)…"), this,
                                            [this] {
@@ -383,9 +378,8 @@ void MainWindow::buildMenus() {
 
 bool MainWindow::exportAnimation(const QString& path, qint64 from_seed, qint64 to_seed, int frames, double fps,
                                  bool bounce) {
-  const gan::FamilyInfo* f = registry_.find(model_picker_->currentId().toStdString());
-  if (!have_run_ || !f || !f->caps.find_sample_option("to_seed")) {
-    messages_->showMessage(have_run_ ? tr("%1 has no latent to interpolate in.").arg(QString::fromStdString(f ? f->name : ""))
+  if (!canExportAnimation()) {
+    messages_->showMessage(have_run_ ? tr("%1 has no latent to interpolate in.").arg(run_.modelName)
                                      : tr("There is no model to export from: start a run or open a checkpoint."),
                            ui::MessageBar::Level::Warning);
     return false;
@@ -412,6 +406,10 @@ ui::CompareWindow* MainWindow::compare(const QStringList& paths) {
   compare_->show();
   compare_->raise();
   return compare_;
+}
+
+bool MainWindow::canExportAnimation() const {
+  return have_run_ && run_.caps.find_sample_option("to_seed") != nullptr;  // a latent to walk in
 }
 
 QAction* MainWindow::action(const QString& name) const { return findChild<QAction*>(name); }
@@ -573,7 +571,7 @@ void MainWindow::forgetRun() {
   controls_->setProgress(0, controls_->totalSteps(), 0);
   updateStartMode();
   if (save_action_) save_action_->setEnabled(false);
-  if (animation_action_) animation_action_->setEnabled(false);
+  if (animation_action_) animation_action_->setEnabled(canExportAnimation());
 }
 
 void MainWindow::updateStartMode() {
@@ -744,7 +742,7 @@ void MainWindow::onStart() {
 void MainWindow::onState(UiState state, const QString& status) {
   state_ = state;
   controls_->setState(state);
-  const bool live = state == UiState::Running || state == UiState::Paused || state == UiState::Loading;
+  const bool live = isLive(state);
   form_->setEditable(!live);
   model_picker_->setEnabled(!live);
   for (auto* p : data_pickers_) p->setEnabled(!live);
@@ -754,8 +752,7 @@ void MainWindow::onState(UiState state, const QString& status) {
   save_action_->setEnabled(state == UiState::Running || state == UiState::Paused || !continue_from_.isEmpty());
   open_action_->setEnabled(!live);
   new_action_->setEnabled(state != UiState::Loading);
-  const gan::FamilyInfo* fam = registry_.find(model_picker_->currentId().toStdString());
-  animation_action_->setEnabled(have_run_ && fam && fam->caps.find_sample_option("to_seed"));
+  animation_action_->setEnabled(canExportAnimation());
   updateStartMode();
   if (!status.isEmpty()) statusBar()->showMessage(status, 10000);
   // While a run is prepared the grid says so (over the last run's samples, if any); a start that fails
@@ -779,7 +776,7 @@ void MainWindow::onRun(const ui::RunSummary& run) {
   }
   opening_.clear();
   updateStartMode();
-  animation_action_->setEnabled(run.caps.find_sample_option("to_seed") != nullptr);
+  animation_action_->setEnabled(canExportAnimation());
   model_picker_->setCurrentId(run.model);  // composes the panels for it, when another family was shown
   composeFor(run.caps, run.model);
   loss_plot_->clear();

@@ -114,6 +114,7 @@ class MainWindow : public QMainWindow {
   void restoreSettings();
   void storeSettings() const;
   void startOrPause();
+  bool canExportAnimation() const;
   // Rebuilds the data pickers, the sample grid's options and the explore panels for a family.
   void composeFor(const gan::Capabilities& caps, const QString& model);
   void onModelChanged(const QString& id);

@@ -72,19 +72,21 @@ bool ImageView::saveImage(const QString& path, QString* error) const {
   return true;
 }
 
+void ImageView::saveImageAs() {
+  const QString dir = rememberedFolder(QStringLiteral("dirs/images"),
+                                       QStandardPaths::writableLocation(QStandardPaths::PicturesLocation));
+  const QString path = QFileDialog::getSaveFileName(this, tr("Save image"), dir + "/image.png",
+                                                    tr("PNG images (*.png);;JPEG images (*.jpg)"), nullptr,
+                                                    QFileDialog::DontUseNativeDialog);
+  if (path.isEmpty()) return;
+  rememberFolderOf(QStringLiteral("dirs/images"), path);
+  QString error;
+  if (!saveImage(path, &error)) QMessageBox::warning(this, tr("Save image"), error);
+}
+
 QMenu* ImageView::makeContextMenu(QWidget* parent) {
   auto* menu = new QMenu(parent);
-  QAction* save = menu->addAction(tr("Save image…"), this, [this] {
-    const QString dir = rememberedFolder(QStringLiteral("dirs/images"),
-                                         QStandardPaths::writableLocation(QStandardPaths::PicturesLocation));
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save image"), dir + "/image.png",
-                                                      tr("PNG images (*.png);;JPEG images (*.jpg)"), nullptr,
-                                                      QFileDialog::DontUseNativeDialog);
-    if (path.isEmpty()) return;
-    rememberFolderOf(QStringLiteral("dirs/images"), path);
-    QString error;
-    if (!saveImage(path, &error)) QMessageBox::warning(this, tr("Save image"), error);
-  });
+  QAction* save = menu->addAction(tr("Save image…"), this, &ImageView::saveImageAs);
   QAction* copy = menu->addAction(tr("Copy image"), this, [this] { QApplication::clipboard()->setImage(image_); });
   save->setEnabled(!image_.isNull());
   copy->setEnabled(!image_.isNull());

@@ -27,6 +27,8 @@ class ImageView : public QWidget {
   QRect imageRect() const;
   // The image at its own size, as PNG (or what the suffix says); false, with `error` set, when it cannot.
   bool saveImage(const QString& path, QString* error = nullptr) const;
+  // Asks where, then saveImage(); says why when it cannot (the remembered folder of images first).
+  void saveImageAs();
   // What a right click offers: Save image… and Copy image (disabled without an image). The caller owns it.
   QMenu* makeContextMenu(QWidget* parent);
 
