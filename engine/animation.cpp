@@ -1,5 +1,7 @@
 #include "engine/animation.h"
 
+#include "engine/files.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -85,6 +87,7 @@ void atomically(const std::string& path, Write write) {
     std::filesystem::remove(tmp, ec);
     throw std::runtime_error("could not write " + path + ": " + ec.message());
   }
+  sync_folder_of(path);  // as the project's other atomic writes (engine/files)
 }
 
 #ifdef GAN_HAVE_GIF
