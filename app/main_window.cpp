@@ -111,6 +111,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), registry_(gan::Re
   });
   connect(bridge_, &ui::EngineBridge::saved, this, [this](const QString& path, qint64 step) {
     statusBar()->showMessage(tr("Saved %1 at step %2").arg(path).arg(step), 8000);
+    if (QFileInfo(path).absolutePath() == QFileInfo(run_.outDir).absoluteFilePath()) saved_step_ = step;
     run_unsaved_ = false;
   });
   connect(bridge_, &ui::EngineBridge::saveFailed, this, [this] {
@@ -324,7 +325,7 @@ void MainWindow::buildMenus() {
                             "export-animation", {}, tr("Frames between two seeds' latents as an animated GIF or an MP4"));
   file->addSeparator();
   named(file->addAction(tr("&Quit"), this, &QWidget::close), "quit", QKeySequence::Quit,
-        tr("Quit (a run in training is stopped and saved first)"));
+        tr("Quit (while a run trains, asks whether to save it first)"));
 
   QMenu* run = menuBar()->addMenu(tr("&Run"));
   named(run->addAction(tr("Start / Pause / Resume"), this, &MainWindow::startOrPause), "start",
@@ -767,6 +768,7 @@ void MainWindow::onRun(const ui::RunSummary& run) {
   run_ = run;
   have_run_ = true;
   if (run.trainable) {  // trained here: Start continues it in its own folder
+    saved_step_ = QFileInfo::exists(run.outDir + "/checkpoint.pt") ? run.step : -1;
     continue_from_ = run.outDir + "/checkpoint.pt";
     continue_dir_ = run.outDir;
   } else {  // opened for exploring: Start continues it in a new folder
@@ -870,11 +872,26 @@ void MainWindow::closeEvent(QCloseEvent* event) {
   // last save failed (a full disk), that save will likely fail too: ask before the run is lost.
   const bool live = state_ == UiState::Running || state_ == UiState::Paused;
   if (live && !run_unsaved_ && !close_without_asking_) {
-    if (!confirm(tr("Quit while training?"),
-                 tr("The run is at step %1. Quitting stops it and saves its checkpoint in %2; File › Open "
-                    "checkpoint continues it later."),
-                 tr("Save and quit"))) {
+    QMessageBox box(QMessageBox::Question, tr("Quit while training?"),
+                    tr("The run is at step %1. Save and quit stops it and saves its checkpoint in %2; File › Open "
+                       "checkpoint continues it later.\n\nQuit without saving keeps only %3.")
+                        .arg(run_.step)
+                        .arg(run_.outDir)
+                        .arg(saved_step_ >= 0 ? tr("the checkpoint already on disk, from step %1").arg(saved_step_)
+                                              : tr("what is on disk: no checkpoint of this run has been saved yet")),
+                    QMessageBox::Cancel, this);
+    QPushButton* save = box.addButton(tr("Save and quit"), QMessageBox::AcceptRole);
+    QPushButton* drop = box.addButton(tr("Quit without saving"), QMessageBox::DestructiveRole);
+    box.setDefaultButton(save);
+    box.exec();
+    if (box.clickedButton() != save && box.clickedButton() != drop) {
       event->ignore();
+      return;
+    }
+    if (box.clickedButton() == drop) {
+      bridge_->discard();  // the bridge's destructor then ends the run without its last save
+      storeSettings();
+      event->accept();
       return;
     }
   }

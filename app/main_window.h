@@ -161,6 +161,7 @@ class MainWindow : public QMainWindow {
   bool new_run_pending_ = false;
   QString last_export_;
   QAction* animation_action_ = nullptr;  // New run asked while training: let the run go once it has stopped
+  qint64 saved_step_ = -1;      // the step of the run's checkpoint on disk (-1: none known)
   bool run_unsaved_ = false;   // the last checkpoint write failed (a full disk)
   bool close_without_asking_ = false;
 };

@@ -222,7 +222,7 @@ bool TrainingSession::launch(std::function<void()> job) {
   if (thread_.joinable()) thread_.join();  // the last job has ended: this returns at once
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    running_ = stop_ = urgent_ = abort_ = poisoned_ = false;
+    running_ = stop_ = urgent_ = abort_ = discard_ = poisoned_ = false;
     steps_pending_ = 0;
     save_requests_.clear();
   }
@@ -295,6 +295,15 @@ void TrainingSession::stop(bool urgent) {
     std::lock_guard<std::mutex> lock(mutex_);
     stop_ = true;
     urgent_ = urgent_ || urgent;
+  }
+  cancel_load_ = true;
+  wake_.notify_all();
+}
+
+void TrainingSession::discard() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = discard_ = true;
   }
   cancel_load_ = true;
   wake_.notify_all();
@@ -548,7 +557,7 @@ void TrainingSession::loop(Trainer& t, RunLog& log, MetricWorker* metrics, bool 
     bool hurry;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      hurry = abort_ || urgent_;
+      hurry = abort_ || urgent_ || discard_;
     }
     if (!hurry) metrics->wait_idle();
     drain_metrics(t, log);
@@ -563,6 +572,20 @@ void TrainingSession::loop(Trainer& t, RunLog& log, MetricWorker* metrics, bool 
   // stops again, or saves it elsewhere. Returns whether the run ended.
   bool lost_group = false;  // another process was lost between steps: the run was saved, but did not finish
   auto end_run = [&](bool finished) {
+    bool discarding;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      discarding = discard_;
+    }
+    if (discarding) {  // asked to go without the last save: what is on disk stays as it is
+      finish_metrics();
+      log.event("stopped", t.step_count(), "discarded: not saved");
+      const std::string kept = saved_step_ >= 0 ? "the checkpoint on disk is from step " + std::to_string(saved_step_)
+                                                : "no checkpoint of this run was saved";
+      set_state(SessionState::Finished,
+                "stopped at step " + std::to_string(t.step_count()) + " without saving; " + kept);
+      return true;
+    }
     finish_metrics();
     const bool saved = save_run_checkpoint(t, log, finished ? "finished" : "stopped");
     bool aborting;

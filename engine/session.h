@@ -125,6 +125,9 @@ class TrainingSession {
   // Saves the checkpoint and ends the run; while data are still being read, cancels the reading. `urgent` (a signal: SIGKILL may follow) saves at once,
   // without waiting for a metric evaluation in flight (a finished one is still recorded).
   void stop(bool urgent = false);
+  // Ends the run without its last save (Quit without saving): the checkpoint on disk, from the last
+  // periodic save, is kept, and the steps since are let go.
+  void discard();
   void save(const std::string& path);  // a copy of the run's state, written between steps
   void wait();                 // blocks until the session thread has ended (CLI)
 
@@ -159,6 +162,7 @@ class TrainingSession {
   bool stop_ = false;
   bool urgent_ = false;
   bool abort_ = false;
+  bool discard_ = false;
   int steps_pending_ = 0;
   std::deque<std::string> save_requests_;
   std::vector<MetricPoint> metric_inbox_;  // from the metric worker, recorded between steps

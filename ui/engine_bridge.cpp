@@ -253,6 +253,7 @@ void EngineBridge::pause() { impl_->session.pause(); }
 void EngineBridge::resume() { impl_->session.resume(); }
 void EngineBridge::step() { impl_->session.step(1); }
 void EngineBridge::stop() { impl_->session.stop(); }
+void EngineBridge::discard() { impl_->session.discard(); }
 void EngineBridge::save(const QString& path) { impl_->session.save(path.toStdString()); }
 bool EngineBridge::busy() const { return impl_->session.busy(); }
 

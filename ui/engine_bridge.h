@@ -134,6 +134,7 @@ class EngineBridge : public QObject {
   void resume();
   void step();
   void stop();
+  void discard();  // ends the run without its last save (Quit without saving)
   void save(const QString& path);
   quint64 requestRender(const RenderSpec& spec);  // latest wins per panel; returns the request's stamp
   void clearPanels();                             // forget the panels' requests (other panels now)

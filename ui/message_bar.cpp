@@ -3,6 +3,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QStyle>
+#include <QTimer>
 #include <QToolButton>
 
 namespace ui {
@@ -48,6 +49,11 @@ MessageBar::MessageBar(QWidget* parent) : QWidget(parent) {
     hide();
     emit closed();
   });
+  info_timer_ = new QTimer(this);
+  info_timer_->setSingleShot(true);
+  connect(info_timer_, &QTimer::timeout, this, [this] {
+    if (level_ == Level::Info) clearMessage();
+  });
   setVisible(false);
 }
 
@@ -59,9 +65,12 @@ void MessageBar::showMessage(const QString& text, Level level) {
                                "border-radius: 3px; } QLabel { color: #202020; }")
                     .arg(QLatin1String(c.background), QLatin1String(c.border)));
   setVisible(!text.isEmpty());
+  if (level == Level::Info && !text.isEmpty() && info_timeout_ms_ > 0) info_timer_->start(info_timeout_ms_);
+  else info_timer_->stop();
 }
 
 void MessageBar::clearMessage() {
+  info_timer_->stop();
   label_->clear();
   hide();
 }

@@ -4,6 +4,7 @@
 #include <QWidget>
 
 class QLabel;
+class QTimer;
 class QToolButton;
 
 namespace ui {
@@ -15,8 +16,11 @@ class MessageBar : public QWidget {
 
   explicit MessageBar(QWidget* parent = nullptr);
 
-  // An empty text hides the bar.
+  // An empty text hides the bar. An Info message hides itself after infoTimeout() ms (the status bar
+  // keeps a copy); warnings and errors stay until dismissed or replaced.
   void showMessage(const QString& text, Level level);
+  void setInfoTimeout(int ms) { info_timeout_ms_ = ms; }
+  int infoTimeout() const { return info_timeout_ms_; }
   void clearMessage();
   QString text() const;
   Level level() const { return level_; }
@@ -28,6 +32,8 @@ class MessageBar : public QWidget {
  private:
   QLabel* label_ = nullptr;
   QToolButton* close_ = nullptr;
+  QTimer* info_timer_ = nullptr;
+  int info_timeout_ms_ = 12000;
   Level level_ = Level::Info;
 };
 

@@ -29,6 +29,7 @@
 #include <QCheckBox>
 #include <QListWidget>
 #include <QMenu>
+#include <QDateTime>
 #include <QMessageBox>
 #include <QSettings>
 #include <QTextBrowser>
@@ -162,6 +163,19 @@ class TestGui : public QObject {
     QCOMPARE(panels->geometry(), panels_at);
     QVERIFY(w.messageBar()->isVisible() && w.messageBar()->geometry().top() < 20);
     QVERIFY(w.messageBar()->height() >= w.messageBar()->sizeHint().height() - 2);
+    w.messageBar()->clearMessage();
+    // An Info message hides itself after its timeout; a warning stays until dismissed.
+    w.messageBar()->setInfoTimeout(100);
+    w.messageBar()->showMessage("opened", ui::MessageBar::Level::Info);
+    QVERIFY(w.messageBar()->isVisible());
+    QTRY_VERIFY_WITH_TIMEOUT(!w.messageBar()->isVisible(), 3000);
+    w.messageBar()->showMessage("careful", ui::MessageBar::Level::Warning);
+    QTest::qWait(300);
+    QVERIFY(w.messageBar()->isVisible());
+    w.messageBar()->showMessage("opened again", ui::MessageBar::Level::Info);
+    w.messageBar()->showMessage("careful again", ui::MessageBar::Level::Error);  // replaces it: no timer
+    QTest::qWait(300);
+    QVERIFY(w.messageBar()->isVisible());
     w.messageBar()->clearMessage();
     // The focus stays on the buttons: on Pause once the run trains, on Start once it has stopped.
     w.activateWindow();
@@ -693,7 +707,8 @@ class TestGui : public QObject {
     QVERIFY(w.continueFrom().isEmpty());
   }
 
-  // Quit while training asks; Cancel keeps the window and the run; Save and quit saves the run.
+  // Quit while training asks: Cancel keeps the window and the run; Save and quit saves the run; Quit
+  // without saving leaves the checkpoint on disk as it was.
   void quitWhileTrainingAsks() {
     QString dir;
     {
@@ -706,12 +721,39 @@ class TestGui : public QObject {
       QString question;
       answerNextBox("Cancel", &question);
       QVERIFY(!w.close());
-      QVERIFY2(question.contains("Quitting stops it and saves its checkpoint in " + dir), qPrintable(question));
+      QVERIFY2(question.contains("Save and quit stops it and saves its checkpoint in " + dir), qPrintable(question));
+      QVERIFY2(question.contains("no checkpoint of this run has been saved yet"), qPrintable(question));
       QCOMPARE(w.state(), ui::UiState::Running);
       answerNextBox("Save and quit");
       QVERIFY(w.close());
     }
     QVERIFY(QFileInfo::exists(dir + "/checkpoint.pt"));
+    const QDateTime first_written = QFileInfo(dir + "/checkpoint.pt").lastModified();
+    const QString first_dir = dir;
+    // Continued in its own folder, then quit without saving: the file keeps the step it had.
+    {
+      MainWindow w;
+      w.show();
+      w.openCheckpoint(dir + "/checkpoint.pt");
+      QTRY_VERIFY_WITH_TIMEOUT(!w.continueFrom().isEmpty(), 30000);
+      w.controls()->setTotalSteps(1000000);
+      QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);
+      QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Running, 30000);
+      const QString dir2 = w.runDir();
+      QTRY_VERIFY_WITH_TIMEOUT(w.lossPlot()->pointCount("loss_d") > 3, 30000);
+      QString question;
+      answerNextBox("Quit without saving", &question);
+      QVERIFY(w.close());
+      QVERIFY2(question.contains("Quit without saving keeps only"), qPrintable(question));
+      dir = dir2;
+    }
+    // An opened checkpoint continues in a new folder, so a run quit without saving has no checkpoint
+    // there, and its log says it was let go.
+    QVERIFY(!QFileInfo::exists(dir + "/checkpoint.pt"));
+    QFile log(dir + "/log.jsonl");
+    QVERIFY(log.open(QIODevice::ReadOnly));
+    QVERIFY(log.readAll().contains("discarded: not saved"));
+    QCOMPARE(QFileInfo(first_dir + "/checkpoint.pt").lastModified(), first_written);
   }
 
   // Settings survive a restart: the metric settings, the sample interval and the window's size.
