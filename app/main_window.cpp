@@ -34,6 +34,7 @@
 
 #include "engine/message.h"
 
+#include "ui/animation_dialog.h"
 #include "ui/app_settings.h"
 #include "ui/compare_window.h"
 #include "ui/control_panel.h"
@@ -285,42 +286,12 @@ void MainWindow::buildMenus() {
         "export", QKeySequence(tr("Ctrl+E")), tr("Save the sample grid as a PNG image"));
   animation_action_ = named(exp->addAction(tr("Interpolation as animation (GIF, MP4)…"), this,
                                            [this] {
-                                             QDialog d(this);
-                                             d.setWindowTitle(tr("Export an interpolation"));
-                                             auto* form = new QFormLayout(&d);
-                                             auto* from = new QSpinBox;
-                                             auto* to = new QSpinBox;
-                                             for (auto* b : {from, to}) b->setRange(0, 2147483647);
-                                             from->setValue(1);
-                                             to->setValue(2);
-                                             auto* frames = new QSpinBox;
-                                             frames->setRange(2, 256);
-                                             frames->setValue(48);
-                                             auto* fps = new QDoubleSpinBox;
-                                             fps->setRange(1, 60);
-                                             fps->setValue(12);
-                                             auto* bounce = new QCheckBox(tr("and back again (a seamless loop)"));
-                                             bounce->setChecked(true);
-                                             form->addRow(tr("From seed"), from);
-                                             form->addRow(tr("To seed"), to);
-                                             form->addRow(tr("Frames"), frames);
-                                             form->addRow(tr("Frames per second"), fps);
-                                             form->addRow(QString(), bounce);
-                                             form->addRow(new QLabel(tr("The sample grid's options (truncation, class) apply.")));
-                                             auto* box = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
-                                             connect(box, &QDialogButtonBox::accepted, &d, &QDialog::accept);
-                                             connect(box, &QDialogButtonBox::rejected, &d, &QDialog::reject);
-                                             form->addRow(box);
+                                             ui::AnimationDialog d(
+                                                 ui::rememberedFolder("dirs/images", QDir::homePath()) + "/walk.gif", this);
                                              if (d.exec() != QDialog::Accepted) return;
-                                             const QString path = QFileDialog::getSaveFileName(
-                                                 this, tr("Export animation"),
-                                                 ui::rememberedFolder("dirs/images", QDir::homePath()) + "/walk.gif",
-                                                 tr("Animated GIF (*.gif);;MP4 video (*.mp4)"), nullptr,
-                                                 QFileDialog::DontUseNativeDialog);
-                                             if (path.isEmpty()) return;
-                                             ui::rememberFolderOf("dirs/images", path);
-                                             exportAnimation(path, from->value(), to->value(), frames->value(),
-                                                             fps->value(), bounce->isChecked());
+                                             const ui::AnimationDialog::Choice c = d.choice();
+                                             ui::rememberFolderOf("dirs/images", c.path);
+                                             exportAnimation(c.path, c.fromSeed, c.toSeed, c.frames, c.fps, c.bounce);
                                            }),
                             "export-animation", {}, tr("Frames between two seeds' latents as an animated GIF or an MP4"));
   file->addSeparator();

@@ -4,6 +4,7 @@
 //                  [--tab losses|metrics|schedule] [--metrics-every N] [--model ID] [--images FILE,FILE...]
 //                  [--grid-option ID=VALUE] [--panel-option ID=VALUE] [--param NAME=VALUE] [--view ID]
 //                  [--compare CKPT,CKPT...] (the comparison window instead) [--help-section TITLE] (the help window)
+//                  [--animation-dialog FILE] (the animation export dialog)
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QPushButton>
@@ -12,6 +13,7 @@
 #include <QTimer>
 
 #include "app/main_window.h"
+#include "ui/animation_dialog.h"
 #include "ui/compare_window.h"
 #include "ui/control_panel.h"
 #include "ui/help_window.h"
@@ -47,6 +49,7 @@ int main(int argc, char** argv) {
                 {"view", "the explore panel to show (a view id of the family)", "id"},
                 {"compare", "checkpoints to compare, comma-separated: the comparison window is shot", "files"},
                 {"help-section", "the help window, at this section, is shot", "title"},
+                {"animation-dialog", "the Export › Interpolation dialog, proposing this file, is shot", "file"},
                 {"no-start", "do not press Start"}});
   p.process(app);
   MainWindow w;
@@ -99,6 +102,11 @@ int main(int argc, char** argv) {
     if (p.isSet("help-section")) {
       w.showHelp(p.value("help-section"));
       shot = w.helpWindow();
+    }
+    if (p.isSet("animation-dialog")) {
+      auto* d = new ui::AnimationDialog(p.value("animation-dialog"), &w);
+      d->show();
+      shot = d;
     }
     QTimer::singleShot(p.value("seconds").toInt() * 1000, [&, shot] {
       shot->grab().save(p.value("out"));

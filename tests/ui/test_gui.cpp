@@ -1,4 +1,6 @@
 // ui/ and app/: the real main window on the offscreen platform, clicked as a user would.
+#include <functional>
+
 #include <QProgressBar>
 #include <QPushButton>
 #include <QLabel>
@@ -30,12 +32,14 @@
 #include <QListWidget>
 #include <QMenu>
 #include <QDateTime>
+#include <QDialogButtonBox>
 #include <QMessageBox>
 #include <QSettings>
 #include <QTextBrowser>
 #include <QLineEdit>
 #include <QTabBar>
 #include <QTimer>
+#include "ui/animation_dialog.h"
 #include "ui/app_settings.h"
 #include "ui/compare_window.h"
 #include "ui/help_window.h"
@@ -74,6 +78,21 @@ class TestGui : public QObject {
           return;
         }
       box->reject();
+    });
+    timer->start(20);
+  }
+
+  // Runs `act` on the next modal dialog of type T once it is shown (for a dialog opened by exec()).
+  template <typename T>
+  static void onNextDialog(std::function<void(T*)> act) {
+    auto* timer = new QTimer;
+    QObject::connect(timer, &QTimer::timeout, [timer, act] {
+      auto* d = qobject_cast<T*>(QApplication::activeModalWidget());
+      if (!d) return;
+      timer->stop();
+      timer->deleteLater();
+      act(d);
+      if (d->isVisible()) d->reject();
     });
     timer->start(20);
   }
@@ -660,11 +679,35 @@ class TestGui : public QObject {
     QCOMPARE(testutil::read_text(copy.toStdString()), testutil::read_text((dir + "/checkpoint.pt").toStdString()));
     QCOMPARE(w.recentFiles().value(0), copy);
     // File > Export > Interpolation as animation, from the stopped run's generator.
+    // Through its dialog: a path that is not .gif or .mp4 is named and OK withheld; the file is written.
     QVERIFY(w.action("export-animation")->isEnabled());
-    QVERIFY(w.exportAnimation(tmp_.path() + "/walk.gif", 1, 2, 4, 12, true));
+    const QString walk = tmp_.path() + "/walk.gif";
+    QString refused;
+    onNextDialog<ui::AnimationDialog>([&](ui::AnimationDialog* d) {
+      d->pathEdit()->setText(tmp_.path() + "/walk.png");
+      refused = d->problem();
+      if (d->buttons()->button(QDialogButtonBox::Ok)->isEnabled()) refused += " (but OK was offered)";
+      d->setChoice({1, 2, 4, 12, true, walk});
+      d->buttons()->button(QDialogButtonBox::Ok)->click();
+    });
+    w.action("export-animation")->trigger();
+    QVERIFY2(refused.startsWith("The file must end in .gif") && !refused.contains("offered"), qPrintable(refused));
     QTRY_VERIFY_WITH_TIMEOUT(!w.lastExport().isEmpty(), 30000);
     QVERIFY2(w.lastExport().contains("6 frames of 256x256"), qPrintable(w.lastExport()));
-    QCOMPARE(gan::read_animation_info((tmp_.path() + "/walk.gif").toStdString()).frames, 6);
+    QCOMPARE(gan::read_animation_info(walk.toStdString()).frames, 6);
+    // Again onto the same file: replaced only when the user says so.
+    QString question;
+    onNextDialog<ui::AnimationDialog>([&](ui::AnimationDialog* d) {
+      d->setChoice({1, 2, 3, 12, false, walk});
+      answerNextBox("Cancel", &question);
+      d->buttons()->button(QDialogButtonBox::Ok)->click();  // asks; Cancel keeps the dialog open
+      QVERIFY(d->isVisible());
+      answerNextBox("Yes");
+      d->buttons()->button(QDialogButtonBox::Ok)->click();
+    });
+    w.action("export-animation")->trigger();
+    QVERIFY2(question.contains("already exists. Replace it?"), qPrintable(question));
+    QTRY_COMPARE_WITH_TIMEOUT(gan::read_animation_info(walk.toStdString()).frames, 3, 30000);
 
     QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);  // Continue
     QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Running, 30000);
