@@ -73,9 +73,13 @@ std::vector<Image8> prepared(const std::vector<Image8>& frames, const AnimationO
 // Writes through a temporary file in the same folder, then renames it into place.
 template <class Write>
 void atomically(const std::string& path, Write write) {
-  const std::string tmp = path + ".part" + std::filesystem::path(path).extension().string();
+  // The writers choose the format by the extension, so the temporary keeps it: PATH.tmp-PID-N.gif.
+  // Those a killed export left beside PATH go first (and no other file of the folder).
+  const std::filesystem::path target(path);
+  remove_stale_temporaries(target.has_parent_path() ? target.parent_path().string() : std::string("."),
+                           target.filename().string());
+  const std::string tmp = temporary_name(path, target.extension().string());
   std::error_code ec;
-  std::filesystem::remove(tmp, ec);
   try {
     write(tmp);
   } catch (...) {

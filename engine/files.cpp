@@ -1,5 +1,8 @@
 #include "engine/files.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -54,9 +57,9 @@ static void sync_dir(const std::string& dir) {
   }
 }
 
-std::string temporary_name(const std::string& path) {
+std::string temporary_name(const std::string& path, const std::string& suffix) {
   static std::atomic<unsigned long> writes{0};
-  return path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(++writes);
+  return path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(++writes) + suffix;
 }
 
 void sync_folder_of(const std::string& path) {
@@ -187,7 +190,7 @@ std::string read_file_bytes(const std::string& path, const std::string& what, st
   return bytes;
 }
 
-int remove_stale_temporaries(const std::string& dir) {
+int remove_stale_temporaries(const std::string& dir, const std::string& only_of) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return 0;
   int removed = 0;
@@ -195,8 +198,16 @@ int remove_stale_temporaries(const std::string& dir) {
     const std::string name = e.path().filename().string();
     const auto at = name.rfind(".tmp-");
     if (at == std::string::npos || at == 0 || at + 5 >= name.size()) continue;
-    // .tmp-PID (older writes) or .tmp-PID-N
+    if (!only_of.empty() && name.compare(0, at, only_of) != 0) continue;
+    // .tmp-PID (older writes) or .tmp-PID-N, either followed by an extension (.mp4)
     std::string digits = name.substr(at + 5);
+    if (const auto dot = digits.find('.'); dot != std::string::npos) {
+      const std::string ext = digits.substr(dot + 1);
+      if (ext.empty() || ext.size() > 8 ||
+          !std::all_of(ext.begin(), ext.end(), [](unsigned char ch) { return std::isalnum(ch) != 0; }))
+        continue;
+      digits = digits.substr(0, dot);
+    }
     const auto dash = digits.find('-');
     if (dash != std::string::npos) {
       const std::string n = digits.substr(dash + 1);

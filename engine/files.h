@@ -32,13 +32,15 @@ void require_regular_file(const std::string& path, const std::string& what);
 std::string read_file_bytes(const std::string& path, const std::string& what,
                             std::uint64_t max_bytes = std::uint64_t(1) << 40);
 
-// Removes the temporaries NAME.tmp-PID[-N] in `dir` that this app's atomic writes left when their
-// process was killed (the process PID no longer runs). Returns how many were removed.
-int remove_stale_temporaries(const std::string& dir);
+// Removes the temporaries NAME.tmp-PID[-N][.EXT] in `dir` that this app's atomic writes left when
+// their process was killed (the process PID no longer runs); only those of NAME `only_of` when it is
+// given (a folder of the user's, where nothing else is touched). Returns how many were removed.
+int remove_stale_temporaries(const std::string& dir, const std::string& only_of = "");
 
-// PATH.tmp-PID-N, unique in this process: the name of a temporary that becomes PATH by a rename (and
-// that remove_stale_temporaries removes when its process was killed).
-std::string temporary_name(const std::string& path);
+// PATH.tmp-PID-N`suffix`, unique in this process: the name of a temporary that becomes PATH by a
+// rename (and that remove_stale_temporaries removes when its process was killed). `suffix` (".mp4")
+// is for writers that choose the format by the file's extension.
+std::string temporary_name(const std::string& path, const std::string& suffix = "");
 // Syncs the folder that holds `path` (after a rename into it).
 void sync_folder_of(const std::string& path);
 

@@ -424,6 +424,18 @@ class TestCheckpoint : public QObject {
     QVERIFY(!testutil::file_exists(d + "/checkpoint.pt.tmp-999999999"));
     QVERIFY(testutil::file_exists(d + "/checkpoint.pt.tmp-" + std::to_string(::getpid())));
     QVERIFY(testutil::file_exists(d + "/notes.tmp-abc"));
+    // With an extension (an animation's), and only those of one name when it is given.
+    for (const std::string& name : std::vector<std::string>{"walk.gif.tmp-999999999-3.gif", "walk.mp4.tmp-999999999-4.mp4",
+                                                            "other.gif.tmp-999999999-5.gif", "walk.gif.tmp-999999999-6.g-f"})
+      std::ofstream(d + "/" + name) << "x";
+    QCOMPARE(remove_stale_temporaries(d, "walk.gif"), 1);
+    QVERIFY(!testutil::file_exists(d + "/walk.gif.tmp-999999999-3.gif"));
+    QVERIFY(testutil::file_exists(d + "/walk.mp4.tmp-999999999-4.mp4"));
+    QVERIFY(testutil::file_exists(d + "/walk.gif.tmp-999999999-6.g-f"));
+    QCOMPARE(remove_stale_temporaries(d), 2);  // walk.mp4's and other.gif's
+    QVERIFY(testutil::file_exists(d + "/walk.gif.tmp-999999999-6.g-f"));
+    QCOMPARE(temporary_name("/x/walk.mp4", ".mp4").substr(0, 16), std::string("/x/walk.mp4.tmp-"));
+    QVERIFY(temporary_name("/x/walk.mp4", ".mp4").size() > 20 && temporary_name("a", ".mp4").substr(temporary_name("a", ".mp4").size() - 4) == ".mp4");
   }
 
   // A full disk: the write fails with a message, the temporary goes, the previous checkpoint is kept

@@ -107,6 +107,11 @@ class TestDatasets : public QObject {
     refused(dir() + "/none.gif", {}, "there are no frames to write");
     refused(dir() + "/mixed.gif", {frames[0], odd}, "the frames differ in size");
     refused(dir() + "/no/such/folder/x.gif", frames, "could not create");
+    // No temporary is left beside the files, and one a killed export left is removed by the next.
+    std::ofstream(dir() + "/flags.gif.tmp-999999999-1.gif") << "half";
+    write_animation(dir() + "/flags.gif", frames, o);
+    for (const auto& e : std::filesystem::directory_iterator(dir()))
+      QVERIFY2(e.path().filename().string().find(".tmp-") == std::string::npos, e.path().c_str());
   }
 
   // Decoding on several threads gives the bytes of decoding on one, with the same labels and notes;
