@@ -110,6 +110,7 @@ int main(int argc, char** argv) {
     }
     QTimer::singleShot(p.value("seconds").toInt() * 1000, [&, shot] {
       shot->grab().save(p.value("out"));
+      w.closeWithoutAsking();  // a run in training is saved, without the question a user would get
       app.quit();
     });
   };

@@ -165,6 +165,7 @@ int main(int argc, char** argv) {
           {"repaint_ms", {{"median", percentile(repaint, 0.5)}, {"max", percentile(repaint, 1.0)}}},
           {"rss", samples}};
       std::ofstream(p.value("out").toStdString()) << out.dump(1) << "\n";
+      w.closeWithoutAsking();  // the run is saved, without the question a user would get
       app.quit();
     });
   });

@@ -105,7 +105,11 @@ void LossPlot::setSeries(const std::vector<gan::SeriesSpec>& specs) {
   bool right = false;
   for (const auto& spec : specs) {
     specs_.insert(QString::fromStdString(spec.id), spec);
-    right = right || spec.axis != gan::SeriesAxis::Loss;
+    // Schedules (a learning-rate factor, ProGAN's alpha) are the schedule plot's; a stage only marks its
+    // changes here. Neither uses this plot's right axis.
+    const bool elsewhere = spec.axis == gan::SeriesAxis::Fraction || spec.axis == gan::SeriesAxis::Progress ||
+                           spec.axis == gan::SeriesAxis::Stage;
+    right = right || (spec.axis != gan::SeriesAxis::Loss && !elsewhere);
   }
   // The right axis only when a series of the family is drawn on it.
   plot_->yAxis2->setVisible(right || !right_axes_.isEmpty());

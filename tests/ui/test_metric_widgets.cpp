@@ -300,6 +300,13 @@ class TestMetricWidgets : public QObject {
     gan::SeriesSpec out{"d_real", "D(x)", gan::SeriesAxis::Output};
     plot.setSeries({loss});
     QVERIFY(!plot.plot()->yAxis2->visible());
+    // A schedule (CycleGAN's learning-rate factor) and a stage (ProGAN's side) are drawn elsewhere.
+    gan::SeriesSpec lr{"lr_factor", "Learning-rate factor", gan::SeriesAxis::Fraction};
+    gan::SeriesSpec side{"resolution", "Resolution", gan::SeriesAxis::Stage};
+    plot.setSeries({loss, lr, side});
+    plot.addPoint(1, "lr_factor", 1.0);
+    plot.addPoint(1, "resolution", 4.0);
+    QVERIFY(!plot.plot()->yAxis2->visible());
     plot.setSeries({loss, out});
     QVERIFY(plot.plot()->yAxis2->visible());
     plot.addPoint(1, "loss_d", 0.5);
