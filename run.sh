@@ -10,7 +10,8 @@ cmd=${1:-gui}
 
 packages=(build-essential cmake ninja-build ccache pkg-config qt6-base-dev libgl-dev libtorch-dev
           libopencv-dev libqcustomplot-dev nlohmann-json3-dev zlib1g-dev libopenblas0-pthread
-          dataset-fashion-mnist python3-torch xvfb xauth libgloo-dev libgif-dev)
+          dataset-fashion-mnist python3-torch xvfb xauth libgloo-dev libgif-dev
+          libfreetype-dev libfontconfig-dev fonts-dejavu-core fonts-liberation2)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,4 +1,5 @@
 #include "engine/dataset.h"
+#include "engine/glyphs.h"
 
 #include <algorithm>
 #include <cctype>
@@ -23,6 +24,12 @@ const std::vector<BuiltinDataset>& builtin_datasets() {
   static const std::vector<BuiltinDataset> all = {
       {"fashion-mnist", "Fashion-MNIST", {"train", "test"},
        {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"}},
+      {"glyphs", "Glyphs (typefaces)", {"train", "test"},
+       [] {
+         std::vector<std::string> names;
+         for (const auto& f : glyph_faces()) names.push_back(f.name);
+         return names;
+       }()},
   };
   return all;
 }
@@ -334,6 +341,7 @@ static std::shared_ptr<const Dataset> load_all_classes(const DatasetSpec& spec, 
 std::shared_ptr<const Dataset> load_dataset(const DatasetSpec& spec, int resolution, const LoadOptions& options) {
   if (resolution < 4 || resolution > 1024) throw std::invalid_argument("resolution out of range");
   if (find_builtin(spec.source) == nullptr && spec.source.empty()) throw std::runtime_error("no dataset was given");
+  if (spec.source == "glyphs") return load_glyphs(spec, resolution, options.cache_dir);  // renders only the faces named
   auto data = load_all_classes(spec, resolution, options);
   return spec.classes.empty() ? data : select_classes(data, spec.classes);
 }

@@ -17,9 +17,12 @@ namespace ui {
 
 DatasetPicker::DatasetPicker(QWidget* parent) : QWidget(parent) {
   combo_ = new QComboBox(this);
-  // Item order follows Kind.
-  combo_->addItem(tr("Fashion-MNIST (train)"));
-  combo_->addItem(tr("Fashion-MNIST (test)"));
+  // Each built-in set's splits, then a file and a folder of the user's.
+  for (const auto& d : builtinData())
+    for (const QString& split : {QStringLiteral("train"), QStringLiteral("test")}) {
+      builtins_.append({d.name, split, d.classes});
+      combo_->addItem(tr("%1 (%2)").arg(d.title, split));
+    }
   combo_->addItem(tr("IDX file…"));
   combo_->addItem(tr("Image folder…"));
   combo_->setToolTip(tr("Images to train on"));
@@ -66,9 +69,7 @@ void DatasetPicker::fillClasses() {
   const QString before = classes();
   classes_->clear();
   classes_->addItem(QString());
-  if (kind() == Kind::FashionTrain || kind() == Kind::FashionTest)
-    for (const auto& d : builtinData())
-      if (d.name == kFashionMnist) classes_->addItems(d.classes);
+  if (kind() == Kind::Builtin) classes_->addItems(builtins_[combo_->currentIndex()].classes);
   classes_->setCurrentText(before);
   classes_->lineEdit()->setPlaceholderText(tr("all"));
 }
@@ -87,38 +88,35 @@ void DatasetPicker::setSpec(const QString& spec, const QString& split) {
   classes_->setCurrentText(classes);
 }
 
-DatasetPicker::Kind DatasetPicker::kind() const { return Kind(std::max(0, combo_->currentIndex())); }
+DatasetPicker::Kind DatasetPicker::kind() const {
+  const int i = std::max(0, combo_->currentIndex());
+  if (i < builtins_.size()) return Kind::Builtin;
+  return i == builtins_.size() ? Kind::IdxFile : Kind::ImageFolder;
+}
 
 QString DatasetPicker::source() const {
-  switch (kind()) {
-    case Kind::FashionTrain:
-    case Kind::FashionTest:
-      return kFashionMnist;
-    case Kind::IdxFile:
-    case Kind::ImageFolder:
-      break;
-  }
+  if (kind() == Kind::Builtin) return builtins_[std::max(0, combo_->currentIndex())].name;
   return path_->text().trimmed();
 }
 
 QString DatasetPicker::split() const {
-  return kind() == Kind::FashionTest ? QStringLiteral("test") : QStringLiteral("train");
+  return kind() == Kind::Builtin ? builtins_[std::max(0, combo_->currentIndex())].split : QStringLiteral("train");
 }
 
 void DatasetPicker::setSource(const QString& source, const QString& split) {
-  Kind k = Kind::FashionTrain;
-  if (source == kFashionMnist) {
-    k = split == QLatin1String("test") ? Kind::FashionTest : Kind::FashionTrain;
-  } else {
-    k = QFileInfo(source).isDir() ? Kind::ImageFolder : Kind::IdxFile;
-  }
+  int index = -1;
+  for (int i = 0; i < builtins_.size() && index < 0; ++i)
+    if (builtins_[i].name == source && builtins_[i].split == (split == QLatin1String("test") ? split : "train")) index = i;
+  const bool builtin = index >= 0;
+  if (!builtin) index = int(builtins_.size()) + (QFileInfo(source).isDir() ? 1 : 0);
   {
     const QSignalBlocker block_combo(combo_);
     const QSignalBlocker block_path(path_);
-    combo_->setCurrentIndex(int(k));
-    path_->setText(source == kFashionMnist ? QString() : source);
+    combo_->setCurrentIndex(index);
+    path_->setText(builtin ? QString() : source);
   }
   updatePathRow();
+  fillClasses();
   emit changed();
 }
 

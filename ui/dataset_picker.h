@@ -3,6 +3,8 @@
 // and optionally only some of its classes (a built-in dataset's by name; a folder's subfolders).
 // Plain values only: the engine's dataset types stay out of the UI.
 #include <QString>
+#include <QStringList>
+#include <QVector>
 #include <QWidget>
 
 class QComboBox;
@@ -14,13 +16,14 @@ namespace ui {
 class DatasetPicker : public QWidget {
   Q_OBJECT
  public:
-  enum class Kind { FashionTrain, FashionTest, IdxFile, ImageFolder };
+  enum class Kind { Builtin, IdxFile, ImageFolder };
 
   explicit DatasetPicker(QWidget* parent = nullptr);
 
-  // "fashion-mnist" for the built-in set, otherwise the path (may be empty until one is chosen).
+  // A built-in set's name ("fashion-mnist", "glyphs"), otherwise the path (may be empty until one is
+  // chosen).
   QString source() const;
-  // "train" or "test" (the built-in set's split; "train" for files and folders).
+  // "train" or "test" (a built-in set's split; "train" for files and folders).
   QString split() const;
   // The classes picked ("Sneaker", "cats,dogs"), empty for all.
   QString classes() const;
@@ -28,7 +31,7 @@ class DatasetPicker : public QWidget {
   QString spec() const;
   // Shows a spec as spec() gives it.
   void setSpec(const QString& spec, const QString& split);
-  // source "fashion-mnist" picks the split; a path to a directory picks "Image folder…", any
+  // A built-in set's name picks it and the split; a path to a directory picks "Image folder…", any
   // other path "IDX file…".
   void setSource(const QString& source, const QString& split);
   Kind kind() const;
@@ -37,8 +40,6 @@ class DatasetPicker : public QWidget {
   QComboBox* classBox() const { return classes_; }
   QLineEdit* pathEdit() const { return path_; }
   QPushButton* browseButton() const { return browse_; }
-
-  static inline const QString kFashionMnist = QStringLiteral("fashion-mnist");
 
  signals:
   void changed();
@@ -54,6 +55,11 @@ class DatasetPicker : public QWidget {
   QLineEdit* path_ = nullptr;
   QPushButton* browse_ = nullptr;
   QWidget* path_row_ = nullptr;
+  struct Builtin {
+    QString name, split;
+    QStringList classes;
+  };
+  QVector<Builtin> builtins_;  // the combo's first items, in order; then the IDX file and the folder
 };
 
 }  // namespace ui

@@ -12,6 +12,7 @@
 #include "engine/dataset.h"
 #include "engine/files.h"
 #include "engine/folder_cache.h"
+#include "engine/glyphs.h"
 #include "engine/image.h"
 #include "tests/support/test_util.h"
 
@@ -116,6 +117,56 @@ class TestDatasets : public QObject {
 
   // Decoding on several threads gives the bytes of decoding on one, with the same labels and notes;
   // and the cache gives them back again.
+  // The glyph domains: the same characters in each typeface, in the same order, placed on one baseline
+  // and centred; deterministic, cached, and a missing typeface or an unknown one named.
+  void glyphDomainsKnowTheAnswer() {
+    QCOMPARE(int(glyph_characters("train").size()), 140);
+    QCOMPARE(int(glyph_characters("test").size()), 34);
+    QCOMPARE(int(glyph_characters("test")[0]), int(U'E'));  // every fifth character is held out
+    const DatasetSpec spec = parse_dataset("glyphs:DejaVu Sans,liberation serif");
+    QCOMPARE(spec.source, std::string("glyphs"));
+    const std::string cache = dir() + "/glyph-cache";
+    auto data = load_glyphs(spec, 32, cache);
+    QCOMPARE(data->size(), 280LL);
+    QCOMPARE(data->num_classes(), 8);
+    QCOMPARE(data->class_names()[5], std::string("Liberation Serif"));
+    QCOMPARE(data->labels()[0].item<int64_t>(), 0LL);
+    QCOMPARE(data->labels()[140].item<int64_t>(), 5LL);
+    int files = 0;
+    for (const auto& e : std::filesystem::directory_iterator(cache + "/glyphs")) files += e.path().extension() == ".u8";
+    QCOMPARE(files, 2);
+    // From the cache: the same bytes; and the same as rendering afresh.
+    auto again = load_glyphs(spec, 32, cache);
+    QVERIFY(torch::equal(again->images(), data->images()));
+    const auto& faces = glyph_faces();
+    const auto chars = glyph_characters("train");
+    QVERIFY(torch::equal(render_glyphs(faces[5], chars, 32), data->images().narrow(0, 140, 140)));
+    // Image i is character i in every face: 'A' (index 0) in both, and each has ink.
+    auto a = render_glyphs(faces[0], {U'A', U'g'}, 32);
+    QVERIFY(torch::equal(a[0], data->images()[0]));
+    QVERIFY((data->images().flatten(1).sum(1) > 0).all().item<bool>());
+    // 'A' sits on the baseline (row 24 of 32: its ink ends on row 23), centred across; 'g' descends.
+    auto ink = a[0][0].to(torch::kFloat);
+    auto rows = ink.sum(1).nonzero().flatten();
+    QCOMPARE(rows.max().item<int64_t>(), 23LL);
+    const double centre = (ink.sum(0) * torch::arange(32, torch::kFloat)).sum().item<double>() / ink.sum().item<double>();
+    QVERIFY2(std::abs(centre - 15.5) < 1.5, std::to_string(centre).c_str());
+    QVERIFY(a[1][0].sum(1).nonzero().flatten().max().item<int64_t>() > 24);
+    // The test split is other characters of the same faces.
+    auto test = load_dataset(parse_dataset("glyphs:1", "test"), 16);
+    QCOMPARE(test->size(), 34LL);
+    QCOMPARE(test->resolution(), 16);
+    // Bad names and missing typefaces.
+    QVERIFY(testutil::error_of([&] { load_glyphs(parse_dataset("glyphs:Comic Sans"), 32, cache); })
+                .contains("'Comic Sans' is not a typeface of the glyphs (they are: DejaVu Sans, DejaVu Serif"));
+    const QString missing = testutil::error_of([] {
+      render_glyphs({"Nowhere Sans", "Nowhere Sans", "Regular", "fonts-nowhere"}, {U'A'}, 32);
+    });
+    QVERIFY2(missing.contains("the typeface Nowhere Sans (Nowhere Sans, Regular) is not installed: sudo apt-get install "
+                              "fonts-nowhere"), qPrintable(missing));
+    QVERIFY(testutil::error_of([] { glyph_characters("valid"); }).contains("the splits 'train' and 'test'"));
+  }
+
   void parallelDecodingAndTheCacheGiveTheSameBytes() {
     const std::string root = make_folder("parallel", 40);
     auto serial = load_dataset({root, "train"}, 12, uncached(1));
