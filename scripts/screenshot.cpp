@@ -7,6 +7,7 @@
 //                  [--animation-dialog FILE] (the animation export dialog)
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QPushButton>
 #include <QSlider>
 #include <QTabWidget>
@@ -52,6 +53,13 @@ int main(int argc, char** argv) {
                 {"animation-dialog", "the Export › Interpolation dialog, proposing this file, is shot", "file"},
                 {"no-start", "do not press Start"}});
   p.process(app);
+  // More processes start the command-line program (this one is not it): the build's gan-explorer.
+  if (qEnvironmentVariableIsEmpty("GAN_EXPLORER_EXE"))
+    for (const QString& exe : {app.applicationDirPath() + "/../gan-explorer", app.applicationDirPath() + "/gan-explorer"})
+      if (QFileInfo(exe).isExecutable()) {
+        qputenv("GAN_EXPLORER_EXE", QFileInfo(exe).canonicalFilePath().toLocal8Bit());
+        break;
+      }
   MainWindow w;
   w.resize(1440, 900);
   w.show();
