@@ -180,6 +180,14 @@ torch::Tensor render_glyphs(const GlyphFace& face, const std::vector<char32_t>& 
 
 #endif
 
+std::optional<DatasetSpec> glyph_truth(const DatasetSpec& source, const DatasetSpec& target) {
+  if (source.source != "glyphs" || target.source != "glyphs" || source.classes.size() != 1 || target.classes.size() != 1)
+    return std::nullopt;
+  DatasetSpec truth = target;
+  truth.split = source.split;
+  return truth;
+}
+
 std::shared_ptr<const Dataset> load_glyphs(const DatasetSpec& spec, int resolution, const std::string& cache_in) {
   const auto chars = glyph_characters(spec.split);
   const auto& faces = glyph_faces();

@@ -6,14 +6,16 @@
 // style, never a substitute), deterministic, and cached.
 #include <torch/torch.h>
 
+#include "engine/dataset.h"
+
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace gan {
 
 class Dataset;
-struct DatasetSpec;
 
 struct GlyphFace {
   std::string name;     // the class name: "DejaVu Serif", "DejaVu Sans Bold"
@@ -42,5 +44,9 @@ torch::Tensor render_glyphs(const GlyphFace& face, const std::vector<char32_t>& 
 // image i of one face is the same character as image i of any other. Each face's images are cached
 // under cache_dir()/glyphs, keyed by the font file's contents, the characters and the side.
 std::shared_ptr<const Dataset> load_glyphs(const DatasetSpec& spec, int resolution, const std::string& cache_dir = "");
+
+// When `target` is one typeface of the glyphs and `source` another (or the same), the data whose image
+// i is the true translation of source image i: the target face in the source's split. Otherwise none.
+std::optional<DatasetSpec> glyph_truth(const DatasetSpec& source, const DatasetSpec& target);
 
 }  // namespace gan

@@ -1,4 +1,7 @@
 #include "engine/metric_eval.h"
+
+#include "engine/glyphs.h"
+#include "engine/ms_ssim.h"
 #include "engine/checkpoint_file.h"
 
 #include <chrono>
@@ -355,6 +358,9 @@ json to_json(const TranslationVerdict& v) {
               {"target_share", number_or_null(v.target_share)},
               {"identity_share", number_or_null(v.identity_share)},
               {"fid", number_or_null(v.fid)},   {"identity_fid", number_or_null(v.identity_fid)},
+              {"truth", v.truth},               {"l1", number_or_null(v.l1)},
+              {"identity_l1", number_or_null(v.identity_l1)},
+              {"ssim", number_or_null(v.ssim)}, {"identity_ssim", number_or_null(v.identity_ssim)},
               {"extractor", v.extractor}};
 }
 
@@ -364,6 +370,13 @@ std::string describe(const TranslationVerdict& v) {
   if (!v.target_class.empty() && std::isfinite(v.target_share)) {
     std::snprintf(buf, sizeof buf, "\n  classified as %s: %.1f%% translated, %.1f%% untranslated (identity baseline)",
                   v.target_class.c_str(), 100 * v.target_share, 100 * v.identity_share);
+    s += buf;
+  }
+  if (!v.truth.empty()) {
+    std::snprintf(buf, sizeof buf,
+                  "\n  against the true targets (%s): L1 %.4f translated, %.4f untranslated; SSIM %.4f translated, "
+                  "%.4f untranslated",
+                  v.truth.c_str(), v.l1, v.identity_l1, v.ssim, v.identity_ssim);
     s += buf;
   }
   std::snprintf(buf, sizeof buf, "\n  FID against %s: %.4g translated, %.4g untranslated", v.to.c_str(), v.fid,
@@ -401,6 +414,19 @@ std::vector<TranslationVerdict> evaluate_translations(Snapshot& snapshot, const 
     r.options.set("direction", t.id);
     auto y = snapshot.sample(r).images;
     v.n = count;
+    if (auto truth_spec = glyph_truth(source, to)) {  // image i of the truth is the answer for source image i
+      auto truth = with_channels(load_dataset(*truth_spec, resolution), channels);
+      if (truth->size() != source_data->size()) throw std::logic_error("the true targets do not match the sources");
+      auto t8 = truth->images().index_select(0, pick);
+      v.truth = label(*truth_spec);
+      auto l1 = [&](const torch::Tensor& a) {
+        return (a.to(torch::kDouble) - t8.to(torch::kDouble)).abs().mean().item<double>() / 255.0;
+      };
+      v.l1 = l1(y);
+      v.identity_l1 = l1(x);
+      v.ssim = ssim(y, t8).mean().item<double>();
+      v.identity_ssim = ssim(x, t8).mean().item<double>();
+    }
     // The classifier of the target's whole dataset: it knows every class, the target's among them.
     auto classifier = classifier_for(all_classes(to), {}, progress).extractor;
     v.extractor = classifier->label();

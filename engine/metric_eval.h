@@ -91,6 +91,12 @@ struct TranslationVerdict {
   double identity_share = MetricPoint::kNone;  // untranslated source images classified as it
   double fid = MetricPoint::kNone;             // translated vs the target domain
   double identity_fid = MetricPoint::kNone;    // untranslated source vs the target domain
+  // Where the true translation of each source image is known (two typefaces of the glyphs: the same
+  // character in the target face), how close the translations come to it, beside the untranslated
+  // images: the mean absolute error on the 0..1 scale, and the mean single-scale SSIM.
+  std::string truth;                             // the true targets' data, as a label; empty: unknown
+  double l1 = MetricPoint::kNone, identity_l1 = MetricPoint::kNone;
+  double ssim = MetricPoint::kNone, identity_ssim = MetricPoint::kNone;
   std::string extractor;
 };
 nlohmann::json to_json(const TranslationVerdict& v);

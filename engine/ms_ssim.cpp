@@ -62,6 +62,15 @@ bool ms_ssim_fits(long long height, long long width) {
   return height % step == 0 && width % step == 0;
 }
 
+torch::Tensor ssim(const torch::Tensor& a, const torch::Tensor& b) {
+  if (a.sizes() != b.sizes() || a.dim() != 4) throw std::invalid_argument("SSIM compares two N x C x H x W sets of one shape");
+  torch::NoGradGuard no_grad;
+  const long long n = a.size(0), c = a.size(1);
+  auto x = a.to(torch::kFloat).reshape({n * c, 1, a.size(2), a.size(3)});
+  auto y = b.to(torch::kFloat).reshape({n * c, 1, b.size(2), b.size(3)});
+  return ssim_level(x, y, n).first;
+}
+
 torch::Tensor ms_ssim(const torch::Tensor& a, const torch::Tensor& b) {
   if (a.sizes() != b.sizes() || a.dim() != 4) throw std::invalid_argument("MS-SSIM compares two N x C x H x W sets of one shape");
   torch::NoGradGuard no_grad;

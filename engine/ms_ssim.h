@@ -28,6 +28,10 @@ int ms_ssim_levels(long long side);
 // 0..255 scale, the same shape; the side must halve evenly for each level.
 torch::Tensor ms_ssim(const torch::Tensor& a, const torch::Tensor& b);
 
+// Single-scale SSIM (Wang et al. 2004) of each pair: the first level's full SSIM with the same window
+// and constants, the mean over positions and channels. N values in [-1, 1]; 1 for identical images.
+torch::Tensor ssim(const torch::Tensor& a, const torch::Tensor& b);
+
 // True when images of this size halve evenly at every level (28 px do not: 28 / 16 is not whole).
 bool ms_ssim_fits(long long height, long long width);
 

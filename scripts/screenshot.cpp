@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
                 {"seconds", "seconds to train before the shot", "n", "60"},
                 {"steps", "total steps for the run", "n", "0"},
                 {"processes", "local processes to train on", "n", "1"},
+                {"sample-every", "draw the sample grid every N steps (0: the form's value)", "n", "0"},
                 {"truncation", "truncation threshold (0: off)", "t", "0"},
                 {"t", "explorer position 0..1", "t", "0.4"},
                 {"tab", "plot tab to show: losses, metrics or schedule", "name", "losses"},
@@ -73,6 +74,7 @@ int main(int argc, char** argv) {
   auto act = [&] {
     if (steps > 0) w.controls()->setTotalSteps(steps);
     w.controls()->processesBox()->setValue(p.value("processes").toInt());
+    if (const int every = p.value("sample-every").toInt(); every > 0) w.controls()->setSampleEvery(every);
     if (const int every = p.value("metrics-every").toInt(); every > 0)
       w.metricSettings()->setValues(true, every, w.metricSettings()->samples(), QString());
     if (p.value("tab") == "metrics") w.plotTabs()->setCurrentIndex(1);

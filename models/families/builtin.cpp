@@ -15,6 +15,7 @@ FamilyInfo cgan_conv_family_info();
 FamilyInfo acgan_family_info();
 FamilyInfo sgan_family_info();
 FamilyInfo cyclegan_family_info();
+FamilyInfo discogan_family_info();
 FamilyInfo progan_family_info();
 FamilyInfo toy_family_info();
 
@@ -33,6 +34,7 @@ Registry Registry::builtin() {
   r.add(sgan_family_info());
   r.add(progan_family_info());
   r.add(cyclegan_family_info());
+  r.add(discogan_family_info());
   r.add(toy_family_info());
   return r;
 }

@@ -367,6 +367,12 @@ class TestMetrics : public QObject {
     GAN_COMPARE_NEAR(mean_pairwise_ms_ssim(set), (1.0 + std::pow(luminance, 0.1333)) / 2, 1e-5);
     QVERIFY(!testutil::error_of([&] { mean_pairwise_ms_ssim(p); }).isEmpty());
     QVERIFY(testutil::error_of([&] { ms_ssim(torch::zeros({1, 1, 24, 24}), torch::zeros({1, 1, 24, 24})); }).contains("divide by 16"));
+    // Single-scale SSIM: 1 for an image against itself, the luminance term alone for two flat images,
+    // and below 0 for an image against its negative (the structure term is -1 where there is contrast).
+    GAN_COMPARE_NEAR(ssim(x, x).min().item<double>(), 1.0, 1e-6);
+    GAN_COMPARE_NEAR(ssim(p, q).item<double>(), luminance, 1e-6);
+    QVERIFY(ssim(x, 255 - x).max().item<double>() < 0);
+    QVERIFY(testutil::error_of([&] { ssim(p, x); }).contains("one shape"));
   }
 
   void sessionComputesMetricsLiveAndKeepsThemInTheCheckpoint() {

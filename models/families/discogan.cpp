@@ -1,0 +1,208 @@
+// DiscoGAN (Kim, Cha, Kim, Lee & Kim, 2017): two generators, G_AB and G_BA, each made to fool the
+// other domain's discriminator, and a reconstruction loss in both directions (G_BA(G_AB(a)) should be
+// a, G_AB(G_BA(b)) should be b). Unlike CycleGAN: the standard GAN loss, an encoder-decoder generator
+// with batch norm, a whole-image discriminator, no identity loss and no history of generated images.
+#include <stdexcept>
+
+#include "models/core/family.h"
+#include "models/core/random.h"
+#include "models/families/translation.h"
+#include "models/layers/init.h"
+#include "models/layers/state.h"
+#include "models/losses/adversarial.h"
+#include "models/networks/discogan.h"
+
+namespace gan {
+namespace {
+
+constexpr int kPreview = 8;  // images of each domain in the training view
+
+// The paper's distance d between an image and its reconstruction: the mean squared error (the
+// authors' code), or the cosine distance 1 - cos(x, x') of each image's pixels, averaged.
+torch::Tensor reconstruction_distance(const torch::Tensor& x, const torch::Tensor& rec, const std::string& kind) {
+  if (kind == "cosine")
+    return (1 - torch::nn::functional::cosine_similarity(
+                    x.flatten(1), rec.flatten(1), torch::nn::functional::CosineSimilarityFuncOptions().dim(1)))
+        .mean();
+  return (x - rec).pow(2).mean();
+}
+
+class DiscoGan : public Family {
+ public:
+  DiscoGan(const FamilyInfo& info, const FamilySetup& s)
+      : Family(info),
+        setup_(s),
+        resolution_(static_cast<int>(s.params.integer("resolution"))),
+        g_ab_net_(s.image_channels, static_cast<int>(s.params.integer("ngf")), resolution_),
+        g_ba_net_(s.image_channels, static_cast<int>(s.params.integer("ngf")), resolution_),
+        d_a_net_(s.image_channels, static_cast<int>(s.params.integer("ndf")), resolution_),
+        d_b_net_(s.image_channels, static_cast<int>(s.params.integer("ndf")), resolution_),
+        g_ab_("G_AB", g_ab_net_.ptr()),
+        g_ba_("G_BA", g_ba_net_.ptr()),
+        d_a_("D_A", d_a_net_.ptr()),
+        d_b_("D_B", d_b_net_.ptr()),
+        lambda_rec_(s.params.number("lambda_rec")),
+        distance_(s.params.text("distance")),
+        batch_(s.params.integer("batch")) {
+    if (s.image_channels < 1 || s.image_channels > 3) throw std::invalid_argument("DiscoGAN needs 1 to 3 channels");
+    torch::Generator init = make_cpu_generator(static_cast<unsigned long long>(s.params.integer("seed")));
+    const auto options = torch::optim::AdamOptions(s.params.number("lr"))
+                             .betas(std::make_tuple(s.params.number("beta1"), s.params.number("beta2")))
+                             .weight_decay(s.params.number("weight_decay"));
+    for (Player* p : {&g_ab_, &g_ba_, &d_a_, &d_b_}) {
+      dcgan_init(p->net(), init);
+      p->to(s.device);
+      p->set_optimizer(std::make_unique<torch::optim::Adam>(p->net().parameters(), options));
+      add_player(*p);
+    }
+  }
+
+  void attach_data(const std::map<std::string, StreamData>& data) override {
+    const auto seed = static_cast<unsigned long long>(setup_.params.integer("seed"));
+    preview_a_ = pick_previews(data, "A", kPreview, seed + 101, "DiscoGAN");
+    preview_b_ = pick_previews(data, "B", kPreview, seed + 202, "DiscoGAN");
+  }
+
+  Scalars train_step(Streams& streams, torch::Generator&) override {
+    for (Player* p : {&g_ab_, &g_ba_, &d_a_, &d_b_}) p->net().train();
+    auto real_a = streams.next("A", batch_).images;
+    auto real_b = streams.next("B", batch_).images;
+
+    // Generators: each translation judged by the other domain's D, and both ways back to the start.
+    auto ab = g_ab_net_->forward(real_a), aba = g_ba_net_->forward(ab);
+    auto ba = g_ba_net_->forward(real_b), bab = g_ab_net_->forward(ba);
+    g_ab_.optimizer().zero_grad();
+    g_ba_.optimizer().zero_grad();
+    set_requires_grad(false);
+    auto gan_b = non_saturating_g(d_b_net_->forward(ab));  // L_GAN_B: G_AB's images as B
+    auto gan_a = non_saturating_g(d_a_net_->forward(ba));
+    auto rec_a = reconstruction_distance(real_a, aba, distance_);  // L_CONST_A
+    auto rec_b = reconstruction_distance(real_b, bab, distance_);
+    (gan_b + gan_a + lambda_rec_ * (rec_a + rec_b)).backward();
+    g_ab_.step();
+    g_ba_.step();
+    set_requires_grad(true);
+
+    // Discriminators: their domain's real images against this step's translations into it.
+    d_a_.optimizer().zero_grad();
+    d_b_.optimizer().zero_grad();
+    auto loss_d_a = log_loss_d(d_a_net_->forward(real_a), d_a_net_->forward(ba.detach()));
+    auto loss_d_b = log_loss_d(d_b_net_->forward(real_b), d_b_net_->forward(ab.detach()));
+    (loss_d_a + loss_d_b).backward();
+    d_a_.step();
+    d_b_.step();
+    return {{"loss_d_a", loss_d_a.item<double>()},
+            {"loss_d_b", loss_d_b.item<double>()},
+            {"loss_g_ab", gan_b.item<double>()},
+            {"loss_g_ba", gan_a.item<double>()},
+            {"loss_rec_a", rec_a.item<double>()},
+            {"loss_rec_b", rec_b.item<double>()}};
+  }
+
+  std::shared_ptr<Snapshot> snapshot() const override {
+    const int ngf = static_cast<int>(setup_.params.integer("ngf"));
+    DiscoGenerator ab(setup_.image_channels, ngf, resolution_), ba(setup_.image_channels, ngf, resolution_);
+    for (auto [src, dst] : {std::pair{g_ab_net_, ab}, std::pair{g_ba_net_, ba}}) {
+      dst->to(setup_.device);
+      copy_module_state(*src, *dst);
+      dst->eval();
+    }
+    Translators t{[ab](const torch::Tensor& x) mutable { return ab->forward(x); },
+                  [ba](const torch::Tensor& x) mutable { return ba->forward(x); }};
+    return make_translation_snapshot(std::move(t), setup_.device, preview_a_, preview_b_, resolution_,
+                                     setup_.image_channels);
+  }
+
+  int resolution() const override { return resolution_; }
+  int image_channels() const override { return setup_.image_channels; }
+
+ protected:
+  void save_state(torch::serialize::OutputArchive& a) const override {
+    a.write("preview_A", preview_a_.defined() ? preview_a_ : torch::empty({0}, torch::kUInt8));
+    a.write("preview_B", preview_b_.defined() ? preview_b_ : torch::empty({0}, torch::kUInt8));
+  }
+  void load_state(torch::serialize::InputArchive& a) override {
+    a.read("preview_A", preview_a_);
+    a.read("preview_B", preview_b_);
+  }
+
+ private:
+  void set_requires_grad(bool on) {
+    for (auto* net : {&d_a_net_, &d_b_net_})
+      for (auto& p : (*net)->parameters()) p.set_requires_grad(on);
+  }
+
+  FamilySetup setup_;
+  int resolution_;
+  DiscoGenerator g_ab_net_, g_ba_net_;
+  DiscoDiscriminator d_a_net_, d_b_net_;  // D_A judges domain A, D_B domain B
+  Player g_ab_, g_ba_, d_a_, d_b_;
+  double lambda_rec_;
+  std::string distance_;
+  long long batch_;
+  torch::Tensor preview_a_, preview_b_;  // kPreview fixed images of each domain, uint8 on the CPU
+};
+
+}  // namespace
+
+FamilyInfo discogan_family_info() {
+  FamilyInfo f;
+  f.id = "discogan";
+  f.name = "DiscoGAN";
+  f.summary =
+      "Learning cross-domain relations without pairs. G_AB maps domain A to B and G_BA back; D_B tells real B images "
+      "from G_AB's, D_A real A images from G_BA's, with the standard GAN loss. Each generator's loss adds the "
+      "reconstruction distance in its cycle (the mean squared error; cosine as an option), so that both "
+      "translations are kept one-to-one. Encoder-decoder generators and whole-image discriminators with batch norm "
+      "and leaky ReLU, Adam (2e-4, beta = (0.5, 0.999)) with the authors' weight decay (1e-5); no identity loss and "
+      "no history of generated images (CycleGAN's additions). Defaults: two typefaces of the built-in glyphs, so the "
+      "right answer is known.";
+  f.paper = "T. Kim, M. Cha, H. Kim, J. K. Lee, J. Kim. Learning to Discover Cross-Domain Relations with Generative "
+            "Adversarial Networks. ICML 2017. arXiv:1703.05192";
+  f.caps.streams = {{"A", "Domain A", "Images of the first domain", false, "glyphs:DejaVu Sans"},
+                    {"B", "Domain B", "Images of the second domain (unpaired with A)", false, "glyphs:DejaVu Serif"}};
+  f.caps.series = {
+      {"loss_d_a", "D_A loss", SeriesAxis::Loss, SeriesKind::PerStep, "Domain A's discriminator (log loss)"},
+      {"loss_d_b", "D_B loss", SeriesAxis::Loss, SeriesKind::PerStep, "Domain B's discriminator (log loss)"},
+      {"loss_g_ab", "Adversarial A\u2192B", SeriesAxis::Loss, SeriesKind::PerStep,
+       "L_GAN_B: G_AB's non-saturating loss against D_B"},
+      {"loss_g_ba", "Adversarial B\u2192A", SeriesAxis::Loss, SeriesKind::PerStep,
+       "L_GAN_A: G_BA's non-saturating loss against D_A"},
+      {"loss_rec_a", "Reconstruction A", SeriesAxis::Loss, SeriesKind::PerStep,
+       "L_CONST_A = d(G_BA(G_AB(a)), a), before the weight"},
+      {"loss_rec_b", "Reconstruction B", SeriesAxis::Loss, SeriesKind::PerStep,
+       "L_CONST_B = d(G_AB(G_BA(b)), b), before the weight"}};
+  f.caps.sample_options = {translate_direction_option()};
+  f.caps.views = {translate_view()};
+  f.caps.translations = translation_directions();
+  f.caps.noise_metrics = false;
+  f.params = {
+      {"lr", "Learning rate", "Adam step size of all four networks", ParamType::Float, 1e-6, 1.0, "2e-4", {}, true,
+       /*resumable=*/true},
+      {"beta1", "Adam beta1", "Momentum of the Adam optimizers (the paper: 0.5)", ParamType::Float, 0.0, 0.999, "0.5",
+       {}, false, /*resumable=*/true},
+      {"beta2", "Adam beta2", "Second-moment decay of the Adam optimizers", ParamType::Float, 0.0, 0.9999, "0.999", {},
+       false, /*resumable=*/true},
+      {"weight_decay", "Weight decay", "L2 weight decay of the Adam optimizers (the authors' code: 1e-5)",
+       ParamType::Float, 0.0, 1.0, "1e-5", {}, false, /*resumable=*/true},
+      {"lambda_rec", "Reconstruction weight", "Weight of each reconstruction distance in G's loss (the paper: 1)",
+       ParamType::Float, 0, 1000, "1", {}, false, /*resumable=*/true},
+      {"distance", "Reconstruction distance",
+       "d(x, x'): the mean squared error (the authors' code), or the cosine distance of the pixels",
+       ParamType::Choice, 0, 0, "mse", {"mse", "cosine"}, false},
+      {"resolution", "Resolution", "Side of the images; data are resized and centre-cropped to it (the paper: 64)",
+       ParamType::Choice, 0, 0, "32", {"16", "32", "64", "128"}, false},
+      {"ngf", "G width", "Generator channels at its first layer, doubling down to 8x (the paper: 64)", ParamType::Int,
+       4, 256, "64", {}, false},
+      {"ndf", "D width", "Discriminator channels at its first layer, doubling down to 8x (the paper: 64)",
+       ParamType::Int, 4, 256, "64", {}, false},
+  };
+  for (auto& p : shared_params(64)) f.params.push_back(p);
+  f.resolution = [](const ParamSet& p) { return static_cast<int>(p.integer("resolution")); };
+  f.create = [](const FamilyInfo& info, const FamilySetup& s) -> std::unique_ptr<Family> {
+    return std::make_unique<DiscoGan>(info, s);
+  };
+  return f;
+}
+
+}  // namespace gan
