@@ -17,16 +17,6 @@ namespace {
 
 constexpr int kPreview = 8;  // images of each domain in the training view
 
-// The paper's distance d between an image and its reconstruction: the mean squared error (the
-// authors' code), or the cosine distance 1 - cos(x, x') of each image's pixels, averaged.
-torch::Tensor reconstruction_distance(const torch::Tensor& x, const torch::Tensor& rec, const std::string& kind) {
-  if (kind == "cosine")
-    return (1 - torch::nn::functional::cosine_similarity(
-                    x.flatten(1), rec.flatten(1), torch::nn::functional::CosineSimilarityFuncOptions().dim(1)))
-        .mean();
-  return (x - rec).pow(2).mean();
-}
-
 class DiscoGan : public Family {
  public:
   DiscoGan(const FamilyInfo& info, const FamilySetup& s)
@@ -76,8 +66,8 @@ class DiscoGan : public Family {
     set_requires_grad(false);
     auto gan_b = non_saturating_g(d_b_net_->forward(ab));  // L_GAN_B: G_AB's images as B
     auto gan_a = non_saturating_g(d_a_net_->forward(ba));
-    auto rec_a = reconstruction_distance(real_a, aba, distance_);  // L_CONST_A
-    auto rec_b = reconstruction_distance(real_b, bab, distance_);
+    auto rec_a = reconstruction_loss(real_a, aba, distance_);  // L_CONST_A
+    auto rec_b = reconstruction_loss(real_b, bab, distance_);
     (gan_b + gan_a + lambda_rec_ * (rec_a + rec_b)).backward();
     g_ab_.step();
     g_ba_.step();

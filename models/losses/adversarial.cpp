@@ -1,5 +1,7 @@
 #include "models/losses/adversarial.h"
 
+#include <stdexcept>
+
 namespace gan {
 namespace F = torch::nn::functional;
 
@@ -50,6 +52,14 @@ torch::Tensor feature_matching(const torch::Tensor& gen_features, const torch::T
 
 torch::Tensor cycle_loss(const torch::Tensor& x, const torch::Tensor& reconstruction) {
   return F::l1_loss(reconstruction, x);
+}
+
+torch::Tensor reconstruction_loss(const torch::Tensor& x, const torch::Tensor& reconstruction, const std::string& kind) {
+  if (kind == "mse") return (x - reconstruction).pow(2).mean();
+  if (kind == "cosine")
+    return (1 - F::cosine_similarity(x.flatten(1), reconstruction.flatten(1), F::CosineSimilarityFuncOptions().dim(1)))
+        .mean();
+  throw std::invalid_argument("the reconstruction distance is mse or cosine, not '" + kind + "'");
 }
 
 torch::Tensor identity_loss(const std::function<torch::Tensor(const torch::Tensor&)>& g, const torch::Tensor& y) {

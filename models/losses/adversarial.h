@@ -41,6 +41,9 @@ torch::Tensor feature_matching(const torch::Tensor& gen_features, const torch::T
 
 // Cycle consistency (Zhu et al. 2017): |F(G(x)) - x|, the L1 mean.
 torch::Tensor cycle_loss(const torch::Tensor& x, const torch::Tensor& reconstruction);
+// DiscoGAN's reconstruction distance d(x, x') (Kim et al. 2017): "mse", the mean squared error (the
+// authors' code), or "cosine", 1 - cos(x, x') of each image's values, averaged over the batch.
+torch::Tensor reconstruction_loss(const torch::Tensor& x, const torch::Tensor& reconstruction, const std::string& kind);
 // The identity loss: |G(y) - y| for images y already of G's target domain, the L1 mean.
 torch::Tensor identity_loss(const std::function<torch::Tensor(const torch::Tensor&)>& g, const torch::Tensor& y);
 

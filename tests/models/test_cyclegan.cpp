@@ -1,5 +1,5 @@
-// models/families/cyclegan: CycleGAN's networks, losses, history pool, schedule, training, sampling,
-// the translation panel and exact resume.
+// models/families/cyclegan and discogan, the two-domain translation families: their networks, losses,
+// CycleGAN's history pool and schedule, training, sampling, the translation panel and exact resume.
 #include <QtTest>
 
 #include <cmath>
@@ -11,6 +11,7 @@
 #include "models/layers/image_pool.h"
 #include "models/losses/adversarial.h"
 #include "models/networks/cyclegan.h"
+#include "models/networks/discogan.h"
 #include "tests/support/family_util.h"
 #include "tests/support/resume_util.h"
 #include "tests/support/test_util.h"
@@ -31,6 +32,21 @@ StreamDatasets two_domains(int n = 24) {
   }
   return {{"A", std::make_shared<Dataset>(a, torch::Tensor(), std::vector<std::string>{}, "bands A")},
           {"B", std::make_shared<Dataset>(b, torch::Tensor(), std::vector<std::string>{}, "bands B")}};
+}
+
+// DiscoGAN on the same domains: small networks, batch 4.
+TrainConfig tiny_disco(long long steps = 100) {
+  TrainConfig c;
+  c.model = "discogan";
+  c.steps = steps;
+  c.log_every = 1000;
+  c.out_dir = "/tmp/unused";
+  c.data["A"] = parse_dataset("mem-a");
+  c.data["B"] = parse_dataset("mem-b");
+  for (auto [k, v] : {std::pair{"resolution", "16"}, {"ngf", "8"}, {"ndf", "8"}, {"batch", "4"}, {"seed", "5"},
+                      {"lr", "2e-3"}, {"lambda_rec", "10"}})
+    c.params.set(k, v);
+  return c;
 }
 
 TrainConfig tiny(long long steps = 100) {
@@ -214,6 +230,71 @@ class TestCycleGan : public QObject {
     // An opened checkpoint shows its preview without any data.
     Checkpoint ck = read_checkpoint(path, registry_);
     QCOMPARE(ck.family->snapshot()->sample({}).images.size(0), 6 * 8LL);
+  }
+
+  // DiscoGAN's networks: the encoder-decoder keeps the image's shape through a 4x4 bottleneck (3
+  // stride-2 layers at 32 px, the paper's 4 at 64); the discriminator gives one logit per image.
+  void discoNetworksKeepTheShapeAndJudgeWholeImages() {
+    QCOMPARE(discogan_depth(32), 3);
+    QCOMPARE(discogan_depth(64), 4);
+    QVERIFY(testutil::error_of([] { discogan_depth(24); }).contains("power-of-two side of 8 px or more, not 24"));
+    DiscoGenerator g(3, 8, 32);
+    auto y = g->forward(torch::rand({2, 3, 32, 32}) * 2 - 1);
+    QCOMPARE(y.sizes().vec(), (std::vector<int64_t>{2, 3, 32, 32}));
+    QVERIFY(y.abs().max().item<float>() <= 1.0f);
+    int stride2 = 0;
+    for (const auto& m : g->net->children())
+      if (auto* conv = m->as<torch::nn::Conv2d>(); conv && conv->options.stride()->at(0) == 2) ++stride2;
+    QCOMPARE(stride2, 3);
+    DiscoDiscriminator d(1, 8, 64);
+    QCOMPARE(d->forward(torch::zeros({5, 1, 64, 64})).sizes().vec(), (std::vector<int64_t>{5}));
+  }
+
+  // The reconstruction distance is 0 for an identity generator, MSE or cosine as asked.
+  void discoReconstructionIsZeroForIdentity() {
+    auto x = torch::rand({3, 1, 8, 8}) * 2 - 1;
+    QCOMPARE(reconstruction_loss(x, x, "mse").item<double>(), 0.0);
+    GAN_COMPARE_NEAR(reconstruction_loss(x, x, "cosine").item<double>(), 0.0, 1e-6);
+    GAN_COMPARE_NEAR(reconstruction_loss(x, x + 0.5, "mse").item<double>(), 0.25, 1e-6);
+    GAN_COMPARE_NEAR(reconstruction_loss(x, -x, "cosine").item<double>(), 2.0, 1e-6);   // opposite: cos = -1
+    GAN_COMPARE_NEAR(reconstruction_loss(x, 3 * x, "cosine").item<double>(), 0.0, 1e-6);  // a scale is no change
+    QVERIFY(testutil::error_of([&] { reconstruction_loss(x, x, "l3"); }).contains("mse or cosine, not 'l3'"));
+  }
+
+  // DiscoGAN has no identity term and no history pool: its curves and parameters say so, and a step
+  // reports exactly the declared curves; the reconstruction falls; the panel and resume work.
+  void discoTrainsWithoutIdentityOrPool() {
+    const FamilyInfo& info = registry_.at("discogan");
+    QVERIFY(!info.caps.find_series("loss_identity"));
+    std::vector<std::string> declared;
+    for (const auto& s : info.caps.series) declared.push_back(s.id);
+    for (const char* absent : {"lambda_identity", "pool_size"})
+      for (const auto& p : info.params) QVERIFY2(p.name != absent, absent);
+    QCOMPARE(info.caps.streams.at(0).default_data, std::string("glyphs:DejaVu Sans"));
+    Trainer t(registry_, tiny_disco(), two_domains());
+    double first = 0, last = 0;
+    const int steps = 40;
+    for (int i = 0; i < steps; ++i) {
+      const auto s = t.step().scalars;
+      std::vector<std::string> got;
+      for (const auto& [k, v] : s) {
+        got.push_back(k);
+        QVERIFY2(std::isfinite(v), k.c_str());
+      }
+      QCOMPARE(got, declared);
+      const double rec = testutil::scalar(s, "loss_rec_a") + testutil::scalar(s, "loss_rec_b");
+      if (i < 5) first += rec / 5;
+      if (i >= steps - 5) last += rec / 5;
+    }
+    QVERIFY2(last < 0.7 * first, qPrintable(QString("reconstruction %1 -> %2").arg(first).arg(last)));
+    auto snap = t.family().snapshot();
+    QCOMPARE(snap->sample({}).images.size(0), 6 * 8LL);  // the six preview rows, as CycleGAN's
+    SampleRequest r;
+    r.inputs = t.streams().at("A")->images().narrow(0, 0, 3);
+    r.options.set("direction", "AtoB");
+    QCOMPARE(snap->sample(r).images.sizes().vec(), (std::vector<int64_t>{3, 1, 16, 16}));
+    QTemporaryDir tmp;
+    testutil::check_exact_resume(registry_, tiny_disco(), two_domains(10), 4, 8, tmp.path().toStdString() + "/d.pt");
   }
 
   void needsBothDomains() {
