@@ -33,6 +33,8 @@ class DiscoGan : public Family {
         d_b_("D_B", d_b_net_.ptr()),
         lambda_rec_(s.params.number("lambda_rec")),
         distance_(s.params.text("distance")),
+        authors_(s.params.text("recipe") == "authors"),
+        curriculum_(s.params.integer("curriculum_steps")),
         batch_(s.params.integer("batch")) {
     if (s.image_channels < 1 || s.image_channels > 3) throw std::invalid_argument("DiscoGAN needs 1 to 3 channels");
     torch::Generator init = make_cpu_generator(static_cast<unsigned long long>(s.params.integer("seed")));
@@ -57,8 +59,14 @@ class DiscoGan : public Family {
     for (Player* p : {&g_ab_, &g_ba_, &d_a_, &d_b_}) p->net().train();
     auto real_a = streams.next("A", batch_).images;
     auto real_b = streams.next("B", batch_).images;
+    Scalars out = authors_ ? authors_step(real_a, real_b) : paper_step(real_a, real_b);
+    ++steps_;
+    return out;
+  }
 
-    // Generators: each translation judged by the other domain's D, and both ways back to the start.
+  // The paper's objective: L_G = L_GAN_B + L_CONST_A + L_GAN_A + L_CONST_B (reconstructions weighted by
+  // lambda), then each D on its domain's real images against this step's translations into it.
+  Scalars paper_step(const torch::Tensor& real_a, const torch::Tensor& real_b) {
     auto ab = g_ab_net_->forward(real_a), aba = g_ba_net_->forward(ab);
     auto ba = g_ba_net_->forward(real_b), bab = g_ab_net_->forward(ba);
     g_ab_.optimizer().zero_grad();
@@ -72,8 +80,6 @@ class DiscoGan : public Family {
     g_ab_.step();
     g_ba_.step();
     set_requires_grad(true);
-
-    // Discriminators: their domain's real images against this step's translations into it.
     d_a_.optimizer().zero_grad();
     d_b_.optimizer().zero_grad();
     auto loss_d_a = log_loss_d(d_a_net_->forward(real_a), d_a_net_->forward(ba.detach()));
@@ -81,12 +87,55 @@ class DiscoGan : public Family {
     (loss_d_a + loss_d_b).backward();
     d_a_.step();
     d_b_.step();
-    return {{"loss_d_a", loss_d_a.item<double>()},
-            {"loss_d_b", loss_d_b.item<double>()},
-            {"loss_g_ab", gan_b.item<double>()},
-            {"loss_g_ba", gan_a.item<double>()},
-            {"loss_rec_a", rec_a.item<double>()},
-            {"loss_rec_b", rec_b.item<double>()}};
+    return scalars(loss_d_a, loss_d_b, gan_b, gan_a, rec_a, rec_b);
+  }
+
+  // The authors' code (SKTBrain/DiscoGAN): each generator's adversarial term is 0.1 of the GAN loss and
+  // 0.9 of feature matching on D's normalised layers (the squared difference of the batch means);
+  // G's loss is (1 - rate) of those and `rate` of the reconstructions, rate 0.01 for the first
+  // curriculum steps and 0.5 after; D (half-weighted log losses) steps every third step, G the others.
+  Scalars authors_step(const torch::Tensor& real_a, const torch::Tensor& real_b) {
+    const double rate = steps_ < curriculum_ ? 0.01 : 0.5;
+    const bool d_turn = steps_ % 3 == 0;
+    auto ab = g_ab_net_->forward(real_a), aba = g_ba_net_->forward(ab);
+    auto ba = g_ba_net_->forward(real_b), bab = g_ab_net_->forward(ba);
+    auto rec_a = reconstruction_loss(real_a, aba, distance_);
+    auto rec_b = reconstruction_loss(real_b, bab, distance_);
+    set_requires_grad(d_turn);
+    auto [ra, ra_f] = d_a_net_->forward_features(real_a);
+    auto [fa, fa_f] = d_a_net_->forward_features(d_turn ? ba.detach() : ba);
+    auto [rb, rb_f] = d_b_net_->forward_features(real_b);
+    auto [fb, fb_f] = d_b_net_->forward_features(d_turn ? ab.detach() : ab);
+    auto loss_d_a = 0.5 * log_loss_d(ra, fa), loss_d_b = 0.5 * log_loss_d(rb, fb);
+    auto matching = [](const std::vector<torch::Tensor>& real, const std::vector<torch::Tensor>& fake) {
+      torch::Tensor sum = torch::zeros({}, real.front().options());
+      for (size_t i = 0; i < real.size(); ++i) sum = sum + (real[i].mean(0).detach() - fake[i].mean(0)).pow(2).mean();
+      return sum;
+    };
+    auto gen_b = 0.1 * non_saturating_g(fb) + 0.9 * matching(rb_f, fb_f);  // G_AB's, against D_B
+    auto gen_a = 0.1 * non_saturating_g(fa) + 0.9 * matching(ra_f, fa_f);
+    if (d_turn) {
+      d_a_.optimizer().zero_grad();
+      d_b_.optimizer().zero_grad();
+      (loss_d_a + loss_d_b).backward();
+      d_a_.step();
+      d_b_.step();
+    } else {
+      g_ab_.optimizer().zero_grad();
+      g_ba_.optimizer().zero_grad();
+      ((gen_a + gen_b) * (1 - rate) + (rec_a + rec_b) * rate).backward();
+      g_ab_.step();
+      g_ba_.step();
+    }
+    set_requires_grad(true);
+    return scalars(loss_d_a, loss_d_b, gen_b, gen_a, rec_a, rec_b);
+  }
+
+  static Scalars scalars(const torch::Tensor& d_a, const torch::Tensor& d_b, const torch::Tensor& g_ab,
+                         const torch::Tensor& g_ba, const torch::Tensor& rec_a, const torch::Tensor& rec_b) {
+    return {{"loss_d_a", d_a.item<double>()},  {"loss_d_b", d_b.item<double>()},
+            {"loss_g_ab", g_ab.item<double>()}, {"loss_g_ba", g_ba.item<double>()},
+            {"loss_rec_a", rec_a.item<double>()}, {"loss_rec_b", rec_b.item<double>()}};
   }
 
   std::shared_ptr<Snapshot> snapshot() const override {
@@ -108,10 +157,14 @@ class DiscoGan : public Family {
 
  protected:
   void save_state(torch::serialize::OutputArchive& a) const override {
+    a.write("discogan_steps", torch::tensor(static_cast<int64_t>(steps_)));
     a.write("preview_A", preview_a_.defined() ? preview_a_ : torch::empty({0}, torch::kUInt8));
     a.write("preview_B", preview_b_.defined() ? preview_b_ : torch::empty({0}, torch::kUInt8));
   }
   void load_state(torch::serialize::InputArchive& a) override {
+    torch::Tensor steps;
+    a.read("discogan_steps", steps);
+    steps_ = steps.item<int64_t>();
     a.read("preview_A", preview_a_);
     a.read("preview_B", preview_b_);
   }
@@ -129,7 +182,10 @@ class DiscoGan : public Family {
   Player g_ab_, g_ba_, d_a_, d_b_;
   double lambda_rec_;
   std::string distance_;
+  bool authors_;
+  long long curriculum_;
   long long batch_;
+  long long steps_ = 0;
   torch::Tensor preview_a_, preview_b_;  // kPreview fixed images of each domain, uint8 on the CPU
 };
 
@@ -155,9 +211,9 @@ FamilyInfo discogan_family_info() {
       {"loss_d_a", "D_A loss", SeriesAxis::Loss, SeriesKind::PerStep, "Domain A's discriminator (log loss)"},
       {"loss_d_b", "D_B loss", SeriesAxis::Loss, SeriesKind::PerStep, "Domain B's discriminator (log loss)"},
       {"loss_g_ab", "Adversarial A\u2192B", SeriesAxis::Loss, SeriesKind::PerStep,
-       "L_GAN_B: G_AB's non-saturating loss against D_B"},
+       "L_GAN_B: G_AB's non-saturating loss against D_B (the authors' recipe: 0.1 of it with 0.9 of feature matching)"},
       {"loss_g_ba", "Adversarial B\u2192A", SeriesAxis::Loss, SeriesKind::PerStep,
-       "L_GAN_A: G_BA's non-saturating loss against D_A"},
+       "L_GAN_A: G_BA's non-saturating loss against D_A (the authors' recipe: 0.1 of it with 0.9 of feature matching)"},
       {"loss_rec_a", "Reconstruction A", SeriesAxis::Loss, SeriesKind::PerStep,
        "L_CONST_A = d(G_BA(G_AB(a)), a), before the weight"},
       {"loss_rec_b", "Reconstruction B", SeriesAxis::Loss, SeriesKind::PerStep,
@@ -180,6 +236,14 @@ FamilyInfo discogan_family_info() {
       {"distance", "Reconstruction distance",
        "d(x, x'): the mean squared error (the authors' code), or the cosine distance of the pixels",
        ParamType::Choice, 0, 0, "mse", {"mse", "cosine"}, false},
+      {"recipe", "Recipe",
+       "paper: the GAN loss plus the reconstruction distance, both networks every step; authors: the authors' "
+       "code, feature matching (0.9) with the GAN loss (0.1), reconstruction weighted 0.01 during a curriculum and "
+       "0.5 after, D every third step",
+       ParamType::Choice, 0, 0, "paper", {"paper", "authors"}, false},
+      {"curriculum_steps", "Curriculum steps",
+       "With the authors' recipe: steps at reconstruction weight 0.01 before 0.5 (their code: 10000)", ParamType::Int,
+       0, 1e9, "10000", {}, false, /*resumable=*/true},
       {"resolution", "Resolution", "Side of the images; data are resized and centre-cropped to it (the paper: 64)",
        ParamType::Choice, 0, 0, "32", {"16", "32", "64", "128"}, false},
       {"ngf", "G width", "Generator channels at its first layer, doubling down to 8x (the paper: 64)", ParamType::Int,

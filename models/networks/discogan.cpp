@@ -56,4 +56,18 @@ DiscoDiscriminatorImpl::DiscoDiscriminatorImpl(int channels, int ndf, int resolu
 
 torch::Tensor DiscoDiscriminatorImpl::forward(const torch::Tensor& x) { return net->forward(x).flatten(); }
 
+std::pair<torch::Tensor, std::vector<torch::Tensor>> DiscoDiscriminatorImpl::forward_features(const torch::Tensor& x) {
+  std::vector<torch::Tensor> features;
+  torch::Tensor h = x;
+  bool normalised = false;
+  for (const auto& m : net->children()) {
+    h = m->as<torch::nn::Conv2d>()          ? m->as<torch::nn::Conv2d>()->forward(h)
+        : m->as<torch::nn::BatchNorm2d>()   ? m->as<torch::nn::BatchNorm2d>()->forward(h)
+                                            : m->as<torch::nn::LeakyReLU>()->forward(h);
+    if (m->as<torch::nn::BatchNorm2d>()) normalised = true;
+    if (m->as<torch::nn::LeakyReLU>() && normalised) features.push_back(h);
+  }
+  return {h.flatten(), features};
+}
+
 }  // namespace gan

@@ -3,6 +3,9 @@
 // encoder-decoder generator and a convolutional discriminator, as in the paper's Figure 3.
 #include <torch/torch.h>
 
+#include <utility>
+#include <vector>
+
 namespace gan {
 
 // The stride-2 layers that take a side of `resolution` down to 4 (the paper: 4, for 64 px).
@@ -23,6 +26,9 @@ TORCH_MODULE(DiscoGenerator);
 struct DiscoDiscriminatorImpl : torch::nn::Module {
   DiscoDiscriminatorImpl(int channels, int ndf, int resolution);
   torch::Tensor forward(const torch::Tensor& x);  // N logits
+  // The logits and the activations after each batch-normalised layer (what the authors' code matches
+  // features on).
+  std::pair<torch::Tensor, std::vector<torch::Tensor>> forward_features(const torch::Tensor& x);
   torch::nn::Sequential net;
 };
 TORCH_MODULE(DiscoDiscriminator);

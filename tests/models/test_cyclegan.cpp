@@ -297,6 +297,36 @@ class TestCycleGan : public QObject {
     testutil::check_exact_resume(registry_, tiny_disco(), two_domains(10), 4, 8, tmp.path().toStdString() + "/d.pt");
   }
 
+  // The authors' recipe: D steps on every third step and G on the others; D matches features on its
+  // batch-normalised layers (depth - 1 of them).
+  void discoAuthorsRecipeAlternatesDAndG() {
+    DiscoDiscriminator d(1, 8, 32);
+    auto [logits, features] = d->forward_features(torch::zeros({2, 1, 32, 32}));
+    QCOMPARE(logits.sizes().vec(), (std::vector<int64_t>{2}));
+    QCOMPARE(int(features.size()), 2);
+    QVERIFY(torch::allclose(logits, d->forward(torch::zeros({2, 1, 32, 32}))));
+    auto c = tiny_disco();
+    c.params.set("recipe", "authors");
+    Trainer t(registry_, c, two_domains());
+    auto weights = [&](const char* key) {
+      std::vector<torch::Tensor> w;
+      for (const auto& p : t.family().player(key)->net().parameters()) w.push_back(p.detach().clone());
+      return w;
+    };
+    auto same = [](const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b) {
+      for (size_t i = 0; i < a.size(); ++i)
+        if (!torch::equal(a[i], b[i])) return false;
+      return true;
+    };
+    for (int step = 0; step < 6; ++step) {
+      const auto g0 = weights("G_AB"), d0 = weights("D_B");
+      t.step();
+      const bool d_turn = step % 3 == 0;
+      QVERIFY2(same(g0, weights("G_AB")) == d_turn, qPrintable(QString("G at step %1").arg(step)));
+      QVERIFY2(same(d0, weights("D_B")) == !d_turn, qPrintable(QString("D at step %1").arg(step)));
+    }
+  }
+
   void needsBothDomains() {
     auto data = two_domains();
     data.erase("B");
