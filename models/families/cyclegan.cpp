@@ -132,16 +132,8 @@ class CycleGan : public Family {
   }
 
   std::shared_ptr<Snapshot> snapshot() const override {
-    ResnetGenerator ab(generator_options(setup_)), ba(generator_options(setup_));
-    for (auto [src, dst] : {std::pair{g_ab_net_, ab}, std::pair{g_ba_net_, ba}}) {
-      dst->to(setup_.device);
-      copy_module_state(*src, *dst);
-      dst->eval();
-    }
-    Translators t{[ab](const torch::Tensor& x) mutable { return ab->forward(x); },
-                  [ba](const torch::Tensor& x) mutable { return ba->forward(x); }};
-    return make_translation_snapshot(std::move(t), setup_.device, preview_a_, preview_b_, resolution_,
-                                     setup_.image_channels);
+    return translation_snapshot_of<ResnetGenerator>(g_ab_net_, g_ba_net_, [this] { return ResnetGenerator(generator_options(setup_)); }, setup_.device, preview_a_, preview_b_,
+                                       resolution_, setup_.image_channels);
   }
 
   int resolution() const override { return resolution_; }
@@ -152,8 +144,7 @@ class CycleGan : public Family {
     a.write("cyclegan_steps", torch::tensor(static_cast<int64_t>(steps_)));
     pool_a_.save(a, "pool_A");
     pool_b_.save(a, "pool_B");
-    a.write("preview_A", preview_a_.defined() ? preview_a_ : torch::empty({0}, torch::kUInt8));
-    a.write("preview_B", preview_b_.defined() ? preview_b_ : torch::empty({0}, torch::kUInt8));
+    save_previews(a, preview_a_, preview_b_);
   }
   void load_state(torch::serialize::InputArchive& a) override {
     torch::Tensor steps;
@@ -161,8 +152,7 @@ class CycleGan : public Family {
     steps_ = steps.item<int64_t>();
     pool_a_.load(a, "pool_A", setup_.device);
     pool_b_.load(a, "pool_B", setup_.device);
-    a.read("preview_A", preview_a_);
-    a.read("preview_B", preview_b_);
+    load_previews(a, preview_a_, preview_b_);
   }
 
  private:

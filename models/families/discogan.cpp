@@ -139,17 +139,8 @@ class DiscoGan : public Family {
   }
 
   std::shared_ptr<Snapshot> snapshot() const override {
-    const int ngf = static_cast<int>(setup_.params.integer("ngf"));
-    DiscoGenerator ab(setup_.image_channels, ngf, resolution_), ba(setup_.image_channels, ngf, resolution_);
-    for (auto [src, dst] : {std::pair{g_ab_net_, ab}, std::pair{g_ba_net_, ba}}) {
-      dst->to(setup_.device);
-      copy_module_state(*src, *dst);
-      dst->eval();
-    }
-    Translators t{[ab](const torch::Tensor& x) mutable { return ab->forward(x); },
-                  [ba](const torch::Tensor& x) mutable { return ba->forward(x); }};
-    return make_translation_snapshot(std::move(t), setup_.device, preview_a_, preview_b_, resolution_,
-                                     setup_.image_channels);
+    return translation_snapshot_of<DiscoGenerator>(g_ab_net_, g_ba_net_, [this] { return DiscoGenerator(setup_.image_channels, static_cast<int>(setup_.params.integer("ngf")), resolution_); }, setup_.device, preview_a_, preview_b_,
+                                       resolution_, setup_.image_channels);
   }
 
   int resolution() const override { return resolution_; }
@@ -158,15 +149,13 @@ class DiscoGan : public Family {
  protected:
   void save_state(torch::serialize::OutputArchive& a) const override {
     a.write("discogan_steps", torch::tensor(static_cast<int64_t>(steps_)));
-    a.write("preview_A", preview_a_.defined() ? preview_a_ : torch::empty({0}, torch::kUInt8));
-    a.write("preview_B", preview_b_.defined() ? preview_b_ : torch::empty({0}, torch::kUInt8));
+    save_previews(a, preview_a_, preview_b_);
   }
   void load_state(torch::serialize::InputArchive& a) override {
     torch::Tensor steps;
     a.read("discogan_steps", steps);
     steps_ = steps.item<int64_t>();
-    a.read("preview_A", preview_a_);
-    a.read("preview_B", preview_b_);
+    load_previews(a, preview_a_, preview_b_);
   }
 
  private:

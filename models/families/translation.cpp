@@ -118,6 +118,16 @@ std::shared_ptr<Snapshot> make_translation_snapshot(Translators t, torch::Device
   return std::make_shared<TranslationSnapshot>(std::move(t), device, preview_a, preview_b, resolution, channels);
 }
 
+void save_previews(torch::serialize::OutputArchive& a, const torch::Tensor& preview_a, const torch::Tensor& preview_b) {
+  a.write("preview_A", preview_a.defined() ? preview_a : torch::empty({0}, torch::kUInt8));
+  a.write("preview_B", preview_b.defined() ? preview_b : torch::empty({0}, torch::kUInt8));
+}
+
+void load_previews(torch::serialize::InputArchive& a, torch::Tensor& preview_a, torch::Tensor& preview_b) {
+  a.read("preview_A", preview_a);
+  a.read("preview_B", preview_b);
+}
+
 torch::Tensor pick_previews(const std::map<std::string, StreamData>& data, const std::string& name, int count,
                             unsigned long long seed, const std::string& family_name) {
   auto it = data.find(name);

@@ -9,6 +9,7 @@
 
 #include "models/core/capabilities.h"
 #include "models/core/family.h"
+#include "models/layers/state.h"
 
 namespace gan {
 
@@ -22,6 +23,26 @@ struct Translators {
 // translations in the direction asked for.
 std::shared_ptr<Snapshot> make_translation_snapshot(Translators t, torch::Device device, torch::Tensor preview_a,
                                                     torch::Tensor preview_b, int resolution, int channels);
+
+// The snapshot of two trained generators: fresh copies (from `make`) given their state, in eval mode.
+template <class Net>
+std::shared_ptr<Snapshot> translation_snapshot_of(const Net& ab_net, const Net& ba_net, const std::function<Net()>& make,
+                                                  torch::Device device, torch::Tensor preview_a, torch::Tensor preview_b,
+                                                  int resolution, int channels) {
+  Net ab = make(), ba = make();
+  for (auto [src, dst] : {std::pair{ab_net, ab}, std::pair{ba_net, ba}}) {
+    dst->to(device);
+    copy_module_state(*src, *dst);
+    dst->eval();
+  }
+  Translators t{[ab](const torch::Tensor& x) mutable { return ab->forward(x); },
+                [ba](const torch::Tensor& x) mutable { return ba->forward(x); }};
+  return make_translation_snapshot(std::move(t), device, preview_a, preview_b, resolution, channels);
+}
+
+// The preview batches in a checkpoint ("preview_A", "preview_B"; empty when there were none yet).
+void save_previews(torch::serialize::OutputArchive& a, const torch::Tensor& preview_a, const torch::Tensor& preview_b);
+void load_previews(torch::serialize::InputArchive& a, torch::Tensor& preview_a, torch::Tensor& preview_b);
 
 // `count` images of stream `name` picked by a seeded permutation (uint8, on the CPU). Throws when the
 // stream is missing.
