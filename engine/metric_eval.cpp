@@ -361,6 +361,7 @@ json to_json(const TranslationVerdict& v) {
               {"truth", v.truth},               {"l1", number_or_null(v.l1)},
               {"identity_l1", number_or_null(v.identity_l1)},
               {"ssim", number_or_null(v.ssim)}, {"identity_ssim", number_or_null(v.identity_ssim)},
+              {"spread", number_or_null(v.spread)}, {"target_spread", number_or_null(v.target_spread)},
               {"extractor", v.extractor}};
 }
 
@@ -377,6 +378,11 @@ std::string describe(const TranslationVerdict& v) {
                   "\n  against the true targets (%s): L1 %.4f translated, %.4f untranslated; SSIM %.4f translated, "
                   "%.4f untranslated",
                   v.truth.c_str(), v.l1, v.identity_l1, v.ssim, v.identity_ssim);
+    s += buf;
+  }
+  if (std::isfinite(v.spread)) {
+    std::snprintf(buf, sizeof buf, "\n  spread (L1 between consecutive images): %.4f translated, %.4f in the target domain",
+                  v.spread, v.target_spread);
     s += buf;
   }
   std::snprintf(buf, sizeof buf, "\n  FID against %s: %.4g translated, %.4g untranslated", v.to.c_str(), v.fid,
@@ -414,6 +420,14 @@ std::vector<TranslationVerdict> evaluate_translations(Snapshot& snapshot, const 
     r.options.set("direction", t.id);
     auto y = snapshot.sample(r).images;
     v.n = count;
+    auto spread = [](const torch::Tensor& images) {
+      if (images.size(0) < 2) return MetricPoint::kNone;
+      const int64_t pairs = images.size(0) / 2;
+      auto a = images.narrow(0, 0, 2 * pairs).to(torch::kDouble);
+      return (a.slice(0, 0, 2 * pairs, 2) - a.slice(0, 1, 2 * pairs, 2)).abs().mean().item<double>() / 255.0;
+    };
+    v.spread = spread(y);
+    v.target_spread = spread(target_data->images().narrow(0, 0, std::min<int64_t>(count, target_data->size())));
     if (auto truth_spec = glyph_truth(source, to)) {  // image i of the truth is the answer for source image i
       auto truth = with_channels(load_dataset(*truth_spec, resolution), channels);
       if (truth->size() != source_data->size()) throw std::logic_error("the true targets do not match the sources");

@@ -97,6 +97,10 @@ struct TranslationVerdict {
   std::string truth;                             // the true targets' data, as a label; empty: unknown
   double l1 = MetricPoint::kNone, identity_l1 = MetricPoint::kNone;
   double ssim = MetricPoint::kNone, identity_ssim = MetricPoint::kNone;
+  // How different the translations are from one another (mean absolute difference of consecutive
+  // pairs, 0..1), beside the target domain's own images: near 0 when every image is translated to the
+  // same output (mode collapse).
+  double spread = MetricPoint::kNone, target_spread = MetricPoint::kNone;
   std::string extractor;
 };
 nlohmann::json to_json(const TranslationVerdict& v);
