@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <mutex>
 #include <stdexcept>
@@ -21,7 +22,7 @@
 namespace gan {
 namespace {
 
-constexpr int kCacheVersion = 1;  // bump when the rendering changes
+constexpr int kCacheVersion = 2;  // bump when the rendering changes
 
 std::string code_point(char32_t c) {
   char buf[16];
@@ -210,6 +211,7 @@ std::shared_ptr<const Dataset> load_glyphs(const DatasetSpec& spec, int resoluti
 
   const std::string cache = (cache_in.empty() ? cache_dir() : cache_in) + "/glyphs";
   std::vector<torch::Tensor> images, labels;
+  std::vector<std::string> notes;
   std::string names;
   for (size_t k : picked) {
     const GlyphFace& face = faces[k];
@@ -222,17 +224,33 @@ std::shared_ptr<const Dataset> load_glyphs(const DatasetSpec& spec, int resoluti
     std::replace(stem.begin(), stem.end(), ' ', '-');
     const std::string path = cache + "/" + stem + "-" + std::to_string(resolution) + "-" + hex64(key) + ".u8";
     const size_t bytes = chars.size() * static_cast<size_t>(resolution) * resolution;
+    // The pixels, then their FNV-1a (8 bytes): a damaged file is drawn again, and the run says so.
     torch::Tensor x;
     std::error_code ec;
-    if (std::filesystem::file_size(path, ec) == bytes && !ec) {
-      std::string data = read_file_bytes(path, "glyph cache file", bytes);
-      x = torch::empty({static_cast<int64_t>(chars.size()), 1, resolution, resolution}, torch::kUInt8);
-      std::copy(data.begin(), data.end(), reinterpret_cast<char*>(x.data_ptr<uint8_t>()));
-    } else {
-      x = render_file(file, face, chars, resolution);
-      try {  // a cache that cannot be written only costs the next run a render
-        write_bytes_atomically(path, std::string(reinterpret_cast<const char*>(x.data_ptr<uint8_t>()), bytes));
+    if (std::filesystem::exists(path, ec)) {
+      std::string data;
+      try {
+        data = read_file_bytes(path, "glyph cache file", bytes + 8);
       } catch (const std::exception&) {
+      }
+      uint64_t stored = 0;
+      if (data.size() == bytes + 8) std::memcpy(&stored, data.data() + bytes, 8);
+      if (data.size() == bytes + 8 && stored == fnv1a(data.data(), bytes)) {
+        x = torch::empty({static_cast<int64_t>(chars.size()), 1, resolution, resolution}, torch::kUInt8);
+        std::memcpy(x.data_ptr<uint8_t>(), data.data(), bytes);
+      } else {
+        notes.push_back("the glyph cache file " + path + " was damaged: " + face.name + " was drawn again");
+      }
+    }
+    if (!x.defined()) {
+      x = render_file(file, face, chars, resolution);
+      std::string data(reinterpret_cast<const char*>(x.data_ptr<uint8_t>()), bytes);
+      const uint64_t sum = fnv1a(data.data(), bytes);
+      data.append(reinterpret_cast<const char*>(&sum), 8);
+      try {  // a cache that cannot be written only costs the next run a render
+        write_bytes_atomically(path, data);
+      } catch (const std::exception& e) {
+        notes.push_back(std::string("the glyphs are not cached: ") + e.what());
       }
     }
     images.push_back(x);
@@ -244,7 +262,9 @@ std::shared_ptr<const Dataset> load_glyphs(const DatasetSpec& spec, int resoluti
   const std::string desc = "Glyphs " + spec.split + ": " + std::to_string(chars.size()) + " characters in " +
                            std::to_string(picked.size()) + " typeface(s) (" + names + "), " + std::to_string(resolution) +
                            "x" + std::to_string(resolution);
-  return std::make_shared<Dataset>(torch::cat(images), torch::cat(labels), class_names, desc);
+  auto out = std::make_shared<Dataset>(torch::cat(images), torch::cat(labels), class_names, desc);
+  for (auto& n : notes) out->add_warning(std::move(n));
+  return out;
 }
 
 }  // namespace gan

@@ -138,6 +138,22 @@ class TestDatasets : public QObject {
     // From the cache: the same bytes; and the same as rendering afresh.
     auto again = load_glyphs(spec, 32, cache);
     QVERIFY(torch::equal(again->images(), data->images()));
+    QVERIFY(again->warnings().empty());
+    // A damaged cache file is drawn again, with a warning, and repaired.
+    std::string damaged;
+    for (const auto& e : std::filesystem::directory_iterator(cache + "/glyphs")) damaged = e.path().string();
+    {
+      std::fstream f(damaged, std::ios::in | std::ios::out | std::ios::binary);
+      f.seekg(500);
+      const char was = static_cast<char>(f.get());
+      f.seekp(500);
+      f.put(static_cast<char>(~was));
+    }
+    auto repaired = load_glyphs(spec, 32, cache);
+    QVERIFY(torch::equal(repaired->images(), data->images()));
+    QCOMPARE(int(repaired->warnings().size()), 1);
+    QVERIFY2(repaired->warnings()[0].find("was damaged") != std::string::npos, repaired->warnings()[0].c_str());
+    QVERIFY(load_glyphs(spec, 32, cache)->warnings().empty());
     const auto& faces = glyph_faces();
     const auto chars = glyph_characters("train");
     QVERIFY(torch::equal(render_glyphs(faces[5], chars, 32), data->images().narrow(0, 140, 140)));
