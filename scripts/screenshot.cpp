@@ -11,6 +11,7 @@
 #include <QPushButton>
 #include <QSlider>
 #include <QTabWidget>
+#include <QTemporaryDir>
 #include <QTimer>
 
 #include "app/main_window.h"
@@ -30,6 +31,9 @@
 #include <QSpinBox>
 
 int main(int argc, char** argv) {
+  // Pictures do not depend on what earlier sessions remembered, nor change it: settings of their own.
+  QTemporaryDir settings;
+  qputenv("XDG_CONFIG_HOME", settings.path().toLocal8Bit());
   QApplication app(argc, argv);
   QCommandLineParser p;
   p.addOptions({{"out", "PNG to write", "file"},
