@@ -25,11 +25,11 @@ src, truth = held_out(source), held_out(target)
 rows = [(source, [src[i] for i in picked]), (f"{target} (the answer)", [truth[i] for i in picked])]
 with tempfile.TemporaryDirectory() as tmp:
     for i in picked: src[i].save(f"{tmp}/{i:02d}.pgm")
-    for spec in runs:
-        label, ckpt = spec.split("=", 1)
+    for k, spec in enumerate(runs):
+        label, ckpt = spec.rsplit("=", 1)  # the label may hold "=" itself
         subprocess.run([exe, "translate", "--checkpoint", ckpt, "--input", tmp, "--direction", "AtoB",
-                        "--out", f"{tmp}/{label}"], check=True, stdout=subprocess.DEVNULL)
-        rows.append((label, [Image.open(f"{tmp}/{label}/{i:02d}_AtoB.png").convert("L") for i in picked]))
+                        "--out", f"{tmp}/run{k}"], check=True, stdout=subprocess.DEVNULL)
+        rows.append((label, [Image.open(f"{tmp}/run{k}/{i:02d}_AtoB.png").convert("L") for i in picked]))
 S, W = 2 * R, 230
 fig = Image.new("RGB", (W + N * (S + 2), len(rows) * (S + 2)), "white")
 d = ImageDraw.Draw(fig)
