@@ -30,6 +30,7 @@
 #include "engine/threads.h"
 #include "engine/distributed.h"
 #include "engine/trainer.h"
+#include "engine/translate_files.h"
 #include "models/core/random.h"
 
 namespace gan {
@@ -558,48 +559,13 @@ int cmd_translate(const Args& a) {
     throw UsageError("--direction must be one of " + known + ", not '" + direction + "'");
   }
   if (inputs.empty()) throw UsageError("--input is required: image files, or folders of them");
-  std::vector<std::string> files;
-  for (const auto& in : inputs) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(in, ec)) {
-      std::vector<std::string> found;
-      for (const auto& e : std::filesystem::directory_iterator(in, ec))
-        if (e.is_regular_file() && is_image_name(e.path().string())) found.push_back(e.path().string());
-      std::sort(found.begin(), found.end());
-      if (found.empty()) throw std::runtime_error("the folder " + in + " has no images");
-      files.insert(files.end(), found.begin(), found.end());
-    } else {
-      files.push_back(in);
-    }
-  }
-  std::filesystem::create_directories(out);
+  const auto files = image_files_of(inputs);
   auto snapshot = ck.family->snapshot();
-  const int res = ck.family->resolution(), channels = ck.family->image_channels();
-  int failed = 0, written = 0;
-  for (size_t i = 0; i < files.size(); i += 64) {
-    std::vector<torch::Tensor> batch;
-    std::vector<std::string> names;
-    for (size_t j = i; j < std::min(files.size(), i + 64); ++j) {
-      try {
-        batch.push_back(prepare_image(read_image(files[j]), res, channels));
-        names.push_back(files[j]);
-      } catch (const std::exception& e) {
-        std::cerr << "gan-explorer translate: " << e.what() << "\n";
-        ++failed;
-      }
-    }
-    if (batch.empty()) continue;
-    SampleRequest r;
-    r.inputs = torch::stack(batch);
-    r.options.set("direction", direction);
-    auto y = snapshot->sample(r).images;
-    for (size_t k = 0; k < names.size(); ++k) {
-      const std::string path =
-          out + "/" + std::filesystem::path(names[k]).stem().string() + "_" + direction + ".png";
-      write_png(path, to_image8(from_uint8(y[static_cast<int64_t>(k)])));
-      ++written;
-    }
-  }
+  const TranslateReport report =
+      translate_files(*snapshot, ck.family->resolution(), ck.family->image_channels(), files, direction, out);
+  for (const auto& why : report.failed) std::cerr << "gan-explorer translate: " << why << "\n";
+  const long long written = report.written;
+  const size_t failed = report.failed.size();
   std::cout << "translated " << written << " image(s) " << direction << " with " << ck.config.model << " at step "
             << ck.step << " into " << out;
   if (failed) std::cout << "; " << failed << " input(s) could not be read";
