@@ -18,6 +18,7 @@
 #include <QFileDialog>
 #include <QMessageBox>
 #include <QFileInfo>
+#include <QProgressDialog>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -35,6 +36,7 @@
 #include "engine/message.h"
 
 #include "ui/animation_dialog.h"
+#include "ui/translate_dialog.h"
 #include "ui/app_settings.h"
 #include "ui/compare_window.h"
 #include "ui/control_panel.h"
@@ -114,6 +116,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), registry_(gan::Re
     statusBar()->showMessage(tr("Saved %1 at step %2").arg(path).arg(step), 8000);
     if (QFileInfo(path).absolutePath() == QFileInfo(run_.outDir).absoluteFilePath()) saved_step_ = step;
     run_unsaved_ = false;
+  });
+  connect(bridge_, &ui::EngineBridge::translateProgress, this, [this](qint64 done, qint64 total) {
+    if (!translate_progress_) return;
+    translate_progress_->setMaximum(int(total));
+    translate_progress_->setValue(int(done));
+    translate_progress_->setLabelText(tr("Translated %1 of %2 images").arg(done).arg(total));
   });
   connect(bridge_, &ui::EngineBridge::saveFailed, this, [this] {
     run_unsaved_ = true;
@@ -294,6 +302,22 @@ void MainWindow::buildMenus() {
                                              exportAnimation(c.path, c.fromSeed, c.toSeed, c.frames, c.fps, c.bounce);
                                            }),
                             "export-animation", {}, tr("Frames between two seeds' latents as an animated GIF or an MP4"));
+  translate_action_ = named(file->addAction(tr("&Translate a folder…"), this,
+                                           [this] {
+                                             QStringList ids, labels;
+                                             for (const auto& t : run_.caps.translations) {
+                                               ids << QString::fromStdString(t.id);
+                                               labels << QString::fromStdString(t.from + " \u2192 " + t.to);
+                                             }
+                                             const QString in = ui::rememberedFolder("dirs/translate-in", QDir::homePath());
+                                             ui::TranslateDialog d(ids, labels, in,
+                                                                   ui::rememberedFolder("dirs/translate-out", in + "/translated"),
+                                                                   this);
+                                             if (d.exec() != QDialog::Accepted) return;
+                                             const auto c = d.choice();
+                                             translateFolder(c.input, c.output, c.direction);
+                                           }),
+                            "translate-folder", {}, tr("Translate every image of a folder and save the results"));
   file->addSeparator();
   named(file->addAction(tr("&Quit"), this, &QWidget::close), "quit", QKeySequence::Quit,
         tr("Quit (while a run trains, asks whether to save it first)"));
@@ -378,6 +402,39 @@ ui::CompareWindow* MainWindow::compare(const QStringList& paths) {
   compare_->show();
   compare_->raise();
   return compare_;
+}
+
+bool MainWindow::canTranslate() const { return have_run_ && !run_.caps.translations.empty(); }
+
+void MainWindow::updateExportActions() {
+  if (animation_action_) animation_action_->setEnabled(canExportAnimation());
+  if (translate_action_) translate_action_->setEnabled(canTranslate() && !translate_progress_);
+}
+
+bool MainWindow::translateFolder(const QString& input, const QString& output, const QString& direction) {
+  if (!canTranslate()) {
+    messages_->showMessage(have_run_ ? tr("%1 does not translate images.").arg(run_.modelName)
+                                     : tr("There is no model to translate with: start a run or open a checkpoint."),
+                           ui::MessageBar::Level::Warning);
+    return false;
+  }
+  QString why;
+  last_translation_.clear();
+  if (!bridge_->translateFiles({input}, output, direction, run_.resolution, run_.channels, &why)) {
+    messages_->showMessage(tr("Translate: %1").arg(why), ui::MessageBar::Level::Error);
+    return false;
+  }
+  ui::rememberFolderOf("dirs/translate-in", input + "/.");
+  ui::rememberFolderOf("dirs/translate-out", output + "/.");
+  translate_progress_ = new QProgressDialog(tr("Translating %1 %2…").arg(input, direction), tr("Cancel"), 0, 0, this);
+  translate_progress_->setWindowTitle(tr("Translate a folder"));
+  translate_progress_->setMinimumDuration(0);
+  translate_progress_->setAutoClose(false);
+  translate_progress_->setAutoReset(false);
+  connect(translate_progress_, &QProgressDialog::canceled, bridge_, &ui::EngineBridge::cancelTranslation);
+  translate_progress_->show();
+  updateExportActions();
+  return true;
 }
 
 bool MainWindow::canExportAnimation() const {
@@ -543,7 +600,7 @@ void MainWindow::forgetRun() {
   controls_->setProgress(0, controls_->totalSteps(), 0);
   updateStartMode();
   if (save_action_) save_action_->setEnabled(false);
-  if (animation_action_) animation_action_->setEnabled(canExportAnimation());
+  updateExportActions();
 }
 
 void MainWindow::updateStartMode() {
@@ -724,7 +781,7 @@ void MainWindow::onState(UiState state, const QString& status) {
   save_action_->setEnabled(state == UiState::Running || state == UiState::Paused || !continue_from_.isEmpty());
   open_action_->setEnabled(!live);
   new_action_->setEnabled(state != UiState::Loading);
-  animation_action_->setEnabled(canExportAnimation());
+  updateExportActions();
   updateStartMode();
   if (!status.isEmpty()) statusBar()->showMessage(status, 10000);
   // While a run is prepared the grid says so (over the last run's samples, if any); a start that fails
@@ -749,7 +806,7 @@ void MainWindow::onRun(const ui::RunSummary& run) {
   }
   opening_.clear();
   updateStartMode();
-  animation_action_->setEnabled(canExportAnimation());
+  updateExportActions();
   model_picker_->setCurrentId(run.model);  // composes the panels for it, when another family was shown
   composeFor(run.caps, run.model);
   loss_plot_->clear();
@@ -794,6 +851,17 @@ void MainWindow::onRendered(const ui::RenderedResult& r) {
   // Each panel drops results older than the one it shows.
   if (r.panel == ui::SampleGrid::kPanel) {
     grid_->setResult(r);
+    return;
+  }
+  if (r.panel == ui::EngineBridge::kTranslatePanel) {
+    last_translation_ = r.error.isEmpty() && !r.outputs.isEmpty() ? r.outputs.front().text : r.error;
+    if (translate_progress_) translate_progress_->deleteLater();
+    translate_progress_ = nullptr;
+    updateExportActions();
+    if (r.error == QLatin1String("cancelled"))
+      messages_->showMessage(tr("Translation cancelled: the images written so far stay."), ui::MessageBar::Level::Info);
+    else if (r.error.isEmpty()) statusBar()->showMessage(last_translation_, 10000);
+    else messages_->showMessage(tr("Translate: %1").arg(r.error), ui::MessageBar::Level::Error);
     return;
   }
   if (r.panel == QLatin1String("export")) {

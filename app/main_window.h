@@ -11,6 +11,7 @@
 #include "ui/engine_bridge.h"
 
 class QAction;
+class QProgressDialog;
 class QMenu;
 class QGroupBox;
 class QTabWidget;
@@ -65,6 +66,13 @@ class MainWindow : public QMainWindow {
   // when the family has no latent to walk in, or nothing is loaded. lastExport() says what came of it.
   bool exportAnimation(const QString& path, qint64 from_seed, qint64 to_seed, int frames, double fps, bool bounce);
   QString lastExport() const { return last_export_; }
+  // File > Translate a folder: every image in `input` translated by the held model into `output`, on the
+  // explorer's thread with a progress dialog (Cancel stops between batches). False, with a message,
+  // when nothing can be translated. lastTranslation() says what came of it ("translated N image(s)…",
+  // or the error).
+  bool translateFolder(const QString& input, const QString& output, const QString& direction);
+  QString lastTranslation() const { return last_translation_; }
+  QProgressDialog* translationProgress() const { return translate_progress_; }
   // File > Compare checkpoints: the comparison window, with these checkpoints added.
   ui::CompareWindow* compare(const QStringList& paths);
   // Where new runs go: $GAN_EXPLORER_RUNS, else the user's data folder.
@@ -115,6 +123,8 @@ class MainWindow : public QMainWindow {
   void storeSettings() const;
   void startOrPause();
   bool canExportAnimation() const;
+  bool canTranslate() const;
+  void updateExportActions();  // what File > Export and Translate offer for the run held
   // Rebuilds the data pickers, the sample grid's options and the explore panels for a family.
   void composeFor(const gan::Capabilities& caps, const QString& model);
   void onModelChanged(const QString& id);
@@ -160,7 +170,10 @@ class MainWindow : public QMainWindow {
   QString opening_;            // a checkpoint being opened: held once it is ready
   bool new_run_pending_ = false;
   QString last_export_;
-  QAction* animation_action_ = nullptr;  // New run asked while training: let the run go once it has stopped
+  QAction* animation_action_ = nullptr;
+  QAction* translate_action_ = nullptr;
+  QProgressDialog* translate_progress_ = nullptr;  // while a folder is translated
+  QString last_translation_;  // New run asked while training: let the run go once it has stopped
   qint64 saved_step_ = -1;      // the step of the run's checkpoint on disk (-1: none known)
   bool run_unsaved_ = false;   // the last checkpoint write failed (a full disk)
   bool close_without_asking_ = false;

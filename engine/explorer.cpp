@@ -2,7 +2,9 @@
 
 #include <chrono>
 
+#include "engine/dataset.h"
 #include "engine/threads.h"
+#include "engine/translate_files.h"
 
 namespace gan {
 
@@ -19,7 +21,18 @@ RenderResult render_now(Snapshot& snapshot, const RenderRequest& r) {
   out.panel = r.panel;
   const auto t0 = std::chrono::steady_clock::now();
   try {
-    if (r.kind == RenderRequest::Kind::Animation) {
+    if (r.kind == RenderRequest::Kind::Translate) {
+      const TranslateReport report = translate_files(snapshot, r.resolution, r.channels, r.files, r.direction,
+                                                     r.out_dir, r.progress, r.cancel.get());
+      Output done;
+      done.id = "written";
+      done.kind = OutputKind::Text;
+      done.text = "translated " + std::to_string(report.written) + " image(s) " + r.direction + " into " + r.out_dir;
+      if (!report.failed.empty())
+        done.text += "; " + std::to_string(report.failed.size()) + " could not be read or written (the first: " +
+                     report.failed.front() + ")";
+      out.outputs.push_back(std::move(done));
+    } else if (r.kind == RenderRequest::Kind::Animation) {
       SampleRequest s;
       s.n = r.n;
       s.seed = r.seed;
@@ -58,6 +71,9 @@ RenderResult render_now(Snapshot& snapshot, const RenderRequest& r) {
       out.outputs = std::move(e.outputs);
       out.scalars = std::move(e.scalars);
     }
+  } catch (const Cancelled&) {
+    out.outputs.clear();
+    out.error = "cancelled";
   } catch (const std::exception& e) {
     std::string why = e.what();
     out.outputs.clear();
@@ -84,7 +100,8 @@ std::uint64_t Explorer::request(const RenderRequest& r) {
     std::lock_guard<std::mutex> lock(mutex_);
     stamp = ++next_stamp_;
     pending_[r.panel] = {r, stamp};
-    if (r.kind != RenderRequest::Kind::Animation) last_[r.panel] = r;  // a file is written once
+    // Files are written once: never repeated for a newer generator.
+    if (r.kind != RenderRequest::Kind::Animation && r.kind != RenderRequest::Kind::Translate) last_[r.panel] = r;
   }
   wake_.notify_one();
   return stamp;

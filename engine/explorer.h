@@ -12,6 +12,9 @@
 #include <string>
 #include <thread>
 
+#include <atomic>
+#include <functional>
+
 #include "engine/animation.h"
 #include "engine/image.h"
 #include "models/core/family.h"
@@ -23,12 +26,20 @@ struct RenderRequest {
   std::string panel;  // latest wins per panel: "grid", a view's id, ...
   // Animation: samples (their options say which: an interpolation's to_seed) written as an animation
   // file, not shown; it is never repeated for a newer generator.
-  enum class Kind { Samples, Explore, Animation } kind = Kind::Explore;
+  // Translate: image files translated and written to a folder (engine/translate_files), never repeated;
+  // `progress` is called on the explorer's thread after each batch, `cancel` is checked between them.
+  enum class Kind { Samples, Explore, Animation, Translate } kind = Kind::Explore;
   long long n = 64;             // Samples, Animation: how many (frames)
   long long seed = 20161119;    // Samples, Animation: the seed of their latents
   ExploreRequest explore;       // Explore: the view and its values; Samples: explore.values are the options
   std::string animation_path;   // Animation: the .gif or .mp4 written
   AnimationOptions animation;
+  std::vector<std::string> files;  // Translate: the images
+  std::string out_dir;             // Translate: where OUT/STEM_DIRECTION.png go
+  std::string direction;           // Translate: a translation of the family ("AtoB")
+  int resolution = 0, channels = 0;  // Translate: the model's images
+  std::function<void(long long done, long long total)> progress;
+  std::shared_ptr<std::atomic<bool>> cancel;
 };
 
 struct RenderResult {

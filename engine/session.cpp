@@ -81,6 +81,8 @@ RunInfo describe_run(const Family& family, const TrainConfig& c, long long step,
   info.step = step;
   info.total_steps = c.steps;
   info.parameters = family.parameter_count();
+  info.resolution = family.resolution();
+  info.channels = family.image_channels();
   info.num_classes = c.num_classes;
   info.class_names = c.class_names;
   info.config = c;

@@ -44,6 +44,7 @@ struct RunInfo {
   long long step = 0;         // where it starts
   long long total_steps = 0;
   long long parameters = 0;
+  int resolution = 0, channels = 0;  // the images the family takes and makes
   int num_classes = 0;
   std::vector<std::string> class_names;
   std::vector<HistoryPoint> history;  // what a checkpoint brought along

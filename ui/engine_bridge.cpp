@@ -1,6 +1,7 @@
 // LibTorch comes before Qt here: Qt's `slots` and `signals` macros break LibTorch's headers.
 #include "engine/explorer.h"
 #include "engine/session.h"
+#include "engine/translate_files.h"
 // clang-format off
 #include "ui/engine_bridge.h"
 
@@ -128,6 +129,8 @@ struct EngineBridge::Impl : gan::SessionListener {
     r.step = info.step;
     r.totalSteps = info.total_steps;
     r.parameters = info.parameters;
+    r.resolution = info.resolution;
+    r.channels = info.channels;
     r.caps = info.caps;
     for (const auto& st : info.streams)
       r.streams.append({QString::fromStdString(st.name), QString::fromStdString(st.label), QString::fromStdString(st.data)});
@@ -181,6 +184,7 @@ struct EngineBridge::Impl : gan::SessionListener {
   }
 
   EngineBridge* q;
+  std::shared_ptr<std::atomic<bool>> translate_cancel;  // the folder translation in flight
   gan::Explorer explorer;        // declared before the session, which uses it: destroyed after it
   gan::TrainingSession session;
 };
@@ -300,6 +304,37 @@ gan::RenderRequest toRequest(const RenderSpec& s) {
 }
 
 quint64 EngineBridge::requestRender(const RenderSpec& s) { return impl_->explorer.request(toRequest(s)); }
+
+bool EngineBridge::translateFiles(const QStringList& inputs, const QString& outDir, const QString& direction,
+                                  int resolution, int channels, QString* why) {
+  gan::RenderRequest r;
+  r.panel = kTranslatePanel.toStdString();
+  r.kind = gan::RenderRequest::Kind::Translate;
+  try {
+    std::vector<std::string> in;
+    for (const QString& s : inputs) in.push_back(s.toStdString());
+    r.files = gan::image_files_of(in);
+  } catch (const std::exception& e) {
+    if (why) *why = QString::fromStdString(e.what());
+    return false;
+  }
+  r.out_dir = outDir.toStdString();
+  r.direction = direction.toStdString();
+  r.resolution = resolution;
+  r.channels = channels;
+  impl_->translate_cancel = std::make_shared<std::atomic<bool>>(false);
+  r.cancel = impl_->translate_cancel;
+  Impl* impl = impl_.get();
+  r.progress = [impl](long long done, long long total) {
+    impl->post([q = impl->q, done, total] { emit q->translateProgress(done, total); });
+  };
+  impl_->explorer.request(r);
+  return true;
+}
+
+void EngineBridge::cancelTranslation() {
+  if (impl_->translate_cancel) impl_->translate_cancel->store(true);
+}
 
 void EngineBridge::clearPanels() { impl_->explorer.clear_panels(); }
 

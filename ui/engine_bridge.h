@@ -37,6 +37,7 @@ struct StreamSummary {
 struct RunSummary {
   QString model, modelName, dataset, outDir;
   qint64 step = 0, totalSteps = 0, parameters = 0;
+  int resolution = 0, channels = 0;  // the images the family takes and makes
   gan::Capabilities caps;    // the family's capabilities, whole: the panels and plots are built from them
   QVector<StreamSummary> streams;
   QStringList classNames;    // the run's classes (empty when unlabelled)
@@ -138,6 +139,14 @@ class EngineBridge : public QObject {
   void save(const QString& path);
   quint64 requestRender(const RenderSpec& spec);  // latest wins per panel; returns the request's stamp
   void clearPanels();                             // forget the panels' requests (other panels now)
+  // Translates image files (a folder: every image in it) into `outDir` with the held model, on the
+  // explorer's thread: translateProgress as it goes, then a rendered result for the panel
+  // kTranslatePanel (its text output "written", or its error: "cancelled" after cancelTranslation).
+  // False, with `why`, when the inputs cannot be listed.
+  bool translateFiles(const QStringList& inputs, const QString& outDir, const QString& direction, int resolution,
+                      int channels, QString* why);
+  void cancelTranslation();
+  static inline const QString kTranslatePanel = QStringLiteral("translate-files");
   bool busy() const;
   // Problems with spec.params for spec.model (empty when fine): checked before anything starts.
   QStringList validate(const StartSpec& spec) const;
@@ -154,6 +163,7 @@ class EngineBridge : public QObject {
   void saveFailed(const QString& text);
   void metricArrived(const ui::MetricSample& sample);
   void metricStatus(ui::MessageLevel level, const QString& message);
+  void translateProgress(qint64 done, qint64 total);
 
  private:
   struct Impl;

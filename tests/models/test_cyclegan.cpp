@@ -3,9 +3,13 @@
 #include <QtTest>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 
 #include "engine/threads.h"
+#include "engine/image.h"
 #include "engine/trainer.h"
+#include "engine/translate_files.h"
 #include "models/core/family.h"
 #include "models/core/random.h"
 #include "models/layers/image_pool.h"
@@ -325,6 +329,38 @@ class TestCycleGan : public QObject {
       QVERIFY2(same(g0, weights("G_AB")) == d_turn, qPrintable(QString("G at step %1").arg(step)));
       QVERIFY2(same(d0, weights("D_B")) == !d_turn, qPrintable(QString("D at step %1").arg(step)));
     }
+  }
+
+  // Many files: translated 64 at a time with progress after each batch; a file that cannot be read is
+  // reported and the rest go on; Cancel stops between batches and keeps what was written.
+  void filesAreTranslatedInBatchesWithProgressAndCancel() {
+    Trainer t(registry_, tiny(), two_domains());
+    auto snap = t.family().snapshot();
+    QTemporaryDir tmp;
+    const std::string in = tmp.path().toStdString() + "/in";
+    std::filesystem::create_directories(in);
+    for (int i = 0; i < 70; ++i) write_png(in + "/img" + std::to_string(100 + i) + ".png", solid(20, 20, 1, std::uint8_t(i)));
+    std::ofstream(in + "/broken.png") << "not a png";
+    const auto files = image_files_of({in});
+    QCOMPARE(int(files.size()), 71);
+    std::vector<std::pair<long long, long long>> calls;
+    const std::string out = tmp.path().toStdString() + "/out";
+    auto report = translate_files(*snap, 16, 1, files, "AtoB", out, [&](long long d, long long n) { calls.push_back({d, n}); });
+    QCOMPARE(report.written, 70LL);
+    QCOMPARE(int(report.failed.size()), 1);
+    QVERIFY2(report.failed[0].find("broken.png") != std::string::npos, report.failed[0].c_str());
+    QCOMPARE(calls, (std::vector<std::pair<long long, long long>>{{64, 71}, {71, 71}}));
+    QVERIFY(testutil::file_exists(out + "/img100_AtoB.png"));
+    std::atomic<bool> cancel{false};
+    const std::string out2 = tmp.path().toStdString() + "/out2";
+    QVERIFY_THROWS_EXCEPTION(Cancelled, translate_files(*snap, 16, 1, files, "BtoA", out2,
+                                                        [&](long long, long long) { cancel = true; }, &cancel));
+    int kept = 0;
+    for (const auto& e : std::filesystem::directory_iterator(out2)) kept += e.is_regular_file();
+    QCOMPARE(kept, 63);  // the first batch of 64 files, one of them unreadable
+    const std::string empty = tmp.path().toStdString() + "/empty";
+    std::filesystem::create_directories(empty);
+    QVERIFY(testutil::error_of([&] { image_files_of({empty}); }).contains("has no images"));
   }
 
   void needsBothDomains() {

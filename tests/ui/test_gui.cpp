@@ -40,6 +40,7 @@
 #include <QTabBar>
 #include <QTimer>
 #include "ui/animation_dialog.h"
+#include "ui/translate_dialog.h"
 #include "ui/app_settings.h"
 #include "ui/compare_window.h"
 #include "ui/help_window.h"
@@ -634,6 +635,43 @@ class TestGui : public QObject {
     opened->controls()->imageInput("images")->addFiles({png, png});
     QVERIFY(opened->controls()->setValue("direction", "BtoA"));
     QTRY_COMPARE_WITH_TIMEOUT(opened->outputImage("translation").size(), QSize(16 + 4, 2 * 16 + 6), 30000);
+
+    // File > Translate a folder, through its dialog: the same folder as input and output is refused
+    // with the reason; then every image of the folder is translated and saved, with a progress dialog
+    // (the text file beside them is not an image name, and is left out).
+    const QString in = tmp_.path() + "/to-translate", out = tmp_.path() + "/translated";
+    QVERIFY(QDir().mkpath(in));
+    for (int i = 0; i < 5; ++i) QVERIFY(colour.save(in + QString("/c%1.png").arg(i)));
+    QVERIFY(QFile::copy(text, in + "/notes.txt"));
+    QVERIFY(again.action("translate-folder")->isEnabled());
+    {
+      MainWindow none;  // nothing held: nothing to translate with
+      QVERIFY(!none.action("translate-folder")->isEnabled());
+    }
+    QString refused;
+    onNextDialog<ui::TranslateDialog>([&](ui::TranslateDialog* d) {
+      d->setChoice({in, in, "BtoA"});
+      refused = d->problem();
+      if (d->buttons()->button(QDialogButtonBox::Ok)->isEnabled()) refused += " (but OK was offered)";
+      d->setChoice({in, out, "BtoA"});
+      d->buttons()->button(QDialogButtonBox::Ok)->click();
+    });
+    again.action("translate-folder")->trigger();
+    QCOMPARE(refused, QString("Write the translations to another folder than the images'."));
+    QVERIFY(again.translationProgress() != nullptr);
+    QVERIFY(!again.action("translate-folder")->isEnabled());  // one at a time
+    QTRY_VERIFY_WITH_TIMEOUT(!again.lastTranslation().isEmpty(), 30000);
+    QVERIFY2(again.lastTranslation().startsWith("translated 5 image(s) BtoA into " + out), qPrintable(again.lastTranslation()));
+    QVERIFY(again.translationProgress() == nullptr && again.action("translate-folder")->isEnabled());
+    for (int i = 0; i < 5; ++i) {
+      QImage back(out + QString("/c%1_BtoA.png").arg(i));
+      QCOMPARE(back.size(), QSize(16, 16));
+    }
+    // A folder without images says so at once.
+    const QString empty = tmp_.path() + "/no-images";
+    QVERIFY(QDir().mkpath(empty));
+    QVERIFY(!again.translateFolder(empty, out, "AtoB"));
+    QVERIFY2(again.messageBar()->text().contains("has no images"), qPrintable(again.messageBar()->text()));
   }
 
   void damagedCheckpointGetsAMessage() {
