@@ -4,7 +4,7 @@
 //                  [--tab losses|metrics|schedule] [--metrics-every N] [--model ID] [--images FILE,FILE...]
 //                  [--grid-option ID=VALUE] [--panel-option ID=VALUE] [--param NAME=VALUE] [--view ID]
 //                  [--compare CKPT,CKPT...] (the comparison window instead) [--help-section TITLE] (the help window)
-//                  [--animation-dialog FILE] (the animation export dialog)
+//                  [--animation-dialog FILE] (the animation export dialog) [--translate-dialog DIR]
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
@@ -17,6 +17,7 @@
 #include "app/main_window.h"
 #include "ui/animation_dialog.h"
 #include "ui/compare_window.h"
+#include "ui/translate_dialog.h"
 #include "ui/control_panel.h"
 #include "ui/help_window.h"
 #include "ui/dataset_picker.h"
@@ -56,6 +57,7 @@ int main(int argc, char** argv) {
                 {"compare", "checkpoints to compare, comma-separated: the comparison window is shot", "files"},
                 {"help-section", "the help window, at this section, is shot", "title"},
                 {"animation-dialog", "the Export › Interpolation dialog, proposing this file, is shot", "file"},
+                {"translate-dialog", "the Translate a folder dialog, proposing this input folder, is shot", "folder"},
                 {"no-start", "do not press Start"}});
   p.process(app);
   // More processes start the command-line program (this one is not it): the build's gan-explorer.
@@ -116,6 +118,12 @@ int main(int argc, char** argv) {
     if (p.isSet("help-section")) {
       w.showHelp(p.value("help-section"));
       shot = w.helpWindow();
+    }
+    if (p.isSet("translate-dialog")) {
+      auto* d = new ui::TranslateDialog({"AtoB", "BtoA"}, {"A \u2192 B", "B \u2192 A"}, p.value("translate-dialog"),
+                                        p.value("translate-dialog"), &w);
+      d->show();
+      shot = d;
     }
     if (p.isSet("animation-dialog")) {
       auto* d = new ui::AnimationDialog(p.value("animation-dialog"), &w);
