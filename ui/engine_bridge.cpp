@@ -100,6 +100,10 @@ struct EngineBridge::Impl : gan::SessionListener {
       : q(q),
         explorer([this](const gan::RenderResult& r) { onRendered(r); }),
         session(gan::Registry::builtin(), *this, &explorer) {}
+  // A folder translation in flight stops at its next batch, so that closing does not wait for all of it.
+  ~Impl() override {
+    if (translate_cancel) translate_cancel->store(true);
+  }
 
   template <typename F>
   void post(F&& f) {
