@@ -346,6 +346,20 @@ std::shared_ptr<const Dataset> load_dataset(const DatasetSpec& spec, int resolut
   return spec.classes.empty() ? data : select_classes(data, spec.classes);
 }
 
+int find_class(const std::vector<std::string>& names, const std::string& name) {
+  auto lower = [](std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+  };
+  for (size_t k = 0; k < names.size(); ++k)
+    if (lower(names[k]) == lower(name)) return static_cast<int>(k);
+  // A number, short enough not to overflow.
+  if (!name.empty() && name.size() < 10 && std::all_of(name.begin(), name.end(), ::isdigit) &&
+      std::stoll(name) < static_cast<long long>(names.size()))
+    return static_cast<int>(std::stoll(name));
+  return -1;
+}
+
 std::shared_ptr<const Dataset> select_classes(const std::shared_ptr<const Dataset>& data,
                                               const std::vector<std::string>& classes) {
   if (!data->labels().defined() || data->num_classes() == 0)
@@ -353,18 +367,10 @@ std::shared_ptr<const Dataset> select_classes(const std::shared_ptr<const Datase
   const auto& names = data->class_names();
   std::string known;
   for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
-  auto lower = [](std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-  };
   auto keep = torch::zeros({data->size()}, torch::kBool);
   std::string picked;
   for (const auto& c : classes) {
-    int64_t index = -1;
-    for (size_t k = 0; k < names.size(); ++k)
-      if (lower(names[k]) == lower(c)) index = static_cast<int64_t>(k);
-    if (index < 0 && !c.empty() && std::all_of(c.begin(), c.end(), ::isdigit) && std::stoll(c) < static_cast<long long>(names.size()))
-      index = std::stoll(c);
+    const int64_t index = find_class(names, c);
     if (index < 0) throw std::runtime_error("'" + c + "' is not a class of " + data->description() + " (its classes: " + known + ")");
     keep.logical_or_(data->labels().eq(index));
     picked += (picked.empty() ? "" : ", ") + names[static_cast<size_t>(index)];

@@ -110,6 +110,8 @@ torch::Tensor resize_images(const torch::Tensor& images, int resolution);
 
 // Loads what the spec names at `resolution`. Throws std::runtime_error with a message for the user.
 std::shared_ptr<const Dataset> load_dataset(const DatasetSpec& spec, int resolution, const LoadOptions& options = {});
+// The index of the class `name` names among `names`: its name in any case, or its number; -1 when none.
+int find_class(const std::vector<std::string>& names, const std::string& name);
 // Only the images of `classes` (names or numbers); their labels and the class names are kept.
 // Throws std::runtime_error when the data have no labels or a class is unknown.
 std::shared_ptr<const Dataset> select_classes(const std::shared_ptr<const Dataset>& data,

@@ -30,10 +30,6 @@ std::string code_point(char32_t c) {
   return buf;
 }
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 }  // namespace
 
@@ -195,14 +191,12 @@ std::shared_ptr<const Dataset> load_glyphs(const DatasetSpec& spec, int resoluti
   std::vector<size_t> picked;
   std::string known;
   for (const auto& f : faces) known += (known.empty() ? "" : ", ") + f.name;
+  std::vector<std::string> face_names;
+  for (const auto& f : faces) face_names.push_back(f.name);
   for (const auto& c : spec.classes) {
-    size_t index = faces.size();
-    for (size_t k = 0; k < faces.size(); ++k)
-      if (lower(faces[k].name) == lower(c)) index = k;
-    if (index == faces.size() && !c.empty() && c.size() < 4 && std::all_of(c.begin(), c.end(), ::isdigit) &&
-        std::stoul(c) < faces.size())
-      index = std::stoul(c);
-    if (index == faces.size()) throw std::runtime_error("'" + c + "' is not a typeface of the glyphs (they are: " + known + ")");
+    const int found = find_class(face_names, c);
+    if (found < 0) throw std::runtime_error("'" + c + "' is not a typeface of the glyphs (they are: " + known + ")");
+    const size_t index = static_cast<size_t>(found);
     if (std::find(picked.begin(), picked.end(), index) == picked.end()) picked.push_back(index);
   }
   if (picked.empty())
@@ -257,12 +251,10 @@ std::shared_ptr<const Dataset> load_glyphs(const DatasetSpec& spec, int resoluti
     labels.push_back(torch::full({x.size(0)}, static_cast<int64_t>(k), torch::kLong));
     names += (names.empty() ? "" : ", ") + face.name;
   }
-  std::vector<std::string> class_names;
-  for (const auto& f : faces) class_names.push_back(f.name);
   const std::string desc = "Glyphs " + spec.split + ": " + std::to_string(chars.size()) + " characters in " +
                            std::to_string(picked.size()) + " typeface(s) (" + names + "), " + std::to_string(resolution) +
                            "x" + std::to_string(resolution);
-  auto out = std::make_shared<Dataset>(torch::cat(images), torch::cat(labels), class_names, desc);
+  auto out = std::make_shared<Dataset>(torch::cat(images), torch::cat(labels), face_names, desc);
   for (auto& n : notes) out->add_warning(std::move(n));
   return out;
 }
