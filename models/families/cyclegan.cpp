@@ -94,7 +94,7 @@ class CycleGan : public Family {
     auto bwd = run_cycle(g_ab_net_, g_ba_net_, real_b, false);  // B -> A -> B
     g_ab_.optimizer().zero_grad();
     g_ba_.optimizer().zero_grad();
-    set_requires_grad(false);
+    set_requires_grad({d_a_net_.get(), d_b_net_.get()}, false);
     auto adv_ab = least_squares_g(d_b_net_->forward(fwd.output), 1.0);  // G_AB's images judged as B
     auto adv_ba = least_squares_g(d_a_net_->forward(bwd.output), 1.0);
     auto cycle = lambda_cycle_ * (cycle_loss(real_a, fwd.reconstruction) + cycle_loss(real_b, bwd.reconstruction));
@@ -109,7 +109,7 @@ class CycleGan : public Family {
     loss_g.backward();
     g_ab_.step();
     g_ba_.step();
-    set_requires_grad(true);
+    set_requires_grad({d_a_net_.get(), d_b_net_.get()}, true);
 
     // Discriminators: real images of their domain against generated ones from the history pools.
     d_a_.optimizer().zero_grad();
@@ -167,10 +167,6 @@ class CycleGan : public Family {
     const std::string v = p.text("d_layers");
     return v == "auto" ? auto_patch_layers(static_cast<int>(p.integer("resolution"))) : std::stoi(v);
   }
-  void set_requires_grad(bool on) {
-    for (auto* net : {&d_a_net_, &d_b_net_})
-      for (auto& p : (*net)->parameters()) p.set_requires_grad(on);
-  }
 
   FamilySetup setup_;
   int resolution_;
@@ -217,12 +213,8 @@ FamilyInfo cyclegan_family_info() {
   f.caps.views = {translate_view()};
   f.caps.translations = translation_directions();
   f.caps.noise_metrics = false;
-  f.params = {
-      {"lr", "Learning rate", "Adam step size of all four networks", ParamType::Float, 1e-6, 1.0, "2e-4", {}, true, /*resumable=*/true},
-      {"beta1", "Adam beta1", "Momentum of the Adam optimizers (the paper: 0.5)", ParamType::Float, 0.0, 0.999, "0.5",
-       {}, false, /*resumable=*/true},
-      {"beta2", "Adam beta2", "Second-moment decay of the Adam optimizers", ParamType::Float, 0.0, 0.9999, "0.999", {},
-       false, /*resumable=*/true},
+  f.params = four_network_adam_params();
+  f.params.insert(f.params.end(), {
       {"lambda_cycle", "Cycle weight lambda", "Weight of the cycle-consistency loss", ParamType::Float, 0, 1000, "10",
        {}, false, /*resumable=*/true},
       {"lambda_identity", "Identity weight", "Weight of the identity loss, as a fraction of lambda; 0 = off",
@@ -247,7 +239,7 @@ FamilyInfo cyclegan_family_info() {
        "Stride-2 layers of the discriminator: 1, 2, 3, 4 give 16, 34, 70, 142 px patches; auto: 3 from 128 px, one "
        "fewer per halving",
        ParamType::Choice, 0, 0, "auto", {"auto", "1", "2", "3", "4"}, false},
-  };
+  });
   for (auto& p : shared_params(1)) f.params.push_back(p);
   f.resolution = [](const ParamSet& p) { return static_cast<int>(p.integer("resolution")); };
   f.check = [](const ParamSet& p) {

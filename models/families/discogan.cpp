@@ -66,20 +66,32 @@ class DiscoGan : public Family {
 
   // The paper's objective: L_G = L_GAN_B + L_CONST_A + L_GAN_A + L_CONST_B (reconstructions weighted by
   // lambda), then each D on its domain's real images against this step's translations into it.
+  // Both translations of a batch, and both reconstructions with their distances (L_CONST_A, L_CONST_B).
+  struct Cycles {
+    torch::Tensor ab, ba, rec_a, rec_b;
+  };
+  Cycles cycles(const torch::Tensor& real_a, const torch::Tensor& real_b) {
+    Cycles c;
+    c.ab = g_ab_net_->forward(real_a);
+    auto aba = g_ba_net_->forward(c.ab);  // this order: batch norm's running statistics follow it
+    c.ba = g_ba_net_->forward(real_b);
+    auto bab = g_ab_net_->forward(c.ba);
+    c.rec_a = reconstruction_loss(real_a, aba, distance_);
+    c.rec_b = reconstruction_loss(real_b, bab, distance_);
+    return c;
+  }
+
   Scalars paper_step(const torch::Tensor& real_a, const torch::Tensor& real_b) {
-    auto ab = g_ab_net_->forward(real_a), aba = g_ba_net_->forward(ab);
-    auto ba = g_ba_net_->forward(real_b), bab = g_ab_net_->forward(ba);
+    auto [ab, ba, rec_a, rec_b] = cycles(real_a, real_b);
     g_ab_.optimizer().zero_grad();
     g_ba_.optimizer().zero_grad();
-    set_requires_grad(false);
+    set_requires_grad({d_a_net_.get(), d_b_net_.get()}, false);
     auto gan_b = non_saturating_g(d_b_net_->forward(ab));  // L_GAN_B: G_AB's images as B
     auto gan_a = non_saturating_g(d_a_net_->forward(ba));
-    auto rec_a = reconstruction_loss(real_a, aba, distance_);  // L_CONST_A
-    auto rec_b = reconstruction_loss(real_b, bab, distance_);
     (gan_b + gan_a + lambda_rec_ * (rec_a + rec_b)).backward();
     g_ab_.step();
     g_ba_.step();
-    set_requires_grad(true);
+    set_requires_grad({d_a_net_.get(), d_b_net_.get()}, true);
     d_a_.optimizer().zero_grad();
     d_b_.optimizer().zero_grad();
     auto loss_d_a = log_loss_d(d_a_net_->forward(real_a), d_a_net_->forward(ba.detach()));
@@ -97,11 +109,8 @@ class DiscoGan : public Family {
   Scalars authors_step(const torch::Tensor& real_a, const torch::Tensor& real_b) {
     const double rate = steps_ < curriculum_ ? 0.01 : 0.5;
     const bool d_turn = steps_ % 3 == 0;
-    auto ab = g_ab_net_->forward(real_a), aba = g_ba_net_->forward(ab);
-    auto ba = g_ba_net_->forward(real_b), bab = g_ab_net_->forward(ba);
-    auto rec_a = reconstruction_loss(real_a, aba, distance_);
-    auto rec_b = reconstruction_loss(real_b, bab, distance_);
-    set_requires_grad(d_turn);
+    auto [ab, ba, rec_a, rec_b] = cycles(real_a, real_b);
+    set_requires_grad({d_a_net_.get(), d_b_net_.get()}, d_turn);
     auto [ra, ra_f] = d_a_net_->forward_features(real_a);
     auto [fa, fa_f] = d_a_net_->forward_features(d_turn ? ba.detach() : ba);
     auto [rb, rb_f] = d_b_net_->forward_features(real_b);
@@ -127,7 +136,7 @@ class DiscoGan : public Family {
       g_ab_.step();
       g_ba_.step();
     }
-    set_requires_grad(true);
+    set_requires_grad({d_a_net_.get(), d_b_net_.get()}, true);
     return scalars(loss_d_a, loss_d_b, gen_b, gen_a, rec_a, rec_b);
   }
 
@@ -159,10 +168,6 @@ class DiscoGan : public Family {
   }
 
  private:
-  void set_requires_grad(bool on) {
-    for (auto* net : {&d_a_net_, &d_b_net_})
-      for (auto& p : (*net)->parameters()) p.set_requires_grad(on);
-  }
 
   FamilySetup setup_;
   int resolution_;
@@ -212,13 +217,8 @@ FamilyInfo discogan_family_info() {
   f.caps.views = {translate_view()};
   f.caps.translations = translation_directions();
   f.caps.noise_metrics = false;
-  f.params = {
-      {"lr", "Learning rate", "Adam step size of all four networks", ParamType::Float, 1e-6, 1.0, "2e-4", {}, true,
-       /*resumable=*/true},
-      {"beta1", "Adam beta1", "Momentum of the Adam optimizers (the paper: 0.5)", ParamType::Float, 0.0, 0.999, "0.5",
-       {}, false, /*resumable=*/true},
-      {"beta2", "Adam beta2", "Second-moment decay of the Adam optimizers", ParamType::Float, 0.0, 0.9999, "0.999", {},
-       false, /*resumable=*/true},
+  f.params = four_network_adam_params();
+  f.params.insert(f.params.end(), {
       {"weight_decay", "Weight decay", "L2 weight decay of the Adam optimizers (the authors' code: 1e-5)",
        ParamType::Float, 0.0, 1.0, "1e-5", {}, false, /*resumable=*/true},
       {"lambda_rec", "Reconstruction weight", "Weight of each reconstruction distance in G's loss (the paper: 1)",
@@ -240,7 +240,7 @@ FamilyInfo discogan_family_info() {
        4, 256, "64", {}, false},
       {"ndf", "D width", "Discriminator channels at its first layer, doubling down to 8x (the paper: 64)",
        ParamType::Int, 4, 256, "64", {}, false},
-  };
+  });
   for (auto& p : shared_params(64)) f.params.push_back(p);
   f.resolution = [](const ParamSet& p) { return static_cast<int>(p.integer("resolution")); };
   f.create = [](const FamilyInfo& info, const FamilySetup& s) -> std::unique_ptr<Family> {

@@ -164,6 +164,17 @@ ControlSpec translate_direction_option() {
                                           "AtoB"));
 }
 
+std::vector<HyperParam> four_network_adam_params() {
+  return {
+      {"lr", "Learning rate", "Adam step size of all four networks", ParamType::Float, 1e-6, 1.0, "2e-4", {}, true,
+       /*resumable=*/true},
+      {"beta1", "Adam beta1", "Momentum of the Adam optimizers (the paper: 0.5)", ParamType::Float, 0.0, 0.999, "0.5",
+       {}, false, /*resumable=*/true},
+      {"beta2", "Adam beta2", "Second-moment decay of the Adam optimizers", ParamType::Float, 0.0, 0.9999, "0.999", {},
+       false, /*resumable=*/true},
+  };
+}
+
 std::vector<TranslationSpec> translation_directions() { return {{"AtoB", "A", "B"}, {"BtoA", "B", "A"}}; }
 
 }  // namespace gan

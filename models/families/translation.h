@@ -49,6 +49,9 @@ void load_previews(torch::serialize::InputArchive& a, torch::Tensor& preview_a, 
 torch::Tensor pick_previews(const std::map<std::string, StreamData>& data, const std::string& name, int count,
                             unsigned long long seed, const std::string& family_name);
 
+// The learning rate and Adam's betas of a translation family's four networks (resumable).
+std::vector<HyperParam> four_network_adam_params();
+
 // The translation panel, its direction option for the command line, and the two directions.
 ViewSpec translate_view();
 ControlSpec translate_direction_option();

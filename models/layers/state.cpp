@@ -134,4 +134,9 @@ void load_nested(torch::serialize::InputArchive& archive, const std::string& key
   o.load(sub);
 }
 
+void set_requires_grad(std::initializer_list<torch::nn::Module*> modules, bool on) {
+  for (auto* m : modules)
+    for (auto& p : m->parameters()) p.set_requires_grad(on);
+}
+
 }  // namespace gan

@@ -32,6 +32,9 @@ class HistoricalAverage {
 
 long long count_parameters(const torch::nn::Module& module);
 
+// Turns gradients of every parameter of `modules` on or off (a D frozen while G's loss goes through it).
+void set_requires_grad(std::initializer_list<torch::nn::Module*> modules, bool on);
+
 // Moves each parameter's optimizer state (Adam's moments, RMSprop's averages, SGD's momentum) to the
 // device and type of its parameter, as PyTorch's load_state_dict does; a no-op where they match.
 void move_optimizer_state(torch::optim::Optimizer& optimizer);
