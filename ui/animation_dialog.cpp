@@ -14,6 +14,8 @@
 #include <QPushButton>
 #include <QSpinBox>
 
+#include "ui/dialog_check.h"
+
 namespace ui {
 
 AnimationDialog::AnimationDialog(const QString& path, QWidget* parent) : QDialog(parent) {
@@ -36,9 +38,7 @@ AnimationDialog::AnimationDialog(const QString& path, QWidget* parent) : QDialog
   auto* path_row = new QHBoxLayout;
   path_row->addWidget(path_, 1);
   path_row->addWidget(browse);
-  problem_ = new QLabel;
-  problem_->setStyleSheet(QStringLiteral("color: #a02020"));
-  problem_->setWordWrap(true);
+  problem_ = makeProblemLabel();
   form->addRow(tr("From seed"), from_);
   form->addRow(tr("To seed"), to_);
   form->addRow(tr("Frames"), frames_);
@@ -89,12 +89,7 @@ QString AnimationDialog::problem() const {
   return {};
 }
 
-void AnimationDialog::check() {
-  const QString why = problem();
-  problem_->setText(why);
-  problem_->setVisible(!why.isEmpty());
-  buttons_->button(QDialogButtonBox::Ok)->setEnabled(why.isEmpty());
-}
+void AnimationDialog::check() { showProblem(problem_, buttons_, problem()); }
 
 void AnimationDialog::accept() {
   if (!problem().isEmpty()) return;

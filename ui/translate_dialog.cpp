@@ -11,6 +11,8 @@
 #include <QLineEdit>
 #include <QPushButton>
 
+#include "ui/dialog_check.h"
+
 namespace ui {
 namespace {
 
@@ -43,9 +45,7 @@ TranslateDialog::TranslateDialog(const QStringList& directions, const QStringLis
   direction_ = new QComboBox;
   for (int i = 0; i < directions.size(); ++i) direction_->addItem(labels.value(i, directions[i]), directions[i]);
   direction_->setToolTip(tr("Which generator translates the images"));
-  problem_ = new QLabel;
-  problem_->setStyleSheet(QStringLiteral("color: #a02020"));
-  problem_->setWordWrap(true);
+  problem_ = makeProblemLabel();
   auto* form = new QFormLayout(this);
   form->addRow(tr("Images in"), withBrowse(input_, this, tr("Folder of images to translate")));
   form->addRow(tr("Translations to"), withBrowse(output_, this, tr("Folder for the translations")));
@@ -88,11 +88,6 @@ QString TranslateDialog::problem() const {
   return {};
 }
 
-void TranslateDialog::check() {
-  const QString why = problem();
-  problem_->setText(why);
-  problem_->setVisible(!why.isEmpty());
-  buttons_->button(QDialogButtonBox::Ok)->setEnabled(why.isEmpty());
-}
+void TranslateDialog::check() { showProblem(problem_, buttons_, problem()); }
 
 }  // namespace ui
