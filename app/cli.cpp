@@ -54,7 +54,9 @@ const char* kUsage =
     "        [--mode lerp|slerp] [--truncation T]   a PNG strip, or an animation (GIF, MP4):\n"
     "        [--fps F] [--bounce] (and back again) [--size S] (frames scaled up to at least S px, 256)\n"
     "  translate --checkpoint CKPT --input PATH... --out DIR [--direction AtoB|BtoA]\n"
-    "        image-to-image families: every image given (a folder: every image in it), translated\n"
+    "        [--domain NAME|all] [--attrs a=1,b=0] [--strength S]   image-to-image families: every\n"
+    "        image given (a folder: every image in it) translated, as OUT/NAME_TARGET.png; the options\n"
+    "        are the family's (see `models`): a direction, or a target domain or attributes\n"
     "  metrics --checkpoint CKPT [--data fashion-mnist|PATH] [--split train|test] [--n 10000]\n"
     "        [--swd 2000] [--inception FILE] [--json]   FID, KID, IS, MS-SSIM among samples and the\n"
     "        sliced Wasserstein distance (--swd images of each set, 0: off) of a checkpoint, with how\n"
@@ -547,26 +549,28 @@ int cmd_interpolate(const Args& a) {
 int cmd_translate(const Args& a) {
   Checkpoint ck = open_for_sampling(a);
   const auto& caps = ck.family->info().caps;
-  if (caps.translations.empty())
+  if (!caps.translates())
     throw UsageError(ck.family->info().name + " generates from noise: it does not translate images (try sample)");
-  const std::string direction = a.get("direction", caps.translations.front().id);
+  Values options;  // --direction, --domain, --attrs, ...: the family's translate options
+  for (const auto& o : caps.translate_options)
+    if (a.has(flag_of(o.id))) options.set(o.id, a.get(flag_of(o.id)));
   const auto inputs = a.list("input");
   const std::string out = a.need("out");
   reject_unused(a);
-  if (!caps.find_translation(direction)) {
-    std::string known;
-    for (const auto& t : caps.translations) known += (known.empty() ? "" : ", ") + t.id;
-    throw UsageError("--direction must be one of " + known + ", not '" + direction + "'");
-  }
+  auto errors = check_values(caps.translate_options, options);
+  if (!errors.empty()) throw UsageError(errors.front());
   if (inputs.empty()) throw UsageError("--input is required: image files, or folders of them");
   const auto files = image_files_of(inputs);
   auto snapshot = ck.family->snapshot();
   const TranslateReport report =
-      translate_files(*snapshot, ck.family->resolution(), ck.family->image_channels(), files, direction, out);
+      translate_files(*snapshot, ck.family->resolution(), ck.family->image_channels(), files, options, out);
   for (const auto& why : report.failed) std::cerr << "gan-explorer translate: " << why << "\n";
   const long long written = report.written;
   const size_t failed = report.failed.size();
-  std::cout << "translated " << written << " image(s) " << direction << " with " << ck.config.model << " at step "
+  std::string how;
+  for (const auto& [id, value] : options.texts()) how += " --" + flag_of(id) + " " + value;
+  std::cout << "wrote " << written << " translation(s) of " << files.size() - failed << " image(s)" << how << " with "
+            << ck.config.model << " at step "
             << ck.step << " into " << out;
   if (failed) std::cout << "; " << failed << " input(s) could not be read";
   std::cout << "\n";
@@ -596,7 +600,7 @@ nlohmann::json caps_json(const Capabilities& caps) {
                  translations = nlohmann::json::array();
   for (const auto& s : caps.streams)
     streams.push_back({{"name", s.name}, {"label", s.label}, {"help", s.help}, {"needs_labels", s.needs_labels},
-                       {"default_data", s.default_data}});
+                       {"takes_attributes", s.takes_attributes}, {"default_data", s.default_data}});
   for (const auto& s : caps.series)
     series.push_back({{"id", s.id}, {"label", s.label}, {"axis", to_string(s.axis)},
                       {"measured", s.kind == SeriesKind::Measured}, {"help", s.help}});
@@ -609,6 +613,7 @@ nlohmann::json caps_json(const Capabilities& caps) {
   return {{"streams", streams},       {"series", series},
           {"sample_options", controls_json(caps.sample_options)},
           {"views", views},           {"translations", translations},
+          {"translate_options", controls_json(caps.translate_options)}, {"target_option", caps.target_option},
           {"noise_metrics", caps.noise_metrics}, {"own_data", caps.own_data}};
 }
 
@@ -640,7 +645,8 @@ int cmd_models(const Args& a) {
     if (c.streams.empty()) std::cout << " none to give: " << c.own_data;
     for (const auto& s : c.streams)
       std::cout << " " << (c.streams.size() == 1 ? std::string("--data") : "--data-" + s.name) << " (" << s.label
-                << (s.needs_labels ? ", labelled" : "") << ", default " << s.default_data << ")";
+                << (s.needs_labels ? (s.takes_attributes ? ", labelled: classes or attributes" : ", labelled") : "")
+                << ", default " << s.default_data << ")";
     std::cout << "\n  curves:";
     for (const auto& s : c.series) std::cout << " " << s.id;
     std::cout << "\n  sample options:";
@@ -648,9 +654,9 @@ int cmd_models(const Args& a) {
     for (const auto& o : c.sample_options) std::cout << " --" << flag_of(o.id);
     std::cout << "\n  panels:";
     for (const auto& v : c.views) std::cout << " " << v.title;
-    if (!c.translations.empty()) {
-      std::cout << "\n  translates:";
-      for (const auto& t : c.translations) std::cout << " " << t.id;
+    if (c.translates()) {
+      std::cout << "\n  translate options:";
+      for (const auto& o : c.translate_options) std::cout << " --" << flag_of(o.id);
     }
     std::cout << "\n  hyper-parameters:\n";
     for (const auto& p : f.params) {

@@ -302,21 +302,7 @@ void MainWindow::buildMenus() {
                                              exportAnimation(c.path, c.fromSeed, c.toSeed, c.frames, c.fps, c.bounce);
                                            }),
                             "export-animation", {}, tr("Frames between two seeds' latents as an animated GIF or an MP4"));
-  translate_action_ = named(file->addAction(tr("&Translate a folder…"), this,
-                                           [this] {
-                                             QStringList ids, labels;
-                                             for (const auto& t : run_.caps.translations) {
-                                               ids << QString::fromStdString(t.id);
-                                               labels << QString::fromStdString(t.from + " \u2192 " + t.to);
-                                             }
-                                             const QString in = ui::rememberedFolder("dirs/translate-in", QDir::homePath());
-                                             ui::TranslateDialog d(ids, labels, in,
-                                                                   ui::rememberedFolder("dirs/translate-out", in + "/translated"),
-                                                                   this);
-                                             if (d.exec() != QDialog::Accepted) return;
-                                             const auto c = d.choice();
-                                             translateFolder(c.input, c.output, c.direction);
-                                           }),
+  translate_action_ = named(file->addAction(tr("&Translate a folder…"), this, &MainWindow::askTranslateFolder),
                             "translate-folder", {}, tr("Translate every image of a folder and save the results"));
   file->addSeparator();
   named(file->addAction(tr("&Quit"), this, &QWidget::close), "quit", QKeySequence::Quit,
@@ -404,14 +390,23 @@ ui::CompareWindow* MainWindow::compare(const QStringList& paths) {
   return compare_;
 }
 
-bool MainWindow::canTranslate() const { return have_run_ && !run_.caps.translations.empty(); }
+bool MainWindow::canTranslate() const { return have_run_ && run_.caps.translates(); }
+
+void MainWindow::askTranslateFolder() {
+  const QString in = ui::rememberedFolder("dirs/translate-in", QDir::homePath());
+  ui::TranslateDialog d(run_.caps.translate_options, run_.classNames, run_.attributes, in,
+                        ui::rememberedFolder("dirs/translate-out", in + "/translated"), this);
+  if (d.exec() != QDialog::Accepted) return;
+  const auto c = d.choice();
+  translateFolder(c.input, c.output, c.options);
+}
 
 void MainWindow::updateExportActions() {
   if (animation_action_) animation_action_->setEnabled(canExportAnimation());
   if (translate_action_) translate_action_->setEnabled(canTranslate() && !translate_progress_);
 }
 
-bool MainWindow::translateFolder(const QString& input, const QString& output, const QString& direction) {
+bool MainWindow::translateFolder(const QString& input, const QString& output, const QMap<QString, QString>& options) {
   if (!canTranslate()) {
     messages_->showMessage(have_run_ ? tr("%1 does not translate images.").arg(run_.modelName)
                                      : tr("There is no model to translate with: start a run or open a checkpoint."),
@@ -420,13 +415,13 @@ bool MainWindow::translateFolder(const QString& input, const QString& output, co
   }
   QString why;
   last_translation_.clear();
-  if (!bridge_->translateFiles({input}, output, direction, run_.resolution, run_.channels, &why)) {
+  if (!bridge_->translateFiles({input}, output, options, run_.resolution, run_.channels, &why)) {
     messages_->showMessage(tr("Translate: %1").arg(why), ui::MessageBar::Level::Error);
     return false;
   }
   ui::rememberFolderOf("dirs/translate-in", input + "/.");
   ui::rememberFolderOf("dirs/translate-out", output + "/.");
-  translate_progress_ = new QProgressDialog(tr("Translating %1 %2…").arg(input, direction), tr("Cancel"), 0, 0, this);
+  translate_progress_ = new QProgressDialog(tr("Translating %1…").arg(input), tr("Cancel"), 0, 0, this);
   translate_progress_->setWindowTitle(tr("Translate a folder"));
   translate_progress_->setMinimumDuration(0);
   translate_progress_->setAutoClose(false);
@@ -831,8 +826,8 @@ void MainWindow::onRun(const ui::RunSummary& run) {
     if (run.sampleEvery > 0) controls_->setSampleEvery(run.sampleEvery);
   }
   controls_->setProgress(run.step, run.totalSteps, 0);
-  grid_->options()->setClasses(run.classNames);
-  for (auto* p : panels_) p->controls()->setClasses(run.classNames);
+  grid_->options()->setClasses(run.classNames, run.attributes);
+  for (auto* p : panels_) p->controls()->setClasses(run.classNames, run.attributes);
   run_label_->setText(tr("%1 · %2 parameters · %3").arg(run.modelName).arg(run.parameters).arg(run.outDir));
   grid_->setMessage({});
   for (auto* p : panels_) p->setMessage({});

@@ -68,9 +68,10 @@ class MainWindow : public QMainWindow {
   QString lastExport() const { return last_export_; }
   // File > Translate a folder: every image in `input` translated by the held model into `output`, on the
   // explorer's thread with a progress dialog (Cancel stops between batches). False, with a message,
-  // when nothing can be translated. lastTranslation() says what came of it ("translated N image(s)…",
+  // when nothing can be translated. lastTranslation() says what came of it ("wrote N translation(s)…",
   // or the error).
-  bool translateFolder(const QString& input, const QString& output, const QString& direction);
+  // `options`: the family's translate options by id (a direction, a target domain, ...).
+  bool translateFolder(const QString& input, const QString& output, const QMap<QString, QString>& options);
   QString lastTranslation() const { return last_translation_; }
   QProgressDialog* translationProgress() const { return translate_progress_; }
   // File > Compare checkpoints: the comparison window, with these checkpoints added.
@@ -124,6 +125,7 @@ class MainWindow : public QMainWindow {
   void startOrPause();
   bool canExportAnimation() const;
   bool canTranslate() const;
+  void askTranslateFolder();  // File > Translate a folder: the dialog, then translateFolder
   void updateExportActions();  // what File > Export and Translate offer for the run held
   // Rebuilds the data pickers, the sample grid's options and the explore panels for a family.
   void composeFor(const gan::Capabilities& caps, const QString& model);

@@ -41,6 +41,7 @@ json to_json(const TrainConfig& c) {
   // Written only when on, so that configs and checkpoints without it stay as they were (a build from
   // before it refuses the key: it cannot continue a run that synchronised batch norm).
   if (c.sync_batch_norm) j["sync_batch_norm"] = true;
+  if (c.attributes) j["attributes"] = true;  // likewise
   j["model_revision"] = c.revision;
   return j;
 }
@@ -74,7 +75,7 @@ TrainConfig config_from_json(const json& j) {
   if (!j.is_object()) throw std::invalid_argument("a config must be a JSON object");
   static const std::set<std::string> keys = {"model", "params", "data", "steps", "log_every", "sample_every",
                                              "checkpoint_every", "metrics", "accuracy", "out_dir", "image_channels", "num_classes",
-                                             "class_names", "sync_batch_norm", "model_revision"};
+                                             "class_names", "sync_batch_norm", "model_revision", "attributes"};
   for (const auto& item : j.items())
     if (!keys.count(item.key())) throw std::invalid_argument("unknown config key '" + item.key() + "'");
   TrainConfig c;
@@ -143,6 +144,10 @@ TrainConfig config_from_json(const json& j) {
     c.image_channels = static_cast<int>(channels);
     c.num_classes = static_cast<int>(classes);
     c.class_names = j.value("class_names", std::vector<std::string>{});  // absent in older checkpoints
+    if (j.contains("attributes")) {
+      if (!j["attributes"].is_boolean()) throw std::invalid_argument("attributes must be true or false");
+      c.attributes = j["attributes"].get<bool>();
+    }
     c.revision = static_cast<int>(whole_or(j, "model_revision", kModelRevision));  // absent: a new run's config
     if (c.revision < 1 || c.revision > kModelRevision)
       throw std::invalid_argument("model_revision must be 1 to " + std::to_string(kModelRevision) + ", not " +

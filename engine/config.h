@@ -52,6 +52,7 @@ struct TrainConfig {
   int image_channels = 0;
   int num_classes = 0;
   std::vector<std::string> class_names;  // the classes' names, so an opened checkpoint can name them
+  bool attributes = false;  // the labels are binary attributes, one per class name (an attribute file)
 };
 
 nlohmann::json to_json(const TrainConfig& c);

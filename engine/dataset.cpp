@@ -1,4 +1,5 @@
 #include "engine/dataset.h"
+#include "engine/attributes.h"
 #include "engine/glyphs.h"
 
 #include <algorithm>
@@ -331,6 +332,7 @@ static std::shared_ptr<const Dataset> load_all_classes(const DatasetSpec& spec, 
   const fs::path p(spec.source);
   if (!fs::exists(p)) throw std::runtime_error("dataset not found: " + spec.source);
   if (fs::is_directory(p)) return load_image_folder(spec.source, resolution, options);
+  if (is_attribute_file_name(spec.source)) return load_attribute_images(spec.source, resolution, options);
   // An IDX image file; its labels are the file whose name says labels-idx1 instead of images-idx3.
   std::string labels = spec.source;
   const auto at = labels.find("images-idx3");
@@ -346,20 +348,6 @@ std::shared_ptr<const Dataset> load_dataset(const DatasetSpec& spec, int resolut
   return spec.classes.empty() ? data : select_classes(data, spec.classes);
 }
 
-int find_class(const std::vector<std::string>& names, const std::string& name) {
-  auto lower = [](std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-  };
-  for (size_t k = 0; k < names.size(); ++k)
-    if (lower(names[k]) == lower(name)) return static_cast<int>(k);
-  // A number, short enough not to overflow.
-  if (!name.empty() && name.size() < 10 && std::all_of(name.begin(), name.end(), ::isdigit) &&
-      std::stoll(name) < static_cast<long long>(names.size()))
-    return static_cast<int>(std::stoll(name));
-  return -1;
-}
-
 std::shared_ptr<const Dataset> select_classes(const std::shared_ptr<const Dataset>& data,
                                               const std::vector<std::string>& classes) {
   if (!data->labels().defined() || data->num_classes() == 0)
@@ -367,6 +355,24 @@ std::shared_ptr<const Dataset> select_classes(const std::shared_ptr<const Datase
   const auto& names = data->class_names();
   std::string known;
   for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
+  if (data->attributes()) {  // the attributes named, every image
+    std::vector<int64_t> columns;
+    std::vector<std::string> kept;
+    for (const auto& c : classes) {
+      const int index = find_class(names, c);
+      if (index < 0)
+        throw std::runtime_error("'" + c + "' is not an attribute of " + data->description() + " (its attributes: " +
+                                 known + ")");
+      columns.push_back(index);
+      kept.push_back(names[static_cast<size_t>(index)]);
+    }
+    std::string picked;
+    for (const auto& k : kept) picked += (picked.empty() ? "" : ", ") + k;
+    auto out = std::make_shared<Dataset>(data->images(), data->labels().index_select(1, torch::tensor(columns)).contiguous(),
+                                         kept, data->description() + "; attributes " + picked);
+    out->keep_notes_of(*data);
+    return out;
+  }
   auto keep = torch::zeros({data->size()}, torch::kBool);
   std::string picked;
   for (const auto& c : classes) {
@@ -410,6 +416,12 @@ bool is_image_name(const std::string& path) {
 #ifndef GAN_HAVE_OPENCV
 std::shared_ptr<const Dataset> load_image_folder(const std::string& dir, int, const LoadOptions&) {
   throw std::runtime_error("cannot read the image folder " + dir +
+                           ": this build has no OpenCV (the desktop build has it; IDX files work everywhere)");
+}
+
+std::shared_ptr<const Dataset> load_attribute_images(const std::string& path, int, const LoadOptions&) {
+  read_attribute_file(path);  // its own problems first
+  throw std::runtime_error("cannot read the images of " + path +
                            ": this build has no OpenCV (the desktop build has it; IDX files work everywhere)");
 }
 

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "models/core/explore.h"  // find_class
+
 namespace gan {
 
 // Thrown when a long task (reading a folder, training the metric classifier) is cancelled.
@@ -63,12 +65,14 @@ const BuiltinDataset* find_builtin(const std::string& name);
 
 class Dataset {
  public:
-  // images: N x C x R x R uint8; labels: N int64 or undefined.
+  // images: N x C x R x R uint8; labels: N int64, N x K int64 0/1 (attributes), or undefined.
   Dataset(torch::Tensor images, torch::Tensor labels, std::vector<std::string> class_names, std::string description);
   long long size() const { return images_.size(0); }
   int channels() const { return static_cast<int>(images_.size(1)); }
   int resolution() const { return static_cast<int>(images_.size(2)); }
   int num_classes() const { return static_cast<int>(class_names_.size()); }
+  // The labels are binary attributes (N x K, 0 or 1; class_names are the attributes), not one class each.
+  bool attributes() const { return labels_.defined() && labels_.dim() == 2; }
   const torch::Tensor& images() const { return images_; }
   const torch::Tensor& labels() const { return labels_; }
   const std::vector<std::string>& class_names() const { return class_names_; }
@@ -110,9 +114,8 @@ torch::Tensor resize_images(const torch::Tensor& images, int resolution);
 
 // Loads what the spec names at `resolution`. Throws std::runtime_error with a message for the user.
 std::shared_ptr<const Dataset> load_dataset(const DatasetSpec& spec, int resolution, const LoadOptions& options = {});
-// The index of the class `name` names among `names`: its name in any case, or its number; -1 when none.
-int find_class(const std::vector<std::string>& names, const std::string& name);
-// Only the images of `classes` (names or numbers); their labels and the class names are kept.
+// Only the images of `classes` (names or numbers); their labels and the class names are kept. For
+// attributes: every image, with only the attributes named (in the order given).
 // Throws std::runtime_error when the data have no labels or a class is unknown.
 std::shared_ptr<const Dataset> select_classes(const std::shared_ptr<const Dataset>& data,
                                               const std::vector<std::string>& classes);
@@ -127,6 +130,12 @@ std::shared_ptr<const Dataset> with_channels(const std::shared_ptr<const Dataset
 // thread count. The prepared images are cached (engine/folder_cache.h): a second load of the same files
 // at the same resolution maps the cache file instead of decoding.
 std::shared_ptr<const Dataset> load_image_folder(const std::string& dir, int resolution, const LoadOptions& options = {});
+
+// An attribute file (engine/attributes.h; OpenCV builds) and the images it lists, relative to its
+// folder, shorter side resized to `resolution` and centre-cropped; labels N x K (1 yes, 0 no), the
+// attributes as class names. Images missing or unreadable are left out with a warning.
+std::shared_ptr<const Dataset> load_attribute_images(const std::string& path, int resolution,
+                                                     const LoadOptions& options = {});
 
 // For the benchmark (OpenCV builds): `n` JPEGs of width x height in `dir`, made from Fashion-MNIST's
 // training images (upscaled, tinted, with noise so that they do not compress like flat drawings),

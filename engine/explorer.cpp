@@ -22,12 +22,12 @@ RenderResult render_now(Snapshot& snapshot, const RenderRequest& r) {
   const auto t0 = std::chrono::steady_clock::now();
   try {
     if (r.kind == RenderRequest::Kind::Translate) {
-      const TranslateReport report = translate_files(snapshot, r.resolution, r.channels, r.files, r.direction,
+      const TranslateReport report = translate_files(snapshot, r.resolution, r.channels, r.files, r.explore.values,
                                                      r.out_dir, r.progress, r.cancel.get());
       Output done;
       done.id = "written";
       done.kind = OutputKind::Text;
-      done.text = "translated " + std::to_string(report.written) + " image(s) " + r.direction + " into " + r.out_dir;
+      done.text = "wrote " + std::to_string(report.written) + " translation(s) into " + r.out_dir;
       if (!report.failed.empty())
         done.text += "; " + std::to_string(report.failed.size()) + " could not be read or written (the first: " +
                      report.failed.front() + ")";

@@ -31,12 +31,12 @@ struct RenderRequest {
   enum class Kind { Samples, Explore, Animation, Translate } kind = Kind::Explore;
   long long n = 64;             // Samples, Animation: how many (frames)
   long long seed = 20161119;    // Samples, Animation: the seed of their latents
-  ExploreRequest explore;       // Explore: the view and its values; Samples: explore.values are the options
+  ExploreRequest explore;       // Explore: the view and its values; Samples, Translate: explore.values are
+                                // the options (Translate: Capabilities::translate_options)
   std::string animation_path;   // Animation: the .gif or .mp4 written
   AnimationOptions animation;
   std::vector<std::string> files;  // Translate: the images
-  std::string out_dir;             // Translate: where OUT/STEM_DIRECTION.png go
-  std::string direction;           // Translate: a translation of the family ("AtoB")
+  std::string out_dir;             // Translate: where OUT/STEM_NAME.png go
   int resolution = 0, channels = 0;  // Translate: the model's images
   std::function<void(long long done, long long total)> progress;
   std::shared_ptr<std::atomic<bool>> cancel;

@@ -13,6 +13,7 @@
 
 #include <sys/stat.h>
 
+#include "engine/attributes.h"
 #include "engine/dataset.h"
 #include "engine/files.h"
 #include "engine/folder_cache.h"
@@ -408,6 +409,53 @@ std::shared_ptr<const Dataset> load_image_folder(const std::string& dir, int res
   pack_slots(slots, kept, c, res);
   torch::Tensor images = memory.flatten().narrow(0, 0, count * c * res * res).view({count, c, res, res}).clone();
   return make_dataset(images, meta, false, threads);
+}
+
+std::shared_ptr<const Dataset> load_attribute_images(const std::string& path, int res, const LoadOptions& options) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const AttributeTable table = read_attribute_file(path);
+  const fs::path dir = fs::path(path).parent_path();
+  std::vector<fs::path> files;
+  for (const auto& f : table.files) files.push_back(dir / f);
+  const long long n = static_cast<long long>(files.size());
+  const int64_t k = static_cast<int64_t>(table.names.size());
+  torch::Tensor memory = torch::empty({n, 3, res, res}, torch::kUInt8);
+  const int threads = std::max(1, options.threads > 0 ? options.threads : available_cpus());
+  const auto decoded = decode_all(files, res, memory.data_ptr<std::uint8_t>(),
+                                  static_cast<int>(std::min<long long>(threads, n)), options);
+  std::vector<long long> kept;
+  std::vector<std::string> warnings;
+  bool all_grey = true;
+  for (long long i = 0; i < n; ++i) {
+    const Decoded& d = decoded[static_cast<size_t>(i)];
+    if (!d.ok) {
+      if (warnings.size() < 3) warnings.push_back("could not read " + table.files[static_cast<size_t>(i)] + " (" + d.why + ")");
+      continue;
+    }
+    kept.push_back(i);
+    all_grey = all_grey && d.grey;
+  }
+  if (kept.empty())
+    throw std::runtime_error("none of the " + std::to_string(n) + " images that " + path + " lists could be read" +
+                             (warnings.empty() ? "" : ": " + warnings.front().substr(std::string("could not read ").size())) +
+                             " (they are looked for beside the file, in " + dir.string() + ")");
+  const int c = all_grey ? 1 : 3;
+  pack_slots(memory.data_ptr<std::uint8_t>(), kept, c, res);
+  const auto count = static_cast<int64_t>(kept.size());
+  auto images = memory.flatten().narrow(0, 0, count * c * res * res).view({count, c, res, res}).clone();
+  auto all = torch::from_blob(const_cast<std::uint8_t*>(table.values.data()), {n, k}, torch::kUInt8);
+  auto labels = all.index_select(0, torch::tensor(std::vector<int64_t>(kept.begin(), kept.end()))).to(torch::kLong);
+  const long long skipped = n - count;
+  std::string desc = "attributes " + path + ": " + std::to_string(count) + " images, " + std::to_string(c) +
+                     " channel(s), " + std::to_string(k) + " attributes";
+  if (skipped) desc += "; " + std::to_string(skipped) + " missing or unreadable file(s) skipped";
+  auto ds = std::make_shared<Dataset>(images, labels, table.names, desc);
+  ds->set_skipped(skipped);
+  for (const auto& w : warnings) ds->add_warning(w);
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ds->add_note(path + ": " + std::to_string(n) + " files decoded in " + seconds_text(s) + " on " +
+               std::to_string(threads) + " thread(s); not cached");
+  return ds;
 }
 
 void write_benchmark_jpegs(const std::string& dir, long long n, int width, int height) {

@@ -85,6 +85,7 @@ RunInfo describe_run(const Family& family, const TrainConfig& c, long long step,
   info.channels = family.image_channels();
   info.num_classes = c.num_classes;
   info.class_names = c.class_names;
+  info.attributes = c.attributes;
   info.config = c;
   info.trainable = trainer != nullptr;
   return info;
@@ -454,7 +455,7 @@ void TrainingSession::run(StartRequest req) {
   const auto& mo = trainer->config().metrics;
   if (mo.every > 0 && !trainer->family().info().caps.noise_metrics) {
     const auto& caps = trainer->family().info().caps;
-    if (!caps.translations.empty())
+    if (caps.translates())
       say(Severity::Warning, "live FID / KID / IS are for families that generate from noise; " +
                                  trainer->family().info().name + " is measured with gan-explorer metrics instead");
     else if (caps.has_measures())

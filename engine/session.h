@@ -47,6 +47,7 @@ struct RunInfo {
   int resolution = 0, channels = 0;  // the images the family takes and makes
   int num_classes = 0;
   std::vector<std::string> class_names;
+  bool attributes = false;    // the class names are binary attributes
   std::vector<HistoryPoint> history;  // what a checkpoint brought along
   std::vector<MetricPoint> metrics;   // the metric history, likewise
   TrainConfig config;

@@ -145,6 +145,7 @@ static FamilySetup setup_for(const TrainConfig& c) {
   s.image_channels = c.image_channels;
   s.num_classes = c.num_classes;
   s.class_names = c.class_names;
+  s.attributes = c.attributes;
   s.device = device_of(c.params);
   s.revision = c.revision;
   return s;
@@ -156,6 +157,10 @@ static StreamDatasets prepared(StreamDatasets data, const FamilyInfo& info) {
   for (const auto& st : info.caps.streams) {
     auto it = data.find(st.name);
     if (it == data.end() || !it->second) throw std::invalid_argument(info.name + " needs data for " + st.label);
+    if (it->second->attributes() && !st.takes_attributes)
+      throw std::invalid_argument(info.name + " takes one class per image; " + it->second->description() +
+                                  " gives each image several attributes (families that take attributes say so in "
+                                  "`gan-explorer models`)");
     channels = std::max(channels, it->second->channels());
   }
   for (auto& [name, d] : data) d = with_channels(d, channels);
@@ -219,6 +224,7 @@ Trainer::Trainer(const Registry& registry, TrainConfig config, StreamDatasets da
     config_.image_channels = first.channels();
     config_.num_classes = first.num_classes();
     config_.class_names = first.class_names();
+    config_.attributes = first.attributes();
   }
   family_ = create_family(info, setup_for(config_));
   if (info.caps.streams.empty()) config_.image_channels = family_->image_channels();
@@ -252,6 +258,9 @@ Trainer::Trainer(Checkpoint ck, StreamDatasets data, long long steps)
                                "-channel images; the dataset has " + std::to_string(d->channels()));
     if (d->resolution() != family_->resolution())
       throw std::runtime_error("the dataset was prepared at the wrong resolution for this checkpoint");
+    if (d->attributes() != config_.attributes)
+      throw std::runtime_error(config_.attributes ? "the checkpoint's model was trained on attributes; the dataset has classes"
+                                                  : "the checkpoint's model was trained on classes; the dataset has attributes");
   }
   if (steps > 0) config_.steps = steps;
   start_streams(0);

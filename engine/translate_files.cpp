@@ -1,6 +1,7 @@
 #include "engine/translate_files.h"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <stdexcept>
 
@@ -29,8 +30,14 @@ std::vector<std::string> image_files_of(const std::vector<std::string>& inputs) 
   return files;
 }
 
+std::string file_part(const std::string& name) {
+  std::string out;
+  for (unsigned char c : name) out += std::isalnum(c) || c == '-' || c == '.' ? static_cast<char>(c) : '_';
+  return out;
+}
+
 TranslateReport translate_files(Snapshot& snapshot, int resolution, int channels, const std::vector<std::string>& files,
-                                const std::string& direction, const std::string& out_dir,
+                                const Values& options, const std::string& out_dir,
                                 const std::function<void(long long, long long)>& progress,
                                 const std::atomic<bool>* cancel) {
   std::error_code ec;
@@ -53,17 +60,22 @@ TranslateReport translate_files(Snapshot& snapshot, int resolution, int channels
     if (!batch.empty()) {
       SampleRequest r;
       r.inputs = torch::stack(batch);
-      r.options.set("direction", direction);
-      auto y = snapshot.sample(r).images;
-      for (size_t k = 0; k < names.size(); ++k) {
-        const std::string path = out_dir + "/" + fs::path(names[k]).stem().string() + "_" + direction + ".png";
-        try {
-          write_png(path, to_image8(from_uint8(y[static_cast<int64_t>(k)])));
-          ++report.written;
-        } catch (const std::exception& e) {
-          report.failed.push_back(e.what());
+      r.options = options;
+      const Samples s = snapshot.sample(r);
+      const size_t per = std::max<size_t>(1, s.output_names.size());
+      if (static_cast<size_t>(s.images.size(0)) != names.size() * per)
+        throw std::logic_error("the translations do not match the inputs");
+      for (size_t k = 0; k < names.size(); ++k)
+        for (size_t j = 0; j < per; ++j) {
+          const std::string suffix = s.output_names.empty() ? "translated" : file_part(s.output_names[j]);
+          const std::string path = out_dir + "/" + fs::path(names[k]).stem().string() + "_" + suffix + ".png";
+          try {
+            write_png(path, to_image8(from_uint8(s.images[static_cast<int64_t>(k * per + j)])));
+            ++report.written;
+          } catch (const std::exception& e) {
+            report.failed.push_back(e.what());
+          }
         }
-      }
     }
     if (progress) progress(std::min<long long>(total, static_cast<long long>(i) + 64), total);
   }

@@ -15,6 +15,10 @@ namespace gan {
 // Throws std::runtime_error for a folder with no images.
 std::vector<std::string> image_files_of(const std::vector<std::string>& inputs);
 
+// NAME as a file name's part: letters, digits, '-' and '.' kept, anything else '_' ("T-shirt/top" ->
+// "T-shirt_top").
+std::string file_part(const std::string& name);
+
 struct TranslateReport {
   long long written = 0;
   std::vector<std::string> failed;  // "why" for each input that could not be read or written
@@ -23,7 +27,7 @@ struct TranslateReport {
 // 64 files at a time; `progress(done, total)` after each batch; `cancel` is checked between batches
 // (throws Cancelled: what was written stays). Throws std::runtime_error when OUT cannot be made.
 TranslateReport translate_files(Snapshot& snapshot, int resolution, int channels, const std::vector<std::string>& files,
-                                const std::string& direction, const std::string& out_dir,
+                                const Values& options, const std::string& out_dir,
                                 const std::function<void(long long, long long)>& progress = {},
                                 const std::atomic<bool>* cancel = nullptr);
 

@@ -4,6 +4,7 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -57,6 +58,7 @@ void ControlPanel::setControls(const std::vector<gan::ControlSpec>& specs) {
     form_->addRow(q(s.label), e.row);
     form_->labelForField(e.row)->setToolTip(q(s.help));
     if (s.kind == gan::ControlKind::Class) fillClasses(entries_.back());
+    if (s.kind == gan::ControlKind::Attributes) fillAttributes(entries_.back());
   }
 }
 
@@ -138,6 +140,14 @@ void ControlPanel::build(Entry& e) {
       e.row = e.main = box;
       break;
     }
+    case gan::ControlKind::Attributes: {  // a box per attribute, filled by setClasses
+      auto* boxes = new QWidget(this);
+      boxes->setToolTip(help);
+      new QGridLayout(boxes);
+      boxes->layout()->setContentsMargins(0, 0, 0, 0);
+      e.row = e.main = boxes;
+      break;
+    }
     case gan::ControlKind::Toggle: {
       auto* box = new QCheckBox(this);
       box->setChecked(s.default_value == "on");
@@ -202,10 +212,37 @@ void ControlPanel::build(Entry& e) {
   }
 }
 
-void ControlPanel::setClasses(const QStringList& names) {
+void ControlPanel::setClasses(const QStringList& names, bool attributes) {
   classes_ = names;
-  for (auto& e : entries_)
+  attributes_ = attributes;
+  for (auto& e : entries_) {
     if (e.spec.kind == gan::ControlKind::Class) fillClasses(e);
+    if (e.spec.kind == gan::ControlKind::Attributes) fillAttributes(e);
+  }
+}
+
+void ControlPanel::showRow(const Entry& e, bool visible) {
+  e.row->setVisible(visible);
+  if (QWidget* label = form_->labelForField(e.row)) label->setVisible(visible);
+}
+
+// Three boxes a row, named by the attributes; those ticked before stay ticked.
+void ControlPanel::fillAttributes(Entry& e) {
+  QStringList ticked;
+  for (auto* box : e.main->findChildren<QCheckBox*>())
+    if (box->isChecked()) ticked << box->text();
+  qDeleteAll(e.main->findChildren<QCheckBox*>());
+  auto* grid = static_cast<QGridLayout*>(e.main->layout());
+  if (attributes_)
+    for (int k = 0; k < classes_.size(); ++k) {
+      auto* box = new QCheckBox(classes_[k], e.main);
+      box->setObjectName(classes_[k]);
+      box->setChecked(ticked.contains(classes_[k]));
+      box->setToolTip(e.main->toolTip());
+      connect(box, &QCheckBox::toggled, this, &ControlPanel::changed);
+      grid->addWidget(box, k / 3, k % 3);
+    }
+  showRow(e, attributes_ && !classes_.isEmpty());
 }
 
 void ControlPanel::fillClasses(Entry& e) {
@@ -214,16 +251,16 @@ void ControlPanel::fillClasses(Entry& e) {
   {
     const QSignalBlocker block(box);
     box->clear();
-    if (e.spec.all_option && !classes_.isEmpty()) box->addItem(tr("All classes (a row each)"), QStringLiteral("all"));
+    if (e.spec.all_option && !classes_.isEmpty())
+      box->addItem(attributes_ ? tr("All: as ticked, then each flipped (a row each)") : tr("All classes (a row each)"),
+                   QStringLiteral("all"));
     for (int k = 0; k < classes_.size(); ++k)
       box->addItem(classes_[k].isEmpty() ? tr("Class %1").arg(k) : classes_[k], QString::number(k));
     int at = box->findData(before);
     if (at < 0) at = box->findData(q(e.spec.default_value));
     box->setCurrentIndex(std::max(0, at));
   }
-  const bool visible = !classes_.isEmpty();
-  box->setVisible(visible);
-  if (QWidget* label = form_->labelForField(e.row)) label->setVisible(visible);
+  showRow(e, !classes_.isEmpty());
 }
 
 QMap<QString, QString> ControlPanel::values() const {
@@ -251,6 +288,15 @@ QMap<QString, QString> ControlPanel::values() const {
       case gan::ControlKind::Toggle:
         out[id] = static_cast<QCheckBox*>(e.main)->isChecked() ? "on" : "off";
         break;
+      case gan::ControlKind::Attributes: {  // "name=1,name=0" in the attributes' order
+        if (!attributes_) break;
+        QStringList parts;
+        for (const QString& name : classes_)
+          if (auto* box = e.main->findChild<QCheckBox*>(name, Qt::FindDirectChildrenOnly))
+            parts << name + (box->isChecked() ? "=1" : "=0");
+        out[id] = parts.join(',');
+        break;
+      }
       case gan::ControlKind::Image:
         break;
       case gan::ControlKind::Point:
@@ -306,6 +352,18 @@ bool ControlPanel::setValue(const QString& id, const QString& value) {
     case gan::ControlKind::Toggle:
       static_cast<QCheckBox*>(e->main)->setChecked(value == "on");
       return value == "on" || value == "off";
+    case gan::ControlKind::Attributes: {  // "name=1,name=0": the boxes named; the others as they are
+      std::vector<std::pair<QCheckBox*, bool>> sets;
+      for (const QString& part : value.split(',', Qt::SkipEmptyParts)) {
+        const QStringList kv = part.split('=');
+        auto* box = e->main->findChild<QCheckBox*>(kv[0].trimmed(), Qt::FindDirectChildrenOnly);
+        const QString v = kv.value(1, "1").trimmed();
+        if (!box || kv.size() > 2 || (v != "0" && v != "1")) return false;
+        sets.push_back({box, v == "1"});
+      }
+      for (auto [box, on] : sets) box->setChecked(on);
+      return true;
+    }
     case gan::ControlKind::Image:
       return false;
     case gan::ControlKind::Point: {

@@ -1,6 +1,6 @@
 #pragma once
 // Controls built from a family's declarations (gan::ControlSpec): seeds, sliders (optionally
-// switched off), choices, classes, toggles, images and layer ranges. Every change emits changed();
+// switched off), choices, classes, attribute boxes, toggles, images and layer ranges. Every change emits changed();
 // values() reads them all as text, the way the engine and the command line take them.
 #include <QImage>
 #include <QMap>
@@ -26,8 +26,9 @@ class ControlPanel : public QWidget {
   // Replaces the controls.
   void setControls(const std::vector<gan::ControlSpec>& specs);
   // The run's classes (Class controls list them; unnamed ones show as "Class k"). No classes hides
-  // the Class controls.
-  void setClasses(const QStringList& names);
+  // the Class controls. With `attributes`, the names are the run's binary attributes: Attributes
+  // controls show a box for each (they are hidden otherwise), and Class controls pick one of them.
+  void setClasses(const QStringList& names, bool attributes = false);
   bool hasControls() const { return !entries_.empty(); }
   // id -> value; sliders switched off and Class controls without classes are left out.
   QMap<QString, QString> values() const;
@@ -51,10 +52,13 @@ class ControlPanel : public QWidget {
   };
   void build(Entry& e);
   void fillClasses(Entry& e);
+  void fillAttributes(Entry& e);
+  void showRow(const Entry& e, bool visible);
   const Entry* find(const QString& id) const;
 
   std::vector<Entry> entries_;
   QStringList classes_;
+  bool attributes_ = false;
   QFormLayout* form_ = nullptr;
 };
 

@@ -141,6 +141,7 @@ struct EngineBridge::Impl : gan::SessionListener {
     const int classes = info.num_classes;
     for (int k = 0; k < classes; ++k)
       r.classNames << (k < int(info.class_names.size()) ? QString::fromStdString(info.class_names[size_t(k)]) : QString());
+    r.attributes = info.attributes;
     r.trainable = info.trainable;
     for (const auto& h : info.history) r.history.append(to_point(h.step, h.scalars));
     r.params = info.config.params;
@@ -309,8 +310,8 @@ gan::RenderRequest toRequest(const RenderSpec& s) {
 
 quint64 EngineBridge::requestRender(const RenderSpec& s) { return impl_->explorer.request(toRequest(s)); }
 
-bool EngineBridge::translateFiles(const QStringList& inputs, const QString& outDir, const QString& direction,
-                                  int resolution, int channels, QString* why) {
+bool EngineBridge::translateFiles(const QStringList& inputs, const QString& outDir,
+                                  const QMap<QString, QString>& options, int resolution, int channels, QString* why) {
   gan::RenderRequest r;
   r.panel = kTranslatePanel.toStdString();
   r.kind = gan::RenderRequest::Kind::Translate;
@@ -323,7 +324,7 @@ bool EngineBridge::translateFiles(const QStringList& inputs, const QString& outD
     return false;
   }
   r.out_dir = outDir.toStdString();
-  r.direction = direction.toStdString();
+  for (auto it = options.begin(); it != options.end(); ++it) r.explore.values.set(it.key().toStdString(), it.value().toStdString());
   r.resolution = resolution;
   r.channels = channels;
   impl_->translate_cancel = std::make_shared<std::atomic<bool>>(false);

@@ -41,6 +41,7 @@ struct RunSummary {
   gan::Capabilities caps;    // the family's capabilities, whole: the panels and plots are built from them
   QVector<StreamSummary> streams;
   QStringList classNames;    // the run's classes (empty when unlabelled)
+  bool attributes = false;   // the classNames are binary attributes (several per image)
   bool trainable = true;     // false: a checkpoint opened for exploring only
   QVector<StatsPoint> history;
   QVector<MetricSample> metrics;  // the metric history a checkpoint brought along
@@ -143,8 +144,9 @@ class EngineBridge : public QObject {
   // explorer's thread: translateProgress as it goes, then a rendered result for the panel
   // kTranslatePanel (its text output "written", or its error: "cancelled" after cancelTranslation).
   // False, with `why`, when the inputs cannot be listed.
-  bool translateFiles(const QStringList& inputs, const QString& outDir, const QString& direction, int resolution,
-                      int channels, QString* why);
+  // `options`: the family's translate options (Capabilities::translate_options) by id.
+  bool translateFiles(const QStringList& inputs, const QString& outDir, const QMap<QString, QString>& options,
+                      int resolution, int channels, QString* why);
   void cancelTranslation();
   static inline const QString kTranslatePanel = QStringLiteral("translate-files");
   bool busy() const;

@@ -1,6 +1,5 @@
 #include "ui/translate_dialog.h"
 
-#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFileDialog>
@@ -11,6 +10,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 
+#include "ui/control_panel.h"
 #include "ui/dialog_check.h"
 
 namespace ui {
@@ -34,22 +34,26 @@ QWidget* withBrowse(QLineEdit* edit, QWidget* parent, const QString& title) {
 
 }  // namespace
 
-TranslateDialog::TranslateDialog(const QStringList& directions, const QStringList& labels, const QString& input,
-                                 const QString& output, QWidget* parent)
+TranslateDialog::TranslateDialog(const std::vector<gan::ControlSpec>& options, const QStringList& classes,
+                                 bool attributes, const QString& input, const QString& output, QWidget* parent)
     : QDialog(parent) {
   setWindowTitle(tr("Translate a folder"));
   input_ = new QLineEdit(input);
   input_->setToolTip(tr("Every image in this folder is translated (PNG, JPEG, PPM/PGM, …)"));
   output_ = new QLineEdit(output);
-  output_->setToolTip(tr("Each translation is written here as NAME_DIRECTION.png (made when missing)"));
-  direction_ = new QComboBox;
-  for (int i = 0; i < directions.size(); ++i) direction_->addItem(labels.value(i, directions[i]), directions[i]);
-  direction_->setToolTip(tr("Which generator translates the images"));
+  output_->setToolTip(tr("Each translation is written here as NAME_TARGET.png, TARGET being the direction or the "
+                        "domain (the folder is made when missing)"));
+  options_ = new ControlPanel;
+  std::vector<gan::ControlSpec> shown;
+  for (const auto& o : options)
+    if (o.kind != gan::ControlKind::Image) shown.push_back(o);  // the folder's images are the inputs
+  options_->setControls(shown);
+  options_->setClasses(classes, attributes);
   problem_ = makeProblemLabel();
   auto* form = new QFormLayout(this);
   form->addRow(tr("Images in"), withBrowse(input_, this, tr("Folder of images to translate")));
   form->addRow(tr("Translations to"), withBrowse(output_, this, tr("Folder for the translations")));
-  form->addRow(tr("Direction"), direction_);
+  form->addRow(options_);
   form->addRow(QString(), problem_);
   form->addRow(new QLabel(tr("The model as it is now translates them, also while it trains.")));
   buttons_ = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
@@ -65,14 +69,13 @@ TranslateDialog::TranslateDialog(const QStringList& directions, const QStringLis
 }
 
 TranslateDialog::Choice TranslateDialog::choice() const {
-  return {input_->text().trimmed(), output_->text().trimmed(), direction_->currentData().toString()};
+  return {input_->text().trimmed(), output_->text().trimmed(), options_->values()};
 }
 
 void TranslateDialog::setChoice(const Choice& c) {
   input_->setText(c.input);
   output_->setText(c.output);
-  const int i = direction_->findData(c.direction);
-  if (i >= 0) direction_->setCurrentIndex(i);
+  for (auto it = c.options.begin(); it != c.options.end(); ++it) options_->setValue(it.key(), it.value());
   check();
 }
 

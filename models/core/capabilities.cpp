@@ -29,6 +29,7 @@ const char* to_string(ControlKind k) {
     case ControlKind::Image: return "image";
     case ControlKind::LayerRange: return "layer-range";
     case ControlKind::Point: return "point";
+    case ControlKind::Attributes: return "attributes";
   }
   return "slider";
 }
@@ -102,6 +103,10 @@ ControlSpec point_control(std::string id, std::string label, std::string help, d
   return c;
 }
 
+ControlSpec attributes_control(std::string id, std::string label, std::string help) {
+  return control(std::move(id), std::move(label), std::move(help), ControlKind::Attributes);
+}
+
 ControlSpec command_line_only(ControlSpec c) {
   c.on_grid = false;
   return c;
@@ -148,6 +153,12 @@ const StreamSpec* Capabilities::find_stream(const std::string& name) const {
 
 const ControlSpec* Capabilities::find_sample_option(const std::string& id) const {
   for (const auto& c : sample_options)
+    if (c.id == id) return &c;
+  return nullptr;
+}
+
+const ControlSpec* Capabilities::find_translate_option(const std::string& id) const {
+  for (const auto& c : translate_options)
     if (c.id == id) return &c;
   return nullptr;
 }

@@ -17,6 +17,9 @@ struct StreamSpec {
   std::string help;              // one line
   bool needs_labels = false;     // the family uses the items' classes
   std::string default_data = "fashion-mnist";  // what a run trains on when not told ("SOURCE[:CLASS]")
+  // The family also takes binary attributes as the items' labels (an attribute file: several 0/1 labels
+  // per item, one per attribute, instead of one class).
+  bool takes_attributes = false;
 };
 
 // ---- Curves ------------------------------------------------------------------------------------
@@ -61,6 +64,8 @@ enum class ControlKind {
   LayerRange,  // a range "lo:hi" of layer indices in [min, max]
   Point,       // a position "x,y" on the view's image outputs, each in [0, 1] from the top left; clicking
                // an image output sets it
+  Attributes,  // the run's binary attributes, a box each: "name=1,name=0" (attributes not named are 0);
+               // shown only for runs whose labels are attributes, as Class controls only for classes
 };
 const char* to_string(ControlKind k);
 
@@ -89,6 +94,7 @@ ControlSpec class_control(std::string id, std::string label, std::string help, b
 ControlSpec image_control(std::string id, std::string label, std::string help);
 ControlSpec toggle_control(std::string id, std::string label, std::string help, bool on);
 ControlSpec point_control(std::string id, std::string label, std::string help, double x, double y);
+ControlSpec attributes_control(std::string id, std::string label, std::string help);
 // The same control kept off the sample grid (a command-line option of `sample`).
 ControlSpec command_line_only(ControlSpec c);
 
@@ -127,7 +133,15 @@ struct Capabilities {
   // The options `sample` takes (the sample grid's controls, `gan-explorer sample --ID VALUE`).
   std::vector<ControlSpec> sample_options;
   std::vector<ViewSpec> views;
+  // The two-domain directions (CycleGAN's AtoB, BtoA): `gan-explorer metrics` judges each.
   std::vector<TranslationSpec> translations;
+  // What a translation of given images takes (`gan-explorer translate --ID VALUE`, File > Translate a
+  // folder): a direction, a target domain, attributes. Empty: the family does not translate images.
+  std::vector<ControlSpec> translate_options;
+  // The translate option that names the target class (a Class control), for families that translate
+  // into any of the run's classes: `gan-explorer metrics` translates each class's test images into
+  // every class through it. Empty when none.
+  std::string target_option;
   // FID / KID / IS of samples drawn from noise, against the "images" stream.
   bool noise_metrics = true;
 
@@ -144,6 +158,8 @@ struct Capabilities {
   const StreamSpec* find_stream(const std::string& name) const;
   const ControlSpec* find_sample_option(const std::string& id) const;
   const TranslationSpec* find_translation(const std::string& id) const;
+  const ControlSpec* find_translate_option(const std::string& id) const;
+  bool translates() const { return !translate_options.empty(); }
 };
 
 }  // namespace gan

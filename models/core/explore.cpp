@@ -1,5 +1,7 @@
 #include "models/core/explore.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <stdexcept>
 
@@ -82,12 +84,27 @@ std::vector<std::string> check_values(const std::vector<ControlSpec>& specs, con
         break;
       }
       case ControlKind::Class:
+      case ControlKind::Attributes:
       case ControlKind::Image:
       case ControlKind::LayerRange:
-        break;  // checked by the family, which knows its classes and layers
+        break;  // checked by the family, which knows its classes, attributes and layers
     }
   }
   return errors;
+}
+
+int find_class(const std::vector<std::string>& names, const std::string& name) {
+  auto lower = [](std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+  };
+  for (size_t k = 0; k < names.size(); ++k)
+    if (lower(names[k]) == lower(name)) return static_cast<int>(k);
+  // A number, short enough not to overflow.
+  if (!name.empty() && name.size() < 10 && std::all_of(name.begin(), name.end(), ::isdigit) &&
+      std::stoll(name) < static_cast<long long>(names.size()))
+    return static_cast<int>(std::stoll(name));
+  return -1;
 }
 
 }  // namespace gan

@@ -43,6 +43,9 @@ std::string format_point(double x, double y);  // "0.25,0.5"
 // message per problem (empty when fine). Absent values are fine (the family uses the default).
 std::vector<std::string> check_values(const std::vector<ControlSpec>& specs, const Values& values);
 
+// The index of the class `name` names among `names`: its name in any case, or its number; -1 when none.
+int find_class(const std::vector<std::string>& names, const std::string& name);
+
 // A voxel volume (3D-GAN): depth x height x width occupancies in 0..255.
 struct Volume {
   int depth = 0, height = 0, width = 0;

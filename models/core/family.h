@@ -23,12 +23,14 @@ struct FamilySetup {
   int image_channels = 1;                // from the data
   int num_classes = 0;                   // from the data (0 when unlabelled)
   std::vector<std::string> class_names;  // the classes' names, for labelling samples
+  // The labels are binary attributes, one per name in class_names (N x K, 0 or 1), not one class each.
+  bool attributes = false;
   torch::Device device = torch::kCPU;
   int revision = kModelRevision;         // the behaviour revision of the run (params.h)
 };
 
 // n items of a stream on the family's device: images in [-1, 1], N x C x H x W, and int64 labels
-// (undefined when the data have none).
+// (undefined when the data have none): N class indices, or N x K 0/1 for attributes.
 struct Batch {
   torch::Tensor images;
   torch::Tensor labels;
@@ -43,7 +45,7 @@ class Streams {
 };
 
 // A whole stream's data, for families that need more than batches (SGAN's labelled subset, CycleGAN's
-// fixed preview batch): N x C x R x R uint8 on the CPU, and N int64 labels or undefined.
+// fixed preview batch): N x C x R x R uint8 on the CPU, and N int64 labels (N x K for attributes) or undefined.
 struct StreamData {
   torch::Tensor images;
   torch::Tensor labels;
@@ -76,6 +78,9 @@ struct Samples {
   std::vector<std::string> row_labels;
   std::string note;  // what the images are, when it is not obvious ("8x8, shown at 32x32")
   RealPath real_path;  // set when real images need it to be compared with these
+  // With inputs: each input's translations, output_names.size() of them per input, input by input, each
+  // named by what it is ("AtoB", "Sneaker"); files written from them are named STEM_NAME.
+  std::vector<std::string> output_names;
 };
 
 // A frozen copy of what a family renders with, detached from training: safe to use on another thread

@@ -16,6 +16,7 @@ FamilyInfo acgan_family_info();
 FamilyInfo sgan_family_info();
 FamilyInfo cyclegan_family_info();
 FamilyInfo discogan_family_info();
+FamilyInfo stargan_family_info();
 FamilyInfo progan_family_info();
 FamilyInfo toy_family_info();
 
@@ -35,6 +36,7 @@ Registry Registry::builtin() {
   r.add(progan_family_info());
   r.add(cyclegan_family_info());
   r.add(discogan_family_info());
+  r.add(stargan_family_info());
   r.add(toy_family_info());
   return r;
 }

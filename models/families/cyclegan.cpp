@@ -209,9 +209,9 @@ FamilyInfo cyclegan_family_info() {
        "0.5 lambda (|G(b) - b| + |F(a) - a|), L1"},
       {"lr_factor", "Learning-rate factor", SeriesAxis::Fraction, SeriesKind::PerStep,
        "1 for the constant phase, then down to 0"}};
-  f.caps.sample_options = {translate_direction_option()};
   f.caps.views = {translate_view()};
   f.caps.translations = translation_directions();
+  f.caps.translate_options = {translate_direction_option()};
   f.caps.noise_metrics = false;
   f.params = four_network_adam_params();
   f.params.insert(f.params.end(), {

@@ -213,9 +213,9 @@ FamilyInfo discogan_family_info() {
        "L_CONST_A = d(G_BA(G_AB(a)), a), before the weight"},
       {"loss_rec_b", "Reconstruction B", SeriesAxis::Loss, SeriesKind::PerStep,
        "L_CONST_B = d(G_AB(G_BA(b)), b), before the weight"}};
-  f.caps.sample_options = {translate_direction_option()};
   f.caps.views = {translate_view()};
   f.caps.translations = translation_directions();
+  f.caps.translate_options = {translate_direction_option()};
   f.caps.noise_metrics = false;
   f.params = four_network_adam_params();
   f.params.insert(f.params.end(), {

@@ -47,6 +47,7 @@ class TranslationSnapshot : public Snapshot {
         parts.push_back(to_uint8(ab ? t_.ab(x) : t_.ba(x)));
       }
       out.images = torch::cat(parts);
+      out.output_names = {ab ? "AtoB" : "BtoA"};
       out.columns = static_cast<int>(std::ceil(std::sqrt(static_cast<double>(out.images.size(0)))));
       return out;
     }
@@ -161,7 +162,7 @@ ViewSpec translate_view() {
 ControlSpec translate_direction_option() {
   return command_line_only(choice_control("direction", "Direction",
                                           "With input images (gan-explorer translate): AtoB or BtoA", {"AtoB", "BtoA"},
-                                          "AtoB"));
+                                          "AtoB", {"A \u2192 B", "B \u2192 A"}));
 }
 
 std::vector<HyperParam> four_network_adam_params() {

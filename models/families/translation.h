@@ -54,7 +54,7 @@ std::vector<HyperParam> four_network_adam_params();
 
 // The translation panel, its direction option for the command line, and the two directions.
 ViewSpec translate_view();
-ControlSpec translate_direction_option();
+ControlSpec translate_direction_option();  // gan-explorer translate --direction, the folder dialog
 std::vector<TranslationSpec> translation_directions();
 
 }  // namespace gan

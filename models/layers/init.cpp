@@ -56,4 +56,19 @@ void seeded_linear_init(torch::nn::Module& m, torch::Generator& gen) {
   }
 }
 
+void seeded_default_init(torch::nn::Module& m, torch::Generator& gen) {
+  torch::NoGradGuard no_grad;
+  for (auto& sub : m.modules(false)) {
+    torch::Tensor w, b;
+    if (auto* c = dynamic_cast<torch::nn::Conv2dImpl*>(sub.get())) w = c->weight, b = c->bias;
+    else if (auto* t = dynamic_cast<torch::nn::ConvTranspose2dImpl*>(sub.get())) w = t->weight, b = t->bias;
+    else if (auto* l = dynamic_cast<torch::nn::LinearImpl*>(sub.get())) w = l->weight, b = l->bias;
+    if (!w.defined()) continue;
+    const double fan_in = static_cast<double>(w.numel() / w.size(0));  // size(1) x the kernel's area
+    const double k = 1.0 / std::sqrt(fan_in);
+    w.uniform_(-k, k, gen);
+    if (b.defined()) b.uniform_(-k, k, gen);
+  }
+}
+
 }  // namespace gan

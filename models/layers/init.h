@@ -16,4 +16,9 @@ void orthogonal_init(torch::nn::Module& module, torch::Generator& gen, double ga
 // but seeded).
 void seeded_linear_init(torch::nn::Module& module, torch::Generator& gen);
 
+// PyTorch's default initialisation of every convolution, transposed convolution and linear layer,
+// seeded: weights and biases ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)), fan_in being weight.size(1) times the
+// kernel's area (what kaiming_uniform_ with a = sqrt(5) gives). Norm layers are left alone.
+void seeded_default_init(torch::nn::Module& module, torch::Generator& gen);
+
 }  // namespace gan

@@ -54,6 +54,15 @@ torch::Tensor cycle_loss(const torch::Tensor& x, const torch::Tensor& reconstruc
   return F::l1_loss(reconstruction, x);
 }
 
+torch::Tensor domain_classification_loss(const torch::Tensor& logits, const torch::Tensor& labels) {
+  if (labels.dim() == 1) return F::cross_entropy(logits, labels);
+  if (labels.sizes() != logits.sizes()) throw std::invalid_argument("the attribute labels must be N x K like the logits");
+  return F::binary_cross_entropy_with_logits(
+             logits, labels.to(logits.dtype()),
+             F::BinaryCrossEntropyWithLogitsFuncOptions().reduction(torch::kSum)) /
+         static_cast<double>(logits.size(0));
+}
+
 torch::Tensor reconstruction_loss(const torch::Tensor& x, const torch::Tensor& reconstruction, const std::string& kind) {
   if (kind == "mse") return (x - reconstruction).pow(2).mean();
   if (kind == "cosine")

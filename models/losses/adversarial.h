@@ -47,6 +47,11 @@ torch::Tensor reconstruction_loss(const torch::Tensor& x, const torch::Tensor& r
 // The identity loss: |G(y) - y| for images y already of G's target domain, the L1 mean.
 torch::Tensor identity_loss(const std::function<torch::Tensor(const torch::Tensor&)>& g, const torch::Tensor& y);
 
+// StarGAN's domain-classification loss (Choi et al. 2018): for classes (labels N int64), the
+// cross-entropy; for binary attributes (labels N x K, 0 or 1), the binary cross-entropy of each attribute
+// summed over the attributes and averaged over the batch, as the authors' code has it.
+torch::Tensor domain_classification_loss(const torch::Tensor& logits, const torch::Tensor& labels);
+
 // A named adversarial game: D's loss, G's loss, and what to report about D's outputs.
 struct AdversarialLoss {
   std::string id;

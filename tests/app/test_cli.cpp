@@ -229,13 +229,13 @@ class TestCli : public QObject {
                  &so, &err),
              1);  // the images are translated; the text file is named
     QVERIFY2(err.find("notes.txt is not an image") != std::string::npos, err.c_str());
-    QVERIFY2(so.find("translated 6 image(s) AtoB") != std::string::npos, so.c_str());
+    QVERIFY2(so.find("wrote 6 translation(s) of 6 image(s) --direction AtoB") != std::string::npos, so.c_str());
     cv::Mat t = cv::imread(dir() + "/translated/a3_AtoB.png", cv::IMREAD_UNCHANGED);
     QCOMPARE(t.cols, 16);
     QCOMPARE(t.channels(), 3);  // the folders differ: grey B was brought to colour
     QCOMPARE(cli({"translate", "--checkpoint", out + "/checkpoint.pt", "--input", a, "--out", dir() + "/t2",
                   "--direction", "AtoC"}, nullptr, &err), 2);
-    QVERIFY2(err.find("--direction must be one of AtoB, BtoA") != std::string::npos, err.c_str());
+    QVERIFY2(err.find("Direction (direction) must be one of AtoB, BtoA, not 'AtoC'") != std::string::npos, err.c_str());
 
     // Two classes of labelled data: how many translations the classifier takes for the target class.
     const std::string labelled = out + "-labelled";

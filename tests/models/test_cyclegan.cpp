@@ -345,7 +345,7 @@ class TestCycleGan : public QObject {
     QCOMPARE(int(files.size()), 71);
     std::vector<std::pair<long long, long long>> calls;
     const std::string out = tmp.path().toStdString() + "/out";
-    auto report = translate_files(*snap, 16, 1, files, "AtoB", out, [&](long long d, long long n) { calls.push_back({d, n}); });
+    auto report = translate_files(*snap, 16, 1, files, Values{{"direction", "AtoB"}}, out, [&](long long d, long long n) { calls.push_back({d, n}); });
     QCOMPARE(report.written, 70LL);
     QCOMPARE(int(report.failed.size()), 1);
     QVERIFY2(report.failed[0].find("broken.png") != std::string::npos, report.failed[0].c_str());
@@ -353,7 +353,7 @@ class TestCycleGan : public QObject {
     QVERIFY(testutil::file_exists(out + "/img100_AtoB.png"));
     std::atomic<bool> cancel{false};
     const std::string out2 = tmp.path().toStdString() + "/out2";
-    QVERIFY_THROWS_EXCEPTION(Cancelled, translate_files(*snap, 16, 1, files, "BtoA", out2,
+    QVERIFY_THROWS_EXCEPTION(Cancelled, translate_files(*snap, 16, 1, files, Values{{"direction", "BtoA"}}, out2,
                                                         [&](long long, long long) { cancel = true; }, &cancel));
     int kept = 0;
     for (const auto& e : std::filesystem::directory_iterator(out2)) kept += e.is_regular_file();

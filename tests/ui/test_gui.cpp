@@ -650,10 +650,11 @@ class TestGui : public QObject {
     }
     QString refused;
     onNextDialog<ui::TranslateDialog>([&](ui::TranslateDialog* d) {
-      d->setChoice({in, in, "BtoA"});
+      d->setChoice({in, in, {{"direction", "BtoA"}}});
       refused = d->problem();
       if (d->buttons()->button(QDialogButtonBox::Ok)->isEnabled()) refused += " (but OK was offered)";
-      d->setChoice({in, out, "BtoA"});
+      d->setChoice({in, out, {{"direction", "BtoA"}}});
+      QCOMPARE(d->choice().options.value("direction"), QString("BtoA"));  // the family's option, in the dialog
       d->buttons()->button(QDialogButtonBox::Ok)->click();
     });
     again.action("translate-folder")->trigger();
@@ -661,7 +662,7 @@ class TestGui : public QObject {
     QVERIFY(again.translationProgress() != nullptr);
     QVERIFY(!again.action("translate-folder")->isEnabled());  // one at a time
     QTRY_VERIFY_WITH_TIMEOUT(!again.lastTranslation().isEmpty(), 30000);
-    QVERIFY2(again.lastTranslation().startsWith("translated 5 image(s) BtoA into " + out), qPrintable(again.lastTranslation()));
+    QVERIFY2(again.lastTranslation().startsWith("wrote 5 translation(s) into " + out), qPrintable(again.lastTranslation()));
     QVERIFY(again.translationProgress() == nullptr && again.action("translate-folder")->isEnabled());
     for (int i = 0; i < 5; ++i) {
       QImage back(out + QString("/c%1_BtoA.png").arg(i));
@@ -670,7 +671,7 @@ class TestGui : public QObject {
     // A folder without images says so at once.
     const QString empty = tmp_.path() + "/no-images";
     QVERIFY(QDir().mkpath(empty));
-    QVERIFY(!again.translateFolder(empty, out, "AtoB"));
+    QVERIFY(!again.translateFolder(empty, out, {{"direction", "AtoB"}}));
     QVERIFY2(again.messageBar()->text().contains("has no images"), qPrintable(again.messageBar()->text()));
   }
 
