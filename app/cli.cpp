@@ -62,6 +62,8 @@ const char* kUsage =
     "        sliced Wasserstein distance (--swd images of each set, 0: off) of a checkpoint, with how\n"
     "        they were measured;\n"
     "        for image-to-image families, how their translations are classified (and FID) per direction\n"
+    "        or, for many-domain families, the share of each class's test images (--n per class, 100)\n"
+    "        translated into every class that the classifier takes for the target\n"
     "  classifier train [--data fashion-mnist|PATH] [--epochs E] [--retrain]\n"
     "        the offline metric classifier (trained once per dataset and cached)\n"
     "  models [--json]       the families and their capabilities and hyper-parameters\n"
@@ -710,6 +712,16 @@ int cmd_metrics(const Args& a) {
   if (n < 10) throw UsageError("--n must be at least 10 (IS uses 10 splits)");
   if (swd < 0) throw UsageError("--swd must be 0 (off) or a number of images");
   auto say = [](const std::string& m) { std::cerr << "metrics: " << m << "\n"; };
+  if (!caps.noise_metrics && !caps.target_option.empty()) {  // many domains: the classification matrix
+    if (!inception.empty()) throw UsageError("translations are judged with the dataset classifier, not Inception");
+    auto snapshot = ck.family->snapshot();
+    const long long per = a.has("n") ? n : 100;
+    auto v = evaluate_domain_translations(*snapshot, caps.target_option, data.at(first), ck.family->resolution(),
+                                          ck.family->image_channels(), per, say);
+    if (as_json) std::cout << nlohmann::json{{"step", ck.step}, {"domains", to_json(v)}}.dump(2) << "\n";
+    else std::cout << a.need("checkpoint") << " at step " << ck.step << ":\n" << describe(v) << "\n";
+    return 0;
+  }
   if (!caps.noise_metrics) {
     if (caps.translations.empty()) throw UsageError(ck.family->info().name + " has no metrics yet");
     if (!inception.empty()) throw UsageError("translations are judged with the dataset classifier, not Inception");

@@ -390,6 +390,24 @@ std::shared_ptr<const Dataset> select_classes(const std::shared_ptr<const Datase
   return out;
 }
 
+std::shared_ptr<const Dataset> present_classes(const std::shared_ptr<const Dataset>& data) {
+  if (!data->labels().defined() || data->attributes() || data->size() == 0) return data;
+  const auto present = std::get<0>(at::_unique(data->labels(), /*sorted=*/true));
+  if (present.numel() == data->num_classes()) return data;
+  const int64_t top = std::max<int64_t>(data->num_classes(), present.max().item<int64_t>() + 1);
+  auto remap = torch::full({top}, -1, torch::kLong);
+  std::vector<std::string> names;
+  for (int64_t i = 0; i < present.numel(); ++i) {
+    const int64_t old = present[i].item<int64_t>();
+    remap[old] = i;
+    names.push_back(old < data->num_classes() ? data->class_names()[static_cast<size_t>(old)] : std::to_string(old));
+  }
+  auto out = std::make_shared<Dataset>(data->images(), remap.index_select(0, data->labels()), names,
+                                       data->description());
+  out->keep_notes_of(*data);
+  return out;
+}
+
 std::shared_ptr<const Dataset> with_channels(const std::shared_ptr<const Dataset>& data, int channels) {
   if (data->channels() == channels) return data;
   auto x = data->images();

@@ -119,6 +119,9 @@ std::shared_ptr<const Dataset> load_dataset(const DatasetSpec& spec, int resolut
 // Throws std::runtime_error when the data have no labels or a class is unknown.
 std::shared_ptr<const Dataset> select_classes(const std::shared_ptr<const Dataset>& data,
                                               const std::vector<std::string>& classes);
+// The same images with only the classes they have, numbered 0..k-1 in the order of their old numbers
+// (Fashion-MNIST's Sandal, Sneaker, Ankle boot become 0, 1, 2). Attributes and unlabelled data as they are.
+std::shared_ptr<const Dataset> present_classes(const std::shared_ptr<const Dataset>& data);
 // The images with `channels` channels: grey repeated to colour, colour to grey by luma.
 std::shared_ptr<const Dataset> with_channels(const std::shared_ptr<const Dataset>& data, int channels);
 

@@ -351,6 +351,121 @@ MetricPoint MetricEvaluator::evaluate(const Samples& samples, long long step, lo
 }
 
 // ---- Translations ---------------------------------------------------------------------------------
+json to_json(const DomainVerdict& v) {
+  json share = json::array();
+  for (const auto& row : v.share) {
+    json r = json::array();
+    for (double x : row) r.push_back(number_or_null(x));
+    share.push_back(r);
+  }
+  json per_target = json::array(), identity = json::array();
+  for (double x : v.per_target) per_target.push_back(number_or_null(x));
+  for (double x : v.identity) identity.push_back(number_or_null(x));
+  return json{{"domains", v.domains},       {"source", v.source_split},  {"per_domain", v.per_domain},
+              {"share", share},             {"per_target", per_target},  {"identity", identity},
+              {"mean", number_or_null(v.mean)}, {"extractor", v.extractor}};
+}
+
+std::string describe(const DomainVerdict& v) {
+  char buf[64];
+  std::string s = "translations into each domain: up to " + std::to_string(v.per_domain) + " images of each class of " +
+                  v.source_split + ", translated into every class; the share the classifier takes for the target "
+                  "(rows: source, columns: target; the diagonal translates into the image's own class)\n";
+  size_t width = 6;
+  for (const auto& d : v.domains) width = std::max(width, std::min<size_t>(12, d.size()));
+  auto cell = [&](const std::string& text) { return text.size() >= width ? text.substr(0, width) + " " : text + std::string(width + 1 - text.size(), ' '); };
+  s += "  " + cell("");
+  for (const auto& d : v.domains) s += cell(d);
+  s += "\n";
+  for (size_t i = 0; i < v.share.size(); ++i) {
+    s += "  " + cell(v.domains[i]);
+    for (double x : v.share[i]) {
+      std::snprintf(buf, sizeof buf, "%.2f", x);
+      s += cell(buf);
+    }
+    s += "\n";
+  }
+  s += "  " + cell("target");
+  for (double x : v.per_target) {
+    std::snprintf(buf, sizeof buf, "%.2f", x);
+    s += cell(buf);
+  }
+  std::snprintf(buf, sizeof buf, "%.3f", v.mean);
+  s += "\n  mean share classified as the target (other sources): " + std::string(buf);
+  double acc = 0;
+  for (double x : v.identity) acc += x / static_cast<double>(v.identity.size());
+  std::snprintf(buf, sizeof buf, "%.3f", acc);
+  s += "\n  the classifier on the untranslated images: " + std::string(buf) + " classified as their own class";
+  s += "\n  extractor: " + v.extractor;
+  return s;
+}
+
+DomainVerdict evaluate_domain_translations(Snapshot& snapshot, const std::string& target_option, const DatasetSpec& data,
+                                           int resolution, int channels, long long n,
+                                           const std::function<void(const std::string&)>& progress) {
+  auto say = [&](const std::string& m) { if (progress) progress(m); };
+  DomainVerdict v;
+  const DatasetSpec source = test_split(data).value_or(data);
+  v.source_split = label(source);
+  auto images = with_channels(load_dataset(source, resolution), channels);
+  if (images->attributes() || !images->labels().defined() || images->num_classes() < 2)
+    throw std::runtime_error("the translations are judged by class: " + label(source) + " has no classes to judge by");
+  // The classes present (a class filter keeps the dataset's numbers): the model's domains, by name.
+  const auto present = std::get<0>(at::_unique(images->labels(), /*sorted=*/true));
+  const int64_t k = present.numel();
+  std::vector<int64_t> index(static_cast<size_t>(k));
+  for (int64_t i = 0; i < k; ++i) {
+    index[static_cast<size_t>(i)] = present[i].item<int64_t>();
+    v.domains.push_back(images->class_names().at(static_cast<size_t>(index[static_cast<size_t>(i)])));
+  }
+  auto classifier = classifier_for(all_classes(data), {}, progress).extractor;
+  v.extractor = classifier->label();
+  v.share.assign(static_cast<size_t>(k), std::vector<double>(static_cast<size_t>(k), MetricPoint::kNone));
+  v.identity.assign(static_cast<size_t>(k), MetricPoint::kNone);
+  auto gen = make_cpu_generator(7);
+  for (int64_t s = 0; s < k; ++s) {
+    const int64_t source_class = index[static_cast<size_t>(s)];
+    auto of_class = images->labels().eq(source_class).nonzero().flatten();
+    auto order = torch::randperm(of_class.numel(), gen, torch::TensorOptions(torch::kLong));
+    auto pick = of_class.index_select(0, order.narrow(0, 0, std::min<int64_t>(n, of_class.numel())));
+    v.per_domain = std::max<long long>(v.per_domain, pick.numel());
+    auto x = images->images().index_select(0, pick);
+    v.identity[static_cast<size_t>(s)] =
+        extract_all(*classifier, x).logits.argmax(1).eq(source_class).to(torch::kDouble).mean().item<double>();
+    say("translating " + std::to_string(pick.numel()) + " images of " + v.domains[static_cast<size_t>(s)] +
+        " into every domain");
+    for (int64_t t = 0; t < k; ++t) {
+      SampleRequest r;
+      r.inputs = x;
+      r.options.set(target_option, v.domains[static_cast<size_t>(t)]);
+      auto y = snapshot.sample(r).images;
+      v.share[static_cast<size_t>(s)][static_cast<size_t>(t)] = extract_all(*classifier, y)
+                                                                     .logits.argmax(1)
+                                                                     .eq(index[static_cast<size_t>(t)])
+                                                                     .to(torch::kDouble)
+                                                                     .mean()
+                                                                     .item<double>();
+    }
+  }
+  v.per_target.assign(static_cast<size_t>(k), MetricPoint::kNone);
+  double sum = 0;
+  int counted = 0;
+  for (int64_t t = 0; t < k; ++t) {
+    double acc = 0;
+    int m = 0;
+    for (int64_t s = 0; s < k; ++s)
+      if (s != t && std::isfinite(v.share[static_cast<size_t>(s)][static_cast<size_t>(t)]))
+        acc += v.share[static_cast<size_t>(s)][static_cast<size_t>(t)], ++m;
+    if (m > 0) {
+      v.per_target[static_cast<size_t>(t)] = acc / m;
+      sum += acc / m;
+      ++counted;
+    }
+  }
+  if (counted > 0) v.mean = sum / counted;
+  return v;
+}
+
 json to_json(const TranslationVerdict& v) {
   return json{{"direction", v.direction},       {"from", v.from},
               {"to", v.to},                     {"target_class", v.target_class},

@@ -114,6 +114,29 @@ std::vector<TranslationVerdict> evaluate_translations(Snapshot& snapshot, const 
                                                       int channels, long long n,
                                                       const std::function<void(const std::string&)>& progress = {});
 
+// The verdict on a many-domain family's translations (StarGAN; Capabilities::target_option): test images
+// of each class translated into every class, and the share of them the dataset classifier takes for
+// the class they were translated into.
+struct DomainVerdict {
+  std::vector<std::string> domains;         // the classes, in order
+  std::string source_split;                 // where the images came from ("fashion-mnist test")
+  long long per_domain = 0;                 // images of each class translated (fewer where a class has fewer)
+  std::vector<std::vector<double>> share;   // [source][target]: translations classified as the target
+  std::vector<double> per_target;           // [target]: the same over every source but the target itself
+  std::vector<double> identity;             // [class]: untranslated images classified as their own class
+  double mean = MetricPoint::kNone;         // the mean of per_target: the paper's classification rate
+  std::string extractor;
+};
+nlohmann::json to_json(const DomainVerdict& v);
+std::string describe(const DomainVerdict& v);
+
+// Translates up to n test images of each class of `data` (its test split when it has one) into every
+// class through the snapshot's `target_option`, and classifies them with the dataset's classifier.
+// Throws std::runtime_error when the data have no classes (attributes are not judged this way).
+DomainVerdict evaluate_domain_translations(Snapshot& snapshot, const std::string& target_option, const DatasetSpec& data,
+                                           int resolution, int channels, long long n,
+                                           const std::function<void(const std::string&)>& progress = {});
+
 class MetricEvaluator {
  public:
   // real: the reference images as the model sees them (uint8, at its resolution). Their features are

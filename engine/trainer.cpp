@@ -164,6 +164,8 @@ static StreamDatasets prepared(StreamDatasets data, const FamilyInfo& info) {
     channels = std::max(channels, it->second->channels());
   }
   for (auto& [name, d] : data) d = with_channels(d, channels);
+  for (const auto& st : info.caps.streams)
+    if (st.present_classes_only) data[st.name] = present_classes(data[st.name]);
   return data;
 }
 

@@ -23,7 +23,7 @@ DatasetPicker::DatasetPicker(QWidget* parent) : QWidget(parent) {
       builtins_.append({d.name, split, d.classes});
       combo_->addItem(tr("%1 (%2)").arg(d.title, split));
     }
-  combo_->addItem(tr("IDX file…"));
+  combo_->addItem(tr("IDX or attribute file…"));
   combo_->addItem(tr("Image folder…"));
   combo_->setToolTip(tr("Images to train on"));
 
@@ -31,7 +31,7 @@ DatasetPicker::DatasetPicker(QWidget* parent) : QWidget(parent) {
   path_ = new QLineEdit(path_row_);
   path_->setPlaceholderText(tr("path"));
   browse_ = new QPushButton(tr("Browse…"), path_row_);
-  browse_->setToolTip(tr("Choose a folder of images (sub-folders become classes) or an IDX file"));
+  browse_->setToolTip(tr("Choose a folder of images (sub-folders become classes), an IDX file, or an attribute file (list_attr_celeba.txt format)"));
   auto* row = new QHBoxLayout(path_row_);
   row->setContentsMargins(0, 0, 0, 0);
   row->addWidget(path_, 1);
@@ -124,7 +124,8 @@ void DatasetPicker::updatePathRow() {
   const Kind k = kind();
   path_row_->setVisible(k == Kind::IdxFile || k == Kind::ImageFolder);
   path_->setPlaceholderText(k == Kind::ImageFolder ? tr("folder of images")
-                                                   : tr("IDX image file (…-images-idx3-ubyte[.gz])"));
+                                                   : tr("IDX image file (…-images-idx3-ubyte[.gz]), or an attribute "
+                                                        "file (list_attr_celeba.txt format) beside its images"));
 }
 
 void DatasetPicker::browse() {
@@ -135,8 +136,8 @@ void DatasetPicker::browse() {
         this, tr("Image folder"), start,
         QFileDialog::ShowDirsOnly | QFileDialog::DontUseNativeDialog);
   } else {
-    chosen = QFileDialog::getOpenFileName(this, tr("IDX file"), start,
-                                          tr("IDX files (*idx3-ubyte *idx3-ubyte.gz);;All files (*)"),
+    chosen = QFileDialog::getOpenFileName(this, tr("IDX or attribute file"), start,
+                                          tr("IDX files (*idx3-ubyte *idx3-ubyte.gz);;Attribute files (*.txt);;All files (*)"),
                                           nullptr, QFileDialog::DontUseNativeDialog);
   }
   if (chosen.isEmpty()) return;

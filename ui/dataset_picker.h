@@ -1,5 +1,5 @@
 #pragma once
-// Chooses the data of one stream: a built-in dataset (train or test), an IDX file or a folder of images,
+// Chooses the data of one stream: a built-in dataset (train or test), an IDX or attribute file or a folder of images,
 // and optionally only some of its classes (a built-in dataset's by name; a folder's subfolders).
 // Plain values only: the engine's dataset types stay out of the UI.
 #include <QString>
@@ -32,7 +32,7 @@ class DatasetPicker : public QWidget {
   // Shows a spec as spec() gives it.
   void setSpec(const QString& spec, const QString& split);
   // A built-in set's name picks it and the split; a path to a directory picks "Image folder…", any
-  // other path "IDX file…".
+  // other path "IDX or attribute file…".
   void setSource(const QString& source, const QString& split);
   Kind kind() const;
 

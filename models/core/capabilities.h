@@ -20,6 +20,9 @@ struct StreamSpec {
   // The family also takes binary attributes as the items' labels (an attribute file: several 0/1 labels
   // per item, one per attribute, instead of one class).
   bool takes_attributes = false;
+  // The family's classes are the data's classes present (those a class filter picked), numbered from 0
+  // in their order, not every class of the whole dataset: its domains are the classes it trains on.
+  bool present_classes_only = false;
 };
 
 // ---- Curves ------------------------------------------------------------------------------------

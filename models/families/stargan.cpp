@@ -394,6 +394,7 @@ FamilyInfo stargan_family_info() {
                     "Images and their domains: classes (a built-in set, class folders) or an attribute file", true,
                     "fashion-mnist"};
   images.takes_attributes = true;
+  images.present_classes_only = true;  // fashion-mnist:Sandal,Sneaker,Ankle boot: three domains
   f.caps.streams = {images};
   f.caps.series = {
       {"loss_d_adv", "Critic (adversarial)", SeriesAxis::Loss, SeriesKind::PerStep,

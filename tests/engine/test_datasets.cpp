@@ -426,6 +426,62 @@ class TestDatasets : public QObject {
     QVERIFY(testutil::error_of([] { load_dataset({"fashion-mnist", "validation"}, 32); }).contains("splits"));
   }
 
+  // Attribute files (list_attr_celeba.txt format): the images beside the file with their 1/-1
+  // attributes as 0/1 labels; a class filter keeps only the attributes named; a missing image is left
+  // out with a warning; malformed lines are named.
+  void attributeFilesGiveBinaryLabels() {
+    const std::string root = dir() + "/celeb";
+    std::filesystem::create_directories(root);
+    for (int i = 0; i < 4; ++i) cv::imwrite(root + "/" + std::to_string(i) + ".png", cv::Mat(24, 20, CV_8UC3, cv::Scalar(10 * i, 0, 0)));
+    std::ofstream(root + "/list_attr.txt") << "5\r\nSmiling Male  Young\r\n0.png 1 -1 1\r\n1.png -1 -1 -1\r\n\r\n"
+                                              "2.png 1 1 -1\r\n3.png  -1 1 1\r\n9.png 1 1 1\r\n";
+    auto d = load_dataset(parse_dataset(root + "/list_attr.txt"), 16);
+    QVERIFY(d->attributes());
+    QCOMPARE(d->class_names(), (std::vector<std::string>{"Smiling", "Male", "Young"}));
+    QCOMPARE(d->size(), 4LL);  // 9.png is missing
+    QCOMPARE(d->channels(), 3);
+    QCOMPARE(d->resolution(), 16);
+    QVERIFY(d->labels().equal(torch::tensor({{1, 0, 1}, {0, 0, 0}, {1, 1, 0}, {0, 1, 1}}, torch::kLong)));
+    QCOMPARE(d->skipped(), 1LL);
+    QVERIFY2(notes(*d).find("could not read 9.png") != std::string::npos, notes(*d).c_str());
+    // Only some attributes, in the order asked for.
+    auto two = load_dataset(parse_dataset(root + "/list_attr.txt:young,Smiling"), 16);
+    QCOMPARE(two->class_names(), (std::vector<std::string>{"Young", "Smiling"}));
+    QCOMPARE(two->size(), 4LL);
+    QVERIFY(two->labels().equal(torch::tensor({{1, 1}, {0, 0}, {0, 1}, {1, 0}}, torch::kLong)));
+    const QString unknown = testutil::error_of([&] { load_dataset(parse_dataset(root + "/list_attr.txt:Bald"), 16); });
+    QVERIFY2(unknown.contains("'Bald' is not an attribute") && unknown.contains("Smiling, Male, Young"), qPrintable(unknown));
+    // present_classes leaves attributes alone, and numbers the classes a filter kept from 0.
+    QCOMPARE(present_classes(d).get(), d.get());
+    auto picked = select_classes(testutil::labelled_dataset(40, 4), {"3", "1"});
+    auto compact = present_classes(picked);
+    QCOMPARE(compact->class_names(), (std::vector<std::string>{picked->class_names()[1], picked->class_names()[3]}));
+    QCOMPARE(compact->labels().max().item<int64_t>(), 1);
+    QVERIFY(compact->labels().eq(1).equal(picked->labels().eq(3)));
+  }
+
+  void malformedAttributeFilesNameTheLine_data() {
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("no count") << "Smiling Male\na.png 1 1\n" << "line 1: the first line must be the number of images";
+    QTest::newRow("too few") << "2\nSmiling Male\na.png 1 1\nb.png 1\n" << "line 4: expected a file name and 2 values, found 1";
+    QTest::newRow("too many") << "1\nSmiling Male\na.png 1 1 -1\n" << "line 3: expected a file name and 2 values, found 3";
+    QTest::newRow("bad value") << "1\nSmiling Male\na.png 1 yes\n" << "line 3: Male of a.png is 'yes'";
+    QTest::newRow("twice") << "2\nA B\na.png 1 1\na.png 1 1\n" << "line 4: a.png is listed twice";
+    QTest::newRow("short") << "3\nA B\na.png 1 1\n" << "the first line says 3 images, but 1 follow";
+    QTest::newRow("long") << "1\nA B\na.png 1 1\nb.png 1 1\n" << "line 4: more images than the 1";
+    QTest::newRow("no names") << "1\n" << "has no line of attribute names";
+    QTest::newRow("empty") << "" << "is empty";
+  }
+  void malformedAttributeFilesNameTheLine() {
+    QFETCH(QString, text);
+    QFETCH(QString, message);
+    const std::string path = dir() + "/bad_attr.txt";
+    std::ofstream(path) << text.toStdString();
+    const QString err = testutil::error_of([&] { load_dataset(parse_dataset(path), 16); });
+    QVERIFY2(err.contains(message) && err.contains("bad_attr.txt"), qPrintable(err));
+  }
+
   void badIdxFilesGetClearMessages_data() {
     QTest::addColumn<QByteArray>("bytes");
     QTest::addColumn<QString>("message");

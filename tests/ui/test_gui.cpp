@@ -675,6 +675,95 @@ class TestGui : public QObject {
     QVERIFY2(again.messageBar()->text().contains("has no images"), qPrintable(again.messageBar()->text()));
   }
 
+  // StarGAN: the training view has a row per domain; the translation panel translates into a chosen
+  // domain or all of them; on an attribute file, the panel has a box per attribute, and ticking one
+  // changes the translation.
+  void starGanTranslatesIntoAChosenDomainAndTogglesAttributes() {
+    MainWindow w;
+    w.show();
+    w.modelPicker()->setCurrentId("stargan");
+    w.datasetPicker()->setSpec(data_ + ":0,1,2", "train");
+    gan::ParamSet p;
+    for (auto [k, v] : {std::pair{"resolution", "16"}, {"ngf", "8"}, {"ndf", "8"}, {"g_blocks", "1"}, {"d_steps", "1"},
+                        {"batch", "4"}})
+      p.set(k, v);
+    w.form()->setValues(p);
+    w.controls()->setTotalSteps(1000000);
+    ui::ExplorePanel* panel = w.explorePanel("translate");
+    QVERIFY(panel);
+    QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(w.lossPlot()->pointCount("loss_rec") > 0, 30000);
+    for (const char* id : {"loss_d_adv", "loss_gp", "loss_d_cls", "loss_g_cls"}) QVERIFY2(w.lossPlot()->pointCount(id) > 0, id);
+    // The training view: 8 fixed images, then their translations into each of the 3 domains.
+    QTRY_VERIFY_WITH_TIMEOUT(!w.sampleGrid()->image().isNull(), 30000);
+    QCOMPARE(w.sampleGrid()->image().size(), QSize(8 * 18 + 2, 4 * 18 + 2));
+    QVERIFY(w.sampleGrid()->caption().contains("→ 2"));
+    // Attributes have no box on a class run; the domain picker lists "all" and the three classes.
+    QVERIFY(!panel->controls()->control("attrs")->isVisibleTo(panel));
+    auto* domain = qobject_cast<QComboBox*>(panel->controls()->control("domain"));
+    QVERIFY(domain && domain->count() == 4);
+    const QString png = tmp_.path() + "/star.png";
+    QImage grey(16, 16, QImage::Format_Grayscale8);
+    grey.fill(40);
+    QVERIFY(grey.save(png));
+    panel->controls()->imageInput("images")->addFiles({png, png});
+    // All domains: a row each, a column per image.
+    QTRY_COMPARE_WITH_TIMEOUT(panel->outputImage("translation").size(), QSize(2 * 18 + 2, 3 * 18 + 2), 30000);
+    QCOMPARE(panel->outputText("targets"), QString("1: 0\n2: 1\n3: 2"));
+    QVERIFY(panel->controls()->setValue("domain", "1"));  // one chosen domain: one row
+    QTRY_COMPARE_WITH_TIMEOUT(panel->outputImage("translation").size(), QSize(2 * 18 + 2, 18 + 2), 30000);
+    QCOMPARE(panel->outputText("targets"), QString("1: 1"));
+    QTest::mouseClick(w.controls()->stopButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Finished, 30000);
+
+    // An attribute file beside its images: "band" (a bright band) and "dot" (a white corner).
+    const QString dir = tmp_.path() + "/celeb";
+    QVERIFY(QDir().mkpath(dir));
+    QFile list(dir + "/list_attr.txt");
+    QVERIFY(list.open(QIODevice::WriteOnly | QIODevice::Text));
+    QTextStream out(&list);
+    out << 12 << "\n" << "band dot\n";
+    for (int i = 0; i < 12; ++i) {
+      QImage im(20, 20, QImage::Format_Grayscale8);
+      im.fill(30);
+      const bool band = i % 2, dot = (i / 2) % 2;
+      for (int x = 0; x < 20 && band; ++x)
+        for (int y = 8; y < 12; ++y) im.setPixel(x, y, qRgb(220, 220, 220));
+      for (int x = 0; x < 4 && dot; ++x)
+        for (int y = 0; y < 4; ++y) im.setPixel(x, y, qRgb(255, 255, 255));
+      QVERIFY(im.save(dir + QString("/%1.png").arg(i)));
+      out << i << ".png " << (band ? 1 : -1) << " " << (dot ? 1 : -1) << "\n";
+    }
+    list.close();
+    MainWindow a;
+    a.show();
+    a.modelPicker()->setCurrentId("stargan");
+    a.datasetPicker()->setSpec(dir + "/list_attr.txt", "train");
+    QCOMPARE(a.datasetPicker()->kind(), ui::DatasetPicker::Kind::IdxFile);
+    a.form()->setValues(p);
+    a.controls()->setTotalSteps(1000000);
+    ui::ExplorePanel* ap = a.explorePanel("translate");
+    QTest::mouseClick(a.controls()->startButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(a.lossPlot()->pointCount("loss_rec") > 0, 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(ap->controls()->control("attrs")->isVisibleTo(ap), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(a.sampleGrid()->caption().contains("flip dot"), 30000);
+    auto* box = ap->controls()->control("attrs")->findChild<QCheckBox*>("band");
+    QVERIFY(box && !box->isChecked());
+    QVERIFY(ap->controls()->setValue("domain", "1"));  // the ticked attributes with "dot" (number 1) flipped
+    ap->controls()->imageInput("images")->addFiles({png});
+    QTRY_VERIFY_WITH_TIMEOUT(!ap->outputImage("translation").isNull(), 30000);
+    QCOMPARE(ap->outputText("targets"), QString("1: flip dot"));
+    QTest::mouseClick(a.controls()->pauseButton(), Qt::LeftButton);  // the model stays as it is
+    QTRY_COMPARE_WITH_TIMEOUT(a.state(), ui::UiState::Paused, 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(ap->controls()->values().value("attrs") == "band=0,dot=0", 30000);
+    const QImage before = ap->outputImage("translation");
+    box->click();  // tick "band": another target, another image
+    QCOMPARE(ap->controls()->values().value("attrs"), QString("band=1,dot=0"));
+    QTRY_VERIFY_WITH_TIMEOUT(ap->outputImage("translation") != before, 30000);
+    QTest::mouseClick(a.controls()->stopButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(a.state(), ui::UiState::Finished, 30000);
+  }
+
   void damagedCheckpointGetsAMessage() {
     MainWindow w;
     const QString bad = tmp_.path() + "/bad.pt";
