@@ -709,19 +709,20 @@ int cmd_metrics(const Args& a) {
   const std::string inception = a.get("inception");
   const bool as_json = a.has("json");
   reject_unused(a);
-  if (n < 10) throw UsageError("--n must be at least 10 (IS uses 10 splits)");
-  if (swd < 0) throw UsageError("--swd must be 0 (off) or a number of images");
   auto say = [](const std::string& m) { std::cerr << "metrics: " << m << "\n"; };
   if (!caps.noise_metrics && !caps.target_option.empty()) {  // many domains: the classification matrix
     if (!inception.empty()) throw UsageError("translations are judged with the dataset classifier, not Inception");
+    const long long per = a.has("n") ? n : 100;  // images of each class
+    if (per < 1) throw UsageError("--n must be at least 1 (images of each class)");
     auto snapshot = ck.family->snapshot();
-    const long long per = a.has("n") ? n : 100;
     auto v = evaluate_domain_translations(*snapshot, caps.target_option, data.at(first), ck.family->resolution(),
                                           ck.family->image_channels(), per, say);
     if (as_json) std::cout << nlohmann::json{{"step", ck.step}, {"domains", to_json(v)}}.dump(2) << "\n";
     else std::cout << a.need("checkpoint") << " at step " << ck.step << ":\n" << describe(v) << "\n";
     return 0;
   }
+  if (n < 10) throw UsageError("--n must be at least 10 (IS uses 10 splits)");
+  if (swd < 0) throw UsageError("--swd must be 0 (off) or a number of images");
   if (!caps.noise_metrics) {
     if (caps.translations.empty()) throw UsageError(ck.family->info().name + " has no metrics yet");
     if (!inception.empty()) throw UsageError("translations are judged with the dataset classifier, not Inception");

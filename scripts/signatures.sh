@@ -2,13 +2,13 @@
 # The runs behind the README's "What the papers showed, measured here": each family's signature effect,
 # with the commands, lengths and seeds quoted there. Run one by name, from the repository root, after
 # building (`cmake --build build`):
-#   scripts/signatures.sh toy|gan|gan-strong-d|wgan|critics|critics-timing|class|sgan|sagan|glyphs [OUT_DIR]
+#   scripts/signatures.sh toy|gan|gan-strong-d|wgan|critics|critics-timing|class|sgan|sagan|glyphs|stargan [OUT_DIR]
 # Each writes its runs under OUT_DIR (default runs/signatures) and prints the summary the README quotes
 # (scripts/run_summary.py). On the 2-core CPU of the README's figures: toy about 40 min, gan 20 min,
 # gan-strong-d 15 min, wgan 25 min, critics 3 x 20 min, class 20 min, sgan 2 x 25 min, sagan 20 min, glyphs
-# about 45 min (one thread each).
+# about 45 min, stargan 50 min (one thread each).
 set -euo pipefail
-what=${1:?"which signature: toy, gan, gan-strong-d, wgan, critics, critics-timing, class, sgan, sagan or glyphs"}
+what=${1:?"which signature: toy, gan, gan-strong-d, wgan, critics, critics-timing, class, sgan, sagan, glyphs or stargan"}
 out=${2:-runs/signatures}
 B=${GAN_EXPLORER:-build/gan-explorer}
 S="python3 $(dirname "$0")/run_summary.py"
@@ -82,6 +82,10 @@ ms=[x['step_ms'] for x in r if 'step_ms' in x and x['step']>5]; print(sys.argv[2
     $B train --model discogan --steps 1000 --ngf 32 --ndf 32 --sample-every 500 --lambda_rec 10 \
       --out "$out/glyphs-discogan-paper10-serif"
     for run in "$out"/glyphs-*/; do echo "== $run"; $B metrics --checkpoint "$run/checkpoint.pt"; done ;;
+  stargan)  # StarGAN on Fashion-MNIST's ten classes as ten domains: the target-class classification matrix
+    $B train --model stargan --data fashion-mnist --steps 3000 --seed 1 --lr_constant_steps 1500 \
+      --lr_decay_steps 1500 --log-every 100 --sample-every 500 --checkpoint-every 500 --out "$out/stargan-fm"
+    $B metrics --checkpoint "$out/stargan-fm/checkpoint.pt" --n 100 ;;
   sagan)  # SAGAN against SNGAN at equal steps, live classifier FID every 250 steps
     for m in sngan sagan; do
       $B train --model "$m" --data fashion-mnist --steps 1000 --seed 1 --metrics-every 250 --metrics-samples 2000 \

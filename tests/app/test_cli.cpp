@@ -203,6 +203,87 @@ class TestCli : public QObject {
     QVERIFY(so.find("data: none to give: points drawn") != std::string::npos);
   }
 
+  // StarGAN from the command line: a folder of class folders, translated into one domain and into all;
+  // an attribute file, translated with ticked attributes; and the classification matrix of `metrics`
+  // on three classes of labelled data.
+  void starGanOnFoldersAndAttributes() {
+    const std::string root = dir() + "/star", classes = root + "/classes";
+    for (const char* c : {"circle", "square", "stripe"}) std::filesystem::create_directories(classes + "/" + c);
+    for (int i = 0; i < 12; ++i) {
+      cv::Mat img(20, 20, CV_8UC1, cv::Scalar(20));
+      const std::string kind = i % 3 == 0 ? "circle" : i % 3 == 1 ? "square" : "stripe";
+      if (kind == "square") img(cv::Rect(4, 4, 12, 12)).setTo(230);
+      if (kind == "stripe") img(cv::Rect(0, 8, 20, 4)).setTo(230);
+      if (kind == "circle") img(cv::Rect(8, 3, 4, 14)).setTo(230), img(cv::Rect(3, 8, 14, 4)).setTo(230);  // a cross
+      cv::imwrite(classes + "/" + kind + "/" + std::to_string(i) + ".png", img);
+    }
+    const std::vector<std::string> small = {"--resolution", "16", "--ngf", "4", "--ndf", "4", "--g_blocks", "1",
+                                            "--d_steps", "1", "--batch", "4"};
+    auto train = std::vector<std::string>{"train", "--model", "stargan", "--data", classes, "--steps", "2",
+                                          "--out", root + "/run"};
+    train.insert(train.end(), small.begin(), small.end());
+    std::string so, err;
+    QCOMPARE(cli(train, &so, &err), 0);
+    const std::string ckpt = root + "/run/checkpoint.pt";
+    QCOMPARE(cli({"translate", "--checkpoint", ckpt, "--input", classes + "/circle", "--out", root + "/one",
+                  "--domain", "square"}, &so, &err), 0);
+    QVERIFY2(so.find("wrote 4 translation(s) of 4 image(s) --domain square") != std::string::npos, so.c_str());
+    QVERIFY(testutil::file_exists(root + "/one/0_square.png"));
+    QCOMPARE(cli({"translate", "--checkpoint", ckpt, "--input", classes + "/circle/0.png", "--out", root + "/all"}, &so,
+                 &err), 0);  // every domain by default
+    for (const char* c : {"circle", "square", "stripe"}) QVERIFY(testutil::file_exists(root + "/all/0_" + std::string(c) + ".png"));
+    QCOMPARE(cli({"translate", "--checkpoint", ckpt, "--input", classes + "/square", "--out", root + "/x", "--domain", "oval"}, &so,
+                 &err), 2);
+    QVERIFY2(err.find("unknown domain 'oval'; the domains are circle, square, stripe") != std::string::npos, err.c_str());
+    QCOMPARE(cli({"translate", "--checkpoint", ckpt, "--input", classes + "/square", "--out", root + "/x", "--strength", "9"}, &so,
+                 &err), 2);
+    QVERIFY2(err.find("Strength (strength) must be a number from 0 to 2") != std::string::npos, err.c_str());
+    QCOMPARE(cli({"models"}, &so), 0);
+    QVERIFY(so.find("translate options: --domain --attrs --strength") != std::string::npos);
+
+    // An attribute file beside the same images: "round" and "wide".
+    std::ofstream list(root + "/list_attr.txt");
+    list << "12\nround wide\n";
+    for (int i = 0; i < 12; ++i) {
+      const std::string kind = i % 3 == 0 ? "circle" : i % 3 == 1 ? "square" : "stripe";
+      list << "classes/" << kind << "/" << i << ".png " << (i % 3 == 0 ? 1 : -1) << " " << (i % 3 == 2 ? 1 : -1) << "\n";
+    }
+    list.close();
+    train = {"train", "--model", "stargan", "--data", root + "/list_attr.txt", "--steps", "2", "--out", root + "/attrs"};
+    train.insert(train.end(), small.begin(), small.end());
+    QCOMPARE(cli(train, &so, &err), 0);
+    QVERIFY2(err.find("12 images, 1 channel(s), 2 attributes") != std::string::npos, err.c_str());
+    QCOMPARE(cli({"translate", "--checkpoint", root + "/attrs/checkpoint.pt", "--input", classes + "/square/1.png",
+                  "--out", root + "/ticked", "--attrs", "round=1,wide=0"}, &so, &err), 0);
+    QVERIFY(testutil::file_exists(root + "/ticked/1_attrs.png"));
+    QCOMPARE(cli({"translate", "--checkpoint", root + "/attrs/checkpoint.pt", "--input", classes + "/square/1.png",
+                  "--out", root + "/ticked", "--domain", "all"}, &so, &err), 0);
+    QVERIFY(testutil::file_exists(root + "/ticked/1_flip_wide.png"));
+    // ACGAN does not take attributes, and says why.
+    QCOMPARE(cli({"train", "--model", "acgan", "--data", root + "/list_attr.txt", "--steps", "1", "--out", root + "/no"},
+                 nullptr, &err), 1);
+    QVERIFY2(err.find("takes one class per image") != std::string::npos, err.c_str());
+
+    // Three classes of labelled data: the share of each class's translations the classifier takes for
+    // each target, and its mean.
+    train = {"train", "--model", "stargan", "--data", data_ + ":0,1,2", "--steps", "2", "--out", root + "/idx"};
+    train.insert(train.end(), small.begin(), small.end());
+    QCOMPARE(cli(train, &so, &err), 0);
+    QCOMPARE(cli({"metrics", "--checkpoint", root + "/idx/checkpoint.pt", "--n", "5", "--json"}, &so, &err), 0);
+    auto j = nlohmann::json::parse(so)["domains"];
+    QCOMPARE(j["domains"].size(), size_t(3));
+    QCOMPARE(j["share"].size(), size_t(3));
+    QCOMPARE(j["per_domain"].get<long long>(), 3LL);  // an IDX file has no test split: its 3 images of each class
+    double mean = 0;
+    for (int t = 0; t < 3; ++t) {
+      const double p = j["per_target"][t].get<double>();
+      QVERIFY(p >= 0 && p <= 1);
+      QCOMPARE(p, (j["share"][(t + 1) % 3][t].get<double>() + j["share"][(t + 2) % 3][t].get<double>()) / 2);
+      mean += p / 3;
+    }
+    QVERIFY(std::abs(j["mean"].get<double>() - mean) < 1e-12);
+  }
+
   // CycleGAN from the command line: two image folders, then translate a folder and a file (a non-image
   // gets a message), and the verdict of `metrics` on two classes of labelled data.
   void cycleGanOnFoldersTranslatesAndIsJudged() {
