@@ -91,12 +91,9 @@ class StarSnapshot : public Snapshot {
     if (r.view != "translate") throw std::invalid_argument("no explore panel '" + r.view + "'");
     torch::NoGradGuard no_grad;
     const auto targets = targets_of(r.values);
-    const auto& images = r.values.images("images");
     ExploreResult out;
-    if (images.empty()) return out;
-    std::vector<torch::Tensor> inputs;
-    for (const auto& im : images) inputs.push_back(prepare_image(im, resolution_, channels_));
-    auto x8 = torch::stack(inputs);
+    const auto x8 = panel_images(r.values, "images", resolution_, channels_);
+    if (!x8.defined()) return out;
     const int64_t n = x8.size(0);
     std::vector<torch::Tensor> rows;
     std::string listing;
@@ -435,13 +432,8 @@ FamilyInfo stargan_family_info() {
   f.caps.translate_options = {domain, attrs, strength};
   f.caps.target_option = "domain";
   f.caps.noise_metrics = false;
-  f.params = {
-      {"lr", "Learning rate", "Adam step size of G and D (the paper: 1e-4)", ParamType::Float, 1e-6, 1.0, "1e-4", {},
-       true, /*resumable=*/true},
-      {"beta1", "Adam beta1", "Momentum of the Adam optimizers (the paper: 0.5)", ParamType::Float, 0.0, 0.999, "0.5",
-       {}, false, /*resumable=*/true},
-      {"beta2", "Adam beta2", "Second-moment decay of the Adam optimizers", ParamType::Float, 0.0, 0.9999, "0.999", {},
-       false, /*resumable=*/true},
+  f.params = translation_adam_params("1e-4", "G and D");
+  f.params.insert(f.params.end(), {
       {"lambda_cls", "Classification weight", "Weight of the domain-classification losses (the paper: 1)",
        ParamType::Float, 0, 1000, "1", {}, false, /*resumable=*/true},
       {"lambda_rec", "Reconstruction weight", "Weight of the reconstruction loss (the paper: 10)", ParamType::Float, 0,
@@ -462,7 +454,7 @@ FamilyInfo stargan_family_info() {
        1, 16, "6", {}, false},
       {"ndf", "D width", "Discriminator channels at its first layer, doubled at each of its stride-2 layers (the "
        "paper: 64)", ParamType::Int, 4, 256, "32", {}, false},
-  };
+  });
   for (auto& p : shared_params(16)) f.params.push_back(p);
   f.resolution = [](const ParamSet& p) { return static_cast<int>(p.integer("resolution")); };
   f.create = [](const FamilyInfo& info, const FamilySetup& s) -> std::unique_ptr<Family> {

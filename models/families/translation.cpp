@@ -70,12 +70,9 @@ class TranslationSnapshot : public Snapshot {
     if (r.view != "translate") throw std::invalid_argument("no explore panel '" + r.view + "'");
     torch::NoGradGuard no_grad;
     const bool ab = direction(r.values.text("direction", "AtoB"));
-    const auto& images = r.values.images("images");
     ExploreResult out;
-    if (images.empty()) return out;
-    std::vector<torch::Tensor> inputs;
-    for (const auto& im : images) inputs.push_back(prepare_image(im, resolution_, channels_));
-    auto x8 = torch::stack(inputs);
+    const auto x8 = panel_images(r.values, "images", resolution_, channels_);
+    if (!x8.defined()) return out;
     auto c = run_cycle(t_, from_uint8(x8).to(device_), ab);
     auto rec8 = to_uint8(c.reconstruction);
     // |x - F(G(x))| in 8-bit levels, averaged over channels; the heat map is white at half the range.
@@ -165,15 +162,21 @@ ControlSpec translate_direction_option() {
                                           "AtoB", {"A \u2192 B", "B \u2192 A"}));
 }
 
-std::vector<HyperParam> four_network_adam_params() {
+std::vector<HyperParam> translation_adam_params(const std::string& lr, const std::string& networks) {
   return {
-      {"lr", "Learning rate", "Adam step size of all four networks", ParamType::Float, 1e-6, 1.0, "2e-4", {}, true,
-       /*resumable=*/true},
+      {"lr", "Learning rate", "Adam step size of " + networks + " (the paper: " + lr + ")", ParamType::Float, 1e-6, 1.0,
+       lr, {}, true, /*resumable=*/true},
       {"beta1", "Adam beta1", "Momentum of the Adam optimizers (the paper: 0.5)", ParamType::Float, 0.0, 0.999, "0.5",
        {}, false, /*resumable=*/true},
       {"beta2", "Adam beta2", "Second-moment decay of the Adam optimizers", ParamType::Float, 0.0, 0.9999, "0.999", {},
        false, /*resumable=*/true},
   };
+}
+
+torch::Tensor panel_images(const Values& values, const std::string& id, int resolution, int channels) {
+  std::vector<torch::Tensor> inputs;
+  for (const auto& im : values.images(id)) inputs.push_back(prepare_image(im, resolution, channels));
+  return inputs.empty() ? torch::Tensor() : torch::stack(inputs);
 }
 
 std::vector<TranslationSpec> translation_directions() { return {{"AtoB", "A", "B"}, {"BtoA", "B", "A"}}; }

@@ -49,8 +49,14 @@ void load_previews(torch::serialize::InputArchive& a, torch::Tensor& preview_a, 
 torch::Tensor pick_previews(const std::map<std::string, StreamData>& data, const std::string& name, int count,
                             unsigned long long seed, const std::string& family_name);
 
-// The learning rate and Adam's betas of a translation family's four networks (resumable).
-std::vector<HyperParam> four_network_adam_params();
+// The learning rate and Adam's betas (beta1 0.5, the papers') of a translation family's networks
+// (resumable): `lr` its default, `networks` what they apply to ("all four networks", "G and D").
+std::vector<HyperParam> translation_adam_params(const std::string& lr = "2e-4",
+                                                const std::string& networks = "all four networks");
+
+// The images of an Image control as N x C x R x R uint8, each resized and centre-cropped as the model
+// expects; undefined when there are none.
+torch::Tensor panel_images(const Values& values, const std::string& id, int resolution, int channels);
 
 // The translation panel, its direction option for the command line, and the two directions.
 ViewSpec translate_view();
