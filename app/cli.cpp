@@ -602,7 +602,8 @@ nlohmann::json caps_json(const Capabilities& caps) {
                  translations = nlohmann::json::array();
   for (const auto& s : caps.streams)
     streams.push_back({{"name", s.name}, {"label", s.label}, {"help", s.help}, {"needs_labels", s.needs_labels},
-                       {"takes_attributes", s.takes_attributes}, {"default_data", s.default_data}});
+                       {"takes_attributes", s.takes_attributes}, {"extra_domains", s.extra_domains},
+                       {"default_data", s.default_data}});
   for (const auto& s : caps.series)
     series.push_back({{"id", s.id}, {"label", s.label}, {"axis", to_string(s.axis)},
                       {"measured", s.kind == SeriesKind::Measured}, {"help", s.help}});
@@ -646,9 +647,11 @@ int cmd_models(const Args& a) {
     std::cout << f.id << "  " << f.name << "\n  " << f.paper << "\n  data:";
     if (c.streams.empty()) std::cout << " none to give: " << c.own_data;
     for (const auto& s : c.streams)
-      std::cout << " " << (c.streams.size() == 1 ? std::string("--data") : "--data-" + s.name) << " (" << s.label
+      std::cout << " " << (c.streams.size() == 1 || s.name == "images" ? std::string("--data") : "--data-" + s.name)
+                << " (" << s.label
                 << (s.needs_labels ? (s.takes_attributes ? ", labelled: classes or attributes" : ", labelled") : "")
-                << ", default " << s.default_data << ")";
+                << (s.extra_domains ? ", optional: more domains, with the mask vector)"
+                                    : ", default " + s.default_data + ")");
     std::cout << "\n  curves:";
     for (const auto& s : c.series) std::cout << " " << s.id;
     std::cout << "\n  sample options:";

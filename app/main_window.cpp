@@ -634,6 +634,7 @@ void MainWindow::composeFor(const gan::Capabilities& caps, const QString& model)
     const QString name = QString::fromStdString(st.name);
     auto* picker = new ui::DatasetPicker;
     picker->setToolTip(QString::fromStdString(st.help));
+    if (st.extra_domains) picker->setOptional();  // none unless given
     if (kept.contains(name)) picker->setSpec(kept[name].first, kept[name].second);
     else picker->setSpec(QString::fromStdString(st.default_data), QStringLiteral("train"));
     if (caps.streams.size() > 1) data_layout_->addWidget(new QLabel(QString::fromStdString(st.label)));
@@ -725,6 +726,7 @@ void MainWindow::onStart() {
   spec.model = model_picker_->currentId();
   spec.params = form_->values();
   for (int i = 0; i < data_pickers_.size(); ++i) {
+    if (data_pickers_[i]->kind() == ui::DatasetPicker::Kind::None) continue;  // an optional stream left out
     spec.dataSources[data_streams_[i]] = data_pickers_[i]->spec();
     spec.dataSplit = data_pickers_[i]->split();
   }
@@ -743,7 +745,8 @@ void MainWindow::onStart() {
   QStringList all = bridge_->validate(spec);
   if (all.isEmpty()) all = problems;  // what the engine cannot see: text that is not a number at all
   for (int i = 0; i < data_pickers_.size(); ++i)
-    if (data_pickers_[i]->source().isEmpty()) all << tr("Choose the data for %1").arg(data_streams_[i]);
+    if (data_pickers_[i]->source().isEmpty() && data_pickers_[i]->kind() != ui::DatasetPicker::Kind::None)
+      all << tr("Choose the data for %1").arg(data_streams_[i]);
   if (metric_settings_->enabled()) all += metric_settings_->problems();
   all.removeDuplicates();
   if (!all.isEmpty()) {
@@ -820,8 +823,8 @@ void MainWindow::onRun(const ui::RunSummary& run) {
                               run.metricsSamples, run.inceptionPath, run.metricsSwd);
   if (!run.trainable) {
     for (int i = 0; i < data_pickers_.size(); ++i)
-      if (run.dataSources.contains(data_streams_[i]))
-        data_pickers_[i]->setSpec(run.dataSources[data_streams_[i]], run.dataSplit);
+      if (run.dataSources.contains(data_streams_[i]) || data_pickers_[i]->isOptional())
+        data_pickers_[i]->setSpec(run.dataSources.value(data_streams_[i]), run.dataSplit);  // none: None
     controls_->setTotalSteps(std::max<qint64>(run.totalSteps, run.step + 1000));
     if (run.sampleEvery > 0) controls_->setSampleEvery(run.sampleEvery);
   }

@@ -42,6 +42,7 @@ json to_json(const TrainConfig& c) {
   // before it refuses the key: it cannot continue a run that synchronised batch norm).
   if (c.sync_batch_norm) j["sync_batch_norm"] = true;
   if (c.attributes) j["attributes"] = true;  // likewise
+  if (!c.class_groups.empty()) j["class_groups"] = c.class_groups;
   j["model_revision"] = c.revision;
   return j;
 }
@@ -75,7 +76,8 @@ TrainConfig config_from_json(const json& j) {
   if (!j.is_object()) throw std::invalid_argument("a config must be a JSON object");
   static const std::set<std::string> keys = {"model", "params", "data", "steps", "log_every", "sample_every",
                                              "checkpoint_every", "metrics", "accuracy", "out_dir", "image_channels", "num_classes",
-                                             "class_names", "sync_batch_norm", "model_revision", "attributes"};
+                                             "class_names", "sync_batch_norm", "model_revision", "attributes",
+                                             "class_groups"};
   for (const auto& item : j.items())
     if (!keys.count(item.key())) throw std::invalid_argument("unknown config key '" + item.key() + "'");
   TrainConfig c;
@@ -144,6 +146,18 @@ TrainConfig config_from_json(const json& j) {
     c.image_channels = static_cast<int>(channels);
     c.num_classes = static_cast<int>(classes);
     c.class_names = j.value("class_names", std::vector<std::string>{});  // absent in older checkpoints
+    if (j.contains("class_groups")) {
+      const auto& g = j["class_groups"];
+      long long sum = 0;
+      if (!g.is_array()) throw std::invalid_argument("class_groups must be a list of class counts");
+      for (const auto& k : g) {
+        if (!k.is_number_integer() || k.get<long long>() < 1 || k.get<long long>() > 100000)
+          throw std::invalid_argument("class_groups must be a list of class counts, not " + g.dump());
+        c.class_groups.push_back(k.get<int>());
+        sum += k.get<long long>();
+      }
+      if (sum != c.num_classes) throw std::invalid_argument("class_groups do not add up to num_classes");
+    }
     if (j.contains("attributes")) {
       if (!j["attributes"].is_boolean()) throw std::invalid_argument("attributes must be true or false");
       c.attributes = j["attributes"].get<bool>();
@@ -228,6 +242,7 @@ DataSpecs data_for_streams(const Capabilities& caps, const DataSpecs& given) {
   DataSpecs out;
   for (const auto& st : caps.streams) {
     auto it = given.find(st.name);
+    if (it == given.end() && st.extra_domains) continue;  // optional: none unless given
     out[st.name] = it != given.end() ? it->second : parse_dataset(st.default_data);
   }
   return out;

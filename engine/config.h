@@ -53,6 +53,8 @@ struct TrainConfig {
   int num_classes = 0;
   std::vector<std::string> class_names;  // the classes' names, so an opened checkpoint can name them
   bool attributes = false;  // the labels are binary attributes, one per class name (an attribute file)
+  // With an extra_domains stream (StarGAN's second dataset): how many of class_names each stream brought.
+  std::vector<int> class_groups;
 };
 
 nlohmann::json to_json(const TrainConfig& c);

@@ -146,9 +146,16 @@ static FamilySetup setup_for(const TrainConfig& c) {
   s.num_classes = c.num_classes;
   s.class_names = c.class_names;
   s.attributes = c.attributes;
+  s.class_groups = c.class_groups;
   s.device = device_of(c.params);
   s.revision = c.revision;
   return s;
+}
+
+// The optional streams of more domains (StreamSpec::extra_domains).
+static size_t extra_streams(const FamilyInfo& info) {
+  return static_cast<size_t>(std::count_if(info.caps.streams.begin(), info.caps.streams.end(),
+                                           [](const StreamSpec& s) { return s.extra_domains; }));
 }
 
 // Brings the streams to one channel count (the largest) and checks that they are there.
@@ -156,6 +163,7 @@ static StreamDatasets prepared(StreamDatasets data, const FamilyInfo& info) {
   int channels = 0;
   for (const auto& st : info.caps.streams) {
     auto it = data.find(st.name);
+    if (st.extra_domains && (it == data.end() || !it->second)) continue;  // optional
     if (it == data.end() || !it->second) throw std::invalid_argument(info.name + " needs data for " + st.label);
     if (it->second->attributes() && !st.takes_attributes)
       throw std::invalid_argument(info.name + " takes one class per image; " + it->second->description() +
@@ -165,8 +173,33 @@ static StreamDatasets prepared(StreamDatasets data, const FamilyInfo& info) {
   }
   for (auto& [name, d] : data) d = with_channels(d, channels);
   for (const auto& st : info.caps.streams)
-    if (st.present_classes_only) data[st.name] = present_classes(data[st.name]);
+    if (st.present_classes_only && data.count(st.name)) data[st.name] = present_classes(data[st.name]);
   return data;
+}
+
+// With an extra_domains stream's data: its class names appended to `names` (the first stream's), and
+// how many each stream brought; empty without one. Throws for data the mask vector cannot join.
+static std::vector<int> join_extra_domains(const StreamDatasets& data, const FamilyInfo& info,
+                                           std::vector<std::string>& names) {
+  for (const auto& st : info.caps.streams) {
+    if (!st.extra_domains || !data.count(st.name)) continue;
+    const Dataset& first = *data.at(info.caps.streams.front().name);
+    const Dataset& extra = *data.at(st.name);
+    if (first.attributes() || extra.attributes() || first.num_classes() < 1 || extra.num_classes() < 1)
+      throw std::invalid_argument(st.label + ": the mask vector joins two datasets with classes (class folders, a "
+                                  "built-in set); " + (first.attributes() || extra.attributes()
+                                                           ? std::string("attribute files are not joined this way yet")
+                                                           : std::string("one of them has no classes")));
+    for (const auto& n : extra.class_names()) {
+      if (std::find(names.begin(), names.end(), n) != names.end())
+        throw std::invalid_argument(st.label + ": the class '" + n + "' is in both datasets; the domains need "
+                                    "different names");
+    }
+    const int k1 = static_cast<int>(names.size());
+    names.insert(names.end(), extra.class_names().begin(), extra.class_names().end());
+    return {k1, extra.num_classes()};
+  }
+  return {};
 }
 
 StreamDatasets load_streams(const TrainConfig& c, const Registry& registry, const LoadOptions& options) {
@@ -175,6 +208,7 @@ StreamDatasets load_streams(const TrainConfig& c, const Registry& registry, cons
   StreamDatasets out;
   for (const auto& st : info.caps.streams) {
     auto it = c.data.find(st.name);
+    if (it == c.data.end() && st.extra_domains) continue;  // optional
     if (it == c.data.end()) throw std::invalid_argument(info.name + " needs data for " + st.label);
     try {
       out[st.name] = load_dataset(it->second, res, options);
@@ -208,7 +242,7 @@ std::string Trainer::data_description() const { return described(data_, family_-
 
 static StreamDatasets single(const Registry& registry, const std::string& model, std::shared_ptr<const Dataset> data) {
   const FamilyInfo& info = registry.at(model);
-  if (info.caps.streams.size() != 1)
+  if (info.caps.streams.size() - extra_streams(info) != 1)
     throw std::invalid_argument(info.name + " trains on " + std::to_string(info.caps.streams.size()) + " streams");
   return {{info.caps.streams.front().name, std::move(data)}};
 }
@@ -227,6 +261,8 @@ Trainer::Trainer(const Registry& registry, TrainConfig config, StreamDatasets da
     config_.num_classes = first.num_classes();
     config_.class_names = first.class_names();
     config_.attributes = first.attributes();
+    config_.class_groups = join_extra_domains(data_, info, config_.class_names);
+    if (!config_.class_groups.empty()) config_.num_classes = static_cast<int>(config_.class_names.size());
   }
   family_ = create_family(info, setup_for(config_));
   if (info.caps.streams.empty()) config_.image_channels = family_->image_channels();
@@ -251,7 +287,7 @@ Trainer::Trainer(Checkpoint ck, StreamDatasets data, long long steps)
       history_(std::move(ck.history)),
       metrics_(std::move(ck.metrics)) {
   const FamilyInfo& info = family_->info();
-  if (data.size() == 1 && data.begin()->first.empty() && info.caps.streams.size() == 1)
+  if (data.size() == 1 && data.begin()->first.empty() && info.caps.streams.size() - extra_streams(info) == 1)
     data = {{info.caps.streams.front().name, data.begin()->second}};  // the one-stream form
   data_ = prepared(std::move(data), info);
   for (const auto& [name, d] : data_) {
@@ -260,9 +296,20 @@ Trainer::Trainer(Checkpoint ck, StreamDatasets data, long long steps)
                                "-channel images; the dataset has " + std::to_string(d->channels()));
     if (d->resolution() != family_->resolution())
       throw std::runtime_error("the dataset was prepared at the wrong resolution for this checkpoint");
-    if (d->attributes() != config_.attributes)
+    if (name == info.caps.streams.front().name && d->attributes() != config_.attributes)
       throw std::runtime_error(config_.attributes ? "the checkpoint's model was trained on attributes; the dataset has classes"
                                                   : "the checkpoint's model was trained on classes; the dataset has attributes");
+  }
+  if (!config_.class_groups.empty() || data_.size() > info.caps.streams.size() - extra_streams(info)) {
+    // Joined domains (the mask vector): the same two datasets' classes as the model was trained on.
+    const size_t k1 = config_.class_groups.empty() ? config_.class_names.size()
+                                                   : static_cast<size_t>(config_.class_groups.front());
+    std::vector<std::string> names(config_.class_names.begin(),
+                                   config_.class_names.begin() + std::min(k1, config_.class_names.size()));
+    if (join_extra_domains(data_, info, names) != config_.class_groups || names != config_.class_names)
+      throw std::runtime_error(config_.class_groups.empty()
+                                   ? "the checkpoint's model was trained on one dataset; a second was given"
+                                   : "the checkpoint's model was trained on other domains than these data have");
   }
   if (steps > 0) config_.steps = steps;
   start_streams(0);

@@ -91,10 +91,18 @@ void DatasetPicker::setSpec(const QString& spec, const QString& split) {
 DatasetPicker::Kind DatasetPicker::kind() const {
   const int i = std::max(0, combo_->currentIndex());
   if (i < builtins_.size()) return Kind::Builtin;
+  if (optional_ && i == builtins_.size() + 2) return Kind::None;
   return i == builtins_.size() ? Kind::IdxFile : Kind::ImageFolder;
 }
 
+void DatasetPicker::setOptional() {
+  if (optional_) return;
+  optional_ = true;
+  combo_->addItem(tr("None"));
+}
+
 QString DatasetPicker::source() const {
+  if (kind() == Kind::None) return {};
   if (kind() == Kind::Builtin) return builtins_[std::max(0, combo_->currentIndex())].name;
   return path_->text().trimmed();
 }
@@ -109,6 +117,7 @@ void DatasetPicker::setSource(const QString& source, const QString& split) {
     if (builtins_[i].name == source && builtins_[i].split == (split == QLatin1String("test") ? split : "train")) index = i;
   const bool builtin = index >= 0;
   if (!builtin) index = int(builtins_.size()) + (QFileInfo(source).isDir() ? 1 : 0);
+  if (optional_ && source.isEmpty()) index = int(builtins_.size()) + 2;  // None
   {
     const QSignalBlocker block_combo(combo_);
     const QSignalBlocker block_path(path_);
@@ -123,6 +132,7 @@ void DatasetPicker::setSource(const QString& source, const QString& split) {
 void DatasetPicker::updatePathRow() {
   const Kind k = kind();
   path_row_->setVisible(k == Kind::IdxFile || k == Kind::ImageFolder);
+  classes_->setEnabled(k != Kind::None);
   path_->setPlaceholderText(k == Kind::ImageFolder ? tr("folder of images")
                                                    : tr("IDX image file (…-images-idx3-ubyte[.gz]), or an attribute "
                                                         "file (list_attr_celeba.txt format) beside its images"));

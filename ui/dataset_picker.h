@@ -16,7 +16,7 @@ namespace ui {
 class DatasetPicker : public QWidget {
   Q_OBJECT
  public:
-  enum class Kind { Builtin, IdxFile, ImageFolder };
+  enum class Kind { Builtin, IdxFile, ImageFolder, None };
 
   explicit DatasetPicker(QWidget* parent = nullptr);
 
@@ -35,6 +35,9 @@ class DatasetPicker : public QWidget {
   // other path "IDX or attribute file…".
   void setSource(const QString& source, const QString& split);
   Kind kind() const;
+  // Offers "None" (for a stream a family takes only when given); an empty spec then picks it.
+  void setOptional();
+  bool isOptional() const { return optional_; }
 
   QComboBox* comboBox() const { return combo_; }
   QComboBox* classBox() const { return classes_; }
@@ -50,6 +53,7 @@ class DatasetPicker : public QWidget {
 
   void fillClasses();
 
+  bool optional_ = false;
   QComboBox* combo_ = nullptr;
   QComboBox* classes_ = nullptr;
   QLineEdit* path_ = nullptr;

@@ -23,6 +23,10 @@ struct StreamSpec {
   // The family's classes are the data's classes present (those a class filter picked), numbered from 0
   // in their order, not every class of the whole dataset: its domains are the classes it trains on.
   bool present_classes_only = false;
+  // An optional stream (no data unless given; default_data is empty) whose classes are more domains
+  // after the first stream's: a second dataset with another label set, trained at once and told apart
+  // by a mask vector (StarGAN). Its class names must differ from the first stream's.
+  bool extra_domains = false;
 };
 
 // ---- Curves ------------------------------------------------------------------------------------

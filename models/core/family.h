@@ -25,6 +25,9 @@ struct FamilySetup {
   std::vector<std::string> class_names;  // the classes' names, for labelling samples
   // The labels are binary attributes, one per name in class_names (N x K, 0 or 1), not one class each.
   bool attributes = false;
+  // With an extra_domains stream given: how many of class_names each stream brought, the first stream's
+  // then the extra one's ({10, 8}); empty otherwise.
+  std::vector<int> class_groups;
   torch::Device device = torch::kCPU;
   int revision = kModelRevision;         // the behaviour revision of the run (params.h)
 };

@@ -40,9 +40,10 @@ struct Target {
 class StarSnapshot : public Snapshot {
  public:
   StarSnapshot(StarGenerator g, torch::Device device, torch::Tensor preview, torch::Tensor preview_labels,
-               std::vector<std::string> names, bool attributes, int resolution, int channels)
+               std::vector<std::string> names, bool attributes, std::vector<int> groups, int resolution, int channels)
       : g_(std::move(g)), device_(device), preview_(std::move(preview)), preview_labels_(std::move(preview_labels)),
-        names_(std::move(names)), attributes_(attributes), resolution_(resolution), channels_(channels) {}
+        names_(std::move(names)), attributes_(attributes), groups_(std::move(groups)), resolution_(resolution),
+        channels_(channels) {}
 
   // Without inputs: the fixed preview images, and a row of their translations into each domain (classes)
   // or with each attribute flipped from their own (attributes). With inputs (N x C x R x R uint8): their
@@ -74,8 +75,7 @@ class StarSnapshot : public Snapshot {
         target.select(1, d).fill_(1).sub_(own.select(1, d));  // attribute d flipped
         out.row_labels.push_back("flip " + names_[static_cast<size_t>(d)]);
       } else {
-        target = torch::zeros({n, k});
-        target.select(1, d).fill_(1);
+        target = domain_label(d, 1.0).unsqueeze(0).expand({n, -1});
         out.row_labels.push_back("\u2192 " + names_[static_cast<size_t>(d)]);
       }
       rows.push_back(translate(preview_, target));
@@ -121,23 +121,21 @@ class StarSnapshot : public Snapshot {
       throw std::invalid_argument("the strength must be between 0 and 2, not " + v.text("strength"));
     const int64_t k = static_cast<int64_t>(names_.size());
     std::vector<Target> out;
-    auto scaled = [&](torch::Tensor label, std::string name) {
-      if (strength != 1.0) {
-        char s[32];
-        std::snprintf(s, sizeof s, " \u00d7%g", strength);
-        name += s;
-      }
-      out.push_back({label * strength, std::move(name)});
+    std::string times;
+    if (strength != 1.0) {
+      char s[32];
+      std::snprintf(s, sizeof s, " \u00d7%g", strength);
+      times = s;
+    }
+    auto scaled = [&](const torch::Tensor& label, const std::string& name) {
+      out.push_back({label * strength, name + times});
     };
     if (!attributes_) {
       if (v.has("attrs")) throw std::invalid_argument("this model's domains are classes, not attributes: give a domain");
       const std::string domain = v.text("domain", "all");
-      for (int64_t d = 0; d < k; ++d) {
-        if (domain != "all" && find_class(names_, domain) != d) continue;
-        auto label = torch::zeros({k});
-        label[d] = 1;
-        scaled(label, names_[static_cast<size_t>(d)]);
-      }
+      for (int64_t d = 0; d < k; ++d)
+        if (domain == "all" || find_class(names_, domain) == d)
+          out.push_back({domain_label(d, strength), names_[static_cast<size_t>(d)] + times});
       if (out.empty()) throw std::invalid_argument("unknown domain '" + domain + "'; the domains are " + listing());
       return out;
     }
@@ -155,6 +153,22 @@ class StarSnapshot : public Snapshot {
   }
 
  private:
+  // Domain d's label, its one-hot times `strength`; with several datasets, placed among them with the
+  // mask vector of the dataset it belongs to.
+  torch::Tensor domain_label(int64_t d, double strength) const {
+    if (groups_.size() < 2) {
+      auto label = torch::zeros({static_cast<int64_t>(names_.size())});
+      label[d] = strength;
+      return label;
+    }
+    int group = 0;
+    int64_t first = 0;
+    while (d >= first + groups_[static_cast<size_t>(group)]) first += groups_[static_cast<size_t>(group++)];
+    auto part = torch::zeros({1, static_cast<int64_t>(groups_[static_cast<size_t>(group)])});
+    part[0][d - first] = strength;
+    return with_mask(part, groups_, group)[0];
+  }
+
   std::string listing() const {
     std::string s;
     for (const auto& n : names_) s += (s.empty() ? "" : ", ") + n;
@@ -205,6 +219,7 @@ class StarSnapshot : public Snapshot {
   torch::Tensor preview_, preview_labels_;
   std::vector<std::string> names_;
   bool attributes_;
+  std::vector<int> groups_;  // each dataset's domains, with a second dataset (the mask vector)
   int resolution_, channels_;
 };
 
@@ -225,7 +240,8 @@ class StarGan : public Family {
         d_steps_(static_cast<int>(s.params.integer("d_steps"))),
         constant_steps_(s.params.integer("lr_constant_steps")),
         decay_steps_(s.params.integer("lr_decay_steps")),
-        batch_(s.params.integer("batch")) {
+        batch_(s.params.integer("batch")),
+        groups_(s.class_groups) {
     if (s.image_channels < 1 || s.image_channels > 3) throw std::invalid_argument("StarGAN needs 1 to 3 channels");
     // PyTorch's default initialisation, as the authors' code leaves it, drawn from the run's seed.
     torch::Generator init = make_cpu_generator(static_cast<unsigned long long>(s.params.integer("seed")));
@@ -260,59 +276,25 @@ class StarGan : public Family {
         static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr_ * factor);
       p->net().train();
     }
-    const int64_t k = domains(setup_);
-    torch::Tensor real, labels, c_org, c_trg, labels_trg;
-    Scalars out;
-    // The critic and classifier: d_steps updates, each on a new batch, translated to labels drawn by
-    // shuffling the batch's own (the authors' code).
-    for (int i = 0; i < d_steps_; ++i) {
-      Batch b = streams.next("images", batch_);
-      real = b.images;
-      labels = b.labels;
-      const int64_t n = real.size(0);
-      auto perm = torch::randperm(n, noise, torch::TensorOptions(torch::kLong)).to(labels.device());
-      labels_trg = labels.index_select(0, perm);
-      c_org = label_vectors(labels, k);
-      c_trg = label_vectors(labels_trg, k);
-      d_.optimizer().zero_grad();
-      auto on_real = d_net_->forward(real);
-      auto loss_real = -on_real.source.mean();
-      auto loss_cls = domain_classification_loss(on_real.domain, labels);
-      torch::Tensor fake;
-      {
-        torch::NoGradGuard no_grad;
-        fake = g_net_->forward(real, c_trg);
+    // The critic and classifier: d_steps rounds, each a new batch of every dataset in turn. Then the
+    // generator, once per dataset, on its last batch (with two datasets, the authors' alternation).
+    const int datasets = groups_.size() < 2 ? 1 : static_cast<int>(groups_.size());
+    std::vector<Labelled> last(static_cast<size_t>(datasets));
+    std::vector<double> sums(7, 0.0);
+    for (int i = 0; i < d_steps_; ++i)
+      for (int g = 0; g < datasets; ++g) {
+        last[static_cast<size_t>(g)] = draw(streams, noise, g);
+        const auto d = critic_step(last[static_cast<size_t>(g)], noise);
+        if (i + 1 == d_steps_)
+          for (size_t j = 0; j < d.size(); ++j) sums[j] += d[j] / datasets;
       }
-      auto loss_fake = d_net_->forward(fake).source.mean();
-      auto eps = torch::rand({n, 1, 1, 1}, noise).to(real.device());
-      torch::Tensor grad_norm;
-      auto gp = gradient_penalty([this](const torch::Tensor& x) { return d_net_->forward(x).source; }, real, fake,
-                                 eps, &grad_norm);
-      auto loss_d = loss_real + loss_fake + lambda_cls_ * loss_cls + lambda_gp_ * gp;
-      loss_d.backward();
-      d_.step();
-      out = {{"loss_d_adv", (loss_real + loss_fake).item<double>()},
-             {"loss_d_cls", loss_cls.item<double>()},
-             {"loss_gp", gp.item<double>()},
-             {"grad_norm", grad_norm.item<double>()}};
+    for (int g = 0; g < datasets; ++g) {
+      const auto l = generator_step(last[static_cast<size_t>(g)]);
+      for (size_t j = 0; j < l.size(); ++j) sums[4 + j] += l[j] / datasets;
     }
-    // The generator, on the last batch: fool the critic, be classified as the target, come back.
-    g_.optimizer().zero_grad();
-    set_requires_grad({d_net_.get()}, false);
-    auto fake = g_net_->forward(real, c_trg);
-    auto on_fake = d_net_->forward(fake);
-    auto loss_adv = -on_fake.source.mean();
-    auto loss_cls = domain_classification_loss(on_fake.domain, labels_trg);
-    auto loss_rec = (real - g_net_->forward(fake, c_org)).abs().mean();
-    (loss_adv + lambda_cls_ * loss_cls + lambda_rec_ * loss_rec).backward();
-    g_.step();
-    set_requires_grad({d_net_.get()}, true);
     ++steps_;
-    out.emplace_back("loss_g_adv", loss_adv.item<double>());
-    out.emplace_back("loss_g_cls", loss_cls.item<double>());
-    out.emplace_back("loss_rec", loss_rec.item<double>());
-    out.emplace_back("lr_factor", factor);
-    return out;
+    return {{"loss_d_adv", sums[0]}, {"loss_d_cls", sums[1]}, {"loss_gp", sums[2]}, {"grad_norm", sums[3]},
+            {"loss_g_adv", sums[4]}, {"loss_g_cls", sums[5]}, {"loss_rec", sums[6]}, {"lr_factor", factor}};
   }
 
   std::shared_ptr<Snapshot> snapshot() const override {
@@ -321,7 +303,7 @@ class StarGan : public Family {
     copy_module_state(*g_net_, *copy);
     copy->eval();
     return std::make_shared<StarSnapshot>(copy, setup_.device, preview_, preview_labels_, setup_.class_names,
-                                          setup_.attributes, resolution_, setup_.image_channels);
+                                          setup_.attributes, groups_, resolution_, setup_.image_channels);
   }
 
   int resolution() const override { return resolution_; }
@@ -342,6 +324,73 @@ class StarGan : public Family {
   }
 
  private:
+  // A batch of one dataset, its labels, the targets drawn for it, and both as the networks take them.
+  struct Labelled {
+    torch::Tensor real, labels, labels_trg, c_org, c_trg;
+    int group = 0;
+  };
+
+  // The next batch of dataset `group` (0: images, 1: second), its targets drawn by shuffling the batch's
+  // own labels (the authors' code); label vectors with the mask vector when there are two datasets.
+  Labelled draw(Streams& streams, torch::Generator& noise, int group) {
+    Labelled b;
+    Batch x = streams.next(group == 0 ? "images" : "second", batch_);
+    b.real = x.images;
+    b.labels = x.labels;
+    b.group = group;
+    auto perm = torch::randperm(b.real.size(0), noise, torch::TensorOptions(torch::kLong)).to(b.labels.device());
+    b.labels_trg = b.labels.index_select(0, perm);
+    const int64_t k = groups_.size() < 2 ? domains(setup_) : groups_[static_cast<size_t>(group)];
+    b.c_org = with_mask(label_vectors(b.labels, k), groups_, group);
+    b.c_trg = with_mask(label_vectors(b.labels_trg, k), groups_, group);
+    return b;
+  }
+
+  // The domain head's logits for a dataset's own domains: with two, the classification loss sees only
+  // those (the mask vector's point: a dataset's labels say nothing of the other's domains).
+  torch::Tensor own_logits(const torch::Tensor& logits, int group) const {
+    if (groups_.size() < 2) return logits;
+    return logits.narrow(1, group == 0 ? 0 : groups_[0], groups_[static_cast<size_t>(group)]);
+  }
+
+  // One critic update: -D(x) + D(G(x, c)) + lambda_cls L_cls(real) + lambda_gp GP. Returns the
+  // adversarial term, the classification loss, the penalty and the mean gradient norm.
+  std::vector<double> critic_step(const Labelled& b, torch::Generator& noise) {
+    d_.optimizer().zero_grad();
+    auto on_real = d_net_->forward(b.real);
+    auto loss_real = -on_real.source.mean();
+    auto loss_cls = domain_classification_loss(own_logits(on_real.domain, b.group), b.labels);
+    torch::Tensor fake;
+    {
+      torch::NoGradGuard no_grad;
+      fake = g_net_->forward(b.real, b.c_trg);
+    }
+    auto loss_fake = d_net_->forward(fake).source.mean();
+    auto eps = torch::rand({b.real.size(0), 1, 1, 1}, noise).to(b.real.device());
+    torch::Tensor grad_norm;
+    auto gp = gradient_penalty([this](const torch::Tensor& x) { return d_net_->forward(x).source; }, b.real, fake, eps,
+                               &grad_norm);
+    (loss_real + loss_fake + lambda_cls_ * loss_cls + lambda_gp_ * gp).backward();
+    d_.step();
+    return {(loss_real + loss_fake).item<double>(), loss_cls.item<double>(), gp.item<double>(),
+            grad_norm.item<double>()};
+  }
+
+  // One generator update: fool the critic, be classified as the target, come back to the original label.
+  std::vector<double> generator_step(const Labelled& b) {
+    g_.optimizer().zero_grad();
+    set_requires_grad({d_net_.get()}, false);
+    auto fake = g_net_->forward(b.real, b.c_trg);
+    auto on_fake = d_net_->forward(fake);
+    auto loss_adv = -on_fake.source.mean();
+    auto loss_cls = domain_classification_loss(own_logits(on_fake.domain, b.group), b.labels_trg);
+    auto loss_rec = (b.real - g_net_->forward(fake, b.c_org)).abs().mean();
+    (loss_adv + lambda_cls_ * loss_cls + lambda_rec_ * loss_rec).backward();
+    g_.step();
+    set_requires_grad({d_net_.get()}, true);
+    return {loss_adv.item<double>(), loss_cls.item<double>(), loss_rec.item<double>()};
+  }
+
   static int domains(const FamilySetup& s) {
     if (s.num_classes < 2 && !s.attributes)
       throw std::invalid_argument("StarGAN needs at least two domains: data with two or more classes, or attributes");
@@ -351,7 +400,7 @@ class StarGan : public Family {
   static StarGeneratorOptions generator_options(const FamilySetup& s) {
     StarGeneratorOptions o;
     o.channels = s.image_channels;
-    o.label_dim = domains(s);
+    o.label_dim = domains(s) + (s.class_groups.size() < 2 ? 0 : static_cast<int>(s.class_groups.size()));  // + the mask
     o.ngf = static_cast<int>(s.params.integer("ngf"));
     o.blocks = static_cast<int>(s.params.integer("g_blocks"));
     return o;
@@ -367,6 +416,7 @@ class StarGan : public Family {
   long long constant_steps_, decay_steps_, batch_;
   long long steps_ = 0;
   torch::Tensor preview_, preview_labels_;  // kPreview fixed images and their labels, on the CPU
+  std::vector<int> groups_;                  // each dataset's domains, with a second dataset
 };
 
 }  // namespace
@@ -383,7 +433,9 @@ FamilyInfo stargan_family_info() {
       "own label (L1, lambda_rec = 10). Residual G with instance norm, Adam (1e-4, beta = (0.5, 0.999)), five "
       "critic steps per G step, a constant rate and then a linear decay. Domains are a dataset's classes "
       "(Fashion-MNIST's ten, typefaces, class folders) or the binary attributes of an attribute file "
-      "(list_attr_celeba.txt format). The translation panel translates into a chosen domain, or into all of them "
+      "(list_attr_celeba.txt format). A second dataset with other classes (--data-second) trains at once with the "
+      "mask vector: each label carries which dataset it is from, and each dataset's classification loss sees only "
+      "its own domains. The translation panel translates into a chosen domain, or into all of them "
       "a row each; with attributes, tick them and flip them.";
   f.paper = "Y. Choi, M. Choi, M. Kim, J.-W. Ha, S. Kim, J. Choo. StarGAN: Unified Generative Adversarial Networks "
             "for Multi-Domain Image-to-Image Translation. CVPR 2018. arXiv:1711.09020";
@@ -392,7 +444,13 @@ FamilyInfo stargan_family_info() {
                     "fashion-mnist"};
   images.takes_attributes = true;
   images.present_classes_only = true;  // fashion-mnist:Sandal,Sneaker,Ankle boot: three domains
-  f.caps.streams = {images};
+  StreamSpec second{"second", "Second dataset",
+                    "Optional: a second labelled dataset with other domains (other class names), trained at once "
+                    "with the mask vector, as the paper joins CelebA and RaFD",
+                    true, ""};
+  second.present_classes_only = true;
+  second.extra_domains = true;
+  f.caps.streams = {images, second};
   f.caps.series = {
       {"loss_d_adv", "Critic (adversarial)", SeriesAxis::Loss, SeriesKind::PerStep,
        "-D(x) + D(G(x, c)): the critic's Wasserstein loss, last critic step"},

@@ -14,6 +14,21 @@ torch::Tensor replicate_labels(const torch::Tensor& labels, int64_t height, int6
   return labels.view({labels.size(0), labels.size(1), 1, 1}).expand({-1, -1, height, width});
 }
 
+torch::Tensor with_mask(const torch::Tensor& labels, const std::vector<int>& groups, int group) {
+  if (groups.size() < 2) return labels;
+  if (group < 0 || group >= static_cast<int>(groups.size()) || labels.size(1) != groups[static_cast<size_t>(group)])
+    throw std::invalid_argument("the labels do not fit their dataset's place in the mask vector");
+  int64_t total = 0, offset = 0;
+  for (size_t g = 0; g < groups.size(); ++g) {
+    if (static_cast<int>(g) == group) offset = total;
+    total += groups[g];
+  }
+  auto out = torch::zeros({labels.size(0), total + static_cast<int64_t>(groups.size())}, labels.options());
+  out.narrow(1, offset, labels.size(1)).copy_(labels);
+  out.select(1, total + group).fill_(1);
+  return out;
+}
+
 StarResidualBlockImpl::StarResidualBlockImpl(int64_t ch) {
   body->push_back(Conv2d(Conv2dOptions(ch, ch, 3).padding(1).bias(false)));
   body->push_back(affine_instance_norm(ch));

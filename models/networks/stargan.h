@@ -4,10 +4,18 @@
 // and the domain of the image.
 #include <torch/torch.h>
 
+#include <vector>
+
 namespace gan {
 
 // The target labels (N x K) as K constant planes of R x R, joined to the images as channels.
 torch::Tensor replicate_labels(const torch::Tensor& labels, int64_t height, int64_t width);
+
+// The mask vector (Choi et al. 2018, section 3.2): the label vectors (N x K_g) of a dataset `group`
+// placed in the joint label of every dataset, [c_1, ..., c_n, m]: zeros for the other datasets' labels,
+// then m, the one-hot of `group` among the n datasets. `groups` holds each dataset's K; with one dataset
+// (or none given) the labels come back as they are.
+torch::Tensor with_mask(const torch::Tensor& labels, const std::vector<int>& groups, int group);
 
 // x + [conv 3x3, IN, ReLU, conv 3x3, IN](x); convolutions without biases, instance norm with affine.
 struct StarResidualBlockImpl : torch::nn::Module {

@@ -1,6 +1,7 @@
 // models/families/stargan: label replication, the two-headed discriminator, the domain-classification
 // loss for classes and attributes, training on classes and on attributes, the training view's rows,
-// translation into a chosen domain or all of them, attribute targets, and exact resume.
+// translation into a chosen domain or all of them, attribute targets, the mask vector with two datasets,
+// and exact resume.
 #include <QtTest>
 
 #include <cmath>
@@ -97,6 +98,16 @@ class TestStarGan : public QObject {
     auto x = torch::rand({1, 1, 16, 16}) * 2 - 1;
     auto a = g->forward(x, torch::tensor({{1.f, 0.f, 0.f}})), b = g->forward(x, torch::tensor({{0.f, 0.f, 1.f}}));
     QVERIFY((a - b).abs().max().item<float>() > 1e-4);
+  }
+
+  void theMaskVectorSaysWhichDataset() {
+    // Two datasets of 2 and 3 domains: [c_1 (2), c_2 (3), m (2)].
+    auto a = with_mask(torch::tensor({{0.f, 1.f}}), {2, 3}, 0);
+    QVERIFY(a.equal(torch::tensor({{0.f, 1.f, 0.f, 0.f, 0.f, 1.f, 0.f}})));
+    auto b = with_mask(torch::tensor({{0.f, 0.f, 1.f}, {1.f, 0.f, 0.f}}), {2, 3}, 1);
+    QVERIFY(b.equal(torch::tensor({{0.f, 0.f, 0.f, 0.f, 1.f, 0.f, 1.f}, {0.f, 0.f, 1.f, 0.f, 0.f, 0.f, 1.f}})));
+    QVERIFY(with_mask(torch::tensor({{0.f, 1.f}}), {}, 0).equal(torch::tensor({{0.f, 1.f}})));  // one dataset
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, with_mask(torch::tensor({{0.f, 1.f}}), {2, 3}, 1));
   }
 
   void discriminatorHasTwoHeads() {
@@ -230,6 +241,51 @@ class TestStarGan : public QObject {
     auto one = std::make_shared<Dataset>(three_classes()->images(), torch::zeros({24}, torch::kLong),
                                          std::vector<std::string>{"only"}, "one class");
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Trainer(registry_, tiny(), one));
+  }
+
+  // Two datasets with different classes at once: the domains are both sets of classes, the generator
+  // takes both label vectors and the mask, the critic's head classifies into all of them; a second
+  // dataset's class named like one of the first's is refused, and so are attributes.
+  void twoDatasetsTrainWithTheMaskVector() {
+    auto second = std::make_shared<Dataset>(three_classes(10)->images().flip(2), torch::arange(10, torch::kLong).remainder(2),
+                                            std::vector<std::string>{"left", "right"}, "second");
+    TrainConfig c = tiny();
+    c.data["second"] = parse_dataset("mem2");
+    Trainer t(registry_, c, StreamDatasets{{"images", three_classes()}, {"second", second}});
+    QCOMPARE(t.config().class_groups, (std::vector<int>{3, 2}));
+    QCOMPARE(t.config().class_names, (std::vector<std::string>{"top", "middle", "low", "left", "right"}));
+    StepStats s = t.step();
+    for (const auto& [id, v] : s.scalars) QVERIFY2(std::isfinite(v), id.c_str());
+    QCOMPARE(t.family().player("G")->net().named_parameters()["net.0.weight"].size(1), 1 + 3 + 2 + 2);
+    QCOMPARE(t.family().player("D")->net().named_parameters()["domain.weight"].size(0), 5);
+    auto snap = t.family().snapshot();
+    QCOMPARE(snap->sample({}).row_labels.back(), std::string("\u2192 right"));
+    SampleRequest r;
+    r.inputs = prepare_image(band_image(2), 16, 1).unsqueeze(0);
+    QCOMPARE(snap->sample(r).output_names, (std::vector<std::string>{"top", "middle", "low", "left", "right"}));
+    r.options.set("domain", "left");
+    auto left = snap->sample(r).images;
+    r.options.set("domain", "right");
+    QVERIFY(!left.equal(snap->sample(r).images));
+    // Resumed exactly, and not without the second dataset.
+    QTemporaryDir tmp;
+    testutil::check_exact_resume(registry_, c, {{"images", three_classes(10)}, {"second", second}}, 2, 4,
+                                 tmp.path().toStdString() + "/m.pt");
+    try {
+      Trainer again(read_checkpoint(tmp.path().toStdString() + "/m.pt", registry_), {{"images", three_classes(10)}});
+      QFAIL("resumed without the second dataset");
+    } catch (const std::exception& e) {
+      QVERIFY2(std::string(e.what()).find("other domains") != std::string::npos, e.what());
+    }
+    auto clash = std::make_shared<Dataset>(second->images(), second->labels(), std::vector<std::string>{"left", "top"}, "clash");
+    try {
+      Trainer bad(registry_, c, StreamDatasets{{"images", three_classes()}, {"second", clash}});
+      QFAIL("took a class named in both datasets");
+    } catch (const std::invalid_argument& e) {
+      QVERIFY2(std::string(e.what()).find("the class 'top' is in both datasets") != std::string::npos, e.what());
+    }
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             Trainer(registry_, c, StreamDatasets{{"images", two_attributes()}, {"second", second}}));
   }
 
   void resumesExactly() {

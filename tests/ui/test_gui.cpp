@@ -683,6 +683,8 @@ class TestGui : public QObject {
     w.show();
     w.modelPicker()->setCurrentId("stargan");
     w.datasetPicker()->setSpec(data_ + ":0,1,2", "train");
+    QVERIFY(w.datasetPicker("second"));  // the mask vector's second dataset: none unless chosen
+    QCOMPARE(w.datasetPicker("second")->kind(), ui::DatasetPicker::Kind::None);
     gan::ParamSet p;
     for (auto [k, v] : {std::pair{"resolution", "16"}, {"ngf", "8"}, {"ndf", "8"}, {"g_blocks", "1"}, {"d_steps", "1"},
                         {"batch", "4"}})
