@@ -392,6 +392,13 @@ ui::CompareWindow* MainWindow::compare(const QStringList& paths) {
 
 bool MainWindow::canTranslate() const { return have_run_ && run_.caps.translates(); }
 
+ui::TranslateDialog* MainWindow::showTranslateDialog(const QString& input, const QString& output) {
+  auto* d = new ui::TranslateDialog(run_.caps.translate_options, run_.classNames, run_.attributes, input, output, this);
+  d->setAttribute(Qt::WA_DeleteOnClose);
+  d->show();
+  return d;
+}
+
 void MainWindow::askTranslateFolder() {
   const QString in = ui::rememberedFolder("dirs/translate-in", QDir::homePath());
   ui::TranslateDialog d(run_.caps.translate_options, run_.classNames, run_.attributes, in,

@@ -32,6 +32,7 @@ class MessageBar;
 class ModelPicker;
 class SampleGrid;
 class TrainingControls;
+class TranslateDialog;
 }  // namespace ui
 
 class MainWindow : public QMainWindow {
@@ -73,6 +74,8 @@ class MainWindow : public QMainWindow {
   // `options`: the family's translate options by id (a direction, a target domain, ...).
   bool translateFolder(const QString& input, const QString& output, const QMap<QString, QString>& options);
   QString lastTranslation() const { return last_translation_; }
+  // File > Translate a folder's dialog for the held run, shown but not run (screenshots).
+  ui::TranslateDialog* showTranslateDialog(const QString& input, const QString& output);
   QProgressDialog* translationProgress() const { return translate_progress_; }
   // File > Compare checkpoints: the comparison window, with these checkpoints added.
   ui::CompareWindow* compare(const QStringList& paths);

@@ -120,10 +120,7 @@ int main(int argc, char** argv) {
       shot = w.helpWindow();
     }
     if (p.isSet("translate-dialog")) {
-      auto* d = new ui::TranslateDialog({"AtoB", "BtoA"}, {"A \u2192 B", "B \u2192 A"}, p.value("translate-dialog"),
-                                        p.value("translate-dialog"), &w);
-      d->show();
-      shot = d;
+      shot = w.showTranslateDialog(p.value("translate-dialog"), p.value("translate-dialog") + "/translated");
     }
     if (p.isSet("animation-dialog")) {
       auto* d = new ui::AnimationDialog(p.value("animation-dialog"), &w);

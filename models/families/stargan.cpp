@@ -85,8 +85,9 @@ class StarSnapshot : public Snapshot {
     return out;
   }
 
-  // The translation panel: one row per target asked for, one column per image; the targets in order,
-  // and how much the translations changed the images.
+  // The translation panel: a column per image, the images as the model sees them on the first row and
+  // a row per target asked for under them; the rows' names, and how much the translations changed
+  // the images.
   ExploreResult explore(const ExploreRequest& r) override {
     if (r.view != "translate") throw std::invalid_argument("no explore panel '" + r.view + "'");
     torch::NoGradGuard no_grad;
@@ -95,16 +96,15 @@ class StarSnapshot : public Snapshot {
     const auto x8 = panel_images(r.values, "images", resolution_, channels_);
     if (!x8.defined()) return out;
     const int64_t n = x8.size(0);
-    std::vector<torch::Tensor> rows;
-    std::string listing;
+    std::vector<torch::Tensor> rows{x8};
+    std::string listing = "Input";
     double change = 0;
     for (const auto& t : targets) {
       auto y8 = translate(x8, t.label.unsqueeze(0).expand({n, -1}));
       change += (y8.to(torch::kFloat) - x8.to(torch::kFloat)).abs().mean().item<double>();
       rows.push_back(y8);
-      listing += (listing.empty() ? "" : "\n") + std::to_string(rows.size()) + ": " + t.name;
+      listing += "\n\u2192 " + t.name;
     }
-    out.outputs.push_back({"input", OutputKind::Image, make_grid(x8, static_cast<int>(n)), "", {}});
     out.outputs.push_back({"translation", OutputKind::Image, make_grid(torch::cat(rows), static_cast<int>(n)), "", {}});
     out.outputs.push_back({"targets", OutputKind::Text, {}, listing, {}});
     out.scalars.emplace_back("mean change (8-bit levels)", change / static_cast<double>(targets.size()));
@@ -483,9 +483,9 @@ FamilyInfo stargan_family_info() {
   view.help = "Open, paste or drop images of any size: each is resized and centre-cropped as the model expects, and "
               "translated into the domains asked for, a row per domain";
   view.controls = {image_control("images", "Images", "One or many images to translate"), domain, attrs, strength};
-  view.outputs = {{"input", "Input", OutputKind::Image, "The images as the model sees them"},
-                  {"translation", "Translations", OutputKind::Image, "G(x, c): a row per target, a column per image"},
-                  {"targets", "Rows", OutputKind::Text, "The target of each row, in order"}};
+  view.outputs = {{"translation", "Translations", OutputKind::Image,
+                   "A column per image: the image as the model sees it, then G(x, c) for each target, a row each"},
+                  {"targets", "Rows", OutputKind::Text, "What each row is, top to bottom"}};
   f.caps.views = {view};
   f.caps.translate_options = {domain, attrs, strength};
   f.caps.target_option = "domain";

@@ -195,8 +195,8 @@ class TestStarGan : public QObject {
     }
     QVERIFY(grid && rows);
     QCOMPARE(grid->image.width, 2 * 16 + 3 * 2);   // two columns, padded
-    QCOMPARE(grid->image.height, 3 * 16 + 4 * 2);  // three rows
-    QCOMPARE(rows->text, std::string("1: top\n2: middle\n3: low"));
+    QCOMPARE(grid->image.height, 4 * 16 + 5 * 2);  // the inputs, then three rows
+    QCOMPARE(rows->text, std::string("Input\n\u2192 top\n\u2192 middle\n\u2192 low"));
   }
 
   void attributesAreTickedAndFlipped() {

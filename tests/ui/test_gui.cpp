@@ -710,11 +710,11 @@ class TestGui : public QObject {
     QVERIFY(grey.save(png));
     panel->controls()->imageInput("images")->addFiles({png, png});
     // All domains: a row each, a column per image.
-    QTRY_COMPARE_WITH_TIMEOUT(panel->outputImage("translation").size(), QSize(2 * 18 + 2, 3 * 18 + 2), 30000);
-    QCOMPARE(panel->outputText("targets"), QString("1: 0\n2: 1\n3: 2"));
-    QVERIFY(panel->controls()->setValue("domain", "1"));  // one chosen domain: one row
-    QTRY_COMPARE_WITH_TIMEOUT(panel->outputImage("translation").size(), QSize(2 * 18 + 2, 18 + 2), 30000);
-    QCOMPARE(panel->outputText("targets"), QString("1: 1"));
+    QTRY_COMPARE_WITH_TIMEOUT(panel->outputImage("translation").size(), QSize(2 * 18 + 2, 4 * 18 + 2), 30000);
+    QCOMPARE(panel->outputText("targets"), QString("Input\n→ 0\n→ 1\n→ 2"));
+    QVERIFY(panel->controls()->setValue("domain", "1"));  // one chosen domain: one row under the inputs
+    QTRY_COMPARE_WITH_TIMEOUT(panel->outputImage("translation").size(), QSize(2 * 18 + 2, 2 * 18 + 2), 30000);
+    QCOMPARE(panel->outputText("targets"), QString("Input\n→ 1"));
     QTest::mouseClick(w.controls()->stopButton(), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Finished, 30000);
 
@@ -754,7 +754,7 @@ class TestGui : public QObject {
     QVERIFY(ap->controls()->setValue("domain", "1"));  // the ticked attributes with "dot" (number 1) flipped
     ap->controls()->imageInput("images")->addFiles({png});
     QTRY_VERIFY_WITH_TIMEOUT(!ap->outputImage("translation").isNull(), 30000);
-    QCOMPARE(ap->outputText("targets"), QString("1: flip dot"));
+    QCOMPARE(ap->outputText("targets"), QString("Input\n→ flip dot"));
     QTest::mouseClick(a.controls()->pauseButton(), Qt::LeftButton);  // the model stays as it is
     QTRY_COMPARE_WITH_TIMEOUT(a.state(), ui::UiState::Paused, 30000);
     QTRY_VERIFY_WITH_TIMEOUT(ap->controls()->values().value("attrs") == "band=0,dot=0", 30000);
