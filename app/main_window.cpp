@@ -735,7 +735,7 @@ void MainWindow::onStart() {
   for (int i = 0; i < data_pickers_.size(); ++i) {
     if (data_pickers_[i]->kind() == ui::DatasetPicker::Kind::None) continue;  // an optional stream left out
     spec.dataSources[data_streams_[i]] = data_pickers_[i]->spec();
-    spec.dataSplit = data_pickers_[i]->split();
+    spec.dataSplits[data_streams_[i]] = data_pickers_[i]->split();  // each stream its own
   }
   spec.steps = controls_->totalSteps();
   spec.sampleEvery = controls_->sampleEvery();
@@ -831,7 +831,8 @@ void MainWindow::onRun(const ui::RunSummary& run) {
   if (!run.trainable) {
     for (int i = 0; i < data_pickers_.size(); ++i)
       if (run.dataSources.contains(data_streams_[i]) || data_pickers_[i]->isOptional())
-        data_pickers_[i]->setSpec(run.dataSources.value(data_streams_[i]), run.dataSplit);  // none: None
+        data_pickers_[i]->setSpec(run.dataSources.value(data_streams_[i]),
+                                  run.dataSplits.value(data_streams_[i], "train"));  // none: None
     controls_->setTotalSteps(std::max<qint64>(run.totalSteps, run.step + 1000));
     if (run.sampleEvery > 0) controls_->setSampleEvery(run.sampleEvery);
   }

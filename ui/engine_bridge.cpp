@@ -149,7 +149,7 @@ struct EngineBridge::Impl : gan::SessionListener {
       QString text = QString::fromStdString(spec.source);
       for (size_t i = 0; i < spec.classes.size(); ++i) text += (i ? "," : ":") + QString::fromStdString(spec.classes[i]);
       r.dataSources[QString::fromStdString(name)] = text;
-      r.dataSplit = QString::fromStdString(spec.split);
+      r.dataSplits[QString::fromStdString(name)] = QString::fromStdString(spec.split);
     }
     r.sampleEvery = static_cast<int>(std::min<long long>(info.config.sample_every, 100000));
     for (const auto& m : info.metrics) r.metrics.append(to_sample(m));
@@ -211,7 +211,8 @@ static gan::TrainConfig to_config(const StartSpec& s) {
   c.model = s.model.toStdString();
   c.params = s.params;
   for (auto it = s.dataSources.cbegin(); it != s.dataSources.cend(); ++it)
-    c.data[it.key().toStdString()] = gan::parse_dataset(it.value().toStdString(), s.dataSplit.toStdString());
+    c.data[it.key().toStdString()] =
+        gan::parse_dataset(it.value().toStdString(), s.dataSplits.value(it.key(), "train").toStdString());
   c.steps = s.steps;
   c.sample_every = s.sampleEvery;
   c.log_every = s.logEvery;

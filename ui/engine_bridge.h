@@ -50,7 +50,7 @@ struct RunSummary {
   QString inceptionPath;
   gan::ParamSet params;
   QMap<QString, QString> dataSources;  // stream -> "SOURCE[:CLASS,...]"
-  QString dataSplit;
+  QMap<QString, QString> dataSplits;   // stream -> "train" or "test"
   int sampleEvery = 0;
 };
 
@@ -58,7 +58,7 @@ struct StartSpec {
   QString model;
   gan::ParamSet params;
   QMap<QString, QString> dataSources;  // stream -> "SOURCE[:CLASS,...]" (as the command line takes it)
-  QString dataSplit = "train";
+  QMap<QString, QString> dataSplits;   // stream -> "train" or "test" (a built-in set's split); absent: train
   qint64 steps = 1000;
   int sampleEvery = 50;
   int logEvery = 10;

@@ -6,6 +6,8 @@
 #include <QLabel>
 #include <QSlider>
 #include <QtTest>
+
+#include <nlohmann/json.hpp>
 #include <qcustomplot.h>
 
 #include "app/main_window.h"
@@ -764,6 +766,28 @@ class TestGui : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(ap->outputImage("translation") != before, 30000);
     QTest::mouseClick(a.controls()->stopButton(), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(a.state(), ui::UiState::Finished, 30000);
+  }
+
+  // Each data stream trains on its own split: CycleGAN's A from Fashion-MNIST's test split, B from a
+  // file (train), as the run's log records them.
+  void eachStreamKeepsItsOwnSplit() {
+    MainWindow w;
+    w.show();
+    w.modelPicker()->setCurrentId("cyclegan");
+    w.datasetPicker("A")->setSpec("fashion-mnist:Sneaker", "test");
+    w.datasetPicker("B")->setSpec(data_ + ":1", "train");
+    QCOMPARE(w.datasetPicker("A")->split(), QString("test"));
+    gan::ParamSet p;
+    for (auto [k, v] : {std::pair{"resolution", "16"}, {"ngf", "4"}, {"ndf", "4"}, {"g_blocks", "1"}}) p.set(k, v);
+    w.form()->setValues(p);
+    w.controls()->setTotalSteps(1);
+    QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Finished, 60000);
+    QFile log(w.runDir() + "/log.jsonl");
+    QVERIFY(log.open(QIODevice::ReadOnly));
+    const auto first = nlohmann::json::parse(log.readLine().toStdString());
+    QCOMPARE(first["config"]["data"]["A"]["split"].get<std::string>(), std::string("test"));
+    QCOMPARE(first["config"]["data"]["B"]["split"].get<std::string>(), std::string("train"));
   }
 
   void damagedCheckpointGetsAMessage() {
