@@ -32,7 +32,11 @@ std::vector<std::string> image_files_of(const std::vector<std::string>& inputs) 
 
 std::string file_part(const std::string& name) {
   std::string out;
-  for (unsigned char c : name) out += std::isalnum(c) || c == '-' || c == '.' ? static_cast<char>(c) : '_';
+  for (unsigned char c : name) {
+    const bool keep = c < 0x80 && (std::isalnum(c) || c == '-' || c == '.');
+    if (keep) out += static_cast<char>(c);
+    else if (out.empty() || out.back() != '_') out += '_';  // a run of others (a space, a UTF-8 "×") is one '_'
+  }
   return out;
 }
 

@@ -15,8 +15,8 @@ namespace gan {
 // Throws std::runtime_error for a folder with no images.
 std::vector<std::string> image_files_of(const std::vector<std::string>& inputs);
 
-// NAME as a file name's part: letters, digits, '-' and '.' kept, anything else '_' ("T-shirt/top" ->
-// "T-shirt_top").
+// NAME as a file name's part: ASCII letters, digits, '-' and '.' kept, each run of anything else one '_'
+// ("T-shirt/top" -> "T-shirt_top", "Ankle boot ×1.5" -> "Ankle_boot_1.5").
 std::string file_part(const std::string& name);
 
 struct TranslateReport {

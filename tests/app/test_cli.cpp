@@ -229,6 +229,9 @@ class TestCli : public QObject {
                   "--domain", "square"}, &so, &err), 0);
     QVERIFY2(so.find("wrote 4 translation(s) of 4 image(s) --domain square") != std::string::npos, so.c_str());
     QVERIFY(testutil::file_exists(root + "/one/0_square.png"));
+    QCOMPARE(cli({"translate", "--checkpoint", ckpt, "--input", classes + "/circle/0.png", "--out", root + "/strong",
+                  "--domain", "stripe", "--strength", "1.5"}, &so, &err), 0);
+    QVERIFY(testutil::file_exists(root + "/strong/0_stripe_1.5.png"));  // "stripe ×1.5", made a file name
     QCOMPARE(cli({"translate", "--checkpoint", ckpt, "--input", classes + "/circle/0.png", "--out", root + "/all"}, &so,
                  &err), 0);  // every domain by default
     for (const char* c : {"circle", "square", "stripe"}) QVERIFY(testutil::file_exists(root + "/all/0_" + std::string(c) + ".png"));
