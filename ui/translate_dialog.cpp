@@ -1,5 +1,6 @@
 #include "ui/translate_dialog.h"
 
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFileDialog>
@@ -49,6 +50,12 @@ TranslateDialog::TranslateDialog(const std::vector<gan::ControlSpec>& options, c
     if (o.kind != gan::ControlKind::Image) shown.push_back(o);  // the folder's images are the inputs
   options_->setControls(shown);
   options_->setClasses(classes, attributes);
+  // "All" writes a file per class (or attribute flipped) here, not a row.
+  for (auto* box : options_->findChildren<QComboBox*>()) {
+    const int all = box->findData(QStringLiteral("all"));
+    if (all >= 0) box->setItemText(all, attributes ? tr("All: as ticked, then each flipped (a file each)")
+                                                   : tr("All (a file each)"));
+  }
   problem_ = makeProblemLabel();
   auto* form = new QFormLayout(this);
   form->addRow(tr("Images in"), withBrowse(input_, this, tr("Folder of images to translate")));

@@ -719,6 +719,14 @@ class TestGui : public QObject {
     QCOMPARE(panel->outputText("targets"), QString("Input\n→ 1"));
     QTest::mouseClick(w.controls()->stopButton(), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Finished, 30000);
+    // File > Translate a folder offers the family's options: a domain (All writes a file each) and strength.
+    ui::TranslateDialog* dialog = w.showTranslateDialog(tmp_.path(), tmp_.path() + "/star-out");
+    auto* dialog_domain = qobject_cast<QComboBox*>(dialog->options()->control("domain"));
+    QVERIFY(dialog_domain && dialog_domain->itemText(0) == "All (a file each)" && dialog_domain->count() == 4);
+    QCOMPARE(dialog->choice().options.value("domain"), QString("all"));
+    QCOMPARE(dialog->choice().options.value("strength"), QString("1"));
+    QVERIFY(!dialog->choice().options.contains("attrs"));  // a class run: no attribute boxes
+    dialog->close();
 
     // An attribute file beside its images: "band" (a bright band) and "dot" (a white corner).
     const QString dir = tmp_.path() + "/celeb";
