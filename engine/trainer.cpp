@@ -152,10 +152,10 @@ static FamilySetup setup_for(const TrainConfig& c) {
   return s;
 }
 
-// The optional streams of more domains (StreamSpec::extra_domains).
-static size_t extra_streams(const FamilyInfo& info) {
+// The streams a family cannot train without (all but the optional ones of more domains).
+static size_t required_streams(const FamilyInfo& info) {
   return static_cast<size_t>(std::count_if(info.caps.streams.begin(), info.caps.streams.end(),
-                                           [](const StreamSpec& s) { return s.extra_domains; }));
+                                           [](const StreamSpec& s) { return !s.extra_domains; }));
 }
 
 // Brings the streams to one channel count (the largest) and checks that they are there.
@@ -242,7 +242,7 @@ std::string Trainer::data_description() const { return described(data_, family_-
 
 static StreamDatasets single(const Registry& registry, const std::string& model, std::shared_ptr<const Dataset> data) {
   const FamilyInfo& info = registry.at(model);
-  if (info.caps.streams.size() - extra_streams(info) != 1)
+  if (required_streams(info) != 1)
     throw std::invalid_argument(info.name + " trains on " + std::to_string(info.caps.streams.size()) + " streams");
   return {{info.caps.streams.front().name, std::move(data)}};
 }
@@ -287,7 +287,7 @@ Trainer::Trainer(Checkpoint ck, StreamDatasets data, long long steps)
       history_(std::move(ck.history)),
       metrics_(std::move(ck.metrics)) {
   const FamilyInfo& info = family_->info();
-  if (data.size() == 1 && data.begin()->first.empty() && info.caps.streams.size() - extra_streams(info) == 1)
+  if (data.size() == 1 && data.begin()->first.empty() && required_streams(info) == 1)
     data = {{info.caps.streams.front().name, data.begin()->second}};  // the one-stream form
   data_ = prepared(std::move(data), info);
   for (const auto& [name, d] : data_) {
@@ -300,7 +300,7 @@ Trainer::Trainer(Checkpoint ck, StreamDatasets data, long long steps)
       throw std::runtime_error(config_.attributes ? "the checkpoint's model was trained on attributes; the dataset has classes"
                                                   : "the checkpoint's model was trained on classes; the dataset has attributes");
   }
-  if (!config_.class_groups.empty() || data_.size() > info.caps.streams.size() - extra_streams(info)) {
+  if (!config_.class_groups.empty() || data_.size() > required_streams(info)) {  // an extra stream, then or now
     // Joined domains (the mask vector): the same two datasets' classes as the model was trained on.
     const size_t k1 = config_.class_groups.empty() ? config_.class_names.size()
                                                    : static_cast<size_t>(config_.class_groups.front());
