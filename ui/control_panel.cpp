@@ -41,7 +41,10 @@ int sliderPos(const gan::ControlSpec& s, double v) {
 
 }  // namespace
 
-ControlPanel::ControlPanel(QWidget* parent) : QWidget(parent) {
+ControlPanel::ControlPanel(QWidget* parent)
+    : QWidget(parent),
+      all_classes_(tr("All classes (a row each)")),
+      all_attributes_(tr("All: as ticked, then each flipped (a row each)")) {
   form_ = new QFormLayout(this);
   form_->setContentsMargins(0, 0, 0, 0);
   form_->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
@@ -221,6 +224,11 @@ void ControlPanel::setClasses(const QStringList& names, bool attributes) {
   }
 }
 
+void ControlPanel::setAllLabels(const QString& classes, const QString& attributes) {
+  all_classes_ = classes;
+  all_attributes_ = attributes;
+}
+
 void ControlPanel::showRow(const Entry& e, bool visible) {
   e.row->setVisible(visible);
   if (QWidget* label = form_->labelForField(e.row)) label->setVisible(visible);
@@ -251,9 +259,7 @@ void ControlPanel::fillClasses(Entry& e) {
   {
     const QSignalBlocker block(box);
     box->clear();
-    if (e.spec.all_option && !classes_.isEmpty())
-      box->addItem(attributes_ ? tr("All: as ticked, then each flipped (a row each)") : tr("All classes (a row each)"),
-                   QStringLiteral("all"));
+    if (e.spec.all_option && !classes_.isEmpty()) box->addItem(attributes_ ? all_attributes_ : all_classes_, QStringLiteral("all"));
     for (int k = 0; k < classes_.size(); ++k)
       box->addItem(classes_[k].isEmpty() ? tr("Class %1").arg(k) : classes_[k], QString::number(k));
     int at = box->findData(before);

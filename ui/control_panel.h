@@ -29,6 +29,9 @@ class ControlPanel : public QWidget {
   // the Class controls. With `attributes`, the names are the run's binary attributes: Attributes
   // controls show a box for each (they are hidden otherwise), and Class controls pick one of them.
   void setClasses(const QStringList& names, bool attributes = false);
+  // What a Class control's "all" item says, for class runs and for attribute runs (by default a row
+  // each: a grid or panel; a dialog that writes files says so). Takes effect at the next setClasses.
+  void setAllLabels(const QString& classes, const QString& attributes);
   bool hasControls() const { return !entries_.empty(); }
   // id -> value; sliders switched off and Class controls without classes are left out.
   QMap<QString, QString> values() const;
@@ -59,6 +62,7 @@ class ControlPanel : public QWidget {
   std::vector<Entry> entries_;
   QStringList classes_;
   bool attributes_ = false;
+  QString all_classes_, all_attributes_;  // the "all" item's text (setAllLabels)
   QFormLayout* form_ = nullptr;
 };
 

@@ -1,6 +1,5 @@
 #include "ui/translate_dialog.h"
 
-#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFileDialog>
@@ -49,13 +48,9 @@ TranslateDialog::TranslateDialog(const std::vector<gan::ControlSpec>& options, c
   for (const auto& o : options)
     if (o.kind != gan::ControlKind::Image) shown.push_back(o);  // the folder's images are the inputs
   options_->setControls(shown);
-  options_->setClasses(classes, attributes);
   // "All" writes a file per class (or attribute flipped) here, not a row.
-  for (auto* box : options_->findChildren<QComboBox*>()) {
-    const int all = box->findData(QStringLiteral("all"));
-    if (all >= 0) box->setItemText(all, attributes ? tr("All: as ticked, then each flipped (a file each)")
-                                                   : tr("All (a file each)"));
-  }
+  options_->setAllLabels(tr("All (a file each)"), tr("All: as ticked, then each flipped (a file each)"));
+  options_->setClasses(classes, attributes);
   problem_ = makeProblemLabel();
   auto* form = new QFormLayout(this);
   form->addRow(tr("Images in"), withBrowse(input_, this, tr("Folder of images to translate")));
