@@ -240,6 +240,33 @@ std::vector<Decoded> decode_all(const std::vector<fs::path>& files, int res, std
   return out;
 }
 
+// Which decoded files were read: their indices, whether all were grey, the count that were not and
+// the first three reasons why ("could not read NAME (why)", NAME from `names`). Throws when none was
+// read, naming `what` and the first reason.
+struct Kept {
+  std::vector<long long> index;
+  bool all_grey = true;
+  long long skipped = 0;
+  std::vector<std::string> warnings;
+};
+Kept kept_of(const std::vector<Decoded>& decoded, const std::vector<std::string>& names, const std::string& what) {
+  Kept k;
+  for (size_t i = 0; i < decoded.size(); ++i) {
+    const Decoded& d = decoded[i];
+    if (!d.ok) {
+      ++k.skipped;
+      if (k.warnings.size() < 3) k.warnings.push_back("could not read " + names[i] + " (" + d.why + ")");
+      continue;
+    }
+    k.index.push_back(static_cast<long long>(i));
+    k.all_grey = k.all_grey && d.grey;
+  }
+  if (k.index.empty())
+    throw std::runtime_error("none of the " + std::to_string(decoded.size()) + " " + what + " could be read" +
+                             (k.warnings.empty() ? "" : ": " + k.warnings.front().substr(std::string("could not read ").size())));
+  return k;
+}
+
 std::string seconds_text(double s) {
   char b[32];
   std::snprintf(b, sizeof b, "%.1f s", s);
@@ -342,28 +369,20 @@ std::shared_ptr<const Dataset> load_image_folder(const std::string& dir, int res
   const int threads = std::max(1, options.threads > 0 ? options.threads : available_cpus());
   const std::vector<Decoded> decoded = decode_all(files, res, slots, static_cast<int>(std::min<long long>(threads, n)), options);
 
+  std::vector<std::string> relative;
+  for (const auto& e : entries) relative.push_back(e.relative);
+  const Kept read = kept_of(decoded, relative, "image files in " + dir);
+  const std::vector<long long>& kept = read.index;
   FolderMeta meta;
   meta.files = n;
-  std::vector<long long> kept;
+  meta.skipped = read.skipped;
+  meta.warnings = read.warnings;
   std::vector<std::string> class_of;
-  bool all_grey = true;
-  for (long long i = 0; i < n; ++i) {
-    const Decoded& d = decoded[static_cast<size_t>(i)];
-    const fs::path& f = files[static_cast<size_t>(i)];
-    if (!d.ok) {
-      ++meta.skipped;
-      if (meta.warnings.size() < 3) meta.warnings.push_back("could not read " + entries[static_cast<size_t>(i)].relative + " (" + d.why + ")");
-      continue;
-    }
-    kept.push_back(i);
-    all_grey = all_grey && d.grey;
-    const fs::path rel = f.parent_path().lexically_relative(dir);  // the paths come from iterating `dir`
+  for (long long i : kept) {
+    const fs::path rel = files[static_cast<size_t>(i)].parent_path().lexically_relative(dir);  // from iterating `dir`
     class_of.push_back(rel.empty() || rel == "." ? "" : rel.begin()->string());
   }
-  if (kept.empty())
-    throw std::runtime_error("none of the " + std::to_string(n) + " image files in " + dir + " could be read" +
-                             (meta.warnings.empty() ? "" : ": " + meta.warnings.front().substr(std::string("could not read ").size())));
-  const int c = all_grey ? 1 : 3;
+  const int c = read.all_grey ? 1 : 3;
   // Classes are the first-level subfolders, when every image sits in one.
   const bool labelled = std::none_of(class_of.begin(), class_of.end(), [](const std::string& s) { return s.empty(); });
   if (labelled) {
@@ -423,23 +442,11 @@ std::shared_ptr<const Dataset> load_attribute_images(const std::string& path, in
   const int threads = std::max(1, options.threads > 0 ? options.threads : available_cpus());
   const auto decoded = decode_all(files, res, memory.data_ptr<std::uint8_t>(),
                                   static_cast<int>(std::min<long long>(threads, n)), options);
-  std::vector<long long> kept;
-  std::vector<std::string> warnings;
-  bool all_grey = true;
-  for (long long i = 0; i < n; ++i) {
-    const Decoded& d = decoded[static_cast<size_t>(i)];
-    if (!d.ok) {
-      if (warnings.size() < 3) warnings.push_back("could not read " + table.files[static_cast<size_t>(i)] + " (" + d.why + ")");
-      continue;
-    }
-    kept.push_back(i);
-    all_grey = all_grey && d.grey;
-  }
-  if (kept.empty())
-    throw std::runtime_error("none of the " + std::to_string(n) + " images that " + path + " lists could be read" +
-                             (warnings.empty() ? "" : ": " + warnings.front().substr(std::string("could not read ").size())) +
-                             " (they are looked for beside the file, in " + dir.string() + ")");
-  const int c = all_grey ? 1 : 3;
+  const Kept read = kept_of(decoded, table.files,
+                            "images that " + path + " lists (looked for beside it, in " + dir.string() + ")");
+  const std::vector<long long>& kept = read.index;
+  const std::vector<std::string>& warnings = read.warnings;
+  const int c = read.all_grey ? 1 : 3;
   pack_slots(memory.data_ptr<std::uint8_t>(), kept, c, res);
   const auto count = static_cast<int64_t>(kept.size());
   auto images = memory.flatten().narrow(0, 0, count * c * res * res).view({count, c, res, res}).clone();
