@@ -173,12 +173,12 @@ class MainWindow : public QMainWindow {
   QString composed_for_;       // the family the panels were built for
   QString continue_from_, continue_dir_;
   QString opening_;            // a checkpoint being opened: held once it is ready
-  bool new_run_pending_ = false;
+  bool new_run_pending_ = false;  // New run asked while training: let the run go once it has stopped
   QString last_export_;
   QAction* animation_action_ = nullptr;
   QAction* translate_action_ = nullptr;
   QProgressDialog* translate_progress_ = nullptr;  // while a folder is translated
-  QString last_translation_;  // New run asked while training: let the run go once it has stopped
+  QString last_translation_;  // what came of the last folder translation
   qint64 saved_step_ = -1;      // the step of the run's checkpoint on disk (-1: none known)
   bool run_unsaved_ = false;   // the last checkpoint write failed (a full disk)
   bool close_without_asking_ = false;
