@@ -11,6 +11,7 @@
 
 #include "engine/hash.h"
 #include "models/core/family.h"
+#include "models/layers/state.h"
 
 #ifdef GAN_HAVE_ZLIB
 #include <zlib.h>
@@ -513,7 +514,7 @@ void check_optimizer_states(const Family& family) {
     auto& state = opt.state();
     for (const auto& group : opt.param_groups()) {
       for (const auto& param : group.params()) {
-        auto it = state.find(c10::guts::to_string(param.unsafeGetTensorImpl()));
+        auto it = find_param_state(state, param);
         if (it == state.end() || !it->second) continue;
         std::vector<torch::Tensor> kept;
         if (auto* s = dynamic_cast<torch::optim::AdamParamState*>(it->second.get()))

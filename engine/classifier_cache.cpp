@@ -128,7 +128,7 @@ ClassifierResult classifier_for(const DatasetSpec& spec, const ClassifierOptions
         auto idx = perm.slice(0, i, std::min(n, i + options.batch));
         auto out = net->forward(from_uint8(data.train_x.index_select(0, idx)));
         auto loss = torch::nn::functional::cross_entropy(out.logits, data.train_y.index_select(0, idx));
-        opt.zero_grad();
+        zero_gradients(opt);
         loss.backward();
         opt.step();
         const int tenth = static_cast<int>(10 * i / n);

@@ -26,6 +26,8 @@ class Player {
   void set_optimizer(std::unique_ptr<torch::optim::Optimizer> optimizer) { opt_ = std::move(optimizer); }
   torch::optim::Optimizer& optimizer() const;
   bool has_optimizer() const { return opt_ != nullptr; }
+  // Zeroes the network's gradients in place (zero_gradients in layers/state.h).
+  void zero_grad() { zero_gradients(optimizer()); }
   // The optimizer's step, after the gradients are averaged over the ranks of a data-parallel run
   // (models/core/parallel.h); with one process it is the optimizer's step alone.
   void step();

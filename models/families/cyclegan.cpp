@@ -92,8 +92,8 @@ class CycleGan : public Family {
     // Generators: fool both discriminators, come back where they started, leave the other domain alone.
     auto fwd = run_cycle(g_ab_net_, g_ba_net_, real_a, true);   // A -> B -> A
     auto bwd = run_cycle(g_ab_net_, g_ba_net_, real_b, false);  // B -> A -> B
-    g_ab_.optimizer().zero_grad();
-    g_ba_.optimizer().zero_grad();
+    g_ab_.zero_grad();
+    g_ba_.zero_grad();
     set_requires_grad({d_a_net_.get(), d_b_net_.get()}, false);
     auto adv_ab = least_squares_g(d_b_net_->forward(fwd.output), 1.0);  // G_AB's images judged as B
     auto adv_ba = least_squares_g(d_a_net_->forward(bwd.output), 1.0);
@@ -112,8 +112,8 @@ class CycleGan : public Family {
     set_requires_grad({d_a_net_.get(), d_b_net_.get()}, true);
 
     // Discriminators: real images of their domain against generated ones from the history pools.
-    d_a_.optimizer().zero_grad();
-    d_b_.optimizer().zero_grad();
+    d_a_.zero_grad();
+    d_b_.zero_grad();
     auto old_b = pool_b_.query(fwd.output.detach(), noise);
     auto old_a = pool_a_.query(bwd.output.detach(), noise);
     auto loss_d_b = least_squares_d(d_b_net_->forward(real_b), d_b_net_->forward(old_b), 0.0, 1.0);

@@ -83,8 +83,8 @@ class DiscoGan : public Family {
 
   Scalars paper_step(const torch::Tensor& real_a, const torch::Tensor& real_b) {
     auto [ab, ba, rec_a, rec_b] = cycles(real_a, real_b);
-    g_ab_.optimizer().zero_grad();
-    g_ba_.optimizer().zero_grad();
+    g_ab_.zero_grad();
+    g_ba_.zero_grad();
     set_requires_grad({d_a_net_.get(), d_b_net_.get()}, false);
     auto gan_b = non_saturating_g(d_b_net_->forward(ab));  // L_GAN_B: G_AB's images as B
     auto gan_a = non_saturating_g(d_a_net_->forward(ba));
@@ -92,8 +92,8 @@ class DiscoGan : public Family {
     g_ab_.step();
     g_ba_.step();
     set_requires_grad({d_a_net_.get(), d_b_net_.get()}, true);
-    d_a_.optimizer().zero_grad();
-    d_b_.optimizer().zero_grad();
+    d_a_.zero_grad();
+    d_b_.zero_grad();
     auto loss_d_a = log_loss_d(d_a_net_->forward(real_a), d_a_net_->forward(ba.detach()));
     auto loss_d_b = log_loss_d(d_b_net_->forward(real_b), d_b_net_->forward(ab.detach()));
     (loss_d_a + loss_d_b).backward();
@@ -124,14 +124,14 @@ class DiscoGan : public Family {
     auto gen_b = 0.1 * non_saturating_g(fb) + 0.9 * matching(rb_f, fb_f);  // G_AB's, against D_B
     auto gen_a = 0.1 * non_saturating_g(fa) + 0.9 * matching(ra_f, fa_f);
     if (d_turn) {
-      d_a_.optimizer().zero_grad();
-      d_b_.optimizer().zero_grad();
+      d_a_.zero_grad();
+      d_b_.zero_grad();
       (loss_d_a + loss_d_b).backward();
       d_a_.step();
       d_b_.step();
     } else {
-      g_ab_.optimizer().zero_grad();
-      g_ba_.optimizer().zero_grad();
+      g_ab_.zero_grad();
+      g_ba_.zero_grad();
       ((gen_a + gen_b) * (1 - rate) + (rec_a + rec_b) * rate).backward();
       g_ab_.step();
       g_ba_.step();

@@ -109,7 +109,7 @@ Scalars ImageGan::train_step(Streams& streams, torch::Generator& noise) {
     auto z = batch_randn({n, g_net_->latent_dim()}, noise).to(device());
     if (classes > 0) y_fake = batch_randint(classes, {n}, noise).to(device());
     fake = g_net_->generate(z, y_fake);
-    d_.optimizer().zero_grad();
+    d_.zero_grad();
     real_out = d_net_->judge(noisy(real.images), real.labels);
     {
       FrozenRunningStats real_only;  // D's batch-norm running statistics: of real images only
@@ -132,7 +132,7 @@ Scalars ImageGan::train_step(Streams& streams, torch::Generator& noise) {
     if (classes > 0) y_fake = batch_randint(classes, {n}, noise).to(device());
     fake = g_net_->generate(z, y_fake);
   }
-  g_.optimizer().zero_grad();
+  g_.zero_grad();
   CriticOutput gen_out;
   {
     FrozenRunningStats real_only;

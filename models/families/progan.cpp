@@ -152,7 +152,7 @@ class Progan : public Family {
     // The critic's step.
     auto z = batch_randn({b, options_.latent_dim}, noise).to(setup_.device);
     auto fake = g_net_->forward(z).detach();
-    d_.optimizer().zero_grad();
+    d_.zero_grad();
     auto s_real = d_net_->forward(real), s_fake = d_net_->forward(fake);
     auto eps = batch_rand({b, 1, 1, 1}, noise).to(setup_.device);
     auto gp = gradient_penalty([&](const torch::Tensor& x) { return d_net_->forward(x); }, real, fake, eps);
@@ -163,7 +163,7 @@ class Progan : public Family {
     d_.after_update();
     // The generator's step, on fresh latents.
     auto z2 = batch_randn({b, options_.latent_dim}, noise).to(setup_.device);
-    g_.optimizer().zero_grad();
+    g_.zero_grad();
     auto loss_g = loss_.g(d_net_->forward(g_net_->forward(z2)));
     loss_g.backward();
     g_.step();

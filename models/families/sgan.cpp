@@ -88,7 +88,7 @@ class Sgan : public ImageGan {
     loss_d = loss_d + loss_sup_;
     if (baseline_net_) {
       baseline_net_->train();
-      baseline_->optimizer().zero_grad();
+      baseline_->zero_grad();
       auto loss_b = F::cross_entropy(baseline_net_->judge(xl, {}).class_logits, yl);
       loss_b.backward();
       baseline_->step();

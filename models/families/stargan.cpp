@@ -356,7 +356,7 @@ class StarGan : public Family {
   // One critic update: -D(x) + D(G(x, c)) + lambda_cls L_cls(real) + lambda_gp GP. Returns the
   // adversarial term, the classification loss, the penalty and the mean gradient norm.
   std::vector<double> critic_step(const Labelled& b, torch::Generator& noise) {
-    d_.optimizer().zero_grad();
+    d_.zero_grad();
     auto on_real = d_net_->forward(b.real);
     auto loss_real = -on_real.source.mean();
     auto loss_cls = domain_classification_loss(own_logits(on_real.domain, b.group), b.labels);
@@ -378,7 +378,7 @@ class StarGan : public Family {
 
   // One generator update: fool the critic, be classified as the target, come back to the original label.
   std::vector<double> generator_step(const Labelled& b) {
-    g_.optimizer().zero_grad();
+    g_.zero_grad();
     set_requires_grad({d_net_.get()}, false);
     auto fake = g_net_->forward(b.real, b.c_trg);
     auto on_fake = d_net_->forward(fake);

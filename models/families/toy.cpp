@@ -237,7 +237,7 @@ class Toy : public Family {
       auto real = dist_.sample(batch_, noise).to(setup_.device);
       auto z = batch_randn({batch_, dim}, noise).to(setup_.device);
       auto fake = g_net_->forward(z).detach();
-      d_.optimizer().zero_grad();
+      d_.zero_grad();
       s_real = d_net_->forward(real).view(-1);
       s_fake = d_net_->forward(fake).view(-1);
       loss_d = choice_.loss.d(s_real, s_fake);
@@ -256,7 +256,7 @@ class Toy : public Family {
     }
     // G's step on fresh noise (Algorithm 1 of GAN, WGAN and WGAN-GP).
     auto z = batch_randn({batch_, dim}, noise).to(setup_.device);
-    g_.optimizer().zero_grad();
+    g_.zero_grad();
     auto loss_g = choice_.loss.g(d_net_->forward(g_net_->forward(z)).view(-1));
     loss_g.backward();
     g_.step();

@@ -78,12 +78,22 @@ void HistoricalAverage::load(torch::serialize::InputArchive& archive, const std:
                              std::to_string(mean_.size()) + " tensors)");
 }
 
+void zero_gradients(torch::optim::Optimizer& optimizer) {
+  for (auto& group : optimizer.param_groups())
+    for (auto& p : group.params()) {
+      auto& grad = p.mutable_grad();
+      if (!grad.defined()) continue;
+      grad.detach_();
+      grad.zero_();
+    }
+}
+
 void move_optimizer_state(torch::optim::Optimizer& optimizer) {
   torch::NoGradGuard no_grad;
   auto& state = optimizer.state();
   for (const auto& group : optimizer.param_groups()) {
     for (const auto& param : group.params()) {
-      auto it = state.find(c10::guts::to_string(param.unsafeGetTensorImpl()));
+      auto it = find_param_state(state, param);
       if (it == state.end() || !it->second) continue;
       auto to = [&](const torch::Tensor& t) {
         return t.defined() && t.device() != param.device() ? t.to(param.device()) : t;

@@ -2,7 +2,9 @@
 // Module state: copies, moving averages, historical averages, parameter counts and nested archives.
 #include <torch/torch.h>
 
+#include <sstream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace gan {
@@ -45,5 +47,23 @@ void save_nested(torch::serialize::OutputArchive& archive, const std::string& ke
 void load_nested(torch::serialize::InputArchive& archive, const std::string& key, torch::nn::Module& m);
 void save_nested(torch::serialize::OutputArchive& archive, const std::string& key, const torch::optim::Optimizer& o);
 void load_nested(torch::serialize::InputArchive& archive, const std::string& key, torch::optim::Optimizer& o);
+
+// Zeroes every gradient in place, as LibTorch 1.13's Optimizer::zero_grad() does. LibTorch 2.x's sets
+// them to none by default, which changes what an optimizer does with a parameter that received no
+// gradient in a step (and what data-parallel ranks exchange); this keeps both versions alike.
+void zero_gradients(torch::optim::Optimizer& optimizer);
+
+// The optimizer's state of parameter p: the state map is keyed by the TensorImpl's address written as
+// text in LibTorch 1.13, by the address itself from 2.2 on.
+template <class Map>
+auto find_param_state(Map& state, const torch::Tensor& p) {
+  if constexpr (std::is_same_v<typename Map::key_type, std::string>) {
+    std::ostringstream key;  // what c10::guts::to_string(TensorImpl*) wrote
+    key << static_cast<const void*>(p.unsafeGetTensorImpl());
+    return state.find(key.str());
+  } else {
+    return state.find(p.unsafeGetTensorImpl());
+  }
+}
 
 }  // namespace gan
