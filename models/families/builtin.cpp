@@ -18,6 +18,8 @@ FamilyInfo cyclegan_family_info();
 FamilyInfo discogan_family_info();
 FamilyInfo stargan_family_info();
 FamilyInfo progan_family_info();
+FamilyInfo biggan_family_info();
+FamilyInfo stylegan_family_info();
 FamilyInfo toy_family_info();
 
 Registry Registry::builtin() {
@@ -34,6 +36,8 @@ Registry Registry::builtin() {
   r.add(acgan_family_info());
   r.add(sgan_family_info());
   r.add(progan_family_info());
+  r.add(biggan_family_info());
+  r.add(stylegan_family_info());
   r.add(cyclegan_family_info());
   r.add(discogan_family_info());
   r.add(stargan_family_info());
