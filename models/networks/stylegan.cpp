@@ -178,10 +178,10 @@ torch::Tensor StyleGanGeneratorImpl::generate(const torch::Tensor& z, const torc
     // Each sample: with probability mixing_prob, the layers from a crossover drawn from 1..L-1 on take a
     // second latent's w.
     auto u = stream.rand({n}).to(z.device());
-    auto cut = (stream.rand({n}) * static_cast<double>(L - 1)).floor().to(torch::kLong) + 1;
+    auto cut = ((stream.rand({n}) * static_cast<double>(L - 1)).floor().to(torch::kLong) + 1).to(z.device());
     auto z2 = stream.randn({n, options.latent_dim}).to(z.device());
     auto w2 = map(z2).unsqueeze(1).expand({n, L, -1});
-    cut = torch::where(u < options.mixing_prob, cut, torch::full_like(cut, L)).to(z.device());
+    cut = torch::where(u < options.mixing_prob, cut, torch::full_like(cut, L));
     auto layer = torch::arange(static_cast<int64_t>(L), torch::TensorOptions().dtype(torch::kLong).device(z.device()));
     auto second = (layer.unsqueeze(0) >= cut.unsqueeze(1)).unsqueeze(2);  // N x L x 1
     ws = torch::where(second, w2, ws);
