@@ -23,6 +23,7 @@
 #include "engine/classifier_cache.h"
 #include "engine/metric_eval.h"
 #include "engine/swd.h"
+#include "engine/sweep.h"
 #include "engine/animation.h"
 #include "engine/explorer.h"
 #include "engine/image.h"
@@ -49,7 +50,9 @@ const char* kUsage =
     "        [--nproc N] [--dist-timeout S] [--sync-bn]   data-parallel on N local processes, batch B\n"
     "        each; or under torchrun (MASTER_ADDR, MASTER_PORT, RANK, WORLD_SIZE): see README\n"
     "  sample --checkpoint CKPT --out grid.png [--n 64] [--seed S] [--OPTION VALUE ...]\n"
-    "        the family's sample options (see `models`): --truncation T, --class all|K, ...\n"
+    "        the family's sample options (see `models`): --truncation T, --class all|K, --psi P, ...\n"
+    "        [--sweep default|V1,V2,...]   a row per value of the family's truncation (--truncation,\n"
+    "        --psi), the same latents in each: default steps through the family's own values\n"
     "  interpolate --checkpoint CKPT --from-seed A --to-seed B --frames K --out strip.png|walk.gif|walk.mp4\n"
     "        [--mode lerp|slerp] [--truncation T]   a PNG strip, or an animation (GIF, MP4):\n"
     "        [--fps F] [--bounce] (and back again) [--size S] (frames scaled up to at least S px, 256)\n"
@@ -58,12 +61,15 @@ const char* kUsage =
     "        image given (a folder: every image in it) translated, as OUT/NAME_TARGET.png; the options\n"
     "        are the family's (see `models`): a direction, or a target domain or attributes\n"
     "  metrics --checkpoint CKPT [--data fashion-mnist|PATH] [--split train|test] [--n 10000]\n"
-    "        [--swd 2000] [--inception FILE] [--json]   FID, KID, IS, MS-SSIM among samples and the\n"
+    "        [--swd 2000] [--inception FILE] [--json] [--sweep default|V1,V2,...]\n"
+    "        FID, KID, IS, MS-SSIM among samples and the\n"
     "        sliced Wasserstein distance (--swd images of each set, 0: off) of a checkpoint, with how\n"
     "        they were measured;\n"
     "        for image-to-image families, how their translations are classified (and FID) per direction\n"
     "        or, for many-domain families, the share of each class's test images (--n per class, 100)\n"
-    "        translated into every class that the classifier takes for the target\n"
+    "        translated into every class that the classifier takes for the target;\n"
+    "        with --sweep, FID, KID, IS and MS-SSIM of --n samples at each value of the family's\n"
+    "        truncation: fidelity against diversity\n"
     "  classifier train [--data fashion-mnist|PATH] [--epochs E] [--retrain]\n"
     "        the offline metric classifier (trained once per dataset and cached)\n"
     "  models [--json]       the families and their capabilities and hyper-parameters\n"
@@ -492,9 +498,24 @@ int cmd_sample(const Args& a) {
   r.seed = a.integer("seed", 20161119);
   const std::string out = a.need("out");
   r.options = sample_options(a, caps);
+  const std::string sweep_text = a.get("sweep");
+  const bool sweeping = a.has("sweep");
   reject_unused(a);
   if (r.n < 1 || r.n > 4096) throw UsageError("--n must be between 1 and 4096");
-  Samples samples = ck.family->snapshot()->sample(r);
+  Samples samples;
+  if (sweeping) {  // a row per value of the truncation option, the same latents in each
+    Sweep sweep;
+    try {
+      sweep = parse_sweep(sweep_text, ck.family->info());
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(e.what());
+    }
+    if (r.options.has(sweep.option)) throw UsageError("--sweep sets --" + flag_of(sweep.option) + ": give one of them");
+    if (r.n * static_cast<long long>(sweep.values.size()) > 4096) throw UsageError("--n times the sweep's values must be at most 4096");
+    samples = sweep_samples(*ck.family->snapshot(), sweep, r);
+  } else {
+    samples = ck.family->snapshot()->sample(r);
+  }
   const Image8 grid = grid_image(samples);
   write_png(out, grid);
   std::cout << "wrote " << out << ": " << samples.images.size(0) << " samples of " << ck.config.model << " at step "
@@ -711,6 +732,7 @@ int cmd_metrics(const Args& a) {
   const long long swd = a.integer("swd", std::min<long long>(n, kSwdImagesDefault));
   const std::string inception = a.get("inception");
   const bool as_json = a.has("json");
+  const std::string sweep_text = a.has("sweep") ? a.get("sweep") : std::string();
   reject_unused(a);
   auto say = [](const std::string& m) { std::cerr << "metrics: " << m << "\n"; };
   if (!caps.noise_metrics && !caps.target_option.empty()) {  // many domains: the classification matrix
@@ -742,9 +764,30 @@ int cmd_metrics(const Args& a) {
     return 0;
   }
   const DatasetSpec spec = data.at(first);
+  std::unique_ptr<Sweep> sweep;
+  if (!sweep_text.empty()) {
+    try {
+      sweep = std::make_unique<Sweep>(parse_sweep(sweep_text, ck.family->info()));
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(e.what());
+    }
+  }
   auto extractor = make_extractor(inception, spec, say);
   auto real = load_dataset(spec, ck.family->resolution());
   MetricEvaluator evaluator(extractor, real->images(), label(spec), say);
+  if (sweep) {  // fidelity against diversity: the metrics at each value of the truncation option
+    auto snapshot = ck.family->snapshot();
+    const auto points = sweep_metrics(*snapshot, caps, evaluator, *sweep, n, ck.step, say);
+    if (as_json) {
+      nlohmann::json j = to_json(*sweep, points);
+      j["step"] = ck.step;
+      std::cout << j.dump(2) << "\n";
+    } else {
+      std::cout << a.need("checkpoint") << " at step " << ck.step << ", " << n << " samples at each value:\n"
+                << describe(*sweep, points);
+    }
+    return 0;
+  }
   say("generating " + std::to_string(n) + " images");
   auto fake = metric_samples(*ck.family, n);
   if (swd > 0) say("sliced Wasserstein distance on " + std::to_string(std::min(swd, n)) + " images of each set");

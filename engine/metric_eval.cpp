@@ -103,10 +103,12 @@ std::string describe(const MetricPoint& p) {
   return s;
 }
 
-Samples metric_samples(Snapshot& snapshot, const Capabilities& caps, long long n, long long seed) {
+Samples metric_samples(Snapshot& snapshot, const Capabilities& caps, long long n, long long seed,
+                       const Values& options) {
   SampleRequest r;
   r.n = n;
   r.seed = seed;
+  r.options = options;
   if (caps.find_sample_option("class")) r.options.set("class", "mixed");  // every class in turn
   return snapshot.sample(r);
 }

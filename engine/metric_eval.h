@@ -48,8 +48,10 @@ std::string describe(const MetricPoint& p);
 constexpr long long kMetricSeed = 1234567;
 
 // n samples of the family for the metrics (uint8, through Snapshot::sample, with its note and real
-// path): families with a class option draw every class in turn ("mixed").
-Samples metric_samples(Snapshot& snapshot, const Capabilities& caps, long long n, long long seed = kMetricSeed);
+// path): families with a class option draw every class in turn ("mixed"). `options` are more sample options
+// (a truncation).
+Samples metric_samples(Snapshot& snapshot, const Capabilities& caps, long long n, long long seed = kMetricSeed,
+                       const Values& options = {});
 Samples metric_samples(const Family& family, long long n, long long seed = kMetricSeed);
 
 // Odena et al.'s (ACGAN's) measures of a family that draws the class it is asked for (a "class" sample

@@ -132,6 +132,15 @@ struct TranslationSpec {
   std::string to;
 };
 
+// The sample option that trades variety for fidelity (the truncation trick): z's threshold for the latent
+// families, psi for StyleGAN. A fidelity-diversity sweep (`sample --sweep`, `metrics --sweep`) steps it
+// through `sweep` by default, from the least truncated ("off" for an optional slider) to the most.
+struct TruncationSpec {
+  std::string option;               // a sample option's id; empty: the family has none
+  std::vector<std::string> sweep;   // its values, as text
+  explicit operator bool() const { return !option.empty(); }
+};
+
 struct Capabilities {
   std::vector<StreamSpec> streams{{"images", "Images", "The images to learn to generate", false, "fashion-mnist"}};
   // For a family without streams (the 2-D toys): what it trains on, which it draws itself.
@@ -151,6 +160,7 @@ struct Capabilities {
   std::string target_option;
   // FID / KID / IS of samples drawn from noise, against the "images" stream.
   bool noise_metrics = true;
+  TruncationSpec truncation;
 
   bool needs_labels() const;
   // The measured accuracy series, in the order Family::classify returns its classifiers' logits.

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "app/cli.h"
+#include "engine/sweep.h"
 #include "engine/trainer.h"
 #include "tests/support/test_util.h"
 
@@ -80,6 +81,53 @@ class TestCli : public QObject {
     QCOMPARE(cli({"classifier", "train", "--data", data_, "--epochs", "1"}, &so, &err), 0);
     QVERIFY2(so.find("cached: ") == 0 && so.find("test accuracy") != std::string::npos, so.c_str());
     QCOMPARE(cli({"classifier", "fit"}, &so, &err), 2);
+  }
+
+  // `sample --sweep` and `metrics --sweep`: a row, or a metric point, per value of the family's truncation.
+  void truncationSweepsOfStyleGanAndBigGan() {
+    const std::string sg = dir() + "/sweep-stylegan", bg = dir() + "/sweep-biggan";
+    std::string so, err;
+    for (const auto& [model, out] : {std::pair{"stylegan", sg}, {"biggan", bg}}) {
+      std::vector<std::string> args = {"train", "--model", model, "--data", data_, "--steps", "2", "--out", out,
+                                       "--batch", "8", "--resolution", "16", "--ngf", "4", "--ndf", "4",
+                                       "--latent_dim", "12", "--log-every", "1"};
+      if (std::string(model) == "biggan") args.insert(args.end(), {"--attention_res", "8"});
+      QCOMPARE(cli(args, &so, &err), 0);
+    }
+    QCOMPARE(cli({"sample", "--checkpoint", sg + "/checkpoint.pt", "--n", "3", "--sweep", "1,0.5,0", "--out",
+                  dir() + "/sweep.png"}, &so, &err), 0);
+    QVERIFY2(so.find("9 samples") != std::string::npos, so.c_str());
+    QVERIFY2(so.find("rows: Truncation psi 1, Truncation psi 0.5, Truncation psi 0") != std::string::npos, so.c_str());
+    QVERIFY(testutil::file_exists(dir() + "/sweep.png"));
+    QCOMPARE(cli({"sample", "--checkpoint", bg + "/checkpoint.pt", "--n", "2", "--sweep", "default", "--class", "1",
+                  "--out", dir() + "/sweep-bg.png"}, &so, &err), 0);
+    QVERIFY2(so.find("rows: Truncation off, Truncation 2, ") != std::string::npos, so.c_str());
+    // Bad sweeps: the option twice, a value out of range, one value, a family with no truncation.
+    QCOMPARE(cli({"sample", "--checkpoint", sg + "/checkpoint.pt", "--sweep", "1,0", "--psi", "0.5", "--out",
+                  dir() + "/x.png"}, &so, &err), 2);
+    QVERIFY2(err.find("--sweep sets --psi") != std::string::npos, err.c_str());
+    QCOMPARE(cli({"sample", "--checkpoint", sg + "/checkpoint.pt", "--sweep", "5,1", "--out", dir() + "/x.png"}, &so, &err), 2);
+    QVERIFY2(err.find("must be a number from 0 to 1.5, not '5'") != std::string::npos, err.c_str());
+    QCOMPARE(cli({"sample", "--checkpoint", sg + "/checkpoint.pt", "--sweep", "1", "--out", dir() + "/x.png"}, &so, &err), 2);
+    QVERIFY2(err.find("at least two values") != std::string::npos, err.c_str());
+    QCOMPARE(cli({"sample", "--checkpoint", sg + "/checkpoint.pt", "--sweep", "off,1", "--out", dir() + "/x.png"}, &so, &err), 2);
+    QVERIFY2(err.find("cannot be switched off") != std::string::npos, err.c_str());
+    const gan::Registry registry = gan::Registry::builtin();
+    QVERIFY(testutil::error_of([&] { gan::parse_sweep("default", registry.at("cyclegan")); })
+                .contains("CycleGAN has no truncation to sweep"));
+    // The metrics at each value: at psi 0 every sample is the average image but for its noise, so IS is
+    // about 1 (the classifier says the same of each).
+    QCOMPARE(cli({"metrics", "--checkpoint", sg + "/checkpoint.pt", "--n", "20", "--sweep", "1,0", "--json"}, &so, &err), 0);
+    auto j = nlohmann::json::parse(so);
+    QCOMPARE(j["option"].get<std::string>(), std::string("psi"));
+    QCOMPARE(j["points"].size(), size_t(2));
+    QCOMPARE(j["points"][1]["value"].get<std::string>(), std::string("0"));
+    QCOMPARE(j["points"][1]["n_fake"].get<long long>(), 20LL);
+    QVERIFY(j["points"][0]["fid"].is_number());
+    QVERIFY2(j["points"][1]["is_mean"].get<double>() < 1.01, so.c_str());
+    QCOMPARE(cli({"metrics", "--checkpoint", sg + "/checkpoint.pt", "--n", "20", "--sweep", "1,0"}, &so, &err), 0);
+    QVERIFY2(so.find("Truncation psi") == 0 || so.find("\nTruncation psi") != std::string::npos, so.c_str());
+    QVERIFY2(so.find("MS-SSIM among the samples: higher is less varied") != std::string::npos, so.c_str());
   }
 
   void modelsListsFamiliesAsJson() {
