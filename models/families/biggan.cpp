@@ -49,24 +49,38 @@ ImageGanNets biggan_nets(const FamilySetup& s) {
 }
 
 // The latent explorer and sampling of every latent family, and the Classes panel: one z, the class
-// embedding moved from class A's to class B's.
+// embedding moved from class A's to class B's. Each draws with standing statistics for its truncation
+// (the samples unless told "standing off"), computed once per truncation value and kept.
 class BigGanSnapshot : public Snapshot {
  public:
   BigGanSnapshot(std::shared_ptr<ImageGenerator> g, torch::Device device, std::vector<std::string> class_names)
       : g_(std::move(g)), device_(device), class_names_(class_names),
-        latent_(latent_snapshot(g_, device, std::move(class_names))) {}
+        latent_(latent_snapshot(g_, device, std::move(class_names))) {
+    for (auto& b : g_->named_buffers(true)) trained_.emplace_back(b.key(), b.value().clone());
+  }
 
-  Samples sample(const SampleRequest& r) override { return latent_->sample(r); }
+  Samples sample(const SampleRequest& r) override {
+    const std::string standing = r.options.text("standing", "on");
+    if (standing != "on" && standing != "off")
+      throw std::invalid_argument("standing statistics must be on or off, not '" + standing + "'");
+    const double trunc = truncation_of(r.options);
+    prepare(standing == "on", trunc);
+    SampleRequest plain = r;
+    plain.options.erase("standing");
+    Samples out = latent_->sample(plain);
+    out.note = standing == "on" ? "standing statistics for " + (trunc > 0 ? "truncation " + format_number(trunc)
+                                                                          : std::string("untruncated z"))
+                                : "batch-norm statistics from training";
+    return out;
+  }
 
   ExploreResult explore(const ExploreRequest& r) override {
-    if (r.view != "classes") return latent_->explore(r);
-    auto* g = dynamic_cast<BigGanGeneratorImpl*>(g_.get());
-    if (!g) throw std::logic_error("BigGAN's snapshot holds another generator");
-    torch::NoGradGuard no_grad;
     const auto& v = r.values;
-    const double trunc = v.has("truncation") ? v.number("truncation", 0) : 0.0;
-    if (trunc != 0 && trunc < kMinTruncation)
-      throw std::invalid_argument("the truncation threshold must be at least 0.05 (or off)");
+    const double trunc = truncation_of(v);
+    prepare(true, trunc);
+    if (r.view != "classes") return latent_->explore(r);
+    auto* g = big();
+    torch::NoGradGuard no_grad;
     auto class_of = [&](const std::string& id, const std::string& fallback) {
       const std::string text = v.text(id, fallback);
       const int c = find_class(class_names_, text);
@@ -90,10 +104,42 @@ class BigGanSnapshot : public Snapshot {
   }
 
  private:
+  static double truncation_of(const Values& v) {
+    const double t = v.has("truncation") ? v.number("truncation", 0) : 0.0;
+    if (t != 0 && t < kMinTruncation) throw std::invalid_argument("the truncation threshold must be at least 0.05 (or off)");
+    return t;
+  }
+
+  BigGanGeneratorImpl* big() const {
+    auto* g = dynamic_cast<BigGanGeneratorImpl*>(g_.get());
+    if (!g) throw std::logic_error("BigGAN's snapshot holds another generator");
+    return g;
+  }
+
+  // G's batch-norm statistics: standing ones for truncation t, or those it was trained with.
+  void prepare(bool standing, double t) {
+    const double key = standing ? t : -1;
+    if (key == prepared_) return;
+    if (standing) {
+      torch::Generator gen = make_cpu_generator(kStandingSeed);
+      standing_statistics(*big(), t, kStandingBatches, kStandingBatch, gen);
+    } else {
+      torch::NoGradGuard no_grad;
+      auto buffers = g_->named_buffers(true);
+      for (const auto& [name, value] : trained_) buffers[name].copy_(value);
+    }
+    prepared_ = key;
+  }
+
+  static constexpr unsigned long long kStandingSeed = 20190225;
+  static constexpr int kStandingBatches = 4, kStandingBatch = 64;
+
   std::shared_ptr<ImageGenerator> g_;
   torch::Device device_;
   std::vector<std::string> class_names_;
   std::shared_ptr<Snapshot> latent_;
+  std::vector<std::pair<std::string, torch::Tensor>> trained_;  // G's buffers as trained
+  double prepared_ = -1;  // the truncation the statistics are for (-1: as trained)
 };
 
 class BigGan : public ImageGan {
@@ -157,6 +203,13 @@ FamilyInfo biggan_family_info() {
       "2019. arXiv:1809.11096",
       series, /*conditional=*/true, /*uses_classes=*/true);
   f.caps.views.push_back(classes_view());
+  f.caps.sample_options.insert(
+      f.caps.sample_options.begin() + 1,
+      toggle_control("standing", "Standing statistics",
+                     "G's batch norms use statistics gathered over 256 samples drawn at this truncation (the "
+                     "paper's standing statistics); off: the running statistics of training, which a truncated z "
+                     "does not match",
+                     true));
   f.params = adam_params("5e-5", "2e-4", "0", "0.999", "Momentum of both Adam optimizers (the paper uses 0)");
   f.params.push_back(d_steps_param("2"));
   f.params.push_back({"ema", "EMA of G",

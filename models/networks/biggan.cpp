@@ -2,6 +2,9 @@
 
 #include <stdexcept>
 #include <string>
+#include <utility>
+
+#include "models/core/random.h"
 
 namespace gan {
 
@@ -198,6 +201,31 @@ CriticOutput BigGanCriticImpl::judge(const torch::Tensor& x, const torch::Tensor
   }
   o.features = h;
   return o;
+}
+
+// ---- Standing statistics -----------------------------------------------------------------------
+void standing_statistics(BigGanGeneratorImpl& g, double truncation, int batches, int batch, torch::Generator& gen) {
+  torch::NoGradGuard no_grad;
+  std::vector<std::pair<SyncBatchNorm2dImpl*, c10::optional<double>>> norms;
+  for (auto& m : g.modules(false))
+    if (auto* bn = dynamic_cast<SyncBatchNorm2dImpl*>(m.get())) {
+      norms.emplace_back(bn, bn->options.momentum());
+      bn->reset_running_stats();
+      bn->options.momentum(c10::nullopt);  // a plain average over the batches
+    }
+  g.eval();
+  for (auto& [bn, momentum] : norms) bn->train();
+  const auto device = g.linear->weight.device();
+  for (int b = 0; b < batches; ++b) {
+    auto z = truncated_normal({batch, g.latent_dim()}, truncation, gen).to(device);
+    torch::Tensor y;
+    if (g.num_classes() > 0) y = torch::randint(g.num_classes(), {batch}, gen, torch::kLong).to(device);
+    g.generate(z, y);
+  }
+  for (auto& [bn, momentum] : norms) {
+    bn->options.momentum(momentum);
+    bn->eval();
+  }
 }
 
 // ---- Orthogonal regularisation -----------------------------------------------------------------

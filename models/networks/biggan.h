@@ -102,6 +102,13 @@ struct BigGanCriticImpl : ImageCritic {
 };
 TORCH_MODULE(BigGanCritic);
 
+// BigGAN's standing statistics (the paper's appendix; the authors' accumulate_standing_stats): G's batch
+// norms' running statistics recomputed as the average over `batches` batches of `batch` samples drawn as
+// sampling will draw them (z truncated at `truncation`, 0: not; classes uniform), from gen. The rest of G
+// stays in eval mode (no power iterations). Without it, a truncated z goes through statistics gathered
+// from untruncated ones (and from G's weights, not its EMA's): the activations shrink and samples fade.
+void standing_statistics(BigGanGeneratorImpl& g, double truncation, int batches, int batch, torch::Generator& gen);
+
 // BigGAN's orthogonal regularisation of G: beta/2 * sum over weights W (ndim >= 2, reshaped to rows =
 // output units) of ||W W^T * (1 - I)||_F^2; its gradient is beta * 2 (W W^T * (1 - I)) W, the authors'
 // update. 0 for weights with orthonormal rows. `skip` leaves out parameters (the shared embedding).

@@ -89,8 +89,37 @@ class TestBigGanStyleGan : public QObject {
     auto z = truncated_normal({4, 12}, 0.4, gen);
     auto labels = torch::full({4}, 2, torch::kLong);
     auto expected = to_uint8(testutil::generate(*f, z, labels));
-    QVERIFY(torch::equal(testutil::sample(*snap, 4, 11, {{"truncation", "0.4"}, {"class", "c2"}}), expected));
-    QVERIFY(!torch::equal(testutil::sample(*snap, 4, 11, {{"class", "c2"}}), expected));
+    // With the batch-norm statistics of training (standing off): G of those latents, as the family draws.
+    Values trained{{"truncation", "0.4"}, {"class", "c2"}, {"standing", "off"}};
+    QVERIFY(torch::equal(testutil::sample(*snap, 4, 11, trained), expected));
+    QVERIFY(!torch::equal(testutil::sample(*snap, 4, 11, {{"class", "c2"}, {"standing", "off"}}), expected));
+    // Standing statistics (the default) change the images, and going back gives the trained ones again.
+    QVERIFY(!torch::equal(testutil::sample(*snap, 4, 11, {{"truncation", "0.4"}, {"class", "c2"}}), expected));
+    QVERIFY(torch::equal(testutil::sample(*snap, 4, 11, trained), expected));
+    QVERIFY(testutil::error_of([&] { testutil::sample(*snap, 1, 1, {{"standing", "maybe"}}); }).contains("on or off"));
+  }
+
+  // Standing statistics are those of the sampling distribution: after gathering them on one batch, G in
+  // eval mode on that batch gives what batch-statistics mode gives (up to the unbiased variance's
+  // n / (n - 1), n = 64 x 16 x 16 values per channel).
+  void standingStatisticsAreTheSamplingBatchsOwn() {
+    auto f = tiny("biggan");
+    train(*f, 2);
+    auto& g = dynamic_cast<BigGanGeneratorImpl&>(testutil::image_gan(*f).generator());
+    torch::Generator gen = make_cpu_generator(21);
+    standing_statistics(g, 0.5, 1, 64, gen);
+    QVERIFY(!g.is_training());
+    torch::Generator again = make_cpu_generator(21);
+    auto z = truncated_normal({64, g.latent_dim()}, 0.5, again);
+    auto y = torch::randint(g.num_classes(), {64}, again, torch::kLong);
+    torch::NoGradGuard no_grad;
+    auto eval_out = g.generate(z, y);
+    for (auto& m : g.modules(false))
+      if (auto* bn = dynamic_cast<SyncBatchNorm2dImpl*>(m.get())) bn->train();
+    FrozenRunningStats keep;
+    auto batch_out = g.generate(z, y);
+    QVERIFY2(torch::allclose(eval_out, batch_out, 0, 5e-3),
+             qPrintable(QString::number((eval_out - batch_out).abs().max().item<double>())));
   }
 
   void conditionalBatchNormUsesTheRequestedClassesEmbedding() {
