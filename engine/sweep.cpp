@@ -9,23 +9,34 @@ namespace gan {
 
 Sweep parse_sweep(const std::string& text, const FamilyInfo& info) {
   const auto& caps = info.caps;
-  if (!caps.truncation)
-    throw std::invalid_argument(info.name + " has no truncation to sweep (it offers none of its samples)");
-  const ControlSpec* spec = caps.find_sample_option(caps.truncation.option);
-  if (!spec) throw std::logic_error(info.id + ": its truncation option is not a sample option");
+  std::string list_text = text;
+  std::string id = caps.truncation.option;
+  const auto eq = text.find('=');
+  if (eq != std::string::npos) {  // ID=V1,V2,...: another sample option
+    id = text.substr(0, eq);
+    list_text = text.substr(eq + 1);
+  } else if (!caps.truncation) {
+    throw std::invalid_argument(info.name + " has no truncation to sweep (sweep one of its sample options with "
+                                "ID=V1,V2,...)");
+  }
+  const ControlSpec* spec = caps.find_sample_option(id);
+  if (!spec) throw std::invalid_argument(info.name + " has no sample option '" + id + "' to sweep");
   Sweep s;
   s.option = spec->id;
   s.label = spec->label;
-  if (text == "default" || text.empty()) {
+  s.optional = spec->kind == ControlKind::Slider && spec->optional;
+  if (list_text == "default" || list_text.empty()) {
+    if (s.option != caps.truncation.option)
+      throw std::invalid_argument("only the truncation has default values: give " + id + "=V1,V2,...");
     s.values = caps.truncation.sweep;
   } else {
-    std::stringstream list(text);
+    std::stringstream list(list_text);
     for (std::string item; std::getline(list, item, ',');)
       if (!item.empty()) s.values.push_back(item);
   }
   if (s.values.size() < 2) throw std::invalid_argument("a sweep needs at least two values, comma-separated");
   for (const auto& v : s.values) {
-    if (v == "off") {
+    if (v == "off" && spec->kind == ControlKind::Slider) {
       if (!spec->optional) throw std::invalid_argument(spec->label + " cannot be switched off");
       continue;
     }
@@ -37,7 +48,7 @@ Sweep parse_sweep(const std::string& text, const FamilyInfo& info) {
 
 Values sweep_values(const Sweep& sweep, const Values& base, const std::string& value) {
   Values v = base;
-  if (value == "off") v.erase(sweep.option);
+  if (value == "off" && sweep.optional) v.erase(sweep.option);
   else v.set(sweep.option, value);
   return v;
 }

@@ -17,10 +17,12 @@ struct Sweep {
   std::string option;               // the truncation option's id
   std::string label;                // its control's label
   std::vector<std::string> values;  // as text; "off" switches an optional slider off
+  bool optional = false;            // the option is an optional slider ("off": absent)
 };
 
-// "default" (the family's sweep) or "V1,V2,...": checked against the option's control. Throws
-// std::invalid_argument naming the family when it has no truncation option or a value is out of range.
+// "default" (the family's truncation sweep), "V1,V2,..." (values of its truncation option) or
+// "ID=V1,V2,..." (of any sample option: `mix_layers=0:3,4:5`), checked against the option's control. Throws
+// std::invalid_argument naming the family when it has no such option or a value is out of range.
 Sweep parse_sweep(const std::string& text, const FamilyInfo& info);
 
 // `base` with the sweep's option at `value` ("off": absent).

@@ -112,9 +112,17 @@ class TestCli : public QObject {
     QVERIFY2(err.find("at least two values") != std::string::npos, err.c_str());
     QCOMPARE(cli({"sample", "--checkpoint", sg + "/checkpoint.pt", "--sweep", "off,1", "--out", dir() + "/x.png"}, &so, &err), 2);
     QVERIFY2(err.find("cannot be switched off") != std::string::npos, err.c_str());
+    // Any sample option: rows of style mixing from a second seed, by layer range.
+    QCOMPARE(cli({"sample", "--checkpoint", sg + "/checkpoint.pt", "--n", "2", "--mix-seed", "5", "--sweep",
+                  "mix_layers=0:3,4:5", "--out", dir() + "/mix.png"}, &so, &err), 0);
+    QVERIFY2(so.find("rows: Mixed layers 0:3, Mixed layers 4:5") != std::string::npos, so.c_str());
+    QCOMPARE(cli({"sample", "--checkpoint", sg + "/checkpoint.pt", "--sweep", "colour=1,2", "--out", dir() + "/x.png"}, &so, &err), 2);
+    QVERIFY2(err.find("StyleGAN has no sample option 'colour'") != std::string::npos, err.c_str());
     const gan::Registry registry = gan::Registry::builtin();
     QVERIFY(testutil::error_of([&] { gan::parse_sweep("default", registry.at("cyclegan")); })
                 .contains("CycleGAN has no truncation to sweep"));
+    QVERIFY(testutil::error_of([&] { gan::parse_sweep("noise=default", registry.at("stylegan")); })
+                .contains("only the truncation has default values"));
     // The metrics at each value: at psi 0 every sample is the average image but for its noise, so IS is
     // about 1 (the classifier says the same of each).
     QCOMPARE(cli({"metrics", "--checkpoint", sg + "/checkpoint.pt", "--n", "20", "--sweep", "1,0", "--json"}, &so, &err), 0);
