@@ -63,7 +63,7 @@ class BigGanSnapshot : public Snapshot {
     const std::string standing = r.options.text("standing", "on");
     if (standing != "on" && standing != "off")
       throw std::invalid_argument("standing statistics must be on or off, not '" + standing + "'");
-    const double trunc = truncation_of(r.options);
+    const double trunc = truncation_threshold(r.options);
     prepare(standing == "on", trunc);
     SampleRequest plain = r;
     plain.options.erase("standing");
@@ -76,7 +76,7 @@ class BigGanSnapshot : public Snapshot {
 
   ExploreResult explore(const ExploreRequest& r) override {
     const auto& v = r.values;
-    const double trunc = truncation_of(v);
+    const double trunc = truncation_threshold(v);
     prepare(true, trunc);
     if (r.view != "classes") return latent_->explore(r);
     auto* g = big();
@@ -104,12 +104,6 @@ class BigGanSnapshot : public Snapshot {
   }
 
  private:
-  static double truncation_of(const Values& v) {
-    const double t = v.has("truncation") ? v.number("truncation", 0) : 0.0;
-    if (t != 0 && t < kMinTruncation) throw std::invalid_argument("the truncation threshold must be at least 0.05 (or off)");
-    return t;
-  }
-
   BigGanGeneratorImpl* big() const {
     auto* g = dynamic_cast<BigGanGeneratorImpl*>(g_.get());
     if (!g) throw std::logic_error("BigGAN's snapshot holds another generator");
@@ -177,9 +171,7 @@ ViewSpec classes_view() {
                 class_control("class_a", "Class A", "The class at t = 0", false),
                 class_control("class_b", "Class B", "The class at t = 1", false),
                 slider_control("t", "t", "Position between the embeddings of A (0) and B (1)", 0, 1, 0, 3),
-                slider_control("truncation", "Truncation",
-                               "Components of z beyond this threshold are resampled (the truncation trick)",
-                               kMinTruncation, 3.0, 1.0, 2, /*optional=*/true)};
+                truncation_control()};
   v.controls[2].default_value = "1";
   v.outputs = {{"image", "Image", OutputKind::Image, "G(z, (1 - t) e(A) + t e(B))"}};
   return v;

@@ -266,13 +266,7 @@ class ImageGanSnapshot : public Snapshot {
   torch::Tensor generate(const torch::Tensor& z, const torch::Tensor& labels) {
     return g_->generate(z.to(device_), labels.defined() ? labels.to(device_) : labels);
   }
-  static double truncation(const Values& v) {
-    if (!v.has("truncation")) return 0;
-    const double t = v.number("truncation", 0);
-    if (t != 0 && t < kMinTruncation)
-      throw std::invalid_argument("the truncation threshold must be at least 0.05 (or off)");
-    return t;
-  }
+  static double truncation(const Values& v) { return truncation_threshold(v); }
   std::string class_choice(const Values& v, const std::string& fallback) const {
     if (g_->num_classes() == 0 && v.has("class"))
       throw std::invalid_argument("this model is not conditional: it takes no class");
@@ -427,14 +421,21 @@ ImageGanNets mlp_nets(const FamilySetup& s, bool conditional) {
 }
 
 // ---- Registry helpers ------------------------------------------------------------------------------
-namespace {
-
 ControlSpec truncation_control() {
   return slider_control("truncation", "Truncation",
                         "Components of z beyond this threshold are resampled (the truncation trick): less variety, "
                         "more typical images. Off: z ~ N(0, I)",
                         kMinTruncation, 3.0, 1.0, 2, /*optional=*/true);
 }
+
+double truncation_threshold(const Values& v) {
+  if (!v.has("truncation")) return 0;
+  const double t = v.number("truncation", 0);
+  if (t != 0 && t < kMinTruncation) throw std::invalid_argument("the truncation threshold must be at least 0.05 (or off)");
+  return t;
+}
+
+namespace {
 
 std::vector<ControlSpec> latent_sample_options(bool conditional) {
   std::vector<ControlSpec> c = {truncation_control()};

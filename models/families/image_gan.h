@@ -123,6 +123,11 @@ double real_target(const ParamSet& params);
 std::shared_ptr<Snapshot> latent_snapshot(std::shared_ptr<ImageGenerator> g, torch::Device device,
                                           std::vector<std::string> class_names);
 
+// The latent families' truncation: the slider (a threshold for z, optional), and its value in a request
+// (0 when off; std::invalid_argument below kMinTruncation).
+ControlSpec truncation_control();
+double truncation_threshold(const Values& v);
+
 // ---- Networks from the params --------------------------------------------------------------------
 // DCGAN's networks (latent_dim, resolution, ngf, ndf, and the techniques' g_norm, vbn_reference,
 // g_spectral, attention_res, mbd_kernels), adjusted by the family, initialised from the run's seed
