@@ -31,6 +31,8 @@
 #include "engine/threads.h"
 #include "engine/distributed.h"
 #include "engine/trainer.h"
+#include "models/families/image_gan.h"
+#include "models/networks/scripted.h"
 #include "engine/translate_files.h"
 #include "models/core/random.h"
 
@@ -50,6 +52,8 @@ const char* kUsage =
     "        [--nproc N] [--dist-timeout S] [--sync-bn]   data-parallel on N local processes, batch B\n"
     "        each; or under torchrun (MASTER_ADDR, MASTER_PORT, RANK, WORLD_SIZE): see README\n"
     "  sample --checkpoint CKPT --out grid.png [--n 64] [--seed S] [--OPTION VALUE ...]\n"
+    "        (sample, interpolate and metrics: --generator G.pt --latent-dim N [--classes K] in place of\n"
+    "        --checkpoint takes a TorchScript generator trained elsewhere, latents [and classes] to images)\n"
     "        the family's sample options (see `models`): --truncation T, --class all|K, --psi P, ...\n"
     "        [--sweep default|V1,V2,...|ID=V1,V2,...]   a row per value of the family's truncation\n"
     "        (--truncation, --psi; default: the family's own values) or of sample option ID, the\n"
@@ -474,6 +478,50 @@ Checkpoint open_for_sampling(const Args& a) {
   return read_checkpoint(a.need("checkpoint"), Registry::builtin());
 }
 
+// What `sample`, `interpolate` and `metrics` draw from: a checkpoint's family, or a generator trained
+// elsewhere (--generator G.pt --latent-dim N [--classes K]), sampled as the latent families are.
+struct Source {
+  std::unique_ptr<Checkpoint> checkpoint;  // when from a checkpoint
+  std::shared_ptr<ImageGenerator> generator;  // when from a TorchScript file
+  FamilyInfo info;
+  std::string name;  // the family's id, or the file
+  long long step = 0;
+  std::shared_ptr<Snapshot> snapshot() const {
+    return checkpoint ? checkpoint->family->snapshot() : latent_snapshot(generator, torch::kCPU, {});
+  }
+  int resolution() const { return checkpoint ? checkpoint->family->resolution() : generator->resolution(); }
+  int channels() const { return checkpoint ? checkpoint->family->image_channels() : generator->channels(); }
+  std::string at() const { return checkpoint ? " at step " + std::to_string(step) : ""; }
+};
+
+Source open_source(const Args& a) {
+  Source s;
+  if (!a.has("generator")) {
+    s.checkpoint = std::make_unique<Checkpoint>(open_for_sampling(a));
+    s.info = s.checkpoint->family->info();
+    s.name = s.checkpoint->config.model;
+    s.step = s.checkpoint->step;
+    return s;
+  }
+  if (a.has("checkpoint")) throw UsageError("give --checkpoint or --generator, not both");
+  if (!a.has("latent-dim")) throw UsageError("--generator needs --latent-dim N, the size of the latents it takes");
+  const long long dim = a.integer("latent-dim", 0);
+  const long long classes = a.integer("classes", 0);
+  if (dim < 1 || dim > 100000) throw UsageError("--latent-dim must be from 1 to 100000");
+  if (classes < 0 || classes == 1 || classes > 100000) throw UsageError("--classes must be 0 (none) or from 2 to 100000");
+  try {
+    s.generator = std::make_shared<ScriptedGeneratorImpl>(a.get("generator"), dim, static_cast<int>(classes));
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(e.what());
+  }
+  const bool conditional = classes > 0;
+  s.info = image_family_info("torchscript", "TorchScript generator",
+                             "A generator trained elsewhere, opened from a TorchScript file", "", {}, conditional,
+                             conditional);
+  s.name = a.get("generator");
+  return s;
+}
+
 // "--to-seed" for the option "to_seed".
 std::string flag_of(const std::string& id) {
   std::string f = id;
@@ -492,8 +540,8 @@ Values sample_options(const Args& a, const Capabilities& caps) {
 }
 
 int cmd_sample(const Args& a) {
-  Checkpoint ck = open_for_sampling(a);
-  const auto& caps = ck.family->info().caps;
+  Source src = open_source(a);
+  const auto& caps = src.info.caps;
   SampleRequest r;
   r.n = a.integer("n", 64);
   r.seed = a.integer("seed", 20161119);
@@ -507,20 +555,20 @@ int cmd_sample(const Args& a) {
   if (sweeping) {  // a row per value of the truncation option, the same latents in each
     Sweep sweep;
     try {
-      sweep = parse_sweep(sweep_text, ck.family->info());
+      sweep = parse_sweep(sweep_text, src.info);
     } catch (const std::invalid_argument& e) {
       throw UsageError(e.what());
     }
     if (r.options.has(sweep.option)) throw UsageError("--sweep sets --" + flag_of(sweep.option) + ": give one of them");
     if (r.n * static_cast<long long>(sweep.values.size()) > 4096) throw UsageError("--n times the sweep's values must be at most 4096");
-    samples = sweep_samples(*ck.family->snapshot(), sweep, r);
+    samples = sweep_samples(*src.snapshot(), sweep, r);
   } else {
-    samples = ck.family->snapshot()->sample(r);
+    samples = src.snapshot()->sample(r);
   }
   const Image8 grid = grid_image(samples);
   write_png(out, grid);
-  std::cout << "wrote " << out << ": " << samples.images.size(0) << " samples of " << ck.config.model << " at step "
-            << ck.step << " (" << grid.width << "x" << grid.height << ")";
+  std::cout << "wrote " << out << ": " << samples.images.size(0) << " samples of " << src.name << src.at() << " ("
+            << grid.width << "x" << grid.height << ")";
   if (!samples.row_labels.empty()) {
     std::cout << "; rows:";
     for (size_t i = 0; i < samples.row_labels.size(); ++i) std::cout << (i ? ", " : " ") << samples.row_labels[i];
@@ -531,10 +579,9 @@ int cmd_sample(const Args& a) {
 }
 
 int cmd_interpolate(const Args& a) {
-  Checkpoint ck = open_for_sampling(a);
-  const auto& caps = ck.family->info().caps;
-  if (!caps.find_sample_option("to_seed"))
-    throw UsageError(ck.family->info().name + " has no latent to interpolate in");
+  Source src = open_source(a);
+  const auto& caps = src.info.caps;
+  if (!caps.find_sample_option("to_seed")) throw UsageError(src.info.name + " has no latent to interpolate in");
   if (!a.has("from-seed") || !a.has("to-seed")) throw UsageError("--from-seed and --to-seed are required");
   SampleRequest r;
   r.seed = a.integer("from-seed", 1);
@@ -549,7 +596,7 @@ int cmd_interpolate(const Args& a) {
   if (!(fps > 0 && fps <= 100)) throw UsageError("--fps must be above 0 and at most 100");
   if (min_side < 1 || min_side > 4096) throw UsageError("--size must be between 1 and 4096 pixels");
   r.options = given;
-  Samples samples = ck.family->snapshot()->sample(r);
+  Samples samples = src.snapshot()->sample(r);
   const std::string ext = std::filesystem::path(out).extension().string();
   if (ext == ".gif" || ext == ".mp4" || ext == ".GIF" || ext == ".MP4") {  // an animation, one frame per image
     AnimationOptions o;
@@ -702,22 +749,24 @@ int cmd_models(const Args& a) {
 }
 
 int cmd_metrics(const Args& a) {
-  const Registry registry = Registry::builtin();
-  Checkpoint ck = read_checkpoint(a.need("checkpoint"), registry);
-  const auto& caps = ck.family->info().caps;
-  DataSpecs data = ck.config.data;
+  Source src = open_source(a);
+  const auto& caps = src.info.caps;
+  DataSpecs data;
+  if (src.checkpoint) data = src.checkpoint->config.data;
+  else data["images"] = parse_dataset("fashion-mnist");
+  const std::string what = src.name + src.at();
   const std::string first = caps.streams.empty() ? std::string() : caps.streams.front().name;
   if (caps.streams.empty()) {  // a family that draws its own data measures itself
     const bool as_json = a.has("json");
     reject_unused(a);
-    if (!caps.has_measures()) throw UsageError(ck.family->info().name + " has no metrics yet");
-    const Scalars values = ck.family->measure();
+    if (!caps.has_measures()) throw UsageError(src.info.name + " has no metrics yet");
+    const Scalars values = src.checkpoint->family->measure();
     if (as_json) {
-      nlohmann::json j = {{"step", ck.step}};
+      nlohmann::json j = {{"step", src.step}};
       for (const auto& [id, v] : values) j[id] = v;
       std::cout << j.dump(2) << "\n";
     } else {
-      std::cout << a.need("checkpoint") << " at step " << ck.step << ":\n";
+      std::cout << what << ":\n";
       for (const auto& [id, v] : values) {
         const SeriesSpec* spec = caps.find_series(id);
         std::cout << "  " << (spec ? spec->label : id) << ": " << format_number(v) << "\n";
@@ -740,69 +789,70 @@ int cmd_metrics(const Args& a) {
     if (!inception.empty()) throw UsageError("translations are judged with the dataset classifier, not Inception");
     const long long per = a.has("n") ? n : 100;  // images of each class
     if (per < 1) throw UsageError("--n must be at least 1 (images of each class)");
-    auto snapshot = ck.family->snapshot();
-    auto v = evaluate_domain_translations(*snapshot, caps.target_option, data.at(first), ck.family->resolution(),
-                                          ck.family->image_channels(), per, say);
-    if (as_json) std::cout << nlohmann::json{{"step", ck.step}, {"domains", to_json(v)}}.dump(2) << "\n";
-    else std::cout << a.need("checkpoint") << " at step " << ck.step << ":\n" << describe(v) << "\n";
+    auto snapshot = src.snapshot();
+    auto v = evaluate_domain_translations(*snapshot, caps.target_option, data.at(first), src.resolution(),
+                                          src.channels(), per, say);
+    if (as_json) std::cout << nlohmann::json{{"step", src.step}, {"domains", to_json(v)}}.dump(2) << "\n";
+    else std::cout << what << ":\n" << describe(v) << "\n";
     return 0;
   }
   if (n < 10) throw UsageError("--n must be at least 10 (IS uses 10 splits)");
   if (swd < 0) throw UsageError("--swd must be 0 (off) or a number of images");
   if (!caps.noise_metrics) {
-    if (caps.translations.empty()) throw UsageError(ck.family->info().name + " has no metrics yet");
+    if (caps.translations.empty()) throw UsageError(src.info.name + " has no metrics yet");
     if (!inception.empty()) throw UsageError("translations are judged with the dataset classifier, not Inception");
-    auto snapshot = ck.family->snapshot();
-    auto verdicts = evaluate_translations(*snapshot, ck.family->info(), data, ck.family->resolution(),
-                                          ck.family->image_channels(), n, say);
+    auto snapshot = src.snapshot();
+    auto verdicts = evaluate_translations(*snapshot, src.info, data, src.resolution(),
+                                          src.channels(), n, say);
     nlohmann::json arr = nlohmann::json::array();
-    if (!as_json) std::cout << a.need("checkpoint") << " at step " << ck.step << ":\n";
+    if (!as_json) std::cout << what << ":\n";
     for (const auto& v : verdicts) {
       if (as_json) arr.push_back(to_json(v));
       else std::cout << describe(v) << "\n";
     }
-    if (as_json) std::cout << nlohmann::json{{"step", ck.step}, {"translations", arr}}.dump(2) << "\n";
+    if (as_json) std::cout << nlohmann::json{{"step", src.step}, {"translations", arr}}.dump(2) << "\n";
     return 0;
   }
   const DatasetSpec spec = data.at(first);
   std::unique_ptr<Sweep> sweep;
   if (!sweep_text.empty()) {
     try {
-      sweep = std::make_unique<Sweep>(parse_sweep(sweep_text, ck.family->info()));
+      sweep = std::make_unique<Sweep>(parse_sweep(sweep_text, src.info));
     } catch (const std::invalid_argument& e) {
       throw UsageError(e.what());
     }
   }
   auto extractor = make_extractor(inception, spec, say);
-  auto real = load_dataset(spec, ck.family->resolution());
+  auto real = load_dataset(spec, src.resolution());
   MetricEvaluator evaluator(extractor, real->images(), label(spec), say);
   if (sweep) {  // fidelity against diversity: the metrics at each value of the truncation option
-    auto snapshot = ck.family->snapshot();
-    const auto points = sweep_metrics(*snapshot, caps, evaluator, *sweep, n, ck.step, say);
+    auto snapshot = src.snapshot();
+    const auto points = sweep_metrics(*snapshot, caps, evaluator, *sweep, n, src.step, say);
     if (as_json) {
       nlohmann::json j = to_json(*sweep, points);
-      j["step"] = ck.step;
+      j["step"] = src.step;
       std::cout << j.dump(2) << "\n";
     } else {
-      std::cout << a.need("checkpoint") << " at step " << ck.step << ", " << n << " samples at each value:\n"
+      std::cout << what << ", " << n << " samples at each value:\n"
                 << describe(*sweep, points);
     }
     return 0;
   }
   say("generating " + std::to_string(n) + " images");
-  auto fake = metric_samples(*ck.family, n);
+  auto fake = metric_samples(*src.snapshot(), caps, n);
   if (swd > 0) say("sliced Wasserstein distance on " + std::to_string(std::min(swd, n)) + " images of each set");
-  auto p = evaluator.evaluate(fake, ck.step, swd);
+  auto p = evaluator.evaluate(fake, src.step, swd);
   // A family that draws the class asked for is also judged on it, by the dataset classifier.
   std::unique_ptr<ClassVerdict> classes;
   const ControlSpec* class_option = caps.find_sample_option("class");
-  if (class_option && class_option->kind == ControlKind::Class && real->num_classes() > 1) {
+  if (class_option && class_option->kind == ControlKind::Class && real->num_classes() > 1 &&
+      (src.checkpoint || src.generator->num_classes() == real->num_classes())) {
     if (!inception.empty()) {
       say("class agreement is measured with the dataset classifier, not Inception: left out");
     } else {
       const long long per_class = std::max<long long>(2, n / real->num_classes());
       say("class agreement: " + std::to_string(per_class) + " samples asked for each class");
-      auto snapshot = ck.family->snapshot();
+      auto snapshot = src.snapshot();
       classes = std::make_unique<ClassVerdict>(evaluate_classes(*snapshot, caps, *extractor, *real, per_class));
     }
   }
@@ -811,7 +861,7 @@ int cmd_metrics(const Args& a) {
     if (classes) j["classes"] = to_json(*classes);
     std::cout << j.dump(2) << "\n";
   } else {
-    std::cout << a.need("checkpoint") << " at step " << p.step << ":\n" << describe(p) << "\n";
+    std::cout << what << ":\n" << describe(p) << "\n";
     if (classes) std::cout << describe(*classes) << "\n";
   }
   return 0;

@@ -13,6 +13,7 @@
 
 #include "app/cli.h"
 #include "engine/sweep.h"
+#include <torch/script.h>
 #include "engine/trainer.h"
 #include "tests/support/test_util.h"
 
@@ -136,6 +137,59 @@ class TestCli : public QObject {
     QCOMPARE(cli({"metrics", "--checkpoint", sg + "/checkpoint.pt", "--n", "20", "--sweep", "1,0"}, &so, &err), 0);
     QVERIFY2(so.find("Truncation psi") == 0 || so.find("\nTruncation psi") != std::string::npos, so.c_str());
     QVERIFY2(so.find("MS-SSIM among the samples: higher is less varied") != std::string::npos, so.c_str());
+  }
+
+  // Generators trained elsewhere: TorchScript files made in Python (when Debian's python3-torch is there)
+  // and here, sampled, interpolated and measured as latent families; bad files and shapes refused.
+  void torchScriptGeneratorsOpenAndBadOnesAreRefused() {
+    std::string so, err;
+    // One made here: 8 latents to 1 x 8 x 8 images; and one that returns its latents, not images.
+    const std::string mine = dir() + "/mine.pt", flat = dir() + "/flat.pt";
+    {
+      torch::jit::Module m("Gen");
+      torch::manual_seed(1);
+      m.register_parameter("w", torch::randn({64, 8}), false);
+      m.define("def forward(self, z):\n    return torch.tanh(torch.mm(z, self.w.t())).view(-1, 1, 8, 8)\n");
+      m.save(mine);
+      torch::jit::Module f("Flat");
+      f.define("def forward(self, z):\n    return z\n");
+      f.save(flat);
+    }
+    QCOMPARE(cli({"sample", "--generator", mine, "--latent-dim", "8", "--n", "4", "--truncation", "0.5", "--out",
+                  dir() + "/mine.png"}, &so, &err), 0);
+    QVERIFY2(so.find("4 samples of " + mine + " (") != std::string::npos, so.c_str());
+    QCOMPARE(cli({"interpolate", "--generator", mine, "--latent-dim", "8", "--from-seed", "1", "--to-seed", "2",
+                  "--frames", "3", "--out", dir() + "/mine-walk.png"}, &so, &err), 0);
+    QCOMPARE(cli({"sample", "--generator", mine, "--latent-dim", "8", "--sweep", "off,1,0.5", "--n", "2", "--out",
+                  dir() + "/mine-sweep.png"}, &so, &err), 0);
+    QCOMPARE(cli({"metrics", "--generator", mine, "--latent-dim", "8", "--data", data_, "--n", "20", "--json"}, &so, &err), 0);
+    QCOMPARE(nlohmann::json::parse(so)["n_fake"].get<long long>(), 20LL);
+    // Refused, each with its reason.
+    const std::vector<std::pair<std::vector<std::string>, std::string>> bad = {
+        {{"--generator", flat, "--latent-dim", "8"}, "returns 2 x 8 for 2 latents of 8, not images 2 x C x R x R"},
+        {{"--generator", mine, "--latent-dim", "5"}, "forward(z) failed for latents N x 5: RuntimeError:"},
+        {{"--generator", data_, "--latent-dim", "8"}, "is not a TorchScript module"},
+        {{"--generator", dir() + "/none.pt", "--latent-dim", "8"}, "does not exist"},
+        {{"--generator", mine}, "--generator needs --latent-dim N"},
+        {{"--generator", mine, "--latent-dim", "8", "--classes", "1"}, "--classes must be 0 (none) or from 2"},
+        {{"--generator", mine, "--latent-dim", "8", "--checkpoint", mine}, "give --checkpoint or --generator, not both"},
+    };
+    for (const auto& [extra, message] : bad) {
+      std::vector<std::string> args = {"sample", "--out", dir() + "/bad.png"};
+      args.insert(args.end(), extra.begin(), extra.end());
+      QVERIFY(cli(args, &so, &err) != 0);
+      QVERIFY2(err.find(message) != std::string::npos, err.c_str());
+    }
+    // Made by PyTorch in Python: a scripted unconditional one and a traced conditional one.
+    if (QProcess::execute("/usr/bin/python3", {"-c", "import torch"}) != 0) QSKIP("python3-torch is not installed");
+    QCOMPARE(QProcess::execute("/usr/bin/python3", {GAN_FIXTURES "/scripted_generators.py", QString::fromStdString(dir())}), 0);
+    QCOMPARE(cli({"sample", "--generator", dir() + "/plain.pt", "--latent-dim", "16", "--n", "4", "--out",
+                  dir() + "/py.png"}, &so, &err), 0);
+    QCOMPARE(cli({"sample", "--generator", dir() + "/conditional.pt", "--latent-dim", "16", "--classes", "10",
+                  "--class", "all", "--n", "20", "--out", dir() + "/py-classes.png"}, &so, &err), 0);
+    QVERIFY2(so.find("20 samples") != std::string::npos && so.find("rows: Class 0, Class 1") != std::string::npos, so.c_str());
+    QCOMPARE(cli({"sample", "--generator", dir() + "/conditional.pt", "--latent-dim", "16", "--out", dir() + "/x.png"}, &so, &err), 1);
+    QVERIFY2(err.find("missing value for argument 'y'") != std::string::npos, err.c_str());
   }
 
   void modelsListsFamiliesAsJson() {
