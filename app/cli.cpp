@@ -26,6 +26,7 @@
 #include "engine/sweep.h"
 #include "engine/animation.h"
 #include "engine/explorer.h"
+#include "engine/export.h"
 #include "engine/image.h"
 #include "engine/session.h"
 #include "engine/threads.h"
@@ -75,6 +76,8 @@ const char* kUsage =
     "        translated into every class that the classifier takes for the target;\n"
     "        with --sweep, FID, KID, IS and MS-SSIM of --n samples at each value of the family's\n"
     "        truncation: fidelity against diversity\n"
+    "  export --checkpoint CKPT --out G.pt   the generator as TorchScript, which PyTorch loads alone:\n"
+    "        torch.jit.load(\"G.pt\")(z[, classes]) gives images in [-1, 1]\n"
     "  classifier train [--data fashion-mnist|PATH] [--epochs E] [--retrain]\n"
     "        the offline metric classifier (trained once per dataset and cached)\n"
     "  models [--json]       the families and their capabilities and hyper-parameters\n"
@@ -617,6 +620,25 @@ int cmd_interpolate(const Args& a) {
   return 0;
 }
 
+// `export --checkpoint CKPT --out G.pt`: the generator as TorchScript, for PyTorch in Python.
+int cmd_export(const Args& a) {
+  Checkpoint ck = open_for_sampling(a);
+  const std::string out = a.need("out");
+  reject_unused(a);
+  ExportInfo info;
+  try {
+    info = export_generator(*ck.family, out);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  std::cout << "wrote " << out << ": " << ck.config.model << " at step " << ck.step << " as TorchScript; in Python, "
+            << "torch.jit.load(\"" << out << "\")(z" << (info.num_classes > 0 ? ", classes" : "") << ") with z of N x "
+            << info.latent_dim << (info.num_classes > 0 ? " and N classes (int64, 0 to " + std::to_string(info.num_classes - 1) + ")" : "")
+            << " gives N x " << info.channels << " x " << info.resolution << " x " << info.resolution
+            << " images in [-1, 1]\n";
+  return 0;
+}
+
 int cmd_translate(const Args& a) {
   Checkpoint ck = open_for_sampling(a);
   const auto& caps = ck.family->info().caps;
@@ -958,6 +980,7 @@ int run_cli(const std::vector<std::string>& args) {
     if (cmd == "models") return cmd_models(Args(args, {"json"}));
     if (cmd == "bench") return cmd_bench(Args(args, {"no-python", "no-fid", "no-metrics", "sync-bn"}));
     if (cmd == "metrics") return cmd_metrics(Args(args, {"json"}));
+    if (cmd == "export") return cmd_export(Args(args, {}));
     if (cmd == "classifier") return cmd_classifier(args);
     throw UsageError("unknown command '" + cmd + "'");
   } catch (const UsageError& e) {

@@ -26,18 +26,17 @@ SelfAttentionImpl::SelfAttentionImpl(long long channels, bool spectral) {
 }
 
 torch::Tensor SelfAttentionImpl::attention(const torch::Tensor& x) {
-  const auto n = x.size(0), hw = x.size(2) * x.size(3);
-  auto query = f.forward(x).view({n, -1, hw});  // N x C' x HW
-  auto key = g.forward(x).view({n, -1, hw});
+  // No batch size written into the shapes, so that a traced graph (gan-explorer export) takes any.
+  auto query = f.forward(x).flatten(2);  // N x C' x HW
+  auto key = g.forward(x).flatten(2);
   // s[j][i] = f_i . g_j; each output position j attends over the positions i.
   return torch::softmax(torch::bmm(key.transpose(1, 2), query), /*dim=*/2);  // N x HW(j) x HW(i)
 }
 
 torch::Tensor SelfAttentionImpl::forward(const torch::Tensor& x) {
-  const auto n = x.size(0), hw = x.size(2) * x.size(3);
   auto beta = attention(x);
-  auto value = h.forward(x).view({n, -1, hw});
-  auto o = torch::bmm(value, beta.transpose(1, 2)).view({n, -1, x.size(2), x.size(3)});
+  auto value = h.forward(x).flatten(2);
+  auto o = torch::bmm(value, beta.transpose(1, 2)).view({-1, value.size(1), x.size(2), x.size(3)});
   return gamma * v.forward(o) + x;
 }
 

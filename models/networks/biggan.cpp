@@ -132,7 +132,7 @@ torch::Tensor BigGanGeneratorImpl::generate_embedded(const torch::Tensor& z, con
   std::vector<int64_t> sizes(blocks->size() + 1, chunk);
   sizes[0] = biggan_input_chunk(options);
   auto chunks = z.split_with_sizes(sizes, 1);
-  auto h = linear(chunks[0]).view({z.size(0), base_width, 4, 4});
+  auto h = linear(chunks[0]).view({-1, base_width, 4, 4});
   for (size_t i = 0; i < blocks->size(); ++i) {
     auto cond = torch::cat({chunks[i + 1], embedding}, 1);
     h = blocks[i]->as<BigGanUpBlockImpl>()->forward(h, cond);

@@ -73,7 +73,7 @@ torch::Tensor DcganGeneratorImpl::run(const torch::Tensor& z, const torch::Tenso
       if (auto* vbn = dynamic_cast<VirtualBatchNormImpl*>(m.get())) vbn->reference = reference;
   }
   if (attention_map) {  // the layers up to the block, then its map instead of its output
-    auto h = in.view({in.size(0), -1, 1, 1});
+    auto h = in.unsqueeze(-1).unsqueeze(-1);
     for (auto& m : *net) {
       if (auto* block = m.ptr()->as<SelfAttention>()) {
         auto map = block->attention(h);
@@ -83,7 +83,7 @@ torch::Tensor DcganGeneratorImpl::run(const torch::Tensor& z, const torch::Tenso
     }
     return {};
   }
-  auto out = net->forward(in.view({in.size(0), -1, 1, 1}));
+  auto out = net->forward(in.unsqueeze(-1).unsqueeze(-1));
   return reference > 0 ? out.narrow(0, reference, z.size(0)) : out;
 }
 

@@ -31,6 +31,11 @@ class ImageGenerator : public torch::nn::Module {
   virtual std::string sample_note() const { return {}; }
   // When it draws smaller than resolution() and scales up: how real images are brought to match.
   virtual RealPath real_path() const { return {}; }
+  // What `gan-explorer export` traces: generate() in eval mode by default; a generator whose eval pass
+  // draws from a seeded generator (StyleGAN's noise) draws fresh noise here instead, which a trace can hold.
+  virtual torch::Tensor export_generate(const torch::Tensor& z, const torch::Tensor& labels) {
+    return generate(z, labels);
+  }
 };
 
 class ImageCritic : public torch::nn::Module {

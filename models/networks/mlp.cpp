@@ -41,7 +41,7 @@ torch::Tensor MlpGeneratorImpl::forward(const torch::Tensor& z, const torch::Ten
     h = m.forward(h);
     if (m.ptr()->as<torch::nn::ReLU>()) h = dropped(h);
   }
-  return h.view({z.size(0), options.channels, options.resolution, options.resolution});
+  return h.view({-1, options.channels, options.resolution, options.resolution});
 }
 
 MaxoutImpl::MaxoutImpl(long long in, long long units, int pieces) : units(units), pieces(pieces) {

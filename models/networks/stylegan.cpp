@@ -107,7 +107,7 @@ torch::Tensor StyleLayerImpl::forward(const torch::Tensor& x, const torch::Tenso
   if (demodulate) return h * kSqrt2;
   h = (h - h.mean({2, 3}, true)) * torch::rsqrt(h.var({2, 3}, /*unbiased=*/false, /*keepdim=*/true) + 1e-8);
   auto style = affine(w);  // N x 2C
-  return h * (1 + style.narrow(1, 0, c)).view({n, c, 1, 1}) + style.narrow(1, c, c).view({n, c, 1, 1});
+  return h * (1 + style.narrow(1, 0, c)).view({-1, c, 1, 1}) + style.narrow(1, c, c).view({-1, c, 1, 1});
 }
 
 // ---- G ------------------------------------------------------------------------------------------
@@ -147,15 +147,21 @@ std::vector<torch::Tensor> StyleGanGeneratorImpl::draw_noise(long long n, torch:
   return noise;
 }
 
-torch::Tensor StyleGanGeneratorImpl::synthesize(const torch::Tensor& ws, const std::vector<torch::Tensor>& noise) {
-  const long long n = ws.size(0);
+torch::Tensor StyleGanGeneratorImpl::synthesize(const torch::Tensor& ws, const std::vector<torch::Tensor>& noise,
+                                                bool fresh_noise) {
   if (ws.size(1) != layers()) throw std::invalid_argument("the styles have " + std::to_string(ws.size(1)) +
                                                           " layers; this generator has " + std::to_string(layers()));
-  auto h = const_input.expand({n, -1, -1, -1});
+  // The constant for each row of ws, by broadcasting (no batch size written in, so that a trace holds any).
+  auto h = const_input + ws.select(1, 0).narrow(1, 0, 1).view({-1, 1, 1, 1}).detach() * 0;
   for (int i = 0; i < layers(); ++i) {
-    const torch::Tensor none;
-    h = style_layers[static_cast<size_t>(i)]->as<StyleLayerImpl>()->forward(
-        h, ws.select(1, i), noise.empty() ? none : noise[static_cast<size_t>(i)]);
+    torch::Tensor n;
+    if (fresh_noise) {
+      const int64_t side = stylegan_layer_side(i);
+      n = torch::randn_like(ws.select(1, 0).narrow(1, 0, 1).view({-1, 1, 1, 1}).expand({-1, 1, side, side}));
+    } else if (!noise.empty()) {
+      n = noise[static_cast<size_t>(i)];
+    }
+    h = style_layers[static_cast<size_t>(i)]->as<StyleLayerImpl>()->forward(h, ws.select(1, i), n);
   }
   auto out = to_rgb(h);
   return is_training() ? out : out.clamp(-1, 1);
@@ -192,6 +198,10 @@ torch::Tensor StyleGanGeneratorImpl::generate(const torch::Tensor& z, const torc
     noise.push_back(stream.randn({n, 1, side, side}).to(z.device()));
   }
   return synthesize(ws, noise);
+}
+
+torch::Tensor StyleGanGeneratorImpl::export_generate(const torch::Tensor& z, const torch::Tensor& /*labels*/) {
+  return synthesize(map(z).unsqueeze(1).repeat({1, layers(), 1}), {}, /*fresh_noise=*/true);
 }
 
 torch::Tensor truncate_styles(const torch::Tensor& ws, const torch::Tensor& w_avg, double psi, int cutoff) {

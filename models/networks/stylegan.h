@@ -84,10 +84,13 @@ struct StyleGanGeneratorImpl : ImageGenerator {
   // latent, and the noise is drawn from the network's own stream. In eval mode: no mixing, and noise from
   // a generator seeded with 0 for each call, so that the output is a function of z alone.
   torch::Tensor generate(const torch::Tensor& z, const torch::Tensor& labels) override;
+  // Eval mode with fresh noise in every layer (StyleGAN2's noise_mode "random"), for export.
+  torch::Tensor export_generate(const torch::Tensor& z, const torch::Tensor& labels) override;
   // z (N x latent_dim) -> w (N x w_dim).
   torch::Tensor map(const torch::Tensor& z);
-  // ws: N x layers x w_dim; noise: one tensor per layer (N x 1 x side x side), or empty for no noise.
-  torch::Tensor synthesize(const torch::Tensor& ws, const std::vector<torch::Tensor>& noise);
+  // ws: N x layers x w_dim; noise: one tensor per layer (N x 1 x side x side), or empty for no noise
+  // (or, with fresh_noise, drawn anew in each layer).
+  torch::Tensor synthesize(const torch::Tensor& ws, const std::vector<torch::Tensor>& noise, bool fresh_noise = false);
   // Noise inputs for n samples from gen (on the network's device).
   std::vector<torch::Tensor> draw_noise(long long n, torch::Generator& gen);
   int layers() const { return stylegan_layers(options.resolution); }

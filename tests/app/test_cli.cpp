@@ -15,6 +15,7 @@
 #include "engine/sweep.h"
 #include <torch/script.h>
 #include "engine/trainer.h"
+#include "models/families/image_gan.h"
 #include "tests/support/test_util.h"
 
 class TestCli : public QObject {
@@ -190,6 +191,44 @@ class TestCli : public QObject {
     QVERIFY2(so.find("20 samples") != std::string::npos && so.find("rows: Class 0, Class 1") != std::string::npos, so.c_str());
     QCOMPARE(cli({"sample", "--generator", dir() + "/conditional.pt", "--latent-dim", "16", "--out", dir() + "/x.png"}, &so, &err), 1);
     QVERIFY2(err.find("missing value for argument 'y'") != std::string::npos, err.c_str());
+  }
+
+  // `export`: a checkpoint's generator as TorchScript that LibTorch here and PyTorch in Python run alone,
+  // giving what the family gives; families that do not generate from a latent alone are refused.
+  void exportWritesTorchScriptThatPyTorchRuns() {
+    std::string so, err;
+    const std::string run = dir() + "/export-run", style = dir() + "/export-style", toy = dir() + "/export-toy";
+    QCOMPARE(cli(tiny_train(run, "2"), &so, &err), 0);
+    QCOMPARE(cli({"train", "--model", "stylegan", "--data", data_, "--steps", "2", "--out", style, "--batch", "8",
+                  "--resolution", "16", "--ngf", "4", "--ndf", "4", "--latent_dim", "12"}, &so, &err), 0);
+    const std::string g = dir() + "/dcgan.pt", sg = dir() + "/stylegan.pt";
+    QCOMPARE(cli({"export", "--checkpoint", run + "/checkpoint.pt", "--out", g}, &so, &err), 0);
+    QVERIFY2(so.find("with z of N x 8 gives N x 1 x 16 x 16 images in [-1, 1]") != std::string::npos, so.c_str());
+    QCOMPARE(cli({"export", "--checkpoint", style + "/checkpoint.pt", "--out", sg}, &so, &err), 0);
+    // Here: the same images as the checkpoint's generator, for any number of latents.
+    auto module = torch::jit::load(g);
+    auto ck = gan::read_checkpoint(run + "/checkpoint.pt", gan::Registry::builtin());
+    torch::manual_seed(3);
+    auto z = torch::randn({5, 8});
+    auto mine = module.forward({z}).toTensor();
+    auto theirs = dynamic_cast<gan::ImageGan&>(*ck.family).generate(z, {});
+    QVERIFY(torch::allclose(mine, theirs, 1e-5, 1e-6));
+    // And opened again as a generator trained elsewhere.
+    QCOMPARE(cli({"sample", "--generator", g, "--latent-dim", "8", "--n", "4", "--out", dir() + "/again.png"}, &so, &err), 0);
+    // Refused: a family that does not generate from a latent alone.
+    QCOMPARE(cli({"train", "--model", "toy", "--steps", "2", "--out", toy}, &so, &err), 0);
+    QCOMPARE(cli({"export", "--checkpoint", toy + "/checkpoint.pt", "--out", dir() + "/toy.pt"}, &so, &err), 2);
+    QVERIFY2(err.find("cannot be exported") != std::string::npos, err.c_str());
+    // PyTorch in Python (Debian's python3-torch) loads and runs both.
+    if (QProcess::execute("/usr/bin/python3", {"-c", "import torch"}) != 0) QSKIP("python3-torch is not installed");
+    for (const auto& [file, dim, side] : {std::tuple{g, 8, 16}, {sg, 12, 16}}) {
+      QProcess py;
+      py.start("/usr/bin/python3", {"-c", QString("import torch; m = torch.jit.load('%1'); x = m(torch.randn(3, %2)); "
+                                             "print(tuple(x.shape), bool(x.abs().max() <= 1))").arg(QString::fromStdString(file)).arg(dim)});
+      QVERIFY(py.waitForFinished(60000));
+      const QString printed = QString::fromUtf8(py.readAllStandardOutput()).trimmed();
+      QCOMPARE(printed, QString("(3, 1, %1, %1) True").arg(side));
+    }
   }
 
   void modelsListsFamiliesAsJson() {
