@@ -92,6 +92,32 @@ double status_mib(const std::string& key) {
 void reset_peak_rss() { std::ofstream("/proc/self/clear_refs") << "5"; }
 
 
+// An explorer whose requests are timed from request to delivered result.
+class TimedExplorer {
+ public:
+  TimedExplorer(std::shared_ptr<Snapshot> snapshot, long long step)
+      : explorer_([this](const RenderResult& res) {
+          std::lock_guard<std::mutex> lock(m_);
+          done_ = res.stamp;
+          cv_.notify_all();
+        }) {
+    explorer_.set_snapshot(std::move(snapshot), step);
+  }
+  double time(const RenderRequest& req) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto stamp = explorer_.request(req);
+    std::unique_lock<std::mutex> lock(m_);
+    cv_.wait(lock, [&] { return done_ >= stamp; });
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  }
+
+ private:
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::uint64_t done_ = 0;
+  Explorer explorer_;
+};
+
 }  // namespace
 
 BenchReport run_bench(const BenchOptions& o, const std::function<void(const std::string&)>& progress) {
@@ -142,22 +168,8 @@ BenchReport run_bench(const BenchOptions& o, const std::function<void(const std:
   r.train_p95_ms = percentile(dflt, 0.95);
 
   say("render latency, " + std::to_string(o.render_requests) + " requests");
-  std::mutex m;
-  std::condition_variable cv;
-  std::uint64_t done = 0;
-  Explorer explorer([&](const RenderResult& res) {
-    std::lock_guard<std::mutex> lock(m);
-    done = res.stamp;
-    cv.notify_all();
-  });
-  explorer.set_snapshot(trainer.family().snapshot(), trainer.step_count());
-  auto timed = [&](const RenderRequest& req) {
-    const auto t0 = std::chrono::steady_clock::now();
-    const auto stamp = explorer.request(req);
-    std::unique_lock<std::mutex> lock(m);
-    cv.wait(lock, [&] { return done >= stamp; });
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  };
+  TimedExplorer explorer(trainer.family().snapshot(), trainer.step_count());
+  auto timed = [&](const RenderRequest& req) { return explorer.time(req); };
   auto latent_request = [](int i) {
     RenderRequest req;
     req.panel = "latent";
@@ -203,6 +215,54 @@ BenchReport run_bench(const BenchOptions& o, const std::function<void(const std:
   at::set_num_threads(r.threads);
   std::tie(r.render_training1_median_ms, r.render_training1_p95_ms) = while_training[1];
   std::tie(r.render_training_median_ms, r.render_training_p95_ms) = while_training[r.threads];
+
+  // StyleGAN's panels the same way (defaults, 32 px): its latent explorer (psi 0.7) and style mixing in
+  // turn, idle and then one every 20 ms while StyleGAN trains at the default thread count.
+  {
+    say("StyleGAN render latency, idle and while it trains");
+    TrainConfig sc;
+    sc.model = "stylegan";
+    sc.params.set("batch", std::to_string(o.batch));
+    sc.data = c.data;
+    sc.steps = 1000000;
+    sc = validate(sc, registry);
+    Trainer styled(registry, sc, data);
+    for (int i = 0; i < 2; ++i) styled.step();
+    TimedExplorer ex(styled.family().snapshot(), styled.step_count());
+    auto style_request = [](int i) {
+      RenderRequest req;
+      if (i % 2 == 0) {
+        req.panel = req.explore.view = "latent";
+        req.explore.values.set("t", std::to_string(static_cast<double>(i % 100) / 99.0));
+        req.explore.values.set("psi", "0.7");
+      } else {
+        req.panel = req.explore.view = "mixing";
+        req.explore.values.set("coarse", i % 4 == 1 ? "on" : "off");
+        req.explore.values.set("fine", i % 4 == 3 ? "on" : "off");
+      }
+      return req;
+    };
+    std::vector<double> idle;
+    for (int i = 0; i < o.render_requests; ++i) idle.push_back(ex.time(style_request(i)));
+    r.style_render_median_ms = median(idle);
+    r.style_render_p95_ms = percentile(idle, 0.95);
+    std::atomic<bool> quit{false};
+    std::thread train([&] {
+      init_torch_thread();
+      at::set_num_threads(r.threads);
+      while (!quit) styled.step();
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    std::vector<double> busy;
+    for (int i = 0; i < std::max(20, o.render_requests / 2); ++i) {
+      busy.push_back(ex.time(style_request(i)));
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    quit = true;
+    train.join();
+    r.style_render_training_median_ms = median(busy);
+    r.style_render_training_p95_ms = percentile(busy, 0.95);
+  }
 
   std::shared_ptr<FeatureExtractor> extractor;
   if (o.fid_samples > 0 || o.metrics_steps > 0) {
@@ -404,6 +464,10 @@ std::string BenchReport::text() const {
   put("  while training at %d threads      median %.2f ms, p95 %.2f ms\n", threads, render_training_median_ms,
       render_training_p95_ms);
   put("latent -> 8-bit grid, 64 images    median %.1f ms\n", grid_median_ms);
+  put("StyleGAN panel -> 8-bit image(s)   median %.2f ms, p95 %.2f ms (idle; latent explorer and style mixing in turn)\n",
+      style_render_median_ms, style_render_p95_ms);
+  put("  while StyleGAN trains at %d threads median %.2f ms, p95 %.2f ms (target p95: 16 ms, 60 frames a second)\n",
+      threads, style_render_training_median_ms, style_render_training_p95_ms);
   if (fid_samples > 0) {
     put("FID-%lld, classifier features      %.1f s (generate %.1f s, features %.1f s, statistics %.2f s); "
         "FID %.2f after these few steps\n",

@@ -43,6 +43,9 @@ struct BenchReport {
   // The same single-image requests, one every 20 ms, while DCGAN trains on another thread.
   double render_training1_median_ms = 0, render_training1_p95_ms = 0;  // training at one thread
   double render_training_median_ms = 0, render_training_p95_ms = 0;    // training at the default
+  // StyleGAN's panels (latent explorer and style mixing in turn), idle and while StyleGAN trains.
+  double style_render_median_ms = 0, style_render_p95_ms = 0;
+  double style_render_training_median_ms = 0, style_render_training_p95_ms = 0;
   bool python_ran = false;
   double python_median_ms = 0, python_p95_ms = 0;
   int python_threads = 0;
