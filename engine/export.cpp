@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "engine/files.h"
+#include "models/core/random.h"
 #include "models/families/image_gan.h"
 
 namespace gan {
@@ -49,8 +50,21 @@ ExportInfo export_generator(Family& family, const std::string& path) {
       g->to(device);
     }
   } back{g, g->is_training(), g->parameters().empty() ? torch::Device(torch::kCPU) : g->parameters().front().device()};
+  std::vector<torch::Tensor> buffers;  // prepare_export may change them: put back after
+  for (auto& b : g->buffers()) buffers.push_back(b.clone());
+  struct PutBack {
+    ImageGenerator* g;
+    std::vector<torch::Tensor>& saved;
+    ~PutBack() {
+      torch::NoGradGuard no_grad;
+      auto now = g->buffers();
+      for (size_t i = 0; i < now.size() && i < saved.size(); ++i) now[i].copy_(saved[i]);
+    }
+  } put_back{g, buffers};
   g->eval();
   g->to(torch::kCPU);
+  torch::Generator gen = make_cpu_generator(20190225);
+  g->prepare_export(gen);
   auto traced = [&](torch::jit::Stack in) -> torch::jit::Stack {
     torch::Tensor labels = in.size() > 1 ? in[1].toTensor() : torch::Tensor();
     return {g->export_generate(in[0].toTensor(), labels)};

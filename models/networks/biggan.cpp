@@ -228,6 +228,8 @@ void standing_statistics(BigGanGeneratorImpl& g, double truncation, int batches,
   }
 }
 
+void BigGanGeneratorImpl::prepare_export(torch::Generator& gen) { standing_statistics(*this, 0, 4, 64, gen); }
+
 // ---- Orthogonal regularisation -----------------------------------------------------------------
 torch::Tensor orthogonal_regularization(const std::vector<torch::Tensor>& weights, double beta) {
   torch::Tensor total;

@@ -60,6 +60,8 @@ struct BigGanGeneratorImpl : ImageGenerator {
   torch::Tensor generate_embedded(const torch::Tensor& z, const torch::Tensor& embedding);
   // The shared embedding of labels (N x embed_dim); N x 0 for an unconditional G.
   torch::Tensor embed(const torch::Tensor& labels, long long n);
+  // Standing statistics for untruncated z, as the family's samples have by default.
+  void prepare_export(torch::Generator& gen) override;
   long long latent_dim() const override { return options.latent_dim; }
   int num_classes() const override { return options.num_classes; }
   int resolution() const override { return options.resolution; }

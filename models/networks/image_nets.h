@@ -36,6 +36,9 @@ class ImageGenerator : public torch::nn::Module {
   virtual torch::Tensor export_generate(const torch::Tensor& z, const torch::Tensor& labels) {
     return generate(z, labels);
   }
+  // Before an export is traced: statistics a generator samples with but did not train with (BigGAN's
+  // standing statistics, for untruncated z), gathered from gen. Nothing for most.
+  virtual void prepare_export(torch::Generator& /*gen*/) {}
 };
 
 class ImageCritic : public torch::nn::Module {
