@@ -542,6 +542,15 @@ Values sample_options(const Args& a, const Capabilities& caps) {
   return v;
 }
 
+// The sweep --sweep TEXT asks of a family, refused as a usage error when it cannot be.
+Sweep sweep_of(const std::string& text, const FamilyInfo& info) {
+  try {
+    return parse_sweep(text, info);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+}
+
 int cmd_sample(const Args& a) {
   Source src = open_source(a);
   const auto& caps = src.info.caps;
@@ -556,12 +565,7 @@ int cmd_sample(const Args& a) {
   if (r.n < 1 || r.n > 4096) throw UsageError("--n must be between 1 and 4096");
   Samples samples;
   if (sweeping) {  // a row per value of the truncation option, the same latents in each
-    Sweep sweep;
-    try {
-      sweep = parse_sweep(sweep_text, src.info);
-    } catch (const std::invalid_argument& e) {
-      throw UsageError(e.what());
-    }
+    const Sweep sweep = sweep_of(sweep_text, src.info);
     if (r.options.has(sweep.option)) throw UsageError("--sweep sets --" + flag_of(sweep.option) + ": give one of them");
     if (r.n * static_cast<long long>(sweep.values.size()) > 4096) throw UsageError("--n times the sweep's values must be at most 4096");
     samples = sweep_samples(*src.snapshot(), sweep, r);
@@ -837,18 +841,13 @@ int cmd_metrics(const Args& a) {
   }
   const DatasetSpec spec = data.at(first);
   std::unique_ptr<Sweep> sweep;
-  if (!sweep_text.empty()) {
-    try {
-      sweep = std::make_unique<Sweep>(parse_sweep(sweep_text, src.info));
-    } catch (const std::invalid_argument& e) {
-      throw UsageError(e.what());
-    }
-  }
+  if (!sweep_text.empty()) sweep = std::make_unique<Sweep>(sweep_of(sweep_text, src.info));
   auto extractor = make_extractor(inception, spec, say);
   auto real = load_dataset(spec, src.resolution());
   MetricEvaluator evaluator(extractor, real->images(), label(spec), say);
+  // One snapshot for every draw below (a BigGAN snapshot gathers its standing statistics once).
+  auto snapshot = src.snapshot();
   if (sweep) {  // fidelity against diversity: the metrics at each value of the truncation option
-    auto snapshot = src.snapshot();
     const auto points = sweep_metrics(*snapshot, caps, evaluator, *sweep, n, src.step, say);
     if (as_json) {
       nlohmann::json j = to_json(*sweep, points);
@@ -861,7 +860,7 @@ int cmd_metrics(const Args& a) {
     return 0;
   }
   say("generating " + std::to_string(n) + " images");
-  auto fake = metric_samples(*src.snapshot(), caps, n);
+  auto fake = metric_samples(*snapshot, caps, n);
   if (swd > 0) say("sliced Wasserstein distance on " + std::to_string(std::min(swd, n)) + " images of each set");
   auto p = evaluator.evaluate(fake, src.step, swd);
   // A family that draws the class asked for is also judged on it, by the dataset classifier.
@@ -874,7 +873,6 @@ int cmd_metrics(const Args& a) {
     } else {
       const long long per_class = std::max<long long>(2, n / real->num_classes());
       say("class agreement: " + std::to_string(per_class) + " samples asked for each class");
-      auto snapshot = src.snapshot();
       classes = std::make_unique<ClassVerdict>(evaluate_classes(*snapshot, caps, *extractor, *real, per_class));
     }
   }

@@ -35,8 +35,8 @@ ExportInfo export_generator(Family& family, const std::string& path) {
       for (auto& p : params) p.requires_grad_(true);
     }
   } restore{frozen};
-  torch::manual_seed(0);
-  torch::jit::Stack inputs{torch::randn({2, info.latent_dim})};
+  torch::Generator trial = make_cpu_generator(0);  // the latents traced and tried, not the global generator's
+  torch::jit::Stack inputs{torch::randn({2, info.latent_dim}, trial, torch::kFloat)};
   if (info.num_classes > 0) inputs.emplace_back(torch::arange(2, torch::kLong));
   // The network samples come from (the EMA when there is one), in eval mode, on the CPU.
   auto* g = dynamic_cast<ImageGenerator*>(gan->g_player().sampled().get());
@@ -87,7 +87,7 @@ ExportInfo export_generator(Family& family, const std::string& path) {
   module.type()->addMethod(fn);
   // The graph must take any number of latents: tried on 3 (it was traced on 2).
   try {
-    std::vector<torch::jit::IValue> args{torch::randn({3, info.latent_dim})};
+    std::vector<torch::jit::IValue> args{torch::randn({3, info.latent_dim}, trial, torch::kFloat)};
     if (info.num_classes > 0) args.emplace_back(torch::arange(3, torch::kLong).remainder(info.num_classes));
     const auto out = module.forward(args).toTensor();
     if (out.dim() != 4 || out.size(0) != 3) throw std::runtime_error("it returned the wrong number of images");

@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "models/core/random.h"
+
 namespace gan {
 
 namespace {
@@ -41,8 +43,8 @@ ScriptedGeneratorImpl::ScriptedGeneratorImpl(const std::string& path, long long 
   }
   module_.eval();
   torch::NoGradGuard no_grad;
-  torch::manual_seed(0);
-  auto z = torch::randn({2, latent_dim});
+  torch::Generator gen = make_cpu_generator(0);  // the trial's latents, without touching the global generator
+  auto z = torch::randn({2, latent_dim}, gen, torch::kFloat);
   auto y = num_classes > 0 ? torch::arange(2, torch::kLong) : torch::Tensor();
   const torch::Tensor out = call(z, y);
   if (out.dim() != 4 || out.size(0) != 2 || out.size(1) < 1 || out.size(1) > 4 || out.size(2) != out.size(3) ||

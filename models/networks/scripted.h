@@ -28,7 +28,7 @@ class ScriptedGeneratorImpl : public ImageGenerator {
  private:
   torch::Tensor call(const torch::Tensor& z, const torch::Tensor& labels);
   std::string path_;
-  mutable torch::jit::Module module_;
+  torch::jit::Module module_;
   long long latent_dim_;
   int num_classes_;
   int resolution_ = 0, channels_ = 0;
