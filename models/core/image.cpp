@@ -32,6 +32,13 @@ Image8 to_image8(const torch::Tensor& chw) {
   return img;
 }
 
+Output image_output(std::string id, const torch::Tensor& chw) {
+  Output o;
+  o.id = std::move(id);
+  o.image = to_image8(chw);
+  return o;
+}
+
 Image8 make_grid(const torch::Tensor& nchw, int columns, int pad, std::uint8_t pad_value) {
   if (nchw.dim() != 4 || nchw.size(0) == 0) throw std::invalid_argument("make_grid needs N x C x H x W, N > 0");
   const int n = static_cast<int>(nchw.size(0));

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 
+#include "models/core/explore.h"
 #include "models/core/image8.h"
 
 namespace gan {
@@ -16,6 +17,8 @@ torch::Tensor from_uint8(const torch::Tensor& images);
 
 // One C x H x W tensor in [-1, 1] (C = 1 or 3; a 4th channel is dropped) to 8 bits, rounding.
 Image8 to_image8(const torch::Tensor& chw);
+// An explore panel's image output `id` of that tensor.
+Output image_output(std::string id, const torch::Tensor& chw);
 // N x C x H x W in [-1, 1] (float) or uint8, laid out `columns` wide with `pad` pixels of `pad_value`
 // between tiles.
 Image8 make_grid(const torch::Tensor& nchw, int columns, int pad = 2, std::uint8_t pad_value = 24);

@@ -95,10 +95,7 @@ class BigGanSnapshot : public Snapshot {
     auto yb = g->embed(torch::full({1}, static_cast<int64_t>(b), torch::kLong), 1);
     auto image = g->generate_embedded(z, (1 - t) * ya + t * yb).to(torch::kCPU);
     ExploreResult out;
-    Output o;
-    o.id = "image";
-    o.image = to_image8(image[0]);
-    out.outputs.push_back(std::move(o));
+    out.outputs.push_back(image_output("image", image[0]));
     out.scalars.emplace_back("|z|", z.norm().item<double>());
     return out;
   }

@@ -254,10 +254,7 @@ class ImageGanSnapshot : public Snapshot {
     const std::string cls = class_choice(v, k > 0 ? "0" : "");
     auto images = generate(z, classes_from(0, 1, k, cls.empty() ? -1 : class_index(cls)));
     ExploreResult out;
-    Output image;
-    image.id = "image";
-    image.image = to_image8(images[0]);
-    out.outputs.push_back(std::move(image));
+    out.outputs.push_back(image_output("image", images[0]));
     out.scalars.emplace_back("|z|", z.norm().item<double>());
     return out;
   }

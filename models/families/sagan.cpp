@@ -76,12 +76,8 @@ class SaganSnapshot : public Snapshot {
     outline(picture, row * cell, col * cell, cell, cyan);
     outline(overlay, row * cell, col * cell, cell, cyan);
     ExploreResult out;
-    Output a, b;
-    a.id = "image";
-    a.image = to_image8(picture / 127.5 - 1);  // 0..255 -> [-1, 1], as to_image8 takes
-    b.id = "attention";
-    b.image = to_image8(overlay / 127.5 - 1);
-    out.outputs = {std::move(a), std::move(b)};
+    out.outputs = {image_output("image", picture / 127.5 - 1),  // 0..255 -> [-1, 1], as to_image8 takes
+                   image_output("attention", overlay / 127.5 - 1)};
     // How much the block adds (gamma), and how spread its attention is: exp(entropy) is the number of
     // positions that uniform attention would spread over.
     auto p = weights.flatten().clamp_min(1e-12);

@@ -129,12 +129,7 @@ class StyleGanSnapshot : public Snapshot {
     const int L = g_->layers();
     const StyleChoices c = style_choices(v, L);
     ExploreResult out;
-    auto add_image = [&](const char* id, const torch::Tensor& images) {
-      Output o;
-      o.id = id;
-      o.image = to_image8(images[0]);
-      out.outputs.push_back(std::move(o));
-    };
+    auto add_image = [&](const char* id, const torch::Tensor& images) { out.outputs.push_back(image_output(id, images[0])); };
     if (r.view == "latent") {
       InterpMode mode = InterpMode::Slerp;
       if (!parse_interp_mode(v.text("mode", "slerp"), mode))
