@@ -54,18 +54,26 @@ Values sweep_values(const Sweep& sweep, const Values& base, const std::string& v
 }
 
 Samples sweep_samples(Snapshot& snapshot, const Sweep& sweep, const SampleRequest& base) {
+  // A row per value; where the family lays out several rows of its own (a row per class), its rows for
+  // each value, each labelled with the value and its own label.
   Samples out;
+  out.columns = static_cast<int>(base.n);
   std::vector<torch::Tensor> rows;
   for (const auto& value : sweep.values) {
     SampleRequest r = base;
     r.options = sweep_values(sweep, base.options, value);
     Samples s = snapshot.sample(r);
     rows.push_back(s.images);
-    out.row_labels.push_back(sweep.label + " " + value);
+    const std::string label = sweep.label + " " + value;
+    if (s.row_labels.size() <= 1) {  // none, or one for the whole set (one class)
+      out.row_labels.push_back(label);
+    } else {
+      out.columns = s.columns;
+      for (const auto& own : s.row_labels) out.row_labels.push_back(label + ": " + own);
+    }
   }
   out.images = torch::cat(rows);
   out.note = "a row per " + sweep.label + " value, the same latents in each";
-  out.columns = static_cast<int>(base.n);
   return out;
 }
 

@@ -105,6 +105,12 @@ class TestCli : public QObject {
     QCOMPARE(cli({"sample", "--checkpoint", bg + "/checkpoint.pt", "--n", "2", "--sweep", "default", "--class", "1",
                   "--out", dir() + "/sweep-bg.png"}, &so, &err), 0);
     QVERIFY2(so.find("rows: Truncation off, Truncation 2, ") != std::string::npos, so.c_str());
+    // A row per class for each value when the family lays out a row per class.
+    QCOMPARE(cli({"sample", "--checkpoint", bg + "/checkpoint.pt", "--n", "2", "--sweep", "off,0.5", "--class", "all",
+                  "--out", dir() + "/sweep-classes.png"}, &so, &err), 0);
+    QVERIFY2(so.find("rows: Truncation off: ") != std::string::npos, so.c_str());
+    QVERIFY2(so.find(", Truncation 0.5: ") != std::string::npos, so.c_str());
+    QVERIFY2(so.find(" (20x") != std::string::npos, so.c_str());  // one column: 2 samples over 4 classes
     // Bad sweeps: the option twice, a value out of range, one value, a family with no truncation.
     QCOMPARE(cli({"sample", "--checkpoint", sg + "/checkpoint.pt", "--sweep", "1,0", "--psi", "0.5", "--out",
                   dir() + "/x.png"}, &so, &err), 2);
