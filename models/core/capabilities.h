@@ -135,9 +135,13 @@ struct TranslationSpec {
 // The sample option that trades variety for fidelity (the truncation trick): z's threshold for the latent
 // families, psi for StyleGAN. A fidelity-diversity sweep (`sample --sweep`, `metrics --sweep`) steps it
 // through `sweep` by default, from the least truncated ("off" for an optional slider) to the most.
+// The GUI shows it, with the options in `with`, in the sample grid's Truncation box; a family without
+// one says why in `why_none`, shown on that box greyed out.
 struct TruncationSpec {
   std::string option;               // a sample option's id; empty: the family has none
   std::vector<std::string> sweep;   // its values, as text
+  std::vector<std::string> with;    // sample options that shape it (StyleGAN's cutoff, BigGAN's standing statistics)
+  std::string why_none;             // when there is no option: why, for the user
   explicit operator bool() const { return !option.empty(); }
 };
 

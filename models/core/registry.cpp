@@ -19,6 +19,13 @@ void Registry::add(FamilyInfo info) {
   if (find(info.id)) throw std::logic_error("family registered twice: " + info.id);
   for (const auto& name : info.caps.classifiers())
     if (!info.caps.find_series(name)) throw std::logic_error(info.id + ": classifier series " + name + " undeclared");
+  const TruncationSpec& t = info.caps.truncation;  // the GUI's Truncation box shows it, or why there is none
+  if (!t && t.why_none.empty()) throw std::logic_error(info.id + ": no truncation option and no reason why");
+  if (t)
+    for (const auto& id : t.with)
+      if (!info.caps.find_sample_option(id)) throw std::logic_error(info.id + ": truncation's option " + id + " undeclared");
+  if (t && !info.caps.find_sample_option(t.option))
+    throw std::logic_error(info.id + ": truncation option " + t.option + " undeclared");
   families_.push_back(std::move(info));
 }
 

@@ -199,6 +199,7 @@ FamilyInfo biggan_family_info() {
                      "paper's standing statistics); off: the running statistics of training, which a truncated z "
                      "does not match",
                      true));
+  f.caps.truncation.with = {"standing"};
   f.params = adam_params("5e-5", "2e-4", "0", "0.999", "Momentum of both Adam optimizers (the paper uses 0)");
   f.params.push_back(d_steps_param("2"));
   f.params.push_back({"ema", "EMA of G",

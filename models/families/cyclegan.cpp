@@ -213,6 +213,7 @@ FamilyInfo cyclegan_family_info() {
   f.caps.translations = translation_directions();
   f.caps.translate_options = {translate_direction_option()};
   f.caps.noise_metrics = false;
+  f.caps.truncation.why_none = translation_why_no_truncation();
   f.params = translation_adam_params();
   f.params.insert(f.params.end(), {
       {"lambda_cycle", "Cycle weight lambda", "Weight of the cycle-consistency loss", ParamType::Float, 0, 1000, "10",

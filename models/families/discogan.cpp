@@ -217,6 +217,7 @@ FamilyInfo discogan_family_info() {
   f.caps.translations = translation_directions();
   f.caps.translate_options = {translate_direction_option()};
   f.caps.noise_metrics = false;
+  f.caps.truncation.why_none = translation_why_no_truncation();
   f.params = translation_adam_params();
   f.params.insert(f.params.end(), {
       {"weight_decay", "Weight decay", "L2 weight decay of the Adam optimizers (the authors' code: 1e-5)",

@@ -478,7 +478,7 @@ FamilyInfo image_family_info(const char* id, const char* name, const char* summa
   f.caps.series = std::move(series);
   f.caps.sample_options = latent_sample_options(conditional);
   f.caps.views = {latent_view(conditional)};
-  f.caps.truncation = {"truncation", {"off", "2", "1.5", "1", "0.75", "0.5", "0.25"}};
+  f.caps.truncation = {"truncation", {"off", "2", "1.5", "1", "0.75", "0.5", "0.25"}, {}, {}};
   f.resolution = [](const ParamSet& p) { return static_cast<int>(p.integer("resolution")); };
   return f;
 }

@@ -490,6 +490,7 @@ FamilyInfo stargan_family_info() {
   f.caps.translate_options = {domain, attrs, strength};
   f.caps.target_option = "domain";
   f.caps.noise_metrics = false;
+  f.caps.truncation.why_none = translation_why_no_truncation();
   f.params = translation_adam_params("1e-4", "G and D");
   f.params.insert(f.params.end(), {
       {"lambda_cls", "Classification weight", "Weight of the domain-classification losses (the paper: 1)",

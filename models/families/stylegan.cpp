@@ -351,7 +351,7 @@ FamilyInfo stylegan_family_info() {
       series, /*conditional=*/false, /*uses_classes=*/false);
   f.caps.sample_options = stylegan_sample_options();
   f.caps.views = {stylegan_latent_view(), mixing_view()};
-  f.caps.truncation = {"psi", {"1", "0.8", "0.6", "0.4", "0.2", "0"}};
+  f.caps.truncation = {"psi", {"1", "0.8", "0.6", "0.4", "0.2", "0"}, {"cutoff"}, {}};
   f.params = adam_params("2e-3", "2e-3", "0", "0.99", "Momentum of both Adam optimizers (the paper uses 0)");
   f.params.push_back(d_steps_param("1"));
   f.params.push_back({"ema", "EMA of G",

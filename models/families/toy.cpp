@@ -328,6 +328,8 @@ FamilyInfo toy_family_info() {
   Capabilities& c = f.caps;
   c.streams.clear();
   c.own_data = "points drawn from the distribution its hyper-parameters name (ring, grid or spiral)";
+  c.truncation.why_none =
+      "Its points are drawn from the whole prior: the Plane and the mode counts measure what G makes of all of it";
   c.noise_metrics = false;
   c.series = {
       {"loss_d", "D loss", SeriesAxis::Loss, SeriesKind::PerStep, "The discriminator's (critic's) loss"},

@@ -162,6 +162,10 @@ ControlSpec translate_direction_option() {
                                           "AtoB", {"A \u2192 B", "B \u2192 A"}));
 }
 
+std::string translation_why_no_truncation() {
+  return "It translates the images it is given: no latent is drawn, so there is nothing to truncate";
+}
+
 std::vector<HyperParam> translation_adam_params(const std::string& lr, const std::string& networks) {
   return {
       {"lr", "Learning rate", "Adam step size of " + networks + " (the paper: " + lr + ")", ParamType::Float, 1e-6, 1.0,

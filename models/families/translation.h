@@ -60,6 +60,8 @@ torch::Tensor panel_images(const Values& values, const std::string& id, int reso
 
 // The translation panel, its direction option for the command line, and the two directions.
 ViewSpec translate_view();
+// Why a translation family has no truncation (the greyed Truncation box says so).
+std::string translation_why_no_truncation();
 ControlSpec translate_direction_option();  // gan-explorer translate --direction, the folder dialog
 std::vector<TranslationSpec> translation_directions();
 

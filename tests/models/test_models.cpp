@@ -151,6 +151,35 @@ class TestModels : public QObject {
       }
   }
 
+  // Every family declares its truncation (the GUI's Truncation box: the option and those that shape it)
+  // or says why it has none; the registry refuses a family that does neither, or names options it lacks.
+  void everyFamilyDeclaresItsTruncationOrWhyNot() {
+    const Registry r = Registry::builtin();
+    std::vector<std::string> without;
+    for (const auto& f : r.families()) {
+      if (!f.caps.truncation) {
+        QVERIFY2(!f.caps.truncation.why_none.empty(), f.id.c_str());
+        without.push_back(f.id);
+        continue;
+      }
+      QVERIFY2(f.caps.find_sample_option(f.caps.truncation.option), f.id.c_str());
+      for (const auto& id : f.caps.truncation.with) QVERIFY2(f.caps.find_sample_option(id), (f.id + " " + id).c_str());
+    }
+    QCOMPARE(without, (std::vector<std::string>{"cyclegan", "discogan", "stargan", "toy"}));
+    QCOMPARE(r.at("stylegan").caps.truncation.with, std::vector<std::string>{"cutoff"});
+    QCOMPARE(r.at("biggan").caps.truncation.with, std::vector<std::string>{"standing"});
+    QVERIFY(QString::fromStdString(r.at("cyclegan").caps.truncation.why_none).contains("nothing to truncate"));
+    Registry mine;
+    FamilyInfo f = r.at("dcgan");
+    f.caps.truncation = {};
+    QVERIFY(testutil::error_of([&] { mine.add(f); }).contains("dcgan: no truncation option and no reason why"));
+    f.caps.truncation = {"truncation", {"off"}, {"colour"}, {}};
+    QVERIFY(testutil::error_of([&] { mine.add(f); }).contains("truncation's option colour undeclared"));
+    f.caps.truncation.with.clear();
+    mine.add(f);
+    QCOMPARE(mine.families().size(), size_t(1));
+  }
+
   void defaultsFillInAndValidate() {
     const Registry r = Registry::builtin();
     std::vector<std::string> errors;
