@@ -29,11 +29,11 @@
 #include "engine/export.h"
 #include "engine/image.h"
 #include "engine/session.h"
+#include "engine/source.h"
 #include "engine/threads.h"
 #include "engine/distributed.h"
 #include "engine/trainer.h"
 #include "models/families/image_gan.h"
-#include "models/networks/scripted.h"
 #include "engine/translate_files.h"
 #include "models/core/random.h"
 
@@ -481,48 +481,24 @@ Checkpoint open_for_sampling(const Args& a) {
   return read_checkpoint(a.need("checkpoint"), Registry::builtin());
 }
 
-// What `sample`, `interpolate` and `metrics` draw from: a checkpoint's family, or a generator trained
-// elsewhere (--generator G.pt --latent-dim N [--classes K]), sampled as the latent families are.
-struct Source {
-  std::unique_ptr<Checkpoint> checkpoint;  // when from a checkpoint
-  std::shared_ptr<ImageGenerator> generator;  // when from a TorchScript file
-  FamilyInfo info;
-  std::string name;  // the family's id, or the file
-  long long step = 0;
-  std::shared_ptr<Snapshot> snapshot() const {
-    return checkpoint ? checkpoint->family->snapshot() : latent_snapshot(generator, torch::kCPU, {});
-  }
-  int resolution() const { return checkpoint ? checkpoint->family->resolution() : generator->resolution(); }
-  int channels() const { return checkpoint ? checkpoint->family->image_channels() : generator->channels(); }
-  std::string at() const { return checkpoint ? " at step " + std::to_string(step) : ""; }
-};
-
+// What `sample`, `interpolate` and `metrics` draw from: --checkpoint CKPT, or a generator trained elsewhere
+// (--generator G.pt --latent-dim N [--classes K]).
 Source open_source(const Args& a) {
-  Source s;
-  if (!a.has("generator")) {
-    s.checkpoint = std::make_unique<Checkpoint>(open_for_sampling(a));
-    s.info = s.checkpoint->family->info();
-    s.name = s.checkpoint->config.model;
-    s.step = s.checkpoint->step;
-    return s;
-  }
+  if (!a.has("generator")) return open_checkpoint_source(a.need("checkpoint"), Registry::builtin());
   if (a.has("checkpoint")) throw UsageError("give --checkpoint or --generator, not both");
   if (!a.has("latent-dim")) throw UsageError("--generator needs --latent-dim N, the size of the latents it takes");
-  const long long dim = a.integer("latent-dim", 0);
+  GeneratorFile g;
+  g.path = a.get("generator");
+  g.latent_dim = a.integer("latent-dim", 0);
   const long long classes = a.integer("classes", 0);
-  if (dim < 1 || dim > 100000) throw UsageError("--latent-dim must be from 1 to 100000");
-  if (classes < 0 || classes == 1 || classes > 100000) throw UsageError("--classes must be 0 (none) or from 2 to 100000");
+  g.classes = classes < 0 || classes > 100000 ? -1 : static_cast<int>(classes);
+  if (g.latent_dim < 1 || g.latent_dim > 100000) throw UsageError("--latent-dim must be from 1 to 100000");
+  if (g.classes < 0 || g.classes == 1) throw UsageError("--classes must be 0 (none) or from 2 to 100000");
   try {
-    s.generator = std::make_shared<ScriptedGeneratorImpl>(a.get("generator"), dim, static_cast<int>(classes));
+    return open_generator_source(g);
   } catch (const std::invalid_argument& e) {
     throw std::runtime_error(e.what());
   }
-  const bool conditional = classes > 0;
-  s.info = image_family_info("torchscript", "TorchScript generator",
-                             "A generator trained elsewhere, opened from a TorchScript file", "", {}, conditional,
-                             conditional);
-  s.name = a.get("generator");
-  return s;
 }
 
 // "--to-seed" for the option "to_seed".

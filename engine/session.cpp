@@ -270,6 +270,45 @@ bool TrainingSession::open_checkpoint(const std::string& path) {
   });
 }
 
+bool TrainingSession::open_generator(const GeneratorFile& g) {
+  return launch([this, g] {
+    set_state(SessionState::Loading, "reading " + g.path);
+    const Source src = open_generator_source(g);
+    RunInfo info;
+    info.model = src.info.id;
+    info.model_name = src.info.name;
+    info.caps = src.info.caps;
+    info.step = 0;
+    info.parameters = src.parameters();
+    info.resolution = src.resolution();
+    info.channels = src.channels();
+    info.num_classes = g.classes;
+    info.class_names = src.class_names;
+    info.trainable = false;
+    info.generator_file = g.path;
+    info.out_dir = g.path;
+    if (explorer_) explorer_->set_snapshot(src.snapshot(), 0);
+    listener_.on_run(info);
+    const std::string text = "opened " + g.path + " (a TorchScript generator: " + std::to_string(info.resolution) + "x" +
+                             std::to_string(info.resolution) + ", " + std::to_string(info.channels) +
+                             (info.channels == 1 ? " channel" : " channels") +
+                             (g.classes > 0 ? ", " + std::to_string(g.classes) + " classes" : std::string()) +
+                             "): explore it";
+    say(Severity::Info, text);
+    set_state(SessionState::Idle, text);
+  });
+}
+
+bool TrainingSession::request_frozen(std::function<void(Frozen)> fn) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!live_) return false;
+    frozen_requests_.push_back(std::move(fn));
+  }
+  wake_.notify_all();
+  return true;
+}
+
 void TrainingSession::pause() {
   std::lock_guard<std::mutex> lock(mutex_);
   running_ = false;
@@ -554,6 +593,40 @@ bool TrainingSession::save_run_checkpoint(Trainer& t, RunLog& log, const char* w
 }
 
 void TrainingSession::loop(Trainer& t, RunLog& log, MetricWorker* metrics, bool keep_unsaved, LocalWorkers* workers) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    live_ = true;
+  }
+  struct EndLive {  // however the loop ends, a frozen copy asked for and not made is answered empty
+    TrainingSession* s;
+    ~EndLive() {
+      std::deque<std::function<void(Frozen)>> left;
+      {
+        std::lock_guard<std::mutex> lock(s->mutex_);
+        s->live_ = false;
+        left.swap(s->frozen_requests_);
+      }
+      for (auto& fn : left) fn(Frozen{});
+    }
+  } end_live{this};
+  // A frozen copy of the family now, for each request (the fidelity-diversity sweep).
+  auto serve_frozen = [&] {
+    std::deque<std::function<void(Frozen)>> asked;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      asked.swap(frozen_requests_);
+    }
+    for (auto& fn : asked) {
+      Frozen f;
+      try {
+        f = {t.family().snapshot(), t.family().info(), t.step_count(), t.family().resolution(),
+             t.family().image_channels()};
+      } catch (const std::exception& e) {
+        say(Severity::Error, "could not copy the generator: " + first_line(e.what()));
+      }
+      fn(std::move(f));
+    }
+  };
   // Before the run's last save: the evaluation in flight belongs in the checkpoint.
   auto finish_metrics = [&] {
     if (!metrics) return;
@@ -649,7 +722,9 @@ void TrainingSession::loop(Trainer& t, RunLog& log, MetricWorker* metrics, bool 
         announced_pause = true;
         lock.lock();
       }
-      const auto ready = [this] { return abort_ || stop_ || running_ || steps_pending_ > 0 || !save_requests_.empty(); };
+      const auto ready = [this] {
+        return abort_ || stop_ || running_ || steps_pending_ > 0 || !save_requests_.empty() || !frozen_requests_.empty();
+      };
       if (in_group && !t.finished()) heartbeat = !wake_.wait_for(lock, std::chrono::seconds(1), ready);
       else wake_.wait(lock, ready);
     }
@@ -670,6 +745,7 @@ void TrainingSession::loop(Trainer& t, RunLog& log, MetricWorker* metrics, bool 
         if (!running_) --steps_pending_;
       }
     }
+    serve_frozen();
     for (const auto& path : saves) {
       try {
         if (poisoned_) throw std::runtime_error("the weights hold NaN after a diverged step");

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -18,6 +19,7 @@
 #include "engine/message.h"
 #include "engine/metric_worker.h"
 #include "engine/run_log.h"
+#include "engine/source.h"
 #include "engine/trainer.h"
 
 namespace gan {
@@ -52,6 +54,7 @@ struct RunInfo {
   std::vector<MetricPoint> metrics;   // the metric history, likewise
   TrainConfig config;
   bool trainable = true;      // false for a checkpoint opened without data
+  std::string generator_file; // a TorchScript generator opened for exploring: nothing to train or continue
 };
 
 // The RunInfo of a family at `step` with `config`; `trainer` (when given) adds the data's descriptions.
@@ -120,6 +123,13 @@ class TrainingSession {
   bool start(StartRequest request);
   // Reads a checkpoint on the session thread and hands its generator to the explorer: no data needed.
   bool open_checkpoint(const std::string& path);
+  // Reads a TorchScript generator on the session thread and hands it to the explorer, explored as a
+  // latent family (RunInfo::generator_file set); a bad file fails with its reason.
+  bool open_generator(const GeneratorFile& generator);
+  // While a run is live (training or paused): a frozen copy of its family is made between steps and
+  // handed to `fn` on the session thread; a run that ends first hands it an empty Frozen. False, and `fn`
+  // never called, when no run is live (its checkpoint on disk is then what it is).
+  bool request_frozen(std::function<void(Frozen)> fn);
 
   void pause();
   void resume();
@@ -167,6 +177,8 @@ class TrainingSession {
   bool discard_ = false;
   int steps_pending_ = 0;
   std::deque<std::string> save_requests_;
+  std::deque<std::function<void(Frozen)>> frozen_requests_;
+  bool live_ = false;  // the loop runs: frozen requests are served
   std::vector<MetricPoint> metric_inbox_;  // from the metric worker, recorded between steps
   bool poisoned_ = false;  // a loss went NaN: the weights are not saved over good ones
   long long saved_step_ = -1;  // the step of the checkpoint on disk (-1: none written by this run yet)

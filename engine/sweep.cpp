@@ -79,12 +79,14 @@ Samples sweep_samples(Snapshot& snapshot, const Sweep& sweep, const SampleReques
 
 std::vector<SweepPoint> sweep_metrics(Snapshot& snapshot, const Capabilities& caps, MetricEvaluator& evaluator,
                                       const Sweep& sweep, long long n, long long step,
-                                      const std::function<void(const std::string&)>& progress) {
+                                      const std::function<void(const std::string&)>& progress,
+                                      const std::function<void(const SweepPoint&)>& on_point) {
   std::vector<SweepPoint> out;
   for (const auto& value : sweep.values) {
     if (progress) progress(sweep.label + " " + value + ": " + std::to_string(n) + " samples");
     Samples fake = metric_samples(snapshot, caps, n, kMetricSeed, sweep_values(sweep, {}, value));
     out.push_back({value, evaluator.evaluate(fake, step)});
+    if (on_point) on_point(out.back());
   }
   return out;
 }

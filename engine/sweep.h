@@ -36,9 +36,12 @@ struct SweepPoint {
   MetricPoint point;
 };
 // n metric samples (the metrics' seed and class order) at each value, evaluated against the reference.
+// `progress` says what comes next before each value (it may throw to stop), `on_point` gets each point
+// as it is measured.
 std::vector<SweepPoint> sweep_metrics(Snapshot& snapshot, const Capabilities& caps, MetricEvaluator& evaluator,
                                       const Sweep& sweep, long long n, long long step,
-                                      const std::function<void(const std::string&)>& progress = {});
+                                      const std::function<void(const std::string&)>& progress = {},
+                                      const std::function<void(const SweepPoint&)>& on_point = {});
 nlohmann::json to_json(const Sweep& sweep, const std::vector<SweepPoint>& points);
 // A table: a row per value with FID, KID, IS and MS-SSIM, then how they were measured.
 std::string describe(const Sweep& sweep, const std::vector<SweepPoint>& points);

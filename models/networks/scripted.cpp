@@ -70,6 +70,12 @@ torch::Tensor ScriptedGeneratorImpl::call(const torch::Tensor& z, const torch::T
   return out.toTensor().to(torch::kFloat);
 }
 
+long long ScriptedGeneratorImpl::parameter_count() const {
+  long long n = 0;
+  for (const auto& p : module_.parameters()) n += p.numel();
+  return n;
+}
+
 torch::Tensor ScriptedGeneratorImpl::generate(const torch::Tensor& z, const torch::Tensor& labels) {
   torch::NoGradGuard no_grad;
   if (num_classes_ > 0 && !labels.defined()) throw std::invalid_argument("this generator is conditional: it needs classes");

@@ -24,6 +24,7 @@ class ScriptedGeneratorImpl : public ImageGenerator {
   int resolution() const override { return resolution_; }
   int channels() const override { return channels_; }
   const std::string& path() const { return path_; }
+  long long parameter_count() const;  // the module's own (its registered parameters are none)
 
  private:
   torch::Tensor call(const torch::Tensor& z, const torch::Tensor& labels);

@@ -1,15 +1,19 @@
 // engine/: the session thread (start, pause, step, resume, stop, NaN), its files, and the renderer.
 #include <QtTest>
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <filesystem>
 #include <chrono>
 #include <fstream>
+#include <future>
 #include <map>
 #include <mutex>
 #include <thread>
 
 #include "engine/session.h"
+#include "engine/sweep_job.h"
 #include "tests/support/test_util.h"
 
 using namespace gan;
@@ -527,6 +531,88 @@ class TestSession : public QObject {
     explorer.set_snapshot(slow, 2);
     std::this_thread::sleep_for(100ms);
     QCOMPARE(slow->calls.load(), calls);
+  }
+
+  // The fidelity-diversity sweep on a thread of its own, from a frozen copy of a live run made between
+  // its steps: a point per value, the same number of samples each, and the JSON the CLI writes. Cancelled
+  // once started, it measures nothing. With no run live there is no copy to make.
+  void sweepJobMeasuresALiveRunAndCancels() {
+    Recorder rec;
+    TrainingSession session(Registry::builtin(), rec);
+    QVERIFY(!session.request_frozen([](Frozen) {}));  // nothing live
+    StartRequest req{testutil::tiny_config(data_, dir() + "/sweep-run", 100000), "", false};
+    QVERIFY(session.start(req));
+    QVERIFY(wait_for([&] { return rec.count() >= 3; }));
+    struct Outcome {
+      std::mutex m;
+      std::vector<SweepPoint> points;
+      std::vector<std::string> said;
+      std::string error, json;
+      std::atomic<bool> done{false};
+    };
+    auto run = [&](Outcome& out, const std::string& values, bool cancel_at_start) {
+      SweepJobSpec spec;
+      spec.open = [&session] {
+        auto promise = std::make_shared<std::promise<Frozen>>();
+        auto future = promise->get_future();
+        if (!session.request_frozen([promise](Frozen f) { promise->set_value(std::move(f)); }))
+          throw std::runtime_error("no run is live");
+        return future.get();
+      };
+      spec.values = values;
+      spec.n = 20;
+      spec.reference = parse_dataset(data_);
+      std::unique_ptr<SweepJob> job;
+      std::atomic<bool> ready{false};
+      SweepJobCallbacks cb;
+      cb.started = [&](const Sweep&) {
+        while (!ready) std::this_thread::yield();
+        if (cancel_at_start) job->cancel();
+      };
+      cb.progress = [&](const std::string& m) {
+        std::lock_guard<std::mutex> l(out.m);
+        out.said.push_back(m);
+      };
+      cb.point = [&](const SweepPoint& p) {
+        std::lock_guard<std::mutex> l(out.m);
+        out.points.push_back(p);
+      };
+      cb.done = [&](const std::string& e, const std::string& j) {
+        std::lock_guard<std::mutex> l(out.m);
+        out.error = e;
+        out.json = j;
+        out.done = true;
+      };
+      job = std::make_unique<SweepJob>(spec, cb);
+      ready = true;
+      QVERIFY(wait_for([&] { return out.done.load(); }, 180000ms));  // the classifier is trained the first time
+      job.reset();
+    };
+    Outcome done;
+    run(done, "off,0.5", false);
+    QCOMPARE(done.error, std::string());
+    QCOMPARE(done.points.size(), size_t(2));
+    QCOMPARE(done.points[0].value, std::string("off"));
+    QCOMPARE(done.points[1].value, std::string("0.5"));
+    QCOMPARE(done.points[1].point.n_fake, 20LL);
+    QVERIFY(done.points[0].point.step >= 3);  // the run's step when it was copied
+    QVERIFY(std::isfinite(done.points[0].point.fid) && std::isfinite(done.points[1].point.is_mean));
+    const auto j = nlohmann::json::parse(done.json);
+    QCOMPARE(j["option"].get<std::string>(), std::string("truncation"));
+    QCOMPARE(j["points"].size(), size_t(2));
+    QCOMPARE(j["step"].get<long long>(), done.points[0].point.step);
+    QVERIFY(std::find(done.said.begin(), done.said.end(), "Truncation 0.5: 20 samples") != done.said.end());
+    Outcome cancelled;
+    run(cancelled, "off,1,0.5", true);
+    QCOMPARE(cancelled.error, std::string("cancelled"));
+    QVERIFY(cancelled.points.empty());
+    QCOMPARE(nlohmann::json::parse(cancelled.json)["points"].size(), size_t(0));
+    Outcome bad;
+    run(bad, "off,0.01", false);  // below the threshold's minimum: refused with the reason, nothing measured
+    QVERIFY2(bad.error.find("0.05") != std::string::npos, bad.error.c_str());
+    session.stop();
+    session.wait();
+    QVERIFY(!session.request_frozen([](Frozen) {}));  // the run has ended
   }
 
   void aNewGeneratorRerendersTheLatestRequest() {
