@@ -52,6 +52,7 @@
 #include "ui/metric_settings.h"
 #include "ui/model_picker.h"
 #include "ui/sample_grid.h"
+#include "ui/sweep_window.h"
 #include "ui/training_controls.h"
 
 using ui::UiState;
@@ -246,6 +247,8 @@ void MainWindow::buildUi() {
   connect(controls_, &ui::TrainingControls::stopClicked, bridge_, &ui::EngineBridge::stop);
   connect(bridge_, &ui::EngineBridge::loadProgress, controls_, &ui::TrainingControls::setLoadProgress);
   connect(grid_, &ui::SampleGrid::requestChanged, this, &MainWindow::requestGrid);
+  connect(grid_->truncation(), &ui::ControlPanel::changed, this, [this] { shareTruncation(grid_->truncation()); });
+  connect(grid_, &ui::SampleGrid::sweepRequested, this, &MainWindow::showSweep);
 }
 
 void MainWindow::buildMenus() {
@@ -265,6 +268,53 @@ void MainWindow::buildMenus() {
                          if (!path.isEmpty()) openCheckpoint(path);
                        }),
                        "open", QKeySequence::Open, tr("Open a saved checkpoint to explore or continue it"));
+  open_generator_action_ = named(
+      file->addAction(tr("Open &TorchScript generator…"), this,
+                      [this] {
+                        const QString path = QFileDialog::getOpenFileName(
+                            this, tr("Open a TorchScript generator"),
+                            ui::rememberedFolder("dirs/generators", QDir::homePath()),
+                            tr("TorchScript modules (*.pt *.pth *.ptl *.zip);;All files (*)"), nullptr,
+                            QFileDialog::DontUseNativeDialog);
+                        if (path.isEmpty()) return;
+                        // What the file cannot say: the size of the latents it takes, and its classes.
+                        auto s = ui::appSettings();
+                        QDialog d(this);
+                        d.setWindowTitle(tr("Open a TorchScript generator"));
+                        auto* dim = new QSpinBox(&d);
+                        dim->setRange(1, 100000);
+                        dim->setValue(s->value("generator/latent_dim", 100).toInt());
+                        dim->setToolTip(tr("The size of the latents its forward takes: N x this"));
+                        auto* classes = new QSpinBox(&d);
+                        classes->setRange(0, 100000);
+                        classes->setSpecialValueText(tr("none (unconditional)"));
+                        classes->setValue(s->value("generator/classes", 0).toInt());
+                        classes->setToolTip(tr("When above 0, its forward also takes N int64 class labels"));
+                        auto* note = new QLabel(tr("A module saved with torch.jit.save whose forward maps N latents "
+                                                   "(and N class labels) to N images in [-1, 1]."),
+                                                &d);
+                        note->setWordWrap(true);
+                        auto* box = new QDialogButtonBox(QDialogButtonBox::Open | QDialogButtonBox::Cancel, &d);
+                        connect(box, &QDialogButtonBox::accepted, &d, &QDialog::accept);
+                        connect(box, &QDialogButtonBox::rejected, &d, &QDialog::reject);
+                        auto* form = new QFormLayout(&d);
+                        form->addRow(note);
+                        form->addRow(tr("File"), new QLabel(QFileInfo(path).fileName(), &d));
+                        form->addRow(tr("Latent size"), dim);
+                        form->addRow(tr("Classes"), classes);
+                        form->addRow(box);
+                        if (d.exec() != QDialog::Accepted) return;
+                        if (classes->value() == 1) {
+                          messages_->showMessage(tr("A conditional generator needs at least 2 classes."),
+                                                 ui::MessageBar::Level::Warning);
+                          return;
+                        }
+                        s->setValue("generator/latent_dim", dim->value());
+                        s->setValue("generator/classes", classes->value());
+                        ui::rememberFolderOf("dirs/generators", path);
+                        openGenerator(path, dim->value(), classes->value());
+                      }),
+      "open-generator", {}, tr("Open a generator trained elsewhere (TorchScript) to explore and measure it"));
   recent_menu_ = file->addMenu(tr("Open &recent"));
   connect(recent_menu_, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
   rebuildRecentMenu();
@@ -315,6 +365,10 @@ void MainWindow::buildMenus() {
         QKeySequence(Qt::Key_F10), tr("One training step while paused"));
   named(run->addAction(tr("Stop"), bridge_, [this] { if (isLive(state_)) bridge_->stop(); }), "stop",
         QKeySequence(Qt::SHIFT | Qt::Key_F5), tr("Stop training and save the checkpoint"));
+  run->addSeparator();
+  sweep_action_ = named(run->addAction(tr("&Fidelity–diversity…"), this, &MainWindow::showSweep), "sweep", {},
+                        tr("FID, KID, IS and MS-SSIM of the model held at each value of its truncation"));
+  sweep_action_->setEnabled(false);
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   named(help->addAction(tr("GAN Explorer &Help"), this, [this] { showHelp(); }), "help", QKeySequence::HelpContents,
@@ -371,7 +425,7 @@ bool MainWindow::exportAnimation(const QString& path, qint64 from_seed, qint64 t
   spec.samples = true;
   spec.n = frames;
   spec.seed = from_seed;
-  spec.values = grid_->options()->values();
+  spec.values = grid_->values();
   spec.values["to_seed"] = QString::number(to_seed);
   spec.animationPath = path;
   spec.fps = fps;
@@ -410,6 +464,11 @@ void MainWindow::askTranslateFolder() {
 
 void MainWindow::updateExportActions() {
   if (animation_action_) animation_action_->setEnabled(canExportAnimation());
+  if (sweep_action_) sweep_action_->setEnabled(canSweep());
+  grid_->sweepButton()->setEnabled(canSweep());
+  grid_->sweepButton()->setToolTip(canSweep() ? tr("FID, KID, IS and MS-SSIM at each value of the truncation, measured "
+                                                   "on a worker with the live metrics' extractor, plotted as a curve")
+                                              : tr("Start a run or open a model to measure"));
   if (translate_action_) translate_action_->setEnabled(canTranslate() && !translate_progress_);
 }
 
@@ -535,7 +594,9 @@ void MainWindow::restoreSettings() {
     s->endGroup();
   };
   restore(grid_->options(), "grid");
+  restore(grid_->truncation(), "grid");
   for (auto* p : panels_) restore(p->controls(), "panels/" + p->viewId());
+  shareTruncation(grid_->truncation());  // the box wins over what a panel remembered
 }
 
 void MainWindow::storeSettings() const {
@@ -548,13 +609,12 @@ void MainWindow::storeSettings() const {
   s->setValue("metrics/inception", metric_settings_->inceptionPath());
   s->setValue("metrics/swd", metric_settings_->swdImages());
   s->setValue("training/sample_every", controls_->sampleEvery());
-  const auto store = [&](const ui::ControlPanel* panel, const QString& group) {
+  const auto store = [&](const QMap<QString, QString>& values, const QString& group) {
     s->remove(group);  // an optional control switched off has no value: nothing of it is remembered
-    const auto values = panel->values();
     for (auto it = values.cbegin(); it != values.cend(); ++it) s->setValue(group + "/" + it.key(), it.value());
   };
-  store(grid_->options(), "grid");
-  for (auto* p : panels_) store(p->controls(), "panels/" + p->viewId());
+  store(grid_->values(), "grid");
+  for (auto* p : panels_) store(p->controls()->values(), "panels/" + p->viewId());
 }
 
 bool MainWindow::confirm(const QString& title, const QString& question, const QString& yes) {
@@ -650,7 +710,12 @@ void MainWindow::composeFor(const gan::Capabilities& caps, const QString& model)
     data_streams_.append(name);
   }
   // The sample grid's options, and one panel per view.
-  grid_->setOptions(caps.sample_options);
+  grid_->setOptions(caps.sample_options, caps.truncation);
+  truncation_ids_.clear();
+  if (caps.truncation) {
+    truncation_ids_ << QString::fromStdString(caps.truncation.option);
+    for (const auto& id : caps.truncation.with) truncation_ids_ << QString::fromStdString(id);
+  }
   panel_tabs_->clear();
   qDeleteAll(panels_);
   panels_.clear();
@@ -659,9 +724,13 @@ void MainWindow::composeFor(const gan::Capabilities& caps, const QString& model)
     panel->setMessage(tr("No model yet"));
     panel_tabs_->addTab(panel, panel->title());
     panels_.append(panel);
-    connect(panel, &ui::ExplorePanel::requestChanged, this, [this, panel] { requestPanel(panel); });
+    connect(panel, &ui::ExplorePanel::requestChanged, this, [this, panel] {
+      shareTruncation(panel->controls());
+      requestPanel(panel);
+    });
   }
   panel_tabs_->setVisible(!panels_.isEmpty());
+  shareTruncation(grid_->truncation());  // the panels start where the box is
   loss_plot_->setSeries(caps.series);
   metrics_box_->setVisible(caps.noise_metrics);
   plot_tabs_->setTabEnabled(1, caps.noise_metrics);  // FID / KID / IS of samples drawn from noise
@@ -687,6 +756,109 @@ void MainWindow::onModelChanged(const QString& id) {
   composeFor(f->caps, id);
   // Another family than the run held: Start begins a new run (the held one stays on disk).
   if (!isLive(state_) && !run_.model.isEmpty() && id != run_.model) forgetRun();
+}
+
+void MainWindow::openGenerator(const QString& path, qint64 latentDim, int classes) {
+  if (!bridge_->openGenerator(path, latentDim, classes)) {
+    messages_->showMessage(tr("Stop the current run before opening a generator."), ui::MessageBar::Level::Warning);
+    return;
+  }
+  generator_dim_ = latentDim;
+  generator_classes_ = classes;
+}
+
+bool MainWindow::canSweep() const { return have_run_ && run_.caps.truncation && run_.caps.noise_metrics; }
+
+// The reference the sweep measures against: the first data picker's (the run's data), else Fashion-MNIST.
+static QPair<QString, QString> sweepReference(const QVector<ui::DatasetPicker*>& pickers) {
+  if (!pickers.isEmpty() && !pickers.front()->spec().isEmpty()) return {pickers.front()->spec(), pickers.front()->split()};
+  return {QStringLiteral("fashion-mnist"), QStringLiteral("train")};
+}
+
+void MainWindow::describeSweep() {
+  const auto& t = run_.caps.truncation;
+  const gan::ControlSpec* option = run_.caps.find_sample_option(t.option);
+  QStringList defaults;
+  for (const auto& v : t.sweep) defaults << QString::fromStdString(v);
+  const QString what = !run_.generatorFile.isEmpty() ? tr("%1 (%2)").arg(run_.modelName, QFileInfo(run_.generatorFile).fileName())
+                       : isLive(state_)              ? tr("%1, the run training now").arg(run_.modelName)
+                                                     : tr("%1 at step %2").arg(run_.modelName).arg(run_.step);
+  const auto [data, split] = sweepReference(data_pickers_);
+  const QString inception = metric_settings_->inceptionPath();
+  const QString reference = tr("%1 (%2), with %3")
+                                .arg(data, split,
+                                     inception.isEmpty() ? tr("the dataset classifier's features")
+                                                         : tr("Inception from %1").arg(QFileInfo(inception).fileName()));
+  sweep_->setSubject(what, option ? QString::fromStdString(option->label) : QString::fromStdString(t.option), defaults,
+                     reference);
+}
+
+ui::SweepWindow* MainWindow::showSweep() {
+  if (!sweep_) {
+    sweep_ = new ui::SweepWindow(this);
+    sweep_->setSamples(metric_settings_->samples());
+    connect(sweep_, &ui::SweepWindow::computeRequested, this, &MainWindow::startSweep);
+    connect(sweep_, &ui::SweepWindow::cancelRequested, bridge_, &ui::EngineBridge::cancelSweep);
+    connect(bridge_, &ui::EngineBridge::sweepStarted, sweep_, &ui::SweepWindow::started);
+    connect(bridge_, &ui::EngineBridge::sweepProgress, sweep_, &ui::SweepWindow::progress);
+    connect(bridge_, &ui::EngineBridge::sweepPoint, sweep_, &ui::SweepWindow::addPoint);
+    connect(bridge_, &ui::EngineBridge::sweepDone, sweep_, &ui::SweepWindow::finished);
+  }
+  if (!canSweep()) {
+    sweep_->failedToStart(!have_run_ ? tr("There is nothing to measure: start a run or open a model.")
+                          : !run_.caps.noise_metrics
+                              ? tr("%1 translates images: there are no samples from noise to measure.").arg(run_.modelName)
+                              : tr("%1 has no truncation to sweep.").arg(run_.modelName));
+  } else {
+    describeSweep();
+  }
+  sweep_->show();
+  sweep_->raise();
+  return sweep_;
+}
+
+bool MainWindow::startSweep(const QString& values, qint64 n) {
+  if (!sweep_) showSweep();
+  if (!canSweep()) {
+    showSweep();  // says why
+    return false;
+  }
+  describeSweep();
+  ui::SweepSpec spec;
+  spec.values = values;
+  spec.n = n;
+  const auto [data, split] = sweepReference(data_pickers_);
+  spec.data = data;
+  spec.split = split;
+  spec.inception = metric_settings_->inceptionPath();
+  if (!run_.generatorFile.isEmpty()) {
+    spec.generator = run_.generatorFile;
+    spec.latentDim = generator_dim_;
+    spec.classes = generator_classes_;
+  } else if (!continue_from_.isEmpty()) {
+    spec.checkpoint = continue_from_;  // used when no run is live: the checkpoint held
+  }
+  QString why;
+  if (!bridge_->startSweep(spec, &why)) {
+    sweep_->failedToStart(why);
+    return false;
+  }
+  sweep_->progress(tr("Starting…"));
+  return true;
+}
+
+void MainWindow::shareTruncation(ui::ControlPanel* from) {
+  if (sharing_ || truncation_ids_.isEmpty()) return;
+  sharing_ = true;
+  const QMap<QString, QString> v = from->values();
+  QVector<ui::ControlPanel*> to{grid_->truncation()};
+  for (auto* p : panels_) to << p->controls();
+  for (auto* panel : to) {
+    if (panel == from) continue;
+    for (const QString& id : truncation_ids_)
+      if (from->control(id) && panel->control(id)) panel->setValue(id, v.value(id, QStringLiteral("off")));
+  }
+  sharing_ = false;
 }
 
 void MainWindow::openCheckpoint(const QString& path) {
@@ -785,6 +957,7 @@ void MainWindow::onState(UiState state, const QString& status) {
   if (!live && opening_.size() && state == UiState::Failed) opening_.clear();  // the open failed: keep what was held
   save_action_->setEnabled(state == UiState::Running || state == UiState::Paused || !continue_from_.isEmpty());
   open_action_->setEnabled(!live);
+  open_generator_action_->setEnabled(!live);
   new_action_->setEnabled(state != UiState::Loading);
   updateExportActions();
   updateStartMode();
@@ -800,7 +973,11 @@ void MainWindow::onState(UiState state, const QString& status) {
 void MainWindow::onRun(const ui::RunSummary& run) {
   run_ = run;
   have_run_ = true;
-  if (run.trainable) {  // trained here: Start continues it in its own folder
+  generator_dim_ = run.generatorFile.isEmpty() ? 0 : generator_dim_;
+  if (!run.generatorFile.isEmpty()) {  // a generator trained elsewhere: explored only; Start begins a new run
+    continue_from_.clear();
+    continue_dir_.clear();
+  } else if (run.trainable) {  // trained here: Start continues it in its own folder
     saved_step_ = QFileInfo::exists(run.outDir + "/checkpoint.pt") ? run.step : -1;
     continue_from_ = run.outDir + "/checkpoint.pt";
     continue_dir_ = run.outDir;
@@ -812,7 +989,8 @@ void MainWindow::onRun(const ui::RunSummary& run) {
   opening_.clear();
   updateStartMode();
   updateExportActions();
-  model_picker_->setCurrentId(run.model);  // composes the panels for it, when another family was shown
+  if (run.generatorFile.isEmpty())
+    model_picker_->setCurrentId(run.model);  // composes the panels for it, when another family was shown
   composeFor(run.caps, run.model);
   loss_plot_->clear();
   loss_plot_->setSeries(run.caps.series);
@@ -825,10 +1003,13 @@ void MainWindow::onRun(const ui::RunSummary& run) {
   }
   metric_plot_->clear();
   for (const auto& m : run.metrics) metric_plot_->addSample(m);
-  form_->setValues(run.params);
-  metric_settings_->setValues(run.metricsOn, run.metricsOn ? run.metricsEvery : metric_settings_->every(),
-                              run.metricsSamples, run.inceptionPath, run.metricsSwd);
-  if (!run.trainable) {
+  const bool file = !run.generatorFile.isEmpty();  // the form, the settings and the data stay the user's
+  if (!file) {
+    form_->setValues(run.params);
+    metric_settings_->setValues(run.metricsOn, run.metricsOn ? run.metricsEvery : metric_settings_->every(),
+                                run.metricsSamples, run.inceptionPath, run.metricsSwd);
+  }
+  if (!run.trainable && !file) {
     for (int i = 0; i < data_pickers_.size(); ++i)
       if (run.dataSources.contains(data_streams_[i]) || data_pickers_[i]->isOptional())
         data_pickers_[i]->setSpec(run.dataSources.value(data_streams_[i]),
@@ -836,10 +1017,11 @@ void MainWindow::onRun(const ui::RunSummary& run) {
     controls_->setTotalSteps(std::max<qint64>(run.totalSteps, run.step + 1000));
     if (run.sampleEvery > 0) controls_->setSampleEvery(run.sampleEvery);
   }
-  controls_->setProgress(run.step, run.totalSteps, 0);
+  controls_->setProgress(run.step, file ? controls_->totalSteps() : run.totalSteps, 0);
   grid_->options()->setClasses(run.classNames, run.attributes);
   for (auto* p : panels_) p->controls()->setClasses(run.classNames, run.attributes);
   run_label_->setText(tr("%1 · %2 parameters · %3").arg(run.modelName).arg(run.parameters).arg(run.outDir));
+  if (sweep_) describeSweep();
   grid_->setMessage({});
   for (auto* p : panels_) p->setMessage({});
   requestGrid();
@@ -881,7 +1063,7 @@ void MainWindow::onRendered(const ui::RenderedResult& r) {
 
 void MainWindow::requestPanel(ui::ExplorePanel* panel) {
   if (!have_run_) return;
-  bridge_->requestRender(panel->request());
+  panel->setRequestedStamp(bridge_->requestRender(panel->request()));
 }
 
 void MainWindow::requestGrid() {

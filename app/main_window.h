@@ -19,6 +19,7 @@ class QLabel;
 class QVBoxLayout;
 
 namespace ui {
+class ControlPanel;
 class DatasetPicker;
 class ExplorePanel;
 class CompareWindow;
@@ -31,6 +32,7 @@ class MetricSettings;
 class MessageBar;
 class ModelPicker;
 class SampleGrid;
+class SweepWindow;
 class TrainingControls;
 class TranslateDialog;
 }  // namespace ui
@@ -43,6 +45,15 @@ class MainWindow : public QMainWindow {
 
   // What the menus do, callable from tests without dialogs.
   void openCheckpoint(const QString& path);
+  // File › Open TorchScript generator: a generator trained elsewhere (latentDim latents, and classes when
+  // above 0, to images in [-1, 1]), explored like a latent family; a bad file gets its reason.
+  void openGenerator(const QString& path, qint64 latentDim, int classes);
+  // Run › Fidelity–diversity (and the Truncation box's button): the sweep window for the model held.
+  ui::SweepWindow* showSweep();
+  // Starts the window's sweep of the held model: `values` as parse_sweep takes them, n samples each. False,
+  // with the window saying why, when it cannot start.
+  bool startSweep(const QString& values, qint64 n);
+  ui::SweepWindow* sweepWindow() const { return sweep_; }
   // While training: a copy of the run's state now. Otherwise a copy of the held run's checkpoint (a
   // stopped run's, or the one opened). False, with a message, when there is nothing to save.
   bool saveCheckpoint(const QString& path);
@@ -140,6 +151,10 @@ class MainWindow : public QMainWindow {
   void onRendered(const ui::RenderedResult& result);
   void requestPanel(ui::ExplorePanel* panel);
   void requestGrid();
+  // The Truncation box's values go to the explore panels' controls of the same ids, and back.
+  void shareTruncation(ui::ControlPanel* from);
+  bool canSweep() const;
+  void describeSweep();  // the sweep window's subject: the model held, its truncation, the reference
 
   gan::Registry registry_;
   ui::EngineBridge* bridge_ = nullptr;
@@ -166,6 +181,13 @@ class MainWindow : public QMainWindow {
   QMenu* recent_menu_ = nullptr;
   ui::HelpWindow* help_ = nullptr;
   ui::CompareWindow* compare_ = nullptr;
+  ui::SweepWindow* sweep_ = nullptr;
+  QAction* sweep_action_ = nullptr;
+  QAction* open_generator_action_ = nullptr;
+  QStringList truncation_ids_;  // the composed family's truncation option and those that shape it
+  bool sharing_ = false;        // shareTruncation is setting controls
+  qint64 generator_dim_ = 0;    // the held TorchScript generator's latent size and classes
+  int generator_classes_ = 0;
 
   ui::UiState state_ = ui::UiState::Idle;
   ui::RunSummary run_;

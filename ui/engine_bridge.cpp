@@ -1,11 +1,13 @@
 // LibTorch comes before Qt here: Qt's `slots` and `signals` macros break LibTorch's headers.
 #include "engine/explorer.h"
 #include "engine/session.h"
+#include "engine/sweep_job.h"
 #include "engine/translate_files.h"
 // clang-format off
 #include "ui/engine_bridge.h"
 
 #include <algorithm>
+#include <future>
 // clang-format on
 
 #include <QMetaObject>
@@ -143,6 +145,7 @@ struct EngineBridge::Impl : gan::SessionListener {
       r.classNames << (k < int(info.class_names.size()) ? QString::fromStdString(info.class_names[size_t(k)]) : QString());
     r.attributes = info.attributes;
     r.trainable = info.trainable;
+    r.generatorFile = QString::fromStdString(info.generator_file);
     for (const auto& h : info.history) r.history.append(to_point(h.step, h.scalars));
     r.params = info.config.params;
     for (const auto& [name, spec] : info.config.data) {
@@ -192,6 +195,7 @@ struct EngineBridge::Impl : gan::SessionListener {
   std::shared_ptr<std::atomic<bool>> translate_cancel;  // the folder translation in flight
   gan::Explorer explorer;        // declared before the session, which uses it: destroyed after it
   gan::TrainingSession session;
+  std::unique_ptr<gan::SweepJob> sweep;  // after the session, which its generator may come from: ended first
 };
 
 EngineBridge::EngineBridge(QObject* parent) : QObject(parent) {
@@ -259,6 +263,71 @@ bool EngineBridge::start(const StartSpec& spec) {
 }
 
 bool EngineBridge::openCheckpoint(const QString& path) { return impl_->session.open_checkpoint(path.toStdString()); }
+
+bool EngineBridge::openGenerator(const QString& path, qint64 latentDim, int classes) {
+  return impl_->session.open_generator({path.toStdString(), latentDim, classes});
+}
+
+bool EngineBridge::sweeping() const { return impl_->sweep && !impl_->sweep->finished(); }
+
+void EngineBridge::cancelSweep() {
+  if (impl_->sweep) impl_->sweep->cancel();
+}
+
+bool EngineBridge::startSweep(const SweepSpec& s, QString* why) {
+  auto fail = [why](const QString& text) {
+    if (why) *why = text;
+    return false;
+  };
+  if (sweeping()) return fail(tr("A sweep is running: cancel it first."));
+  const std::string checkpoint = s.checkpoint.toStdString();
+  const gan::GeneratorFile generator{s.generator.toStdString(), s.latentDim, s.classes};
+  gan::TrainingSession* session = &impl_->session;
+  const bool have_file = !checkpoint.empty() || !generator.path.empty();
+  if (!have_file && !session->busy()) return fail(tr("There is nothing to measure: start a run or open a model."));
+  gan::SweepJobSpec spec;
+  spec.values = s.values.toStdString();
+  spec.n = s.n;
+  try {
+    spec.reference = gan::parse_dataset(s.data.toStdString(), s.split.toStdString());
+  } catch (const std::exception& e) {
+    return fail(tr("The reference data: %1").arg(QString::fromStdString(e.what())));
+  }
+  spec.inception = s.inception.toStdString();
+  // The run's generator copied between its steps while it is live; else the file read on the job's thread.
+  spec.open = [session, checkpoint, generator]() -> gan::Frozen {
+    auto promise = std::make_shared<std::promise<gan::Frozen>>();
+    auto future = promise->get_future();
+    if (session->request_frozen([promise](gan::Frozen f) { promise->set_value(std::move(f)); })) return future.get();
+    if (!checkpoint.empty()) return gan::open_checkpoint_source(checkpoint, gan::Registry::builtin()).freeze();
+    if (!generator.path.empty()) return gan::open_generator_source(generator).freeze();
+    throw std::runtime_error("the run ended and nothing is saved to measure");
+  };
+  EngineBridge* q = this;
+  gan::SweepJobCallbacks cb;
+  cb.started = [q](const gan::Sweep& sw) {
+    QStringList values;
+    for (const auto& v : sw.values) values << QString::fromStdString(v);
+    const QString label = QString::fromStdString(sw.label);
+    QMetaObject::invokeMethod(q, [q, label, values] { emit q->sweepStarted(label, values); }, Qt::QueuedConnection);
+  };
+  cb.progress = [q](const std::string& m) {
+    const QString text = QString::fromStdString(m);
+    QMetaObject::invokeMethod(q, [q, text] { emit q->sweepProgress(text); }, Qt::QueuedConnection);
+  };
+  cb.point = [q](const gan::SweepPoint& p) {
+    const QString value = QString::fromStdString(p.value);
+    const MetricSample sample = to_sample(p.point);
+    QMetaObject::invokeMethod(q, [q, value, sample] { emit q->sweepPoint(value, sample); }, Qt::QueuedConnection);
+  };
+  cb.done = [q](const std::string& error, const std::string& json) {
+    const QString e = QString::fromStdString(error), j = QString::fromStdString(json);
+    QMetaObject::invokeMethod(q, [q, e, j] { emit q->sweepDone(e, j); }, Qt::QueuedConnection);
+  };
+  impl_->sweep.reset();  // the last one, finished: joined
+  impl_->sweep = std::make_unique<gan::SweepJob>(std::move(spec), std::move(cb));
+  return true;
+}
 void EngineBridge::pause() { impl_->session.pause(); }
 void EngineBridge::resume() { impl_->session.resume(); }
 void EngineBridge::step() { impl_->session.step(1); }

@@ -43,6 +43,7 @@ struct RunSummary {
   QStringList classNames;    // the run's classes (empty when unlabelled)
   bool attributes = false;   // the classNames are binary attributes (several per image)
   bool trainable = true;     // false: a checkpoint opened for exploring only
+  QString generatorFile;     // a TorchScript generator opened for exploring: nothing to train or continue
   QVector<StatsPoint> history;
   QVector<MetricSample> metrics;  // the metric history a checkpoint brought along
   bool metricsOn = false;
@@ -109,6 +110,20 @@ struct RenderedResult {
   }
 };
 
+// A fidelity-diversity sweep (engine/sweep_job): the held generator measured at each value of its
+// family's truncation option.
+struct SweepSpec {
+  QString values = QStringLiteral("default");  // "default", "V1,V2,..." or "ID=V1,V2,..."
+  qint64 n = 2000;                              // samples at each value
+  QString data, split = QStringLiteral("train");  // the reference: "SOURCE[:CLASS,...]" and its split
+  QString inception;                            // empty: the data's classifier
+  // When no run is live, what is read: a checkpoint, or a TorchScript generator with its latent size
+  // and classes. While a run is live its generator is copied between steps instead.
+  QString checkpoint, generator;
+  qint64 latentDim = 0;
+  int classes = 0;
+};
+
 enum class MessageLevel { Info, Warning, Error };
 
 // The built-in datasets (name, title and class names), for the data pickers.
@@ -132,6 +147,8 @@ class EngineBridge : public QObject {
 
   bool start(const StartSpec& spec);          // false while a run is still loading or training
   bool openCheckpoint(const QString& path);   // false while busy
+  // A generator trained elsewhere (engine/source): false while busy; a bad file fails with its reason.
+  bool openGenerator(const QString& path, qint64 latentDim, int classes);
   void pause();
   void resume();
   void step();
@@ -148,6 +165,11 @@ class EngineBridge : public QObject {
   bool translateFiles(const QStringList& inputs, const QString& outDir, const QMap<QString, QString>& options,
                       int resolution, int channels, QString* why);
   void cancelTranslation();
+  // Starts a sweep: sweepStarted, sweepProgress and a sweepPoint per value, then sweepDone. False, with
+  // `why`, while one runs or when there is nothing to measure.
+  bool startSweep(const SweepSpec& spec, QString* why);
+  void cancelSweep();
+  bool sweeping() const;
   static inline const QString kTranslatePanel = QStringLiteral("translate-files");
   bool busy() const;
   // Problems with spec.params for spec.model (empty when fine): checked before anything starts.
@@ -166,6 +188,11 @@ class EngineBridge : public QObject {
   void metricArrived(const ui::MetricSample& sample);
   void metricStatus(ui::MessageLevel level, const QString& message);
   void translateProgress(qint64 done, qint64 total);
+  void sweepStarted(const QString& label, const QStringList& values);  // the option's label and its values
+  void sweepProgress(const QString& what);
+  void sweepPoint(const QString& value, const ui::MetricSample& sample);
+  // error: empty when every value was measured, "cancelled", or the reason; json: the points (to save).
+  void sweepDone(const QString& error, const QString& json);
 
  private:
   struct Impl;

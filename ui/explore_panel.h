@@ -37,6 +37,12 @@ class ExplorePanel : public QWidget {
   QString outputText(const QString& id) const;
   QString info() const;
   qint64 step() const { return step_; }
+  // The stamp of the panel's latest request (set by whoever sends it) and of the result shown: the result
+  // of the latest request is shown once shownStamp() >= requestedStamp().
+  void setRequestedStamp(quint64 stamp) { requested_ = stamp; }
+  quint64 requestedStamp() const { return requested_; }
+  quint64 shownStamp() const { return shown_; }
+  ImageView* imageView(const QString& id) const { return images_.value(id); }
 
  signals:
   void requestChanged();
@@ -53,6 +59,7 @@ class ExplorePanel : public QWidget {
   QMap<QString, QLabel*> texts_;
   QLabel* info_ = nullptr;
   quint64 shown_ = 0;
+  quint64 requested_ = 0;
   qint64 step_ = -1;
 };
 

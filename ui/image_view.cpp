@@ -123,6 +123,8 @@ void ImageView::paintEvent(QPaintEvent* /*event*/) {
     p.setPen(QColor(235, 235, 235));
     p.drawText(box, flags, overlay_);
   }
+  p.end();
+  emit painted();
 }
 
 }  // namespace ui

@@ -35,6 +35,8 @@ class ImageView : public QWidget {
  signals:
   // A left click on the image, at (x, y) in [0, 1] from its top left.
   void clicked(QPointF at);
+  // A paint has finished (the slider-to-screen benchmark, scripts/latency.cpp, times up to it).
+  void painted();
 
  protected:
   void paintEvent(QPaintEvent* event) override;

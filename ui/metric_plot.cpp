@@ -439,7 +439,10 @@ QString MetricPlot::formatMetric(double value, int digits) {
 
 QString MetricPlot::tooltipFor(int index) const {
   if (index < 0 || index >= samples_.size()) return QString();
-  const MetricSample& s = samples_[index];
+  return describeSample(samples_[index]).join('\n');
+}
+
+QStringList MetricPlot::describeSample(const MetricSample& s) {
   // Significant digits rather than fixed decimals: the scales of all three depend on the extractor
   // (KID is ~0.01 with Inception, thousands with the dataset classifier). The spread gets 2.
   const auto metric = [](const QString& name, double mean, double std) {
@@ -469,7 +472,7 @@ QString MetricPlot::tooltipFor(int index) const {
   if (!s.resize.isEmpty()) lines << tr("resize: %1").arg(s.resize);
   if (std::isfinite(s.seconds) && s.seconds > 0.0) lines << tr("took %1").arg(seconds_text(s.seconds));
   for (const QString& w : s.warnings) lines << tr("warning: %1").arg(w);
-  return lines.join('\n');
+  return lines;
 }
 
 int MetricPlot::sampleNear(const QPointF& pixel, const QCustomPlot* on) const {

@@ -68,6 +68,8 @@ class MetricPlot : public QWidget {
   // Hover text for samples()[index]; empty for an index out of range. NaN values are left out.
   // Values have 4 significant digits and spreads 2 (see formatMetric), e.g. "KID 4393 ± 120".
   QString tooltipFor(int index) const;
+  // The lines of that text for one sample: its values and how it was measured.
+  static QStringList describeSample(const MetricSample& s);
   // Index into samples() of the point of a visible series nearest to `pixel` (coordinates of `on`,
   // plot() by default or diversityPlot()), within kHoverRadius_px; -1 when none is that close. Uses
   // the axis ranges of the last layout.

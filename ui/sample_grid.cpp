@@ -1,7 +1,11 @@
 #include "ui/sample_grid.h"
 
+#include <QGroupBox>
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QPushButton>
 #include <QStringList>
+#include <algorithm>
 #include <QVBoxLayout>
 
 #include "ui/control_panel.h"
@@ -22,29 +26,73 @@ SampleGrid::SampleGrid(QWidget* parent) : QWidget(parent) {
   caption_->setWordWrap(true);
   caption_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   options_ = new ControlPanel(this);
+  truncation_box_ = new QGroupBox(tr("Truncation"), this);
+  truncation_ = new ControlPanel(truncation_box_);
+  truncation_why_ = new QLabel(truncation_box_);
+  truncation_why_->setWordWrap(true);
+  sweep_button_ = new QPushButton(tr("Fidelity–diversity…"), truncation_box_);
+  sweep_button_->setToolTip(tr("FID, KID, IS and MS-SSIM at each value of the truncation, measured on a worker "
+                               "with the live metrics' extractor, plotted as a curve"));
+  auto* tv = new QVBoxLayout(truncation_box_);
+  tv->setContentsMargins(6, 4, 6, 4);
+  tv->addWidget(truncation_);
+  tv->addWidget(truncation_why_);
+  auto* th = new QHBoxLayout;
+  th->addStretch(1);
+  th->addWidget(sweep_button_);
+  tv->addLayout(th);
 
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(title_);
+  layout->addWidget(truncation_box_);
   layout->addWidget(options_);
   layout->addWidget(view_, 1);
   layout->addWidget(caption_);
   connect(options_, &ControlPanel::changed, this, &SampleGrid::requestChanged);
+  connect(truncation_, &ControlPanel::changed, this, &SampleGrid::requestChanged);
+  connect(sweep_button_, &QPushButton::clicked, this, &SampleGrid::sweepRequested);
+  setOptions({}, {});
 }
 
-void SampleGrid::setOptions(const std::vector<gan::ControlSpec>& options) {
-  std::vector<gan::ControlSpec> shown;
+void SampleGrid::setOptions(const std::vector<gan::ControlSpec>& options, const gan::TruncationSpec& truncation) {
+  auto in_box = [&](const std::string& id) {
+    if (!truncation) return false;
+    if (id == truncation.option) return true;
+    return std::find(truncation.with.begin(), truncation.with.end(), id) != truncation.with.end();
+  };
+  std::vector<gan::ControlSpec> shown, boxed;
   for (const auto& o : options)
-    if (o.on_grid) shown.push_back(o);
+    if (o.on_grid) (in_box(o.id) ? boxed : shown).push_back(o);
   options_->setControls(shown);
   options_->setVisible(!shown.empty());
+  truncation_->setControls(boxed);
+  truncation_->setVisible(!boxed.empty());
+  const bool has = truncation && !boxed.empty();
+  truncation_box_->setEnabled(has);
+  const QString why = has ? QString()
+                      : truncation.why_none.empty() ? tr("This family has no truncation.")
+                                                    : QString::fromStdString(truncation.why_none) + '.';
+  truncation_why_->setText(why);
+  truncation_why_->setVisible(!has);
+  truncation_box_->setToolTip(has ? tr("Less variety for more fidelity: the grid and the explore panels follow it")
+                                  : why);
+}
+
+QString SampleGrid::truncationReason() const { return truncation_box_->isEnabled() ? QString() : truncation_why_->text(); }
+
+QMap<QString, QString> SampleGrid::values() const {
+  QMap<QString, QString> v = options_->values();
+  const QMap<QString, QString> t = truncation_->values();
+  for (auto it = t.cbegin(); it != t.cend(); ++it) v.insert(it.key(), it.value());
+  return v;
 }
 
 RenderSpec SampleGrid::request() const {
   RenderSpec r;
   r.panel = kPanel;
   r.samples = true;
-  r.values = options_->values();
+  r.values = values();
   return r;
 }
 

@@ -1,14 +1,20 @@
 #pragma once
 // The grid of samples the family draws for a fixed seed (its training view), with the options it
-// declares for sampling (truncation, class, ...), and the step and render time it was made at.
+// declares for sampling (class, ...), and the step and render time it was made at. Above it, the
+// Truncation box: the family's truncation option and those that shape it (Capabilities::truncation: a
+// threshold for z, StyleGAN's psi and cutoff), with the Fidelity–diversity button; greyed out, with the
+// family's reason, when it has none.
 #include <QImage>
+#include <QMap>
 #include <QString>
 #include <QWidget>
 #include <vector>
 
 #include "models/core/capabilities.h"
 
+class QGroupBox;
 class QLabel;
+class QPushButton;
 
 namespace ui {
 
@@ -22,9 +28,15 @@ class SampleGrid : public QWidget {
  public:
   explicit SampleGrid(QWidget* parent = nullptr);
 
-  // The family's sample options (those shown with the grid).
-  void setOptions(const std::vector<gan::ControlSpec>& options);
-  ControlPanel* options() const { return options_; }
+  // The family's sample options (those shown with the grid) and its truncation.
+  void setOptions(const std::vector<gan::ControlSpec>& options, const gan::TruncationSpec& truncation = {});
+  ControlPanel* options() const { return options_; }        // all but the truncation box's
+  ControlPanel* truncation() const { return truncation_; }  // the truncation box's
+  QGroupBox* truncationBox() const { return truncation_box_; }
+  QPushButton* sweepButton() const { return sweep_button_; }
+  QString truncationReason() const;  // why the box is greyed out (empty when it is not)
+  // Every option's value: the truncation box's and the others'.
+  QMap<QString, QString> values() const;
   // The request the grid makes (panel "grid").
   RenderSpec request() const;
   // A result for the grid; older stamps than the one shown are dropped (false).
@@ -41,11 +53,16 @@ class SampleGrid : public QWidget {
 
  signals:
   void requestChanged();
+  void sweepRequested();  // the Fidelity–diversity button
 
  private:
   QLabel* title_ = nullptr;
   ImageView* view_ = nullptr;
   ControlPanel* options_ = nullptr;
+  QGroupBox* truncation_box_ = nullptr;
+  ControlPanel* truncation_ = nullptr;
+  QLabel* truncation_why_ = nullptr;
+  QPushButton* sweep_button_ = nullptr;
   QLabel* caption_ = nullptr;
   qint64 step_ = -1;
   quint64 shown_ = 0;

@@ -26,6 +26,7 @@
 #include "ui/metric_plot.h"
 #include "ui/metric_settings.h"
 #include "ui/sample_grid.h"
+#include "ui/sweep_window.h"
 #include "ui/training_controls.h"
 
 #include <QAction>
@@ -52,6 +53,9 @@
 #include <QUrl>
 #include <QComboBox>
 #include <QSpinBox>
+#include <QProcess>
+#include <QStatusBar>
+#include <QTableWidget>
 #include <cmath>
 
 class TestGui : public QObject {
@@ -491,16 +495,131 @@ class TestGui : public QObject {
     tSlider(w)->setValue(700);
     QTRY_VERIFY_WITH_TIMEOUT(latentImage(w) != before, 30000);
 
-    // Truncation, the family's own control, applies to the grid and to the explorer (no training runs:
-    // only it can change them).
+    // Truncation, the family's own control in the grid's Truncation box, applies to the grid and to the
+    // explorer, whose slider follows it (no training runs: only it can change them).
     QTest::qWait(300);
     const QImage grid = w.sampleGrid()->image(), single = latentImage(w);
-    QVERIFY(!w.sampleGrid()->options()->values().contains("truncation"));  // off by default
-    QVERIFY(w.sampleGrid()->options()->setValue("truncation", "0.3"));
-    QVERIFY(latent(w)->controls()->setValue("truncation", "0.3"));
-    QCOMPARE(w.sampleGrid()->options()->values().value("truncation").toDouble(), 0.3);
+    QVERIFY(w.sampleGrid()->truncationBox()->isEnabled());
+    QVERIFY(!w.sampleGrid()->values().contains("truncation"));  // off by default
+    QVERIFY(!w.sampleGrid()->options()->control("truncation"));  // in the box, not among the other options
+    QVERIFY(w.sampleGrid()->truncation()->setValue("truncation", "0.3"));
+    QCOMPARE(latent(w)->controls()->values().value("truncation").toDouble(), 0.3);
+    QCOMPARE(w.sampleGrid()->values().value("truncation").toDouble(), 0.3);
     QTRY_VERIFY_WITH_TIMEOUT(w.sampleGrid()->image() != grid && latentImage(w) != single, 30000);
+    // And back: the explorer's slider moves the box.
+    QVERIFY(latent(w)->controls()->setValue("truncation", "1.2"));
+    QCOMPARE(w.sampleGrid()->values().value("truncation").toDouble(), 1.2);
+    QVERIFY(latent(w)->controls()->setValue("truncation", "off"));
+    QVERIFY(!w.sampleGrid()->values().contains("truncation"));
     QVERIFY(latent(w)->info().contains("|z|"));
+  }
+
+  // The sample grid's Truncation box comes from the family: z's threshold for the latent families, psi
+  // and cutoff for StyleGAN, the threshold and standing statistics for BigGAN; greyed out, with the
+  // family's reason, for those without one. Fidelity-diversity waits for a model.
+  void truncationBoxFollowsTheFamily() {
+    MainWindow w;
+    const gan::Registry r = gan::Registry::builtin();
+    for (const auto& f : r.families()) {
+      w.modelPicker()->setCurrentId(QString::fromStdString(f.id));
+      auto* box = w.sampleGrid()->truncationBox();
+      QCOMPARE(box->isEnabled(), bool(f.caps.truncation));
+      if (!f.caps.truncation) {
+        QCOMPARE(w.sampleGrid()->truncationReason(), QString::fromStdString(f.caps.truncation.why_none) + '.');
+        QCOMPARE(box->toolTip(), w.sampleGrid()->truncationReason());
+        QVERIFY(!w.sampleGrid()->truncation()->hasControls());
+        continue;
+      }
+      QVERIFY2(w.sampleGrid()->truncation()->control(QString::fromStdString(f.caps.truncation.option)), f.id.c_str());
+      QVERIFY(!w.sampleGrid()->options()->control(QString::fromStdString(f.caps.truncation.option)));
+      QVERIFY(w.sampleGrid()->truncationReason().isEmpty());
+      QVERIFY(!w.sampleGrid()->sweepButton()->isEnabled());  // no model yet
+    }
+    w.modelPicker()->setCurrentId("stylegan");
+    QVERIFY(w.sampleGrid()->truncation()->control("psi") && w.sampleGrid()->truncation()->control("cutoff"));
+    QVERIFY(w.sampleGrid()->options()->control("noise"));  // the other sample options stay below
+    QVERIFY(w.sampleGrid()->truncation()->setValue("psi", "0.4"));
+    QCOMPARE(latent(w)->controls()->values().value("psi").toDouble(), 0.4);  // the explorer's psi follows
+    w.modelPicker()->setCurrentId("cyclegan");
+    QVERIFY(w.sampleGrid()->truncationReason().contains("nothing to truncate"));
+    w.modelPicker()->setCurrentId("biggan");
+    QVERIFY(w.sampleGrid()->truncation()->control("standing"));
+    // Without a model, the window says so rather than measuring nothing.
+    QVERIFY(!w.action("sweep")->isEnabled());
+    QVERIFY(!w.startSweep("default", 20));
+    QVERIFY(w.sweepWindow()->status().contains("nothing to measure"));
+  }
+
+  // File > Open TorchScript generator: one exported by `gan-explorer export`, explored as a latent family
+  // (the grid, the explorer, truncation), not continued (Start begins a new run) nor saved; a file that is
+  // no module and a wrong latent size get their reason. Then its fidelity-diversity curve, on a worker.
+  void torchScriptGeneratorIsExploredAndMeasured() {
+    const QString run = tmp_.path() + "/export-run", path = tmp_.path() + "/gen.pt";
+    makeStoppedRun(run);
+    if (QTest::currentTestFailed()) return;
+    QCOMPARE(QProcess::execute(GAN_EXPLORER_BIN, {"export", "--checkpoint", run + "/checkpoint.pt", "--out", path}), 0);
+    MainWindow w;
+    w.show();
+    w.datasetPicker()->setSource(data_, "train");  // the sweep's reference
+    w.openGenerator(data_, 8, 0);
+    QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Failed, 30000);
+    QVERIFY2(w.messageBar()->text().contains("is not a TorchScript module"), qPrintable(w.messageBar()->text()));
+    w.openGenerator(path, 5, 0);
+    QTRY_VERIFY_WITH_TIMEOUT(w.messageBar()->text().contains("forward(z) failed for latents N x 5"), 30000);
+    QVERIFY(!w.sampleGrid()->sweepButton()->isEnabled());  // nothing held yet
+    w.openGenerator(path, 8, 0);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.sampleGrid()->image().isNull(), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(!latentImage(w).isNull(), 30000);
+    QCOMPARE(latentImage(w).size(), QSize(16, 16));
+    QVERIFY(w.statusBar()->currentMessage().contains("a TorchScript generator: 16x16, 1 channel") ||
+            w.messageBar()->text().contains("a TorchScript generator: 16x16, 1 channel"));
+    QVERIFY(w.continueFrom().isEmpty());  // Start begins a new run of the family picked
+    QVERIFY(!w.action("save")->isEnabled());
+    QVERIFY(w.sampleGrid()->truncationBox()->isEnabled());
+    const QImage grid = w.sampleGrid()->image();
+    QVERIFY(w.sampleGrid()->truncation()->setValue("truncation", "0.2"));
+    QTRY_VERIFY_WITH_TIMEOUT(w.sampleGrid()->image() != grid, 30000);
+    QVERIFY(w.sampleGrid()->sweepButton()->isEnabled() && w.action("sweep")->isEnabled());
+    QVERIFY(w.recentFiles().isEmpty());  // Open recent lists checkpoints
+
+    // Fidelity-diversity: 20 samples at two values, plotted and listed as they come.
+    QVERIFY(w.startSweep("off,0.5", 20));
+    auto* sweep = w.sweepWindow();
+    QVERIFY(sweep->isVisible());
+    QTRY_VERIFY_WITH_TIMEOUT(!sweep->running() && sweep->status().startsWith("Done"), 180000);
+    QCOMPARE(sweep->points().size(), 2);
+    QCOMPARE(sweep->points()[0].first, QString("off"));
+    QCOMPARE(sweep->points()[1].second.nFake, 20);
+    QCOMPARE(sweep->table()->rowCount(), 2);
+    QCOMPARE(sweep->table()->item(1, 0)->text(), QString("0.5"));
+    QVERIFY(sweep->table()->item(1, 0)->toolTip().contains("extractor: "));
+    QVERIFY(sweep->table()->item(1, 0)->toolTip().contains("real 40, fake 20"));
+    QCOMPARE(sweep->plot()->plottableCount(), 1);
+    QCOMPARE(sweep->plot()->itemCount(), 2);  // each point labelled with its value
+    const QString saved = tmp_.path() + "/sweep.json";
+    QVERIFY(sweep->saveJson(saved));
+    QFile f(saved);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const auto j = nlohmann::json::parse(f.readAll().toStdString());
+    QCOMPARE(j["points"].size(), size_t(2));
+    QCOMPARE(j["points"][1]["value"].get<std::string>(), std::string("0.5"));
+    // A bad value is refused with its reason.
+    QVERIFY(w.startSweep("off,0.01", 20));
+    QTRY_VERIFY_WITH_TIMEOUT(!sweep->running() && sweep->status().startsWith("Stopped"), 30000);
+  }
+
+  // While a run trains, the sweep measures a copy of its generator made between steps.
+  void sweepOfATrainingRun() {
+    MainWindow w;
+    makeTiny(w);
+    QTest::mouseClick(w.controls()->startButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(w.lossPlot()->pointCount("loss_d") >= 3, 30000);
+    QVERIFY(w.startSweep("off,1", 20));
+    QTRY_VERIFY_WITH_TIMEOUT(!w.sweepWindow()->running() && w.sweepWindow()->points().size() == 2, 180000);
+    QVERIFY(w.sweepWindow()->points()[0].second.step >= 3);
+    QVERIFY(w.state() == ui::UiState::Running);  // training went on
+    QTest::mouseClick(w.controls()->stopButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(w.state(), ui::UiState::Finished, 30000);
   }
 
   // SAGAN's attention panel: a click on its image picks the query position, and the map follows it.
@@ -969,7 +1088,7 @@ class TestGui : public QObject {
       w.metricSettings()->setValues(true, 123, 700, {}, 0);
       w.controls()->setSampleEvery(17);
       w.resize(1111, 777);
-      QVERIFY(w.sampleGrid()->options()->setValue("truncation", "0.5"));
+      QVERIFY(w.sampleGrid()->truncation()->setValue("truncation", "0.5"));
       QVERIFY(latent(w)->controls()->setValue("mode", "lerp"));
       QVERIFY(w.close());
     }
@@ -979,12 +1098,13 @@ class TestGui : public QObject {
     QCOMPARE(again.metricSettings()->samples(), 700);
     QCOMPARE(again.controls()->sampleEvery(), 17);
     QCOMPARE(again.size(), QSize(1111, 777));
-    QCOMPARE(again.sampleGrid()->options()->values().value("truncation").toDouble(), 0.5);  // the grid's truncation
-    QCOMPARE(latent(again)->controls()->values().value("mode"), QString("lerp"));            // and the panels'
-    QVERIFY(again.sampleGrid()->options()->setValue("truncation", "off"));
+    QCOMPARE(again.sampleGrid()->values().value("truncation").toDouble(), 0.5);  // the grid's truncation
+    QCOMPARE(latent(again)->controls()->values().value("mode"), QString("lerp"));  // and the panels'
+    QCOMPARE(latent(again)->controls()->values().value("truncation").toDouble(), 0.5);  // which follow the box
+    QVERIFY(again.sampleGrid()->truncation()->setValue("truncation", "off"));
     QVERIFY(again.close());
     MainWindow third;
-    QVERIFY(!third.sampleGrid()->options()->values().contains("truncation"));  // switched off, and remembered so
+    QVERIFY(!third.sampleGrid()->values().contains("truncation"));  // switched off, and remembered so
   }
 
   // Opened checkpoints are listed under File > Open recent, newest first, in a later window too; the
