@@ -8,6 +8,8 @@
 // go, side by side. Run it with scripts/latency.sh.
 //   gan-latency [--moves 100] [--models dcgan,stylegan] [--warmup-seconds 5] [--out latency.json]
 #include <QApplication>
+#include <QEvent>
+#include <QRegularExpression>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QPushButton>
@@ -29,6 +31,19 @@
 #include "ui/model_picker.h"
 #include "ui/sample_grid.h"
 #include "ui/training_controls.h"
+
+// Notes when a paint of the watched view starts, once armed and `when` holds.
+struct PaintStart : QObject {
+  PaintStart(qint64* at, const QElapsedTimer* clock) : at(at), clock(clock) {}
+  bool eventFilter(QObject* o, QEvent* e) override {
+    if (armed && e->type() == QEvent::Paint && *at < 0 && when && when()) *at = clock->nsecsElapsed();
+    return QObject::eventFilter(o, e);
+  }
+  qint64* at;
+  const QElapsedTimer* clock;
+  bool armed = false;
+  std::function<bool()> when;
+};
 
 static double percentile(std::vector<double> v, double q) {
   if (v.empty()) return std::nan("");
@@ -66,7 +81,8 @@ int main(int argc, char** argv) {
   clock.start();
   nlohmann::json out = nlohmann::json::object();
   std::cout << "slider to painted image, ms (" << moves << " moves a phase, one every 50 ms):\n"
-            << "  model        training: median    p95     idle: median    p95\n";
+            << "  model        training: median    p95     idle: median    p95   (medians of the engine's render, "
+               "training / idle, and of the paint)\n";
   for (const QString& model : p.value("models").split(',', Qt::SkipEmptyParts)) {
     w.newRun();
     w.modelPicker()->setCurrentId(model);
@@ -84,29 +100,43 @@ int main(int argc, char** argv) {
       return 1;
     }
     wait_until([] { return false; }, p.value("warmup-seconds").toInt() * 1000);
+    struct Phase {
+      std::vector<double> ms, render_ms, paint_ms;  // move to painted; the engine's render; the paint itself
+    };
     auto phase = [&](const char* name) {
-      std::vector<double> ms;
-      qint64 painted_at = -1;
+      Phase out;
+      std::vector<double>& ms = out.ms;
+      qint64 painted_at = -1, paint_began = -1;
       quint64 stamp = 0;
       auto conn = QObject::connect(view, &ui::ImageView::painted, [&] {
         if (painted_at < 0 && panel->shownStamp() >= stamp) painted_at = clock.nsecsElapsed();
       });
+      PaintStart began(&paint_began, &clock);  // when the paint that shows it starts
+      view->installEventFilter(&began);
       for (int i = 0; i < moves; ++i) {
         const qint64 t0 = clock.nsecsElapsed();
-        painted_at = -1;
+        painted_at = paint_began = -1;
+        began.armed = false;
         stamp = ~quint64(0);  // no paint counts until the request is sent
         panel->controls()->setValue("t", QString::number(0.05 + 0.9 * ((i * 37) % 100) / 99.0, 'f', 3));
         stamp = panel->requestedStamp();
+        began.when = [&] { return panel->shownStamp() >= stamp; };
+        began.armed = true;
         if (!wait_until([&] { return painted_at >= 0; }, 10000)) {
           std::cerr << model.toStdString() << " " << name << ": move " << i << " was not painted in 10 s\n";
           continue;
         }
         ms.push_back((painted_at - t0) / 1e6);
+        if (paint_began >= 0) out.paint_ms.push_back((painted_at - paint_began) / 1e6);
+        // The engine's own time for it, as the panel shows it ("... · 1.2 ms").
+        const auto m = QRegularExpression(QStringLiteral("([0-9.]+) ms$")).match(panel->info());
+        if (m.hasMatch()) out.render_ms.push_back(m.captured(1).toDouble());
         const qint64 next = t0 + 50000000;  // a drag's pace
         wait_until([&] { return clock.nsecsElapsed() >= next; }, 1000);
       }
       QObject::disconnect(conn);
-      return ms;
+      view->removeEventFilter(&began);
+      return out;
     };
     const auto training = phase("training");
     w.controls()->pauseButton()->click();
@@ -114,14 +144,18 @@ int main(int argc, char** argv) {
     const auto idle = phase("idle");
     w.controls()->stopButton()->click();
     wait_until([&] { return w.state() == ui::UiState::Finished; }, 120000);
-    char line[160];
-    std::snprintf(line, sizeof line, "  %-12s %16.2f %6.2f %14.2f %6.2f\n", model.toStdString().c_str(),
-                  percentile(training, 0.5), percentile(training, 0.95), percentile(idle, 0.5), percentile(idle, 0.95));
+    char line[200];
+    std::snprintf(line, sizeof line, "  %-12s %16.2f %6.2f %14.2f %6.2f   (engine %.2f / %.2f, paint %.2f / %.2f)\n",
+                  model.toStdString().c_str(), percentile(training.ms, 0.5), percentile(training.ms, 0.95),
+                  percentile(idle.ms, 0.5), percentile(idle.ms, 0.95), percentile(training.render_ms, 0.5),
+                  percentile(idle.render_ms, 0.5), percentile(training.paint_ms, 0.5), percentile(idle.paint_ms, 0.5));
     std::cout << line << std::flush;
-    out[model.toStdString()] = {{"training", {{"median_ms", percentile(training, 0.5)},
-                                              {"p95_ms", percentile(training, 0.95)}, {"moves", training.size()}}},
-                                {"idle", {{"median_ms", percentile(idle, 0.5)}, {"p95_ms", percentile(idle, 0.95)},
-                                          {"moves", idle.size()}}}};
+    auto figures = [](const Phase& ph) {
+      return nlohmann::json{{"median_ms", percentile(ph.ms, 0.5)},        {"p95_ms", percentile(ph.ms, 0.95)},
+                            {"moves", ph.ms.size()},                      {"engine_median_ms", percentile(ph.render_ms, 0.5)},
+                            {"paint_median_ms", percentile(ph.paint_ms, 0.5)}};
+    };
+    out[model.toStdString()] = {{"training", figures(training)}, {"idle", figures(idle)}};
   }
   std::ofstream(p.value("out").toStdString()) << out.dump(1) << "\n";
   w.closeWithoutAsking();
