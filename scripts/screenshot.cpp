@@ -5,6 +5,8 @@
 //                  [--grid-option ID=VALUE] [--panel-option ID=VALUE] [--param NAME=VALUE] [--view ID]
 //                  [--compare CKPT,CKPT...] (the comparison window instead) [--help-section TITLE] (the help window)
 //                  [--animation-dialog FILE] (the animation export dialog) [--translate-dialog DIR]
+//                  [--generator G.pt --latent-dim N [--classes K]] (a TorchScript generator opened)
+//                  [--sweep VALUES [--sweep-samples N]] (the Fidelity-diversity window, shot once it is done)
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
@@ -27,6 +29,7 @@
 #include "ui/metric_settings.h"
 #include "ui/model_picker.h"
 #include "ui/sample_grid.h"
+#include "ui/sweep_window.h"
 #include "ui/training_controls.h"
 
 #include <QSpinBox>
@@ -58,6 +61,11 @@ int main(int argc, char** argv) {
                 {"help-section", "the help window, at this section, is shot", "title"},
                 {"animation-dialog", "the Export › Interpolation dialog, proposing this file, is shot", "file"},
                 {"translate-dialog", "the Translate a folder dialog, proposing this input folder, is shot", "folder"},
+                {"generator", "a TorchScript generator to open first", "file"},
+                {"latent-dim", "its latent size", "n", "100"},
+                {"classes", "its classes (0: none)", "n", "0"},
+                {"sweep", "measure a fidelity-diversity sweep of these values and shoot its window", "values"},
+                {"sweep-samples", "samples per value of the sweep", "n", "1000"},
                 {"no-start", "do not press Start"}});
   p.process(app);
   // More processes start the command-line program (this one is not it): the build's gan-explorer.
@@ -74,6 +82,8 @@ int main(int argc, char** argv) {
   for (const QString& kv : p.values("data"))
     if (auto* picker = w.datasetPicker(kv.section('=', 0, 0))) picker->setSpec(kv.section('=', 1), "train");
   if (p.isSet("checkpoint")) w.openCheckpoint(p.value("checkpoint"));
+  if (p.isSet("generator"))
+    w.openGenerator(p.value("generator"), p.value("latent-dim").toLongLong(), p.value("classes").toInt());
   const qint64 steps = p.value("steps").toLongLong();
   // Act once the window is ready: 3 s, or, with a checkpoint, once it has been opened and drawn
   // (a large one can take longer to load), then take the picture `seconds` later.
@@ -93,7 +103,7 @@ int main(int argc, char** argv) {
     }
     if (!p.isSet("no-start")) w.controls()->startButton()->click();
     const QString trunc = p.value("truncation");
-    w.sampleGrid()->options()->setValue("truncation", trunc.toDouble() > 0 ? trunc : "off");
+    w.sampleGrid()->truncation()->setValue("truncation", trunc.toDouble() > 0 ? trunc : "off");
     for (auto* panel : w.explorePanels()) {
       panel->controls()->setValue("truncation", trunc.toDouble() > 0 ? trunc : "off");
       panel->controls()->setValue("t", p.value("t"));
@@ -105,8 +115,10 @@ int main(int argc, char** argv) {
     if (auto* panel = w.explorePanel(p.value("view")))
       for (auto* tabs : w.findChildren<QTabWidget*>())
         if (tabs->indexOf(panel) >= 0) tabs->setCurrentWidget(panel);
-    for (const QString& kv : p.values("grid-option"))
+    for (const QString& kv : p.values("grid-option")) {
       w.sampleGrid()->options()->setValue(kv.section('=', 0, 0), kv.section('=', 1));
+      w.sampleGrid()->truncation()->setValue(kv.section('=', 0, 0), kv.section('=', 1));
+    }
     QWidget* shot = &w;
     if (p.isSet("compare")) {
       auto* cmp = w.compare(p.value("compare").split(','));
@@ -127,6 +139,23 @@ int main(int argc, char** argv) {
       d->show();
       shot = d;
     }
+    if (p.isSet("sweep")) {  // shot once every value is measured (or it stopped)
+      w.startSweep(p.value("sweep"), p.value("sweep-samples").toLongLong());
+      auto* sweep = w.sweepWindow();
+      sweep->resize(760, 820);
+      auto* poll = new QTimer(&app);
+      QObject::connect(poll, &QTimer::timeout, [&, sweep, poll] {
+        if (sweep->running()) return;
+        poll->stop();
+        QTimer::singleShot(500, [&, sweep] {
+          sweep->grab().save(p.value("out"));
+          w.closeWithoutAsking();
+          app.quit();
+        });
+      });
+      poll->start(1000);
+      return;
+    }
     QTimer::singleShot(p.value("seconds").toInt() * 1000, [&, shot] {
       shot->grab().save(p.value("out"));
       w.closeWithoutAsking();  // a run in training is saved, without the question a user would get
@@ -136,7 +165,7 @@ int main(int argc, char** argv) {
   QTimer ready;
   int waited = 0;  // ticks of 3 s; after a minute, go on anyway (the picture then shows what went wrong)
   QObject::connect(&ready, &QTimer::timeout, [&] {
-    if (p.isSet("checkpoint") && w.sampleGrid()->image().isNull() && ++waited < 20) return;
+    if ((p.isSet("checkpoint") || p.isSet("generator")) && w.sampleGrid()->image().isNull() && ++waited < 20) return;
     ready.stop();
     act();
   });

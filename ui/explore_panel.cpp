@@ -89,6 +89,10 @@ bool ExplorePanel::setResult(const RenderedResult& r) {
   parts << tr("step %1 · %2 ms").arg(r.generatorStep).arg(r.renderMs, 0, 'f', r.renderMs < 10 ? 1 : 0);
   info_->setText(parts.join(" · "));
   if (r.outputs.isEmpty()) setMessage(tr("Nothing to show yet: give the panel its inputs above"));
+  // Painted now rather than at the window's next update (which Qt schedules a few ms later): the panel
+  // answers a slider, and its image is what the user waits for.
+  if (isVisible())
+    for (auto* v : images_) v->repaint();
   return true;
 }
 
