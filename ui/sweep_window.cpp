@@ -48,7 +48,7 @@ SweepWindow::SweepWindow(QWidget* parent) : QWidget(parent, Qt::Window) {
 
   plot_ = new QCustomPlot(this);
   plot_->setMinimumSize(420, 260);
-  plot_->xAxis->setLabel(tr("IS (higher: more confidently one class)"));
+  plot_->xAxis->setLabel(tr("IS (higher: confident, varied classes)"));
   plot_->yAxis->setLabel(tr("FID (lower: closer to the data)"));
   curve_ = new QCPCurve(plot_->xAxis, plot_->yAxis);  // a curve, not a graph: joined in sweep order
   auto* curve = curve_;

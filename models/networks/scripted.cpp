@@ -1,5 +1,8 @@
 #include "models/networks/scripted.h"
 
+#include <torch/csrc/jit/ir/constants.h>
+#include <torch/csrc/jit/ir/ir.h>
+
 #include <filesystem>
 #include <stdexcept>
 
@@ -73,6 +76,16 @@ torch::Tensor ScriptedGeneratorImpl::call(const torch::Tensor& z, const torch::T
 long long ScriptedGeneratorImpl::parameter_count() const {
   long long n = 0;
   for (const auto& p : module_.parameters()) n += p.numel();
+  if (n > 0) return n;
+  // A traced module may hold its weights as tensor attributes, or as constants in its graph (what
+  // `gan-explorer export` writes): counted there instead.
+  for (const auto& a : module_.named_attributes())
+    if (a.value.isTensor()) n += a.value.toTensor().numel();
+  if (n > 0) return n;
+  for (const auto& method : module_.get_methods())
+    for (const torch::jit::Node* node : method.graph()->nodes())
+      if (node->kind() == c10::prim::Constant && node->output()->type()->kind() == c10::TypeKind::TensorType)
+        n += torch::jit::toIValue(node->output())->toTensor().numel();
   return n;
 }
 

@@ -573,6 +573,10 @@ class TestGui : public QObject {
     QCOMPARE(latentImage(w).size(), QSize(16, 16));
     QVERIFY(w.statusBar()->currentMessage().contains("a TorchScript generator: 16x16, 1 channel") ||
             w.messageBar()->text().contains("a TorchScript generator: 16x16, 1 channel"));
+    QString label;  // the status bar's run label: what is held, with its weights counted
+    for (auto* l : w.statusBar()->findChildren<QLabel*>())
+      if (l->text().startsWith("TorchScript generator · ")) label = l->text();
+    QVERIFY2(label.contains(QRegularExpression(" · [1-9][0-9]* parameters · ")), qPrintable(label));
     QVERIFY(w.continueFrom().isEmpty());  // Start begins a new run of the family picked
     QVERIFY(!w.action("save")->isEnabled());
     QVERIFY(w.sampleGrid()->truncationBox()->isEnabled());
