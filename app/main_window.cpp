@@ -44,6 +44,7 @@
 #include "ui/image_view.h"
 #include "ui/dataset_picker.h"
 #include "ui/explore_panel.h"
+#include "ui/generator_dialog.h"
 #include "ui/hyperparam_form.h"
 #include "ui/loss_plot.h"
 #include "ui/schedule_plot.h"
@@ -277,42 +278,14 @@ void MainWindow::buildMenus() {
                             tr("TorchScript modules (*.pt *.pth *.ptl *.zip);;All files (*)"), nullptr,
                             QFileDialog::DontUseNativeDialog);
                         if (path.isEmpty()) return;
-                        // What the file cannot say: the size of the latents it takes, and its classes.
                         auto s = ui::appSettings();
-                        QDialog d(this);
-                        d.setWindowTitle(tr("Open a TorchScript generator"));
-                        auto* dim = new QSpinBox(&d);
-                        dim->setRange(1, 100000);
-                        dim->setValue(s->value("generator/latent_dim", 100).toInt());
-                        dim->setToolTip(tr("The size of the latents its forward takes: N x this"));
-                        auto* classes = new QSpinBox(&d);
-                        classes->setRange(0, 100000);
-                        classes->setSpecialValueText(tr("none (unconditional)"));
-                        classes->setValue(s->value("generator/classes", 0).toInt());
-                        classes->setToolTip(tr("When above 0, its forward also takes N int64 class labels"));
-                        auto* note = new QLabel(tr("A module saved with torch.jit.save whose forward maps N latents "
-                                                   "(and N class labels) to N images in [-1, 1]."),
-                                                &d);
-                        note->setWordWrap(true);
-                        auto* box = new QDialogButtonBox(QDialogButtonBox::Open | QDialogButtonBox::Cancel, &d);
-                        connect(box, &QDialogButtonBox::accepted, &d, &QDialog::accept);
-                        connect(box, &QDialogButtonBox::rejected, &d, &QDialog::reject);
-                        auto* form = new QFormLayout(&d);
-                        form->addRow(note);
-                        form->addRow(tr("File"), new QLabel(QFileInfo(path).fileName(), &d));
-                        form->addRow(tr("Latent size"), dim);
-                        form->addRow(tr("Classes"), classes);
-                        form->addRow(box);
+                        ui::GeneratorDialog d(path, s->value("generator/latent_dim", 100).toLongLong(),
+                                              s->value("generator/classes", 0).toInt(), this);
                         if (d.exec() != QDialog::Accepted) return;
-                        if (classes->value() == 1) {
-                          messages_->showMessage(tr("A conditional generator needs at least 2 classes."),
-                                                 ui::MessageBar::Level::Warning);
-                          return;
-                        }
-                        s->setValue("generator/latent_dim", dim->value());
-                        s->setValue("generator/classes", classes->value());
+                        s->setValue("generator/latent_dim", d.latentDim());
+                        s->setValue("generator/classes", d.classes());
                         ui::rememberFolderOf("dirs/generators", path);
-                        openGenerator(path, dim->value(), classes->value());
+                        openGenerator(path, d.latentDim(), d.classes());
                       }),
       "open-generator", {}, tr("Open a generator trained elsewhere (TorchScript) to explore and measure it"));
   recent_menu_ = file->addMenu(tr("Open &recent"));

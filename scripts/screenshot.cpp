@@ -30,6 +30,7 @@
 #include "ui/model_picker.h"
 #include "ui/sample_grid.h"
 #include "ui/sweep_window.h"
+#include "ui/generator_dialog.h"
 #include "ui/training_controls.h"
 
 #include <QSpinBox>
@@ -62,6 +63,7 @@ int main(int argc, char** argv) {
                 {"animation-dialog", "the Export › Interpolation dialog, proposing this file, is shot", "file"},
                 {"translate-dialog", "the Translate a folder dialog, proposing this input folder, is shot", "folder"},
                 {"generator", "a TorchScript generator to open first", "file"},
+                {"generator-dialog", "the Open TorchScript generator dialog for this file is shot", "file"},
                 {"latent-dim", "its latent size", "n", "100"},
                 {"classes", "its classes (0: none)", "n", "0"},
                 {"sweep", "measure a fidelity-diversity sweep of these values and shoot its window", "values"},
@@ -133,6 +135,11 @@ int main(int argc, char** argv) {
     }
     if (p.isSet("translate-dialog")) {
       shot = w.showTranslateDialog(p.value("translate-dialog"), p.value("translate-dialog") + "/translated");
+    }
+    if (p.isSet("generator-dialog")) {
+      auto* d = new ui::GeneratorDialog(p.value("generator-dialog"), 100, 10, &w);
+      d->show();
+      shot = d;
     }
     if (p.isSet("animation-dialog")) {
       auto* d = new ui::AnimationDialog(p.value("animation-dialog"), &w);

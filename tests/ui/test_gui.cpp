@@ -27,6 +27,7 @@
 #include "ui/metric_settings.h"
 #include "ui/sample_grid.h"
 #include "ui/sweep_window.h"
+#include "ui/generator_dialog.h"
 #include "ui/training_controls.h"
 
 #include <QAction>
@@ -610,6 +611,21 @@ class TestGui : public QObject {
     // A bad value is refused with its reason.
     QVERIFY(w.startSweep("off,0.01", 20));
     QTRY_VERIFY_WITH_TIMEOUT(!sweep->running() && sweep->status().startsWith("Stopped"), 30000);
+  }
+
+  // What File › Open TorchScript generator asks once the file is chosen: Open only for a class count
+  // the engine takes.
+  void generatorDialogAsksTheShape() {
+    ui::GeneratorDialog d(tmp_.path() + "/g.pt", 64, 0);
+    QCOMPARE(d.latentDim(), 64);
+    QCOMPARE(d.classes(), 0);
+    QVERIFY(d.buttons()->button(QDialogButtonBox::Open)->isEnabled() && d.problem().isEmpty());
+    d.setShape(128, 1);
+    QVERIFY(!d.buttons()->button(QDialogButtonBox::Open)->isEnabled());
+    QVERIFY(d.problem().contains("at least 2 classes"));
+    d.setShape(0, 10);  // a size below 1 is taken as 1
+    QCOMPARE(d.latentDim(), 1);
+    QVERIFY(d.buttons()->button(QDialogButtonBox::Open)->isEnabled());
   }
 
   // While a run trains, the sweep measures a copy of its generator made between steps.
