@@ -301,7 +301,8 @@ bool EngineBridge::startSweep(const SweepSpec& s, QString* why) {
     if (session->request_frozen([promise](gan::Frozen f) { promise->set_value(std::move(f)); })) return future.get();
     if (!checkpoint.empty()) return gan::open_checkpoint_source(checkpoint, gan::Registry::builtin()).freeze();
     if (!generator.path.empty()) return gan::open_generator_source(generator).freeze();
-    throw std::runtime_error("the run ended and nothing is saved to measure");
+    throw std::runtime_error(session->busy() ? "the run is still being prepared: measure it once it trains"
+                                             : "the run ended and nothing is saved to measure");
   };
   EngineBridge* q = this;
   gan::SweepJobCallbacks cb;
