@@ -42,7 +42,6 @@ class SweepJob {
   SweepJob& operator=(const SweepJob&) = delete;
   void cancel() { cancel_ = true; }
   bool finished() const { return finished_.load(); }
-  const std::atomic<bool>& cancelled() const { return cancel_; }
 
  private:
   void run();

@@ -304,26 +304,26 @@ bool EngineBridge::startSweep(const SweepSpec& s, QString* why) {
     throw std::runtime_error(session->busy() ? "the run is still being prepared: measure it once it trains"
                                              : "the run ended and nothing is saved to measure");
   };
-  EngineBridge* q = this;
+  Impl* impl = impl_.get();
   gan::SweepJobCallbacks cb;
-  cb.started = [q](const gan::Sweep& sw) {
+  cb.started = [impl](const gan::Sweep& sw) {
     QStringList values;
     for (const auto& v : sw.values) values << QString::fromStdString(v);
     const QString label = QString::fromStdString(sw.label);
-    QMetaObject::invokeMethod(q, [q, label, values] { emit q->sweepStarted(label, values); }, Qt::QueuedConnection);
+    impl->post([q = impl->q, label, values] { emit q->sweepStarted(label, values); });
   };
-  cb.progress = [q](const std::string& m) {
-    const QString text = QString::fromStdString(m);
-    QMetaObject::invokeMethod(q, [q, text] { emit q->sweepProgress(text); }, Qt::QueuedConnection);
+  cb.progress = [impl](const std::string& m) {
+    impl->post([q = impl->q, text = QString::fromStdString(m)] { emit q->sweepProgress(text); });
   };
-  cb.point = [q](const gan::SweepPoint& p) {
-    const QString value = QString::fromStdString(p.value);
-    const MetricSample sample = to_sample(p.point);
-    QMetaObject::invokeMethod(q, [q, value, sample] { emit q->sweepPoint(value, sample); }, Qt::QueuedConnection);
+  cb.point = [impl](const gan::SweepPoint& p) {
+    impl->post([q = impl->q, value = QString::fromStdString(p.value), sample = to_sample(p.point)] {
+      emit q->sweepPoint(value, sample);
+    });
   };
-  cb.done = [q](const std::string& error, const std::string& json) {
-    const QString e = QString::fromStdString(error), j = QString::fromStdString(json);
-    QMetaObject::invokeMethod(q, [q, e, j] { emit q->sweepDone(e, j); }, Qt::QueuedConnection);
+  cb.done = [impl](const std::string& error, const std::string& json) {
+    impl->post([q = impl->q, e = QString::fromStdString(error), j = QString::fromStdString(json)] {
+      emit q->sweepDone(e, j);
+    });
   };
   impl_->sweep.reset();  // the last one, finished: joined
   impl_->sweep = std::make_unique<gan::SweepJob>(std::move(spec), std::move(cb));
