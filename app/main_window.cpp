@@ -732,12 +732,8 @@ void MainWindow::onModelChanged(const QString& id) {
 }
 
 void MainWindow::openGenerator(const QString& path, qint64 latentDim, int classes) {
-  if (!bridge_->openGenerator(path, latentDim, classes)) {
+  if (!bridge_->openGenerator(path, latentDim, classes))
     messages_->showMessage(tr("Stop the current run before opening a generator."), ui::MessageBar::Level::Warning);
-    return;
-  }
-  generator_dim_ = latentDim;
-  generator_classes_ = classes;
 }
 
 bool MainWindow::canSweep() const { return have_run_ && run_.caps.truncation && run_.caps.noise_metrics; }
@@ -806,8 +802,8 @@ bool MainWindow::startSweep(const QString& values, qint64 n) {
   spec.inception = metric_settings_->inceptionPath();
   if (!run_.generatorFile.isEmpty()) {
     spec.generator = run_.generatorFile;
-    spec.latentDim = generator_dim_;
-    spec.classes = generator_classes_;
+    spec.latentDim = run_.latentDim;
+    spec.classes = int(run_.classNames.size());
   } else if (!continue_from_.isEmpty()) {
     spec.checkpoint = continue_from_;  // used when no run is live: the checkpoint held
   }
@@ -946,7 +942,6 @@ void MainWindow::onState(UiState state, const QString& status) {
 void MainWindow::onRun(const ui::RunSummary& run) {
   run_ = run;
   have_run_ = true;
-  generator_dim_ = run.generatorFile.isEmpty() ? 0 : generator_dim_;
   if (!run.generatorFile.isEmpty()) {  // a generator trained elsewhere: explored only; Start begins a new run
     continue_from_.clear();
     continue_dir_.clear();

@@ -186,8 +186,6 @@ class MainWindow : public QMainWindow {
   QAction* open_generator_action_ = nullptr;
   QStringList truncation_ids_;  // the composed family's truncation option and those that shape it
   bool sharing_ = false;        // shareTruncation is setting controls
-  qint64 generator_dim_ = 0;    // the held TorchScript generator's latent size and classes
-  int generator_classes_ = 0;
 
   ui::UiState state_ = ui::UiState::Idle;
   ui::RunSummary run_;

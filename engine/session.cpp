@@ -286,6 +286,7 @@ bool TrainingSession::open_generator(const GeneratorFile& g) {
     info.class_names = src.class_names;
     info.trainable = false;
     info.generator_file = g.path;
+    info.latent_dim = g.latent_dim;
     info.out_dir = g.path;
     if (explorer_) explorer_->set_snapshot(src.snapshot(), 0);
     listener_.on_run(info);

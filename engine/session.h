@@ -55,6 +55,7 @@ struct RunInfo {
   TrainConfig config;
   bool trainable = true;      // false for a checkpoint opened without data
   std::string generator_file; // a TorchScript generator opened for exploring: nothing to train or continue
+  long long latent_dim = 0;   // that generator's latent size (with num_classes, what reopening it takes)
 };
 
 // The RunInfo of a family at `step` with `config`; `trainer` (when given) adds the data's descriptions.

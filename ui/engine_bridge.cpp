@@ -146,6 +146,7 @@ struct EngineBridge::Impl : gan::SessionListener {
     r.attributes = info.attributes;
     r.trainable = info.trainable;
     r.generatorFile = QString::fromStdString(info.generator_file);
+    r.latentDim = info.latent_dim;
     for (const auto& h : info.history) r.history.append(to_point(h.step, h.scalars));
     r.params = info.config.params;
     for (const auto& [name, spec] : info.config.data) {

@@ -44,6 +44,7 @@ struct RunSummary {
   bool attributes = false;   // the classNames are binary attributes (several per image)
   bool trainable = true;     // false: a checkpoint opened for exploring only
   QString generatorFile;     // a TorchScript generator opened for exploring: nothing to train or continue
+  qint64 latentDim = 0;      // its latent size (its classes: classNames)
   QVector<StatsPoint> history;
   QVector<MetricSample> metrics;  // the metric history a checkpoint brought along
   bool metricsOn = false;
