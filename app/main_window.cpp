@@ -438,10 +438,7 @@ void MainWindow::askTranslateFolder() {
 void MainWindow::updateExportActions() {
   if (animation_action_) animation_action_->setEnabled(canExportAnimation());
   if (sweep_action_) sweep_action_->setEnabled(canSweep());
-  grid_->sweepButton()->setEnabled(canSweep());
-  grid_->sweepButton()->setToolTip(canSweep() ? tr("FID, KID, IS and MS-SSIM at each value of the truncation, measured "
-                                                   "on a worker with the live metrics' extractor, plotted as a curve")
-                                              : tr("Start a run or open a model to measure"));
+  grid_->setSweepEnabled(canSweep());
   if (translate_action_) translate_action_->setEnabled(canTranslate() && !translate_progress_);
 }
 
@@ -684,11 +681,6 @@ void MainWindow::composeFor(const gan::Capabilities& caps, const QString& model)
   }
   // The sample grid's options, and one panel per view.
   grid_->setOptions(caps.sample_options, caps.truncation);
-  truncation_ids_.clear();
-  if (caps.truncation) {
-    truncation_ids_ << QString::fromStdString(caps.truncation.option);
-    for (const auto& id : caps.truncation.with) truncation_ids_ << QString::fromStdString(id);
-  }
   panel_tabs_->clear();
   qDeleteAll(panels_);
   panels_.clear();
@@ -787,12 +779,8 @@ ui::SweepWindow* MainWindow::showSweep() {
 }
 
 bool MainWindow::startSweep(const QString& values, qint64 n) {
-  if (!sweep_) showSweep();
-  if (!canSweep()) {
-    showSweep();  // says why
-    return false;
-  }
-  describeSweep();
+  showSweep();  // describes what is measured, or says why nothing can be
+  if (!canSweep()) return false;
   ui::SweepSpec spec;
   spec.values = values;
   spec.n = n;
@@ -817,14 +805,15 @@ bool MainWindow::startSweep(const QString& values, qint64 n) {
 }
 
 void MainWindow::shareTruncation(ui::ControlPanel* from) {
-  if (sharing_ || truncation_ids_.isEmpty()) return;
+  const QStringList ids = grid_->truncationIds();
+  if (sharing_ || ids.isEmpty()) return;
   sharing_ = true;
   const QMap<QString, QString> v = from->values();
   QVector<ui::ControlPanel*> to{grid_->truncation()};
   for (auto* p : panels_) to << p->controls();
   for (auto* panel : to) {
     if (panel == from) continue;
-    for (const QString& id : truncation_ids_)
+    for (const QString& id : ids)
       if (from->control(id) && panel->control(id)) panel->setValue(id, v.value(id, QStringLiteral("off")));
   }
   sharing_ = false;

@@ -184,7 +184,6 @@ class MainWindow : public QMainWindow {
   ui::SweepWindow* sweep_ = nullptr;
   QAction* sweep_action_ = nullptr;
   QAction* open_generator_action_ = nullptr;
-  QStringList truncation_ids_;  // the composed family's truncation option and those that shape it
   bool sharing_ = false;        // shareTruncation is setting controls
 
   ui::UiState state_ = ui::UiState::Idle;

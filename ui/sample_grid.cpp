@@ -5,7 +5,6 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QStringList>
-#include <algorithm>
 #include <QVBoxLayout>
 
 #include "ui/control_panel.h"
@@ -31,8 +30,6 @@ SampleGrid::SampleGrid(QWidget* parent) : QWidget(parent) {
   truncation_why_ = new QLabel(truncation_box_);
   truncation_why_->setWordWrap(true);
   sweep_button_ = new QPushButton(tr("Fidelity–diversity…"), truncation_box_);
-  sweep_button_->setToolTip(tr("FID, KID, IS and MS-SSIM at each value of the truncation, measured on a worker "
-                               "with the live metrics' extractor, plotted as a curve"));
   auto* tv = new QVBoxLayout(truncation_box_);
   tv->setContentsMargins(6, 4, 6, 4);
   tv->addWidget(truncation_);
@@ -53,17 +50,25 @@ SampleGrid::SampleGrid(QWidget* parent) : QWidget(parent) {
   connect(truncation_, &ControlPanel::changed, this, &SampleGrid::requestChanged);
   connect(sweep_button_, &QPushButton::clicked, this, &SampleGrid::sweepRequested);
   setOptions({}, {});
+  setSweepEnabled(false);
+}
+
+void SampleGrid::setSweepEnabled(bool enabled) {
+  sweep_button_->setEnabled(enabled);
+  sweep_button_->setToolTip(enabled ? tr("FID, KID, IS and MS-SSIM at each value of the truncation, measured on a "
+                                         "worker with the live metrics' extractor, plotted as a curve")
+                                    : tr("Start a run or open a model to measure"));
 }
 
 void SampleGrid::setOptions(const std::vector<gan::ControlSpec>& options, const gan::TruncationSpec& truncation) {
-  auto in_box = [&](const std::string& id) {
-    if (!truncation) return false;
-    if (id == truncation.option) return true;
-    return std::find(truncation.with.begin(), truncation.with.end(), id) != truncation.with.end();
-  };
+  truncation_ids_.clear();
+  if (truncation) {
+    truncation_ids_ << QString::fromStdString(truncation.option);
+    for (const auto& id : truncation.with) truncation_ids_ << QString::fromStdString(id);
+  }
   std::vector<gan::ControlSpec> shown, boxed;
   for (const auto& o : options)
-    if (o.on_grid) (in_box(o.id) ? boxed : shown).push_back(o);
+    if (o.on_grid) (truncation_ids_.contains(QString::fromStdString(o.id)) ? boxed : shown).push_back(o);
   options_->setControls(shown);
   options_->setVisible(!shown.empty());
   truncation_->setControls(boxed);

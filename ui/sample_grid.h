@@ -7,6 +7,7 @@
 #include <QImage>
 #include <QMap>
 #include <QString>
+#include <QStringList>
 #include <QWidget>
 #include <vector>
 
@@ -35,6 +36,10 @@ class SampleGrid : public QWidget {
   QGroupBox* truncationBox() const { return truncation_box_; }
   QPushButton* sweepButton() const { return sweep_button_; }
   QString truncationReason() const;  // why the box is greyed out (empty when it is not)
+  // The ids of the box's options: the truncation option, then those that shape it (empty: none).
+  QStringList truncationIds() const { return truncation_ids_; }
+  // The Fidelity–diversity button, offered when there is a model to measure.
+  void setSweepEnabled(bool enabled);
   // Every option's value: the truncation box's and the others'.
   QMap<QString, QString> values() const;
   // The request the grid makes (panel "grid").
@@ -63,6 +68,7 @@ class SampleGrid : public QWidget {
   ControlPanel* truncation_ = nullptr;
   QLabel* truncation_why_ = nullptr;
   QPushButton* sweep_button_ = nullptr;
+  QStringList truncation_ids_;
   QLabel* caption_ = nullptr;
   qint64 step_ = -1;
   quint64 shown_ = 0;
