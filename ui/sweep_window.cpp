@@ -51,9 +51,8 @@ SweepWindow::SweepWindow(QWidget* parent) : QWidget(parent, Qt::Window) {
   plot_->xAxis->setLabel(tr("IS (higher: confident, varied classes)"));
   plot_->yAxis->setLabel(tr("FID (lower: closer to the data)"));
   curve_ = new QCPCurve(plot_->xAxis, plot_->yAxis);  // a curve, not a graph: joined in sweep order
-  auto* curve = curve_;
-  curve->setPen(QPen(QColor(31, 119, 180), 1.5));
-  curve->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(31, 119, 180), 7));
+  curve_->setPen(QPen(QColor(31, 119, 180), 1.5));
+  curve_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(31, 119, 180), 7));
   plot_->setMouseTracking(true);
   connect(plot_, &QCustomPlot::mouseMove, this, [this](QMouseEvent* e) {
     int best = -1;
@@ -119,8 +118,8 @@ SweepWindow::SweepWindow(QWidget* parent) : QWidget(parent, Qt::Window) {
 
 void SweepWindow::setSubject(const QString& what, const QString& label, const QStringList& defaults,
                              const QString& reference) {
-  const bool other = label != label_ || subject_->property("what").toString() != what;
-  subject_->setProperty("what", what);
+  const bool other = label != label_ || what != what_;
+  what_ = what;
   subject_->setText(tr("<b>%1</b>: FID, KID, IS and MS-SSIM at each value of <b>%2</b>, against %3.")
                         .arg(what.toHtmlEscaped(), label.toHtmlEscaped(), reference.toHtmlEscaped()));
   label_ = label;

@@ -69,6 +69,7 @@ class SweepWindow : public QWidget {
   QTableWidget* table_ = nullptr;
   QLabel* measured_ = nullptr;
   QString label_ = QStringLiteral("Truncation");
+  QString what_;  // what setSubject last named
   QVector<QPair<QString, MetricSample>> points_;
   QString json_;
   bool running_ = false;
